@@ -1,0 +1,154 @@
+import type { ColumnInfo, DatabaseSchema, DialectName, NormalisedType, TableInfo, TableRef } from '../schema/model.ts';
+import type { Row, Value } from '../values.ts';
+
+/**
+ * The contract every database folder (postgres/, mysql/, sqlite/) implements, one file per role:
+ * `<db>-connection.ts` (pool, glue), `<db>-introspector.ts`, `<db>-reader.ts`, `<db>-bulk-loader.ts`,
+ * `<db>-dialect.ts`. Identifiers are always quoted by the dialect; values always travel as parameters
+ * or bulk-load data, never spliced into SQL.
+ */
+
+/** What a database can do; a connector declares what it lacks instead of faking it. */
+export interface Capabilities {
+  /** More than one schema per database (PostgreSQL). MySQL treats databases as schemas; SQLite has `main`. */
+  readonly multipleSchemas: boolean;
+  /** DDL inside a transaction rolls back with it. */
+  readonly transactionalDdl: boolean;
+  /** `(a, b) > (?, ?)` comparisons for keyset pagination over composite keys. */
+  readonly rowValueComparison: boolean;
+  /** Readers can stream a server-side cursor with bounded memory. */
+  readonly serverSideCursor: boolean;
+  /** PostgreSQL COPY text format in and out, for the byte pass-through fast path. */
+  readonly copyText: boolean;
+}
+
+export const DEFAULT_CAPABILITIES: Capabilities = {
+  multipleSchemas: false,
+  transactionalDdl: false,
+  rowValueComparison: true,
+  serverSideCursor: true,
+  copyText: false,
+};
+
+/** Small hooks where SQL differs between databases. */
+export interface Dialect {
+  readonly name: DialectName;
+  /** The schema a table lands in when the spec names none (`public`, the connected database, `main`). */
+  readonly defaultSchema: string;
+  quoteIdentifier(name: string): string;
+  /** `"schema"."table"` (or the database's equivalent). */
+  qualify(table: TableRef): string;
+  /** The n-th (1-based) bind parameter: `$1` or `?`. */
+  placeholder(index: number): string;
+  /** The native type to create for a column of another database, e.g. `varchar(40)`, `numeric(10,2)`. */
+  columnType(column: Pick<ColumnInfo, 'type' | 'length' | 'precision' | 'scale' | 'nativeType'>): string;
+  /** `CREATE TABLE` for a table of another database, primary key included, foreign keys excluded. */
+  createTable(table: TableInfo, target: TableRef): string;
+  /** `ALTER TABLE ... ADD CONSTRAINT ... FOREIGN KEY ...` statements, run after every table exists. */
+  addForeignKeys(table: TableInfo, target: TableRef): string[];
+}
+
+/** One column of a SELECT: a source column, or a SQL expression evaluated by the source database. */
+export type SelectItem = { readonly column: string } | { readonly expression: string };
+
+export interface KeyRange {
+  /** The single key column the range is on. */
+  readonly column: string;
+  /** Inclusive lower bound; open when undefined. */
+  readonly from?: Value;
+  /** Exclusive upper bound; open when undefined. */
+  readonly to?: Value;
+}
+
+export interface ReadRequest {
+  readonly table: TableRef;
+  readonly select: readonly SelectItem[];
+  /** Rows come back ordered by these columns (keyset order). */
+  readonly orderBy?: readonly string[];
+  /** Keyset pagination: only rows whose `orderBy` tuple is strictly greater than this one. */
+  readonly after?: readonly Value[];
+  /** Only rows inside this half-open range of a single key column. */
+  readonly range?: KeyRange;
+  /** A filter written by the spec's author, ANDed to the query as is (the author is trusted like a hook). */
+  readonly where?: string;
+  readonly limit?: number;
+}
+
+export interface Reader {
+  /** One bounded query: returns every matching row, in `select` order. Use with `limit` or `range`. */
+  fetch(request: ReadRequest, signal?: AbortSignal): Promise<Row[]>;
+  /** Streams the whole selection through a server-side cursor, `batchSize` rows at a time. */
+  stream(request: ReadRequest, batchSize: number, signal?: AbortSignal): AsyncIterable<Row[]>;
+  /** Minimum and maximum of a column (null for an empty table). */
+  bounds(table: TableRef, column: string): Promise<{ min: Value; max: Value }>;
+  /** Exact row count, with the optional filter. */
+  count(table: TableRef, where?: string): Promise<number>;
+}
+
+/** Where a batch goes: the target table and its columns in the order of the values in each row. */
+export interface LoadTarget {
+  readonly table: TableRef;
+  readonly columns: readonly ColumnInfo[];
+}
+
+export type WriteMode = 'append' | 'upsert';
+
+/**
+ * A committed batch's position, written in the same target transaction as the batch itself so that a
+ * run killed at any instant resumes with no gap and no duplicate.
+ */
+export interface Checkpoint {
+  readonly runId: string;
+  /** One task of the run: a table mapping, or one key range of it. */
+  readonly taskId: string;
+  /** JSON of the task's position: everything up to it is committed. */
+  readonly position: string;
+  /** Rows written by the task so far, this batch included. */
+  readonly rowsWritten: number;
+  readonly done: boolean;
+}
+
+/** A dedicated connection holding one open transaction. */
+export interface LoadSession {
+  truncate(table: TableRef): Promise<void>;
+  /**
+   * Writes rows through the database's bulk path (COPY, multi-row INSERT, prepared INSERTs).
+   * `key` names the conflict columns for `upsert`. Returns the number of rows written.
+   */
+  write(target: LoadTarget, rows: readonly Row[], mode: WriteMode, key: readonly string[]): Promise<number>;
+  writeCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  /** Runs a statement inside the transaction (hooks, fix-ups). */
+  execute(sql: string, params?: readonly Value[]): Promise<void>;
+  commit(): Promise<void>;
+  /** Rolls back and releases the connection; safe to call after commit or twice. */
+  rollback(): Promise<void>;
+}
+
+export interface BulkLoader {
+  /** Takes a connection from the pool and opens a transaction on it. */
+  begin(): Promise<LoadSession>;
+}
+
+export interface Connection {
+  readonly dialect: Dialect;
+  readonly capabilities: Capabilities;
+  /** The URL with its password masked, safe to print. */
+  readonly displayUrl: string;
+  readonly reader: Reader;
+  readonly loader: BulkLoader;
+  /** Reads schemas, tables, columns, keys and row estimates; `schemas` limits which schemas. */
+  introspect(options?: { schemas?: readonly string[] }): Promise<DatabaseSchema>;
+  /** Runs one statement outside any load transaction and returns its rows as objects. */
+  query(sql: string, params?: readonly Value[]): Promise<Record<string, unknown>[]>;
+  /** Creates the checkpoint table if missing (`_databridge_checkpoints` in the default schema). */
+  ensureCheckpointTable(): Promise<void>;
+  readCheckpoints(runId: string): Promise<Checkpoint[]>;
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  /** Upper bound of pooled connections; the runner sets it from the pipeline's parallelism. Default 4. */
+  readonly poolSize?: number;
+}
+
+export type { NormalisedType };

@@ -1,0 +1,98 @@
+/**
+ * The neutral, read-only schema model every introspector returns. The native type is kept beside the
+ * normalised one so that nothing is lost in translation.
+ */
+export type DialectName = 'postgres' | 'mysql' | 'sqlite';
+
+/**
+ * Normalised column types. Each has one canonical JavaScript form for row values (see values.ts).
+ */
+export type NormalisedType =
+  | 'boolean'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'decimal'
+  | 'float32'
+  | 'float64'
+  | 'string' // bounded character data (varchar, char, nvarchar)
+  | 'text' // unbounded character data
+  | 'date'
+  | 'time'
+  | 'timestamp' // without time zone
+  | 'timestamptz'
+  | 'binary'
+  | 'json'
+  | 'uuid'
+  | 'unknown';
+
+export interface TableRef {
+  readonly schema: string;
+  readonly name: string;
+}
+
+export interface ColumnInfo {
+  readonly name: string;
+  /** As the database spells it, e.g. `NVARCHAR(40)`, `character varying(40)`, `numeric(10,2)`. */
+  readonly nativeType: string;
+  readonly type: NormalisedType;
+  /** Maximum length in characters for `string`, in bytes for bounded `binary`. */
+  readonly length?: number;
+  readonly precision?: number;
+  readonly scale?: number;
+  /** MySQL's UNSIGNED integers. */
+  readonly unsigned?: boolean;
+  readonly nullable: boolean;
+  /** The default expression as the database reports it, or null when there is none. */
+  readonly defaultValue: string | null;
+  readonly autoIncrement: boolean;
+  /** 1-based position in the table. */
+  readonly ordinal: number;
+}
+
+export interface ForeignKeyInfo {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly referencedSchema: string;
+  readonly referencedTable: string;
+  readonly referencedColumns: readonly string[];
+}
+
+export interface UniqueConstraintInfo {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+export interface TableInfo extends TableRef {
+  readonly columns: readonly ColumnInfo[];
+  /** Column names of the primary key in key order; empty when the table has none. */
+  readonly primaryKey: readonly string[];
+  readonly foreignKeys: readonly ForeignKeyInfo[];
+  readonly uniqueConstraints: readonly UniqueConstraintInfo[];
+  /** The database's own estimate (statistics), or an exact count where that is cheap; -1 when unknown. */
+  readonly rowEstimate: number;
+}
+
+export interface DatabaseSchema {
+  readonly dialect: DialectName;
+  /** Schemas that were introspected (SQLite has one: `main`). */
+  readonly schemas: readonly string[];
+  readonly tables: readonly TableInfo[];
+}
+
+export function qualifiedName(table: TableRef): string {
+  return `${table.schema}.${table.name}`;
+}
+
+export function sameTable(a: TableRef, b: TableRef): boolean {
+  return a.schema === b.schema && a.name === b.name;
+}
+
+/** Finds a table by exact schema and name. */
+export function findTable(schema: DatabaseSchema, ref: TableRef): TableInfo | undefined {
+  return schema.tables.find((t) => sameTable(t, ref));
+}
+
+export function findColumn(table: TableInfo, name: string): ColumnInfo | undefined {
+  return table.columns.find((c) => c.name === name);
+}
