@@ -1,0 +1,28 @@
+import { isDataBridgeError, messageOf } from '@databridge/engine';
+
+/** Exit codes: 0 success, 1 the run failed, 2 bad input (spec, URL, unknown table or column). */
+export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
+
+export function exitCodeFor(error: unknown): number {
+  if (isDataBridgeError(error)) return error.isBadInput || error.code === 'auth_failed' || error.code === 'connection_failed' ? EXIT.badInput : EXIT.failed;
+  return EXIT.failed;
+}
+
+/** One clear line on stderr; the stack (and causes) only with --verbose. */
+export function printError(error: unknown, verbose: boolean): void {
+  process.stderr.write(`error: ${messageOf(error)}\n`);
+  if (verbose) {
+    let e: unknown = error;
+    while (e instanceof Error) {
+      process.stderr.write(`${e.stack ?? e.message}\n`);
+      e = e.cause;
+      if (e) process.stderr.write('caused by: ');
+    }
+  } else if (!isDataBridgeError(error)) {
+    process.stderr.write('(an unexpected error: run again with --verbose for details)\n');
+  }
+}
+
+export function isVerbose(): boolean {
+  return process.argv.includes('--verbose');
+}

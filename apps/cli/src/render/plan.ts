@@ -1,0 +1,65 @@
+import type { MigrationPlan, PlannedMapping } from '@databridge/engine';
+import { STAGES } from '@databridge/engine';
+
+const DESCRIPTIONS: Record<(typeof STAGES)[number], string> = {
+  extract: 'count source rows, split large tables into key ranges',
+  transform: 'compile column mappings, check every read query on the source',
+  load_dimensions: 'tables other tables reference, parents first',
+  load_facts: 'tables nothing references, in parallel',
+  validate: 'row counts and checksums, source against target',
+  report: 'JSON and HTML report',
+};
+
+/** The plan as a person reads it: stages with their tables in load order, then every warning. */
+export function renderPlan(plan: MigrationPlan): string {
+  const out: string[] = [`Plan for "${plan.spec.name}": ${plan.mappings.length} table mappings`, ''];
+  for (const stage of STAGES) {
+    out.push(`${stage.padEnd(16)} ${DESCRIPTIONS[stage]}`);
+    const mappings = plan.mappings.filter((m) => m.stage === stage);
+    const levels = [...new Set(mappings.map((m) => m.level))].sort((a, b) => a - b);
+    for (const level of levels) {
+      const names = mappings.filter((m) => m.level === level).map(describe);
+      out.push(`  ${levels.length > 1 ? `level ${level}: ` : ''}${names.join(', ')}`);
+    }
+    if ((stage === 'load_dimensions' || stage === 'load_facts') && mappings.length === 0) out.push('  (nothing: skipped)');
+  }
+  out.push('');
+  if (plan.warnings.length === 0) out.push('No warnings.');
+  else {
+    out.push(`${plan.warnings.length} warning(s):`);
+    for (const w of plan.warnings) {
+      out.push(`  [${w.kind}] ${w.table}${w.column ? `.${w.column}` : ''}: ${w.message}`);
+      out.push(`      -> ${w.fix}`);
+    }
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function describe(m: PlannedMapping): string {
+  const created = m.createTarget ? ' (created)' : '';
+  const mode = m.mode === 'append' ? '' : ` [${m.mode}]`;
+  return `${m.source.name} -> ${m.target.schema}.${m.target.name}${created}${mode}`;
+}
+
+/** The plan as JSON: mappings without the full schema objects. */
+export function planJson(plan: MigrationPlan): unknown {
+  return {
+    name: plan.spec.name,
+    stages: STAGES.map((id) => ({
+      id,
+      tables: plan.mappings
+        .filter((m) => m.stage === id)
+        .map((m) => ({
+          mappingId: m.id,
+          source: `${m.source.schema}.${m.source.name}`,
+          target: `${m.target.schema}.${m.target.name}`,
+          level: m.level,
+          mode: m.mode,
+          createTarget: m.createTarget,
+          key: m.sourceKey,
+          deferredColumns: m.columns.filter((c) => c.deferred).map((c) => c.target.name),
+        })),
+    })),
+    warnings: plan.warnings,
+  };
+}

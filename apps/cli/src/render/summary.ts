@@ -1,0 +1,37 @@
+import type { RunSummary } from '@databridge/engine';
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** The end-of-run summary for a terminal. */
+export function renderSummary(s: RunSummary): string {
+  const out: string[] = [];
+  out.push(`Run ${s.runId} ${s.status.toUpperCase()} in ${s.seconds.toFixed(2)} s`);
+  if (s.error) out.push(`  ${s.error.code}: ${s.error.message}`);
+  const width = Math.max(10, ...s.tables.map((t) => `${t.source} -> ${t.target}`.length));
+  out.push('');
+  out.push(`  ${'table'.padEnd(width)}  ${'read'.padStart(10)} ${'written'.padStart(10)} ${'rejected'.padStart(9)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(10)}`);
+  for (const t of s.tables) {
+    out.push(
+      `  ${`${t.source} -> ${t.target}`.padEnd(width)}  ${n(t.rowsRead).padStart(10)} ${n(t.rowsWritten).padStart(10)} ${n(t.rowsRejected).padStart(9)} ${t.seconds.toFixed(2).padStart(8)} ${n(t.rowsPerSecond).padStart(10)}`,
+    );
+  }
+  out.push(
+    `  ${'total'.padEnd(width)}  ${n(s.totals.rowsRead).padStart(10)} ${n(s.totals.rowsWritten).padStart(10)} ${n(s.totals.rowsRejected).padStart(9)} ${s.seconds.toFixed(2).padStart(8)} ${n(s.totals.rowsPerSecond).padStart(10)}`,
+  );
+  out.push('');
+  out.push(`  stages: ${s.stages.map((st) => `${st.id} ${st.status} ${st.seconds.toFixed(2)}s`).join(' · ')}`);
+  const checked = s.validation.filter((v) => 'matches' in v.checksum).length;
+  if (s.validation.length > 0) {
+    const bad = s.validation.filter((v) => v.problems.length > 0).length;
+    out.push(`  validation: ${s.validation.length} tables counted, ${checked} checksummed, ${bad === 0 ? 'all equal' : `${bad} differ`}`);
+  }
+  if (s.warnings.length > 0) out.push(`  ${s.warnings.length} plan warning(s): see the report or \`databridge plan\``);
+  if (s.report) out.push(`  report: ${s.report.html}`);
+  if (s.resumeWith) out.push(`  resume: ${s.resumeWith}`);
+  return `${out.join('\n')}\n`;
+}
+
+/** The `--json` summary: status and, per table, rows read, written, rejected, seconds and rows/s. */
+export function summaryJson(s: RunSummary): unknown {
+  return s;
+}

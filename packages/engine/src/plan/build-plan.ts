@@ -1,0 +1,169 @@
+import { DataBridgeError } from '../errors.ts';
+import type { ColumnInfo, DatabaseSchema, ForeignKeyInfo, TableInfo, TableRef } from '../schema/model.ts';
+import type { ColumnMapping, MigrationSpec, TableMapping } from '../spec/spec-schema.ts';
+import { orderByForeignKeys } from './load-order.ts';
+import type { MigrationPlan, PlannedColumn, PlannedMapping } from './plan-types.ts';
+import { parseTableName, requireColumn, requireTable } from './resolve-names.ts';
+import { collectWarnings } from './warnings.ts';
+
+export interface PlanContext {
+  readonly spec: MigrationSpec;
+  readonly sourceSchema: DatabaseSchema;
+  readonly targetSchema: DatabaseSchema;
+  readonly sourceDefaultSchema: string;
+  readonly targetDefaultSchema: string;
+  /** `file:line` for a spec path, for messages. */
+  readonly lineOf: (path: readonly (string | number)[]) => string;
+}
+
+/**
+ * Checks the spec against both live schemas and orders the target tables by foreign keys into
+ * dimensions (referenced by another target) and facts. Throws bad input naming the spec field.
+ */
+export function buildPlan(ctx: PlanContext): MigrationPlan {
+  const resolved = ctx.spec.mappings.map((m, i) => resolveMapping(ctx, m, i));
+  const ordered = applyLoadOrder(resolved, ctx);
+  return { spec: ctx.spec, mappings: ordered, warnings: collectWarnings(ordered) };
+}
+
+type Unordered = Omit<PlannedMapping, 'stage' | 'level'>;
+
+function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number): Unordered {
+  const at = (...path: (string | number)[]) => `${ctx.lineOf(['mappings', index, ...path])} mappings[${index}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+  const sourceRef = parseTableName(mapping.source, ctx.spec.source.schema ?? ctx.sourceDefaultSchema);
+  const source = requireTable(ctx.sourceSchema, sourceRef, 'source', at('source'));
+  const targetRef = parseTableName(mapping.target, ctx.spec.target.schema ?? ctx.targetDefaultSchema);
+  const existing = ctx.targetSchema.tables.find((t) => t.schema === targetRef.schema && t.name.toLowerCase() === targetRef.name.toLowerCase());
+  const createTarget = !existing && ctx.spec.pipeline.createTables;
+  if (!existing && !createTarget) requireTable(ctx.targetSchema, targetRef, 'target', at('target'));
+
+  const sourceColumnOf = (column: ColumnMapping, j: number) =>
+    column.source === undefined ? undefined : requireColumn(source, column.source, 'source', at('columns', j, 'source'));
+  const target = existing ?? synthesiseTarget(ctx, source, targetRef, mapping, sourceColumnOf);
+
+  const seen = new Set<string>();
+  const columns: PlannedColumn[] = mapping.columns.map((column, j) => {
+    const targetColumn = requireColumn(target, column.target, 'target', at('columns', j, 'target'));
+    if (seen.has(targetColumn.name)) {
+      throw new DataBridgeError('bad_spec', `${at('columns', j, 'target')}: target column "${targetColumn.name}" is filled twice`);
+    }
+    seen.add(targetColumn.name);
+    const sourceColumn = sourceColumnOf(column, j);
+    return {
+      target: targetColumn,
+      ...(sourceColumn ? { source: sourceColumn } : {}),
+      ...(column.expression !== undefined ? { expression: column.expression } : {}),
+      ...(column.default !== undefined ? { defaultValue: column.default } : {}),
+      transform: column.transform,
+      deferred: false,
+    };
+  });
+  for (const excluded of mapping.exclude) requireColumn(source, excluded, 'source', at('exclude'));
+
+  const missing = target.columns.filter(
+    (c) => !c.nullable && c.defaultValue === null && !c.autoIncrement && !seen.has(c.name),
+  );
+  if (missing.length > 0) {
+    throw new DataBridgeError(
+      'bad_spec',
+      `${at('columns')}: target column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.name}"`).join(', ')} of ${target.schema}.${target.name} ${missing.length > 1 ? 'are' : 'is'} NOT NULL without a default and not mapped`,
+    );
+  }
+
+  const conflictKey = mapping.key
+    ? mapping.key.map((k, j) => requireColumn(target, k, 'target', at('key', j)).name)
+    : target.primaryKey;
+  if (mapping.mode === 'upsert' && conflictKey.length === 0) {
+    throw new DataBridgeError('bad_spec', `${at('mode')}: upsert needs a key, and ${target.schema}.${target.name} has no primary key: set "key"`);
+  }
+  return {
+    id: `m${index + 1}`,
+    index,
+    source,
+    target,
+    createTarget,
+    mode: mapping.mode,
+    conflictKey,
+    where: mapping.where,
+    columns,
+    sourceKey: readKey(source),
+    plainCopy: columns.every((c) => c.source && c.transform.length === 0 && c.defaultValue === undefined),
+  };
+}
+
+/** The primary key, else a unique key of NOT NULL columns, else none. */
+function readKey(table: TableInfo): readonly string[] {
+  if (table.primaryKey.length > 0) return table.primaryKey;
+  const notNull = (name: string) => table.columns.find((c) => c.name === name)?.nullable === false;
+  return table.uniqueConstraints.find((u) => u.columns.every(notNull))?.columns ?? [];
+}
+
+/** The target table `createTables` will create: mapped names, source types, key and foreign keys. */
+function synthesiseTarget(
+  ctx: PlanContext,
+  source: TableInfo,
+  ref: TableRef,
+  mapping: TableMapping,
+  sourceColumnOf: (c: ColumnMapping, j: number) => ColumnInfo | undefined,
+): TableInfo {
+  const renamed = new Map<string, string>();
+  const columns: ColumnInfo[] = mapping.columns.map((c, j) => {
+    const from = sourceColumnOf(c, j);
+    if (from) renamed.set(from.name, c.target);
+    const base: ColumnInfo = from ?? { name: c.target, nativeType: 'text', type: 'text', nullable: true, defaultValue: null, autoIncrement: false, ordinal: 0 };
+    return { ...base, name: c.target, ordinal: j + 1, defaultValue: null, autoIncrement: false, nullable: base.nullable || c.expression !== undefined };
+  });
+  const primaryKey = source.primaryKey.every((k) => renamed.has(k)) ? source.primaryKey.map((k) => renamed.get(k)!) : [];
+  const foreignKeys: ForeignKeyInfo[] = [];
+  for (const fk of source.foreignKeys) {
+    const parent = ctx.spec.mappings.find((m) => {
+      const r = parseTableName(m.source, ctx.spec.source.schema ?? ctx.sourceDefaultSchema);
+      return r.name.toLowerCase() === fk.referencedTable.toLowerCase();
+    });
+    if (!parent || !fk.columns.every((c) => renamed.has(c))) continue;
+    const parentRef = parseTableName(parent.target, ctx.spec.target.schema ?? ctx.targetDefaultSchema);
+    const parentColumns = fk.referencedColumns.map((rc) => parent.columns.find((pc) => pc.source === rc)?.target);
+    if (parentColumns.some((c) => c === undefined)) continue;
+    foreignKeys.push({
+      name: `fk_${ref.name}_${fk.columns.map((c) => renamed.get(c)).join('_')}`,
+      columns: fk.columns.map((c) => renamed.get(c)!),
+      referencedSchema: parentRef.schema,
+      referencedTable: parentRef.name,
+      referencedColumns: parentColumns as string[],
+    });
+  }
+  return { schema: ref.schema, name: ref.name, columns, primaryKey, foreignKeys, uniqueConstraints: [], rowEstimate: 0 };
+}
+
+function applyLoadOrder(mappings: readonly Unordered[], ctx: PlanContext): PlannedMapping[] {
+  const key = (t: TableRef) => `${t.schema}.${t.name}`;
+  const byTarget = new Map<string, Unordered[]>();
+  for (const m of mappings) byTarget.set(key(m.target), [...(byTarget.get(key(m.target)) ?? []), m]);
+  // Only constraints that exist while loading force an order; created tables get theirs afterwards,
+  // but still load parents first so the constraints can be added.
+  const nodes = [...byTarget.entries()].map(([id, group]) => ({
+    id,
+    edges: group[0]!.target.foreignKeys.map((fk) => ({
+      references: `${fk.referencedSchema}.${fk.referencedTable}`,
+      columns: fk.columns,
+      nullable: group[0]!.createTarget || fk.columns.every((c) => group[0]!.target.columns.find((tc) => tc.name === c)?.nullable !== false),
+    })),
+  }));
+  const order = orderByForeignKeys(nodes);
+  if (order.unbreakable.length > 0) {
+    throw new DataBridgeError(
+      'bad_spec',
+      `${ctx.lineOf(['mappings'])}: the foreign keys of ${order.unbreakable[0]!.join(', ')} form a cycle of NOT NULL columns that no load order satisfies`,
+    );
+  }
+  return mappings.map((m) => {
+    const id = key(m.target);
+    const deferred = m.createTarget ? [] : (order.deferred.get(id) ?? []);
+    return {
+      ...m,
+      columns: m.columns.map((c) => (deferred.includes(c.target.name) && c.source ? { ...c, deferred: true } : c)),
+      stage: order.referenced.has(id) ? 'load_dimensions' : 'load_facts',
+      level: order.level.get(id) ?? 0,
+    };
+  });
+}

@@ -1,0 +1,25 @@
+import { openPair } from '../run/open-pair.ts';
+import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { buildPlan } from './build-plan.ts';
+import type { MigrationPlan } from './plan-types.ts';
+
+/** Connects to both databases, reads their schemas and builds the plan, without moving a row. */
+export async function planMigration(
+  spec: MigrationSpec,
+  lineOf: (path: readonly (string | number)[]) => string = () => 'spec',
+): Promise<MigrationPlan> {
+  const { source, target } = await openPair({ ...spec, pipeline: { ...spec.pipeline, parallelism: 1 } });
+  try {
+    const [sourceSchema, targetSchema] = await Promise.all([source.introspect(), target.introspect()]);
+    return buildPlan({
+      spec,
+      sourceSchema,
+      targetSchema,
+      sourceDefaultSchema: source.dialect.defaultSchema,
+      targetDefaultSchema: target.dialect.defaultSchema,
+      lineOf,
+    });
+  } finally {
+    await Promise.allSettled([source.close(), target.close()]);
+  }
+}

@@ -1,0 +1,55 @@
+import type { RunSummary } from '../run/run-summary.ts';
+
+const escape = (s: unknown): string =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const number = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+/** A report a person can open from disk: no script, no external resource, brand colours. */
+export function renderHtmlReport(s: RunSummary): string {
+  const statusColour = s.status === 'completed' ? '#0e9f6e' : s.status === 'cancelled' ? '#b7791f' : '#c81e1e';
+  const rows = s.tables
+    .map(
+      (t) => `<tr><td>${escape(t.source)}</td><td>${escape(t.target)}</td><td>${escape(t.stage.replace('load_', ''))}</td>
+<td class="n">${number(t.rowsRead)}</td><td class="n">${number(t.rowsWritten)}</td><td class="n">${number(t.rowsRejected)}</td>
+<td class="n">${number(t.seconds, 2)}</td><td class="n">${number(t.rowsPerSecond)}</td></tr>`,
+    )
+    .join('\n');
+  const stages = s.stages
+    .map((st) => `<li class="${escape(st.status)}"><b>${escape(st.id)}</b> ${escape(st.status)} · ${number(st.seconds, 2)} s</li>`)
+    .join('');
+  const validation = s.validation
+    .map(
+      (v) => `<tr><td>${escape(v.table)}</td><td class="n">${number(v.sourceRows)}</td><td class="n">${number(v.targetRows)}</td>
+<td>${v.countMatches ? 'equal' : 'DIFFERENT'}</td><td>${'matches' in v.checksum ? (v.checksum.matches ? 'equal' : 'DIFFERENT') : `skipped: ${escape(v.checksum.skipped)}`}</td></tr>`,
+    )
+    .join('\n');
+  const warnings = s.warnings
+    .map((w) => `<li><b>${escape(w.kind)}</b> ${escape(w.table)}${w.column ? `.${escape(w.column)}` : ''}: ${escape(w.message)} <i>${escape(w.fix)}</i></li>`)
+    .join('');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>DataBridge run ${escape(s.runId)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:14px/1.5 system-ui,sans-serif;margin:0;color:#0f172a;background:#f8fafc}
+header{background:#06B6D4;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}
+main{padding:16px 24px;max-width:1100px}section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:12px 16px;margin:12px 0}
+table{border-collapse:collapse;width:100%}th,td{padding:4px 8px;border-bottom:1px solid #e2e8f0;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#32DBBC22}.status{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;background:${statusColour}}
+ul.stages{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:8px}ul.stages li{border:1px solid #e2e8f0;border-radius:6px;padding:4px 8px}
+li.completed{border-color:#32DBBC!important}li.failed{border-color:#c81e1e!important}li.skipped{opacity:.6}
+</style></head><body>
+<header><h1>DataBridge · ${escape(s.specName)}</h1><div>run ${escape(s.runId)} · ${escape(s.source)} → ${escape(s.target)}</div></header>
+<main>
+<section><span class="status">${escape(s.status)}</span> ${escape(s.startedAt)} → ${escape(s.endedAt)} · ${number(s.seconds, 2)} s ·
+${number(s.totals.rowsWritten)} rows written · ${number(s.totals.rowsRejected)} rejected · ${number(s.totals.rowsPerSecond)} rows/s
+${s.error ? `<p><b>${escape(s.error.code)}</b>: ${escape(s.error.message)}</p>` : ''}${s.resumeWith ? `<p>Finish it with <code>${escape(s.resumeWith)}</code></p>` : ''}</section>
+<section><h2>Stages</h2><ul class="stages">${stages}</ul></section>
+<section><h2>Tables</h2><table><thead><tr><th>source</th><th>target</th><th>stage</th><th class="n">read</th><th class="n">written</th><th class="n">rejected</th><th class="n">seconds</th><th class="n">rows/s</th></tr></thead><tbody>
+${rows}
+</tbody><tfoot><tr><th colspan="3">total</th><th class="n">${number(s.totals.rowsRead)}</th><th class="n">${number(s.totals.rowsWritten)}</th><th class="n">${number(s.totals.rowsRejected)}</th><th class="n">${number(s.seconds, 2)}</th><th class="n">${number(s.totals.rowsPerSecond)}</th></tr></tfoot></table></section>
+<section><h2>Validation</h2>${s.validation.length ? `<table><thead><tr><th>table</th><th class="n">source rows</th><th class="n">target rows</th><th>count</th><th>checksum</th></tr></thead><tbody>${validation}</tbody></table>` : '<p>Not run.</p>'}</section>
+<section><h2>Warnings (${s.warnings.length})</h2>${warnings ? `<ul>${warnings}</ul>` : '<p>None.</p>'}</section>
+</main></body></html>
+`;
+}

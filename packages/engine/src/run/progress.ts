@@ -1,0 +1,55 @@
+import type { StageId } from '../plan/plan-types.ts';
+
+export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+
+export interface StageProgress {
+  readonly id: StageId;
+  status: StageStatus;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+export interface TableProgress {
+  readonly mappingId: string;
+  readonly source: string;
+  readonly target: string;
+  readonly stage: 'load_dimensions' | 'load_facts';
+  /** Source rows to move (exact count at the start of the run). */
+  rowsTotal: number;
+  rowsRead: number;
+  rowsWritten: number;
+  rowsRejected: number;
+  /** Milliseconds spent waiting for the source and for the target, summed over batches. */
+  readMs: number;
+  writeMs: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  status: StageStatus;
+}
+
+/** The live state of a run, mutated by the runner and read by whoever shows it. */
+export interface RunProgress {
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly stages: StageProgress[];
+  readonly tables: TableProgress[];
+}
+
+export function totals(progress: RunProgress): { done: number; total: number; failed: number; rowsPerSecond: number } {
+  let done = 0;
+  let total = 0;
+  let failed = 0;
+  for (const t of progress.tables) {
+    done += t.rowsWritten;
+    total += t.rowsTotal;
+    failed += t.rowsRejected;
+  }
+  const loadStart = Math.min(...progress.tables.map((t) => t.startedAt ?? Number.POSITIVE_INFINITY));
+  const seconds = Number.isFinite(loadStart) ? (Date.now() - loadStart) / 1000 : 0;
+  return { done, total, failed, rowsPerSecond: seconds > 0 ? done / seconds : 0 };
+}
+
+export function tableSeconds(t: TableProgress): number {
+  if (t.startedAt === null) return 0;
+  return ((t.endedAt ?? Date.now()) - t.startedAt) / 1000;
+}

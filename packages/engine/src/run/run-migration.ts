@@ -1,0 +1,378 @@
+import { randomBytes } from 'node:crypto';
+import type { Checkpoint, Connection } from '../connectors/connection.ts';
+import { maskPassword } from '../connectors/url.ts';
+import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
+import { writeReport } from '../report/write-report.ts';
+import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { fillDeferredColumns } from './fill-deferred.ts';
+import { planTasks } from './plan-tasks.ts';
+import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
+import { tableSeconds } from './progress.ts';
+import { readLayout } from './read-layout.ts';
+import { compileRowTransform } from './row-transform.ts';
+import { RunState, type TaskRecord } from './run-state.ts';
+import type { RunOutcome, RunSummary } from './run-summary.ts';
+import { runTask } from './run-task.ts';
+import { runPool } from './task-pool.ts';
+import { type TableValidation, validateTables } from './validate.ts';
+import { openPair } from './open-pair.ts';
+
+export interface RunOptions {
+  readonly spec: MigrationSpec;
+  /** Identifies the spec's content; a resume refuses a spec that changed. */
+  readonly specHash: string;
+  readonly lineOf?: (path: readonly (string | number)[]) => string;
+  /** The local SQLite file that records runs and their tasks. */
+  readonly stateFile: string;
+  readonly reportsDir: string;
+  /** Finish this earlier run from its checkpoints instead of starting a new one. */
+  readonly resumeRunId?: string;
+  readonly signal?: AbortSignal;
+  /** Called whenever progress changes (after each batch, at each stage). */
+  readonly onProgress?: (progress: RunProgress) => void;
+  /** Called once the run id is known, before any row moves. */
+  readonly onStart?: (runId: string, plan: MigrationPlan) => void;
+}
+
+/**
+ * Runs a migration: plan, extract, transform, load dimensions, load facts, validate, report. Returns
+ * the summary whatever the outcome; throws only for bad input found before a run starts (a spec that
+ * does not fit the schemas, a URL that does not connect), so that the CLI can exit with 2.
+ */
+export async function runMigration(options: RunOptions): Promise<RunSummary> {
+  const { spec } = options;
+  const state = new RunState(options.stateFile);
+  const { source, target } = await openPair(spec);
+  try {
+    const [sourceSchema, targetSchema] = await Promise.all([source.introspect(), target.introspect()]);
+    const plan = buildPlan({
+      spec,
+      sourceSchema,
+      targetSchema,
+      sourceDefaultSchema: source.dialect.defaultSchema,
+      targetDefaultSchema: target.dialect.defaultSchema,
+      lineOf: options.lineOf ?? (() => 'spec'),
+    });
+    const previous = options.resumeRunId ? state.getRun(options.resumeRunId) : undefined;
+    if (options.resumeRunId && !previous) {
+      throw new DataBridgeError('bad_spec', `there is no run "${options.resumeRunId}" to resume in ${options.stateFile}`);
+    }
+    if (previous && previous.specHash !== options.specHash) {
+      throw new DataBridgeError('bad_spec', `the spec changed since run ${previous.id} started; a resume needs the same spec`);
+    }
+    if (previous?.status === 'completed') {
+      throw new DataBridgeError('bad_spec', `run ${previous.id} already completed; there is nothing to resume`);
+    }
+    const runId = previous?.id ?? newRunId();
+    options.onStart?.(runId, plan);
+    const execution = new Execution(runId, plan, source, target, state, options);
+    return await execution.run(previous?.targetBefore);
+  } finally {
+    state.close();
+    await Promise.allSettled([source.close(), target.close()]);
+  }
+}
+
+function newRunId(): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+class Execution {
+  private readonly progress: RunProgress;
+  private readonly abort = new AbortController();
+  private readonly signal: AbortSignal;
+  private validation: TableValidation[] = [];
+  private readonly startedAt = new Date();
+
+  constructor(
+    private readonly runId: string,
+    private readonly plan: MigrationPlan,
+    private readonly source: Connection,
+    private readonly target: Connection,
+    private readonly state: RunState,
+    private readonly options: RunOptions,
+  ) {
+    this.signal = options.signal ? AbortSignal.any([options.signal, this.abort.signal]) : this.abort.signal;
+    this.progress = {
+      runId,
+      startedAt: Date.now(),
+      stages: STAGES.map((id): StageProgress => ({ id, status: 'pending', startedAt: null, endedAt: null })),
+      tables: plan.mappings.map(
+        (m): TableProgress => ({
+          mappingId: m.id,
+          source: `${m.source.schema}.${m.source.name}`,
+          target: `${m.target.schema}.${m.target.name}`,
+          stage: m.stage,
+          rowsTotal: 0,
+          rowsRead: 0,
+          rowsWritten: 0,
+          rowsRejected: 0,
+          readMs: 0,
+          writeMs: 0,
+          startedAt: null,
+          endedAt: null,
+          status: 'pending',
+        }),
+      ),
+    };
+  }
+
+  async run(targetBeforeFromResume: Record<string, number> | undefined): Promise<RunSummary> {
+    let outcome: RunOutcome = 'completed';
+    let failure: unknown = null;
+    try {
+      const { tasks, checkpoints } = await this.stage('extract', () => this.extract(targetBeforeFromResume));
+      const transforms = await this.stage('transform', () => this.prepareTransforms());
+      for (const stageId of ['load_dimensions', 'load_facts'] as const) {
+        const mappings = this.plan.mappings.filter((m) => m.stage === stageId);
+        if (mappings.length === 0) {
+          this.setStage(stageId, 'skipped');
+          continue;
+        }
+        await this.stage(stageId, () => this.load(mappings, tasks, checkpoints, transforms));
+      }
+      await this.stage('validate', () => this.validate());
+    } catch (error) {
+      failure = error;
+      outcome = this.signal.aborted && isDataBridgeError(error) && error.code === 'cancelled' ? 'cancelled' : 'failed';
+      if (this.options.signal?.aborted) outcome = 'cancelled';
+    }
+    for (const s of this.progress.stages) if (s.status === 'pending' && s.id !== 'report') s.status = 'skipped';
+    return this.stage('report', async () => this.finish(outcome, failure));
+  }
+
+  private async stage<T>(id: StageId, work: () => Promise<T>): Promise<T> {
+    this.setStage(id, 'running');
+    try {
+      const result = await work();
+      this.setStage(id, 'completed');
+      return result;
+    } catch (error) {
+      this.setStage(id, 'failed');
+      throw error;
+    }
+  }
+
+  private setStage(id: StageId, status: StageProgress['status']): void {
+    const s = this.progress.stages.find((x) => x.id === id)!;
+    if (status === 'running') s.startedAt = Date.now();
+    if (status !== 'running' && status !== 'pending') s.endedAt = Date.now();
+    s.status = status;
+    this.options.onProgress?.(this.progress);
+  }
+
+  /** Counts source rows, splits tables into key-range tasks, notes what the target holds already. */
+  private async extract(resumedTargetBefore: Record<string, number> | undefined) {
+    const counts = new Map<string, number>();
+    await Promise.all(
+      this.plan.mappings.map(async (m) => {
+        counts.set(m.id, await this.source.reader.count(m.source, m.where));
+        this.table(m.id).rowsTotal = counts.get(m.id)!;
+      }),
+    );
+    await this.target.ensureCheckpointTable();
+    let tasks: TaskRecord[];
+    if (resumedTargetBefore) {
+      tasks = this.state.tasks(this.runId);
+      this.state.markRunning(this.runId);
+      this.targetBefore = resumedTargetBefore;
+    } else {
+      await this.createMissingTables();
+      tasks = await planTasks(this.plan.mappings, this.source, counts, this.plan.spec.pipeline);
+      this.targetBefore = {};
+      for (const m of this.plan.mappings) {
+        const key = `${m.target.schema}.${m.target.name}`;
+        this.targetBefore[key] = m.createTarget ? 0 : await this.target.reader.count(m.target);
+      }
+      this.state.createRun(
+        { id: this.runId, specName: this.plan.spec.name, specHash: this.options.specHash, startedAt: this.startedAt.toISOString(), targetBefore: this.targetBefore },
+        tasks,
+      );
+    }
+    const checkpoints = new Map((await this.target.readCheckpoints(this.runId)).map((c) => [c.taskId, c]));
+    for (const m of this.plan.mappings) {
+      const done = tasks.filter((t) => t.mappingId === m.id).reduce((n, t) => n + (checkpoints.get(t.id)?.rowsWritten ?? 0), 0);
+      this.table(m.id).rowsWritten = done;
+      this.table(m.id).rowsRead = done;
+    }
+    return { tasks, checkpoints };
+  }
+
+  private targetBefore: Record<string, number> = {};
+
+  private async createMissingTables(): Promise<void> {
+    const created = new Set<string>();
+    for (const m of this.plan.mappings) {
+      const key = `${m.target.schema}.${m.target.name}`;
+      if (!m.createTarget || created.has(key)) continue;
+      created.add(key);
+      await this.target.query(this.target.dialect.createTable({ ...m.target, foreignKeys: [] }, m.target));
+    }
+  }
+
+  /** Compiles each mapping's row function and probes its read query, so a bad expression fails now. */
+  private async prepareTransforms() {
+    const compiled = new Map<string, { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }>();
+    for (const m of this.plan.mappings) {
+      const layout = readLayout(m);
+      try {
+        await this.source.reader.fetch({ table: m.source, select: layout.select, ...(m.where ? { where: m.where } : {}), limit: 1 });
+      } catch (error) {
+        throw new DataBridgeError('bad_spec', `mappings[${m.index}] (${m.source.name} → ${m.target.name}): the source rejects the read query: ${messageOf(error)}`, { cause: error });
+      }
+      compiled.set(m.id, { layout, transform: compileRowTransform(m, layout) });
+    }
+    return compiled;
+  }
+
+  private async load(
+    mappings: readonly PlannedMapping[],
+    tasks: readonly TaskRecord[],
+    checkpoints: ReadonlyMap<string, Checkpoint>,
+    compiled: Map<string, { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }>,
+  ): Promise<void> {
+    const levels = [...new Set(mappings.map((m) => m.level))].sort((a, b) => a - b);
+    for (const level of levels) {
+      const atLevel = mappings.filter((m) => m.level === level);
+      const levelTasks = tasks.filter((t) => atLevel.some((m) => m.id === t.mappingId));
+      const remaining = new Map(atLevel.map((m) => [m.id, levelTasks.filter((t) => t.mappingId === m.id).length]));
+      for (const m of atLevel) if (remaining.get(m.id) === 0) this.finishTable(m.id, 'completed');
+      await runPool(
+        levelTasks,
+        this.plan.spec.pipeline.parallelism,
+        async (task) => {
+          const mapping = atLevel.find((m) => m.id === task.mappingId)!;
+          const table = this.table(mapping.id);
+          table.status = 'running';
+          table.startedAt ??= Date.now();
+          try {
+            await runTask({
+              runId: this.runId,
+              task,
+              mapping,
+              ...compiled.get(mapping.id)!,
+              source: this.source,
+              target: this.target,
+              batchSize: this.plan.spec.pipeline.batchSize,
+              checkpoint: checkpoints.get(task.id),
+              signal: this.signal,
+              onBatch: (b) => {
+                table.rowsRead += b.rows;
+                table.rowsWritten += b.rows;
+                table.readMs += b.readMs;
+                table.writeMs += b.writeMs;
+                this.options.onProgress?.(this.progress);
+              },
+            });
+          } catch (error) {
+            this.finishTable(mapping.id, 'failed');
+            throw error;
+          }
+          remaining.set(mapping.id, remaining.get(mapping.id)! - 1);
+          if (remaining.get(mapping.id) === 0) this.finishTable(mapping.id, 'completed');
+        },
+        () => this.abort.abort(),
+      );
+    }
+    for (const m of mappings) {
+      await fillDeferredColumns(m, this.source, this.target, { batchSize: this.plan.spec.pipeline.batchSize, signal: this.signal });
+    }
+    if (mappings.some((m) => m.stage === 'load_facts') || !this.plan.mappings.some((m) => m.stage === 'load_facts')) {
+      await this.addCreatedForeignKeys();
+    }
+  }
+
+  /** Foreign keys of created tables go on once all rows are in, checked once rather than row by row. */
+  private async addCreatedForeignKeys(): Promise<void> {
+    const done = new Set<string>();
+    for (const m of this.plan.mappings) {
+      const key = `${m.target.schema}.${m.target.name}`;
+      if (!m.createTarget || done.has(key)) continue;
+      done.add(key);
+      for (const sql of this.target.dialect.addForeignKeys(m.target, m.target)) await this.target.query(sql);
+    }
+  }
+
+  private async validate(): Promise<void> {
+    const settings = this.plan.spec.pipeline.validation;
+    if (!settings.rowCount && !settings.checksum) return;
+    this.validation = await validateTables(this.plan.mappings, this.source, this.target, {
+      ...settings,
+      targetBefore: this.targetBefore,
+      signal: this.signal,
+    });
+    const problems = this.validation.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`));
+    if (problems.length > 0) throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
+  }
+
+  private table(mappingId: string): TableProgress {
+    return this.progress.tables.find((t) => t.mappingId === mappingId)!;
+  }
+
+  private finishTable(mappingId: string, status: 'completed' | 'failed'): void {
+    const t = this.table(mappingId);
+    t.status = status;
+    t.endedAt = Date.now();
+    t.startedAt ??= t.endedAt;
+    this.options.onProgress?.(this.progress);
+  }
+
+  private async finish(outcome: RunOutcome, failure: unknown): Promise<RunSummary> {
+    const endedAt = new Date();
+    const tables = this.progress.tables.map((t) => {
+      const seconds = tableSeconds(t);
+      return {
+        mappingId: t.mappingId,
+        source: t.source,
+        target: t.target,
+        stage: t.stage,
+        rowsRead: t.rowsRead,
+        rowsWritten: t.rowsWritten,
+        rowsRejected: t.rowsRejected,
+        seconds,
+        rowsPerSecond: seconds > 0 ? Math.round(t.rowsWritten / seconds) : 0,
+      };
+    });
+    const loadSeconds = this.progress.stages
+      .filter((s) => s.id === 'load_dimensions' || s.id === 'load_facts')
+      .reduce((n, s) => n + (s.startedAt && s.endedAt ? (s.endedAt - s.startedAt) / 1000 : 0), 0);
+    const rowsWritten = tables.reduce((n, t) => n + t.rowsWritten, 0);
+    const summary: RunSummary = {
+      runId: this.runId,
+      specName: this.plan.spec.name,
+      status: outcome,
+      error: failure ? { code: isDataBridgeError(failure) ? failure.code : 'internal', message: messageOf(failure) } : null,
+      source: maskPassword(this.plan.spec.source.url),
+      target: maskPassword(this.plan.spec.target.url),
+      startedAt: this.startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      seconds: (endedAt.getTime() - this.startedAt.getTime()) / 1000,
+      stages: this.progress.stages.map((s) => ({
+        id: s.id,
+        status: s.id === 'report' ? 'completed' : s.status,
+        seconds: s.startedAt ? ((s.endedAt ?? Date.now()) - s.startedAt) / 1000 : 0,
+      })),
+      tables,
+      totals: {
+        rowsRead: tables.reduce((n, t) => n + t.rowsRead, 0),
+        rowsWritten,
+        rowsRejected: tables.reduce((n, t) => n + t.rowsRejected, 0),
+        rowsPerSecond: loadSeconds > 0 ? Math.round(rowsWritten / loadSeconds) : 0,
+      },
+      warnings: this.plan.warnings,
+      validation: this.validation,
+      report: null,
+      resumeWith: outcome === 'completed' || isBadInput(failure) ? null : `databridge run <spec> --resume ${this.runId}`,
+    };
+    this.state.finishRun(this.runId, outcome, summary);
+    const report = writeReport(summary, this.options.reportsDir);
+    return { ...summary, report };
+  }
+}
+
+function isBadInput(error: unknown): boolean {
+  return isDataBridgeError(error) && error.isBadInput;
+}

@@ -1,0 +1,109 @@
+import type { Connection } from '../connectors/connection.ts';
+import type { PlannedMapping } from '../plan/plan-types.ts';
+import { RowChecksum } from './checksum.ts';
+
+export interface TableValidation {
+  /** Target table, `schema.table`. */
+  readonly table: string;
+  readonly mappingIds: readonly string[];
+  readonly sourceRows: number;
+  readonly targetRows: number;
+  /** What the target should hold now. */
+  readonly expectedTargetRows: number;
+  readonly countMatches: boolean;
+  readonly checksum:
+    | { readonly source: string; readonly target: string; readonly matches: boolean }
+    | { readonly skipped: string };
+  /** Empty when everything matches; else what differs, in words. */
+  readonly problems: readonly string[];
+}
+
+export interface ValidateOptions {
+  readonly rowCount: boolean;
+  readonly checksum: boolean;
+  /** Target rows before this run's first load, by target table. */
+  readonly targetBefore: Readonly<Record<string, number>>;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * Compares each target table with its sources: row counts (source rows read versus rows that arrived)
+ * and, for plain copies into tables that held nothing else, an order-independent checksum of every
+ * copied column computed over both sides.
+ */
+export async function validateTables(
+  mappings: readonly PlannedMapping[],
+  source: Connection,
+  target: Connection,
+  options: ValidateOptions,
+): Promise<TableValidation[]> {
+  const groups = new Map<string, PlannedMapping[]>();
+  for (const m of mappings) {
+    const key = `${m.target.schema}.${m.target.name}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  const results: TableValidation[] = [];
+  for (const [table, group] of groups) results.push(await validateGroup(table, group, source, target, options));
+  return results;
+}
+
+async function validateGroup(
+  table: string,
+  group: readonly PlannedMapping[],
+  source: Connection,
+  target: Connection,
+  options: ValidateOptions,
+): Promise<TableValidation> {
+  const first = group[0]!;
+  let sourceRows = 0;
+  for (const m of group) sourceRows += await source.reader.count(m.source, m.where);
+  const targetRows = await target.reader.count(first.target);
+  const before = first.mode === 'replace' ? 0 : (options.targetBefore[table] ?? 0);
+  const expected = before + sourceRows;
+  const problems: string[] = [];
+  const upsert = group.some((m) => m.mode === 'upsert');
+  const countMatches = upsert ? targetRows >= sourceRows : targetRows === expected;
+  if (options.rowCount && !countMatches) {
+    problems.push(
+      upsert
+        ? `target holds ${targetRows} rows, fewer than the ${sourceRows} source rows upserted`
+        : `target holds ${targetRows} rows, expected ${expected} (${sourceRows} from the source${before ? ` + ${before} already there` : ''}): ${Math.abs(expected - targetRows)} ${targetRows < expected ? 'missing' : 'too many'}`,
+    );
+  }
+  const checksum = await compareChecksums(group, before, source, target, options);
+  if ('matches' in checksum && !checksum.matches) {
+    problems.push(`checksum of the copied columns differs (source ${checksum.source}, target ${checksum.target})`);
+  }
+  return { table, mappingIds: group.map((m) => m.id), sourceRows, targetRows, expectedTargetRows: expected, countMatches, checksum, problems };
+}
+
+async function compareChecksums(
+  group: readonly PlannedMapping[],
+  before: number,
+  source: Connection,
+  target: Connection,
+  options: ValidateOptions,
+): Promise<TableValidation['checksum']> {
+  const m = group[0]!;
+  if (!options.checksum) return { skipped: 'checksum validation is off' };
+  if (group.length > 1) return { skipped: 'several mappings load this table' };
+  if (!m.plainCopy) return { skipped: 'the mapping transforms values' };
+  if (before > 0 || m.mode === 'upsert') return { skipped: 'the target held other rows before the run' };
+  const types = m.columns.map((c) => c.target);
+  const sourceSum = new RowChecksum(types);
+  const targetSum = new RowChecksum(types);
+  const batch = 5_000;
+  await Promise.all([
+    (async () => {
+      const request = { table: m.source, select: m.columns.map((c) => ({ column: c.source!.name })), ...(m.where ? { where: m.where } : {}) };
+      for await (const rows of source.reader.stream(request, batch, options.signal)) for (const r of rows) sourceSum.add(r);
+    })(),
+    (async () => {
+      const request = { table: m.target, select: m.columns.map((c) => ({ column: c.target.name })) };
+      for await (const rows of target.reader.stream(request, batch, options.signal)) for (const r of rows) targetSum.add(r);
+    })(),
+  ]);
+  const s = sourceSum.digest();
+  const t = targetSum.digest();
+  return { source: s, target: t, matches: s === t };
+}

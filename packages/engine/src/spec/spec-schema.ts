@@ -1,0 +1,114 @@
+import { z } from 'zod';
+
+/**
+ * The migration spec: one document that says what moves where and how. The web wizard edits exactly
+ * this document and the CLI runs exactly this document. docs/spec.md describes every field.
+ */
+
+const identifier = z.string().trim().min(1, 'must not be empty');
+
+/** `table` or `schema.table`. */
+export const tableName = identifier.max(255);
+
+export const StringOperation = z.union([
+  z.literal('trim'),
+  z.literal('upper'),
+  z.literal('lower'),
+  z.object({ substring: z.object({ start: z.number().int().min(1), length: z.number().int().min(0).optional() }) }).strict(),
+  z.object({ replace: z.object({ from: z.string().min(1), to: z.string() }) }).strict(),
+  z.object({ padLeft: z.object({ length: z.number().int().min(1), with: z.string().length(1).default(' ') }) }).strict(),
+  z.object({ padRight: z.object({ length: z.number().int().min(1), with: z.string().length(1).default(' ') }) }).strict(),
+  z.object({ prefix: z.string() }).strict(),
+  z.object({ suffix: z.string() }).strict(),
+], { error: 'unknown string operation: use trim, upper, lower, substring, replace, padLeft, padRight, prefix or suffix' });
+export type StringOperation = z.infer<typeof StringOperation>;
+
+const literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const ColumnMapping = z
+  .object({
+    /** The target column this entry fills. */
+    target: identifier,
+    /** A source column copied (and optionally transformed) into the target column. */
+    source: identifier.optional(),
+    /** A SQL expression over the source row, evaluated by the source database. */
+    expression: z.string().trim().min(1).optional(),
+    /** Used when the source value is NULL (or, with neither source nor expression, for every row). */
+    default: literal.optional(),
+    /** String operations applied in order after reading. */
+    transform: z.array(StringOperation).default([]),
+  })
+  .strict()
+  .superRefine((column, ctx) => {
+    if (column.source !== undefined && column.expression !== undefined) {
+      ctx.addIssue({ code: 'custom', message: 'give either source or expression, not both', path: ['expression'] });
+    }
+    if (column.source === undefined && column.expression === undefined && column.default === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'needs a source column, an expression or a default', path: ['target'] });
+    }
+  });
+export type ColumnMapping = z.infer<typeof ColumnMapping>;
+
+export const LoadMode = z.enum(['append', 'replace', 'upsert']);
+export type LoadMode = z.infer<typeof LoadMode>;
+
+export const TableMapping = z
+  .object({
+    /** Source table, `table` or `schema.table`. */
+    source: tableName,
+    /** Target table, `table` or `schema.table`. */
+    target: tableName,
+    mode: LoadMode.default('append'),
+    /** Conflict columns for `upsert`; the target's primary key when omitted. */
+    key: z.array(identifier).optional(),
+    /** A filter on the source rows, a SQL condition in the source's dialect. */
+    where: z.string().trim().min(1).optional(),
+    columns: z.array(ColumnMapping).min(1, 'map at least one column'),
+    /** Source columns deliberately left behind (documentation; unmapped columns are never copied). */
+    exclude: z.array(identifier).default([]),
+  })
+  .strict();
+export type TableMapping = z.infer<typeof TableMapping>;
+
+export const ConnectionRef = z
+  .object({
+    /** A connection URL; `${VARIABLE}` references are read from the environment. */
+    url: z.string().trim().min(1),
+    /** Schema used for table names given without one. */
+    schema: identifier.optional(),
+  })
+  .strict();
+
+export const PipelineSettings = z
+  .object({
+    /** Rows per batch; each batch commits with its checkpoint. */
+    batchSize: z.number().int().min(100).max(10_000).default(5_000),
+    /** Tasks running at once; large tables split into this many key ranges. */
+    parallelism: z.number().int().min(1).max(16).default(4),
+    errorPolicy: z.enum(['fail_fast', 'continue', 'skip_and_log']).default('fail_fast'),
+    logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
+    /** Create missing target tables from the source schema with mapped names and types. */
+    createTables: z.boolean().default(false),
+    validation: z
+      .object({
+        rowCount: z.boolean().default(true),
+        checksum: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+export type PipelineSettings = z.infer<typeof PipelineSettings>;
+
+export const MigrationSpec = z
+  .object({
+    version: z.literal(1).default(1),
+    name: identifier.default('migration'),
+    source: ConnectionRef,
+    target: ConnectionRef,
+    pipeline: PipelineSettings.prefault({}),
+    mappings: z.array(TableMapping).min(1, 'map at least one table'),
+  })
+  .strict();
+export type MigrationSpec = z.infer<typeof MigrationSpec>;
+export type MigrationSpecInput = z.input<typeof MigrationSpec>;
