@@ -209,7 +209,9 @@ class Execution {
       const key = `${m.target.schema}.${m.target.name}`;
       if (!m.createTarget || created.has(key)) continue;
       created.add(key);
-      await this.target.query(this.target.dialect.createTable({ ...m.target, foreignKeys: [] }, m.target));
+      // PostgreSQL and MySQL leave foreign keys out (added after the load); SQLite, which cannot add
+      // them later, writes them inline and does not enforce them while loading.
+      await this.target.query(this.target.dialect.createTable(m.target, m.target));
     }
   }
 

@@ -1,0 +1,132 @@
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type {
+  Capabilities,
+  Checkpoint,
+  Connection,
+  ConnectOptions,
+  Dialect,
+} from '../connectors/connection.ts';
+import { DEFAULT_CAPABILITIES } from '../connectors/connection.ts';
+import type { ConnectionSettings } from '../connectors/url.ts';
+import { DataBridgeError } from '../errors.ts';
+import type { DatabaseSchema } from '../schema/model.ts';
+import type { Value } from '../values.ts';
+import { SqliteBulkLoader } from './sqlite-bulk-loader.ts';
+import { CREATE_CHECKPOINT_TABLE, readCheckpoints } from './sqlite-checkpoints.ts';
+import { sqliteDialect } from './sqlite-dialect.ts';
+import { bindable } from './sqlite-encode.ts';
+import { toDataBridgeError } from './sqlite-errors.ts';
+import { openHandles, type SqliteHandles } from './sqlite-handles.ts';
+import { introspectSqlite } from './sqlite-introspector.ts';
+import { SqliteReader } from './sqlite-reader.ts';
+import { StatementCache } from './sqlite-statements.ts';
+import { storedValue } from './sqlite-values.ts';
+import { WriteLock } from './sqlite-write-lock.ts';
+
+const SQLITE_CAPABILITIES: Capabilities = { ...DEFAULT_CAPABILITIES, transactionalDdl: true };
+
+/** Query results as objects, with integers as numbers when safe and strings of digits otherwise. */
+function plainRows(rows: unknown[]): Record<string, unknown>[] {
+  return (rows as Record<string, unknown>[]).map((row) => {
+    for (const key of Object.keys(row)) row[key] = storedValue(row[key]);
+    return row;
+  });
+}
+
+/**
+ * A SQLite database file: one read handle (WAL readers see committed data and never wait) and one
+ * write handle shared in turn by load sessions under a write lock. `poolSize` does not apply:
+ * better-sqlite3 is synchronous, so more handles would not read any faster.
+ */
+export class SqliteConnection implements Connection {
+  readonly dialect: Dialect = sqliteDialect;
+  readonly capabilities: Capabilities = SQLITE_CAPABILITIES;
+  readonly displayUrl: string;
+  readonly reader: SqliteReader;
+  readonly loader: SqliteBulkLoader;
+  readonly #handles: SqliteHandles;
+  readonly #lock = new WriteLock();
+
+  private constructor(handles: SqliteHandles) {
+    this.#handles = handles;
+    this.displayUrl = `sqlite:${handles.file}`;
+    this.reader = new SqliteReader(handles.read, new StatementCache(handles.read));
+    this.loader = new SqliteBulkLoader(
+      handles.write,
+      this.#lock,
+      new StatementCache(handles.write),
+      handles.file,
+    );
+  }
+
+  /**
+   * Opens (or creates) the file `settings.database`, or `:memory:`. A file is created only when its
+   * folder exists; a missing folder is `connection_failed` naming the path, and so is a file that is
+   * not an SQLite database.
+   */
+  static async open(settings: ConnectionSettings, _options: ConnectOptions = {}): Promise<SqliteConnection> {
+    const file = settings.database;
+    if (file !== ':memory:' && !existsSync(dirname(resolve(file)))) {
+      throw new DataBridgeError(
+        'connection_failed',
+        `Cannot open SQLite file ${file}: the folder ${dirname(resolve(file))} does not exist`,
+      );
+    }
+    return new SqliteConnection(openHandles(file));
+  }
+
+  async introspect(options?: { schemas?: readonly string[] }): Promise<DatabaseSchema> {
+    try {
+      return await introspectSqlite(this.#handles.read, options);
+    } catch (error) {
+      throw toDataBridgeError(error, { action: `Reading the schema of ${this.#handles.file}` });
+    }
+  }
+
+  /**
+   * Reading statements run on the read handle. Anything that writes waits for the write lock: called
+   * while a load session of this connection is open, it runs once that session ends.
+   */
+  async query(sql: string, params: readonly Value[] = []): Promise<Record<string, unknown>[]> {
+    const values = params.map(bindable);
+    const { read, write } = this.#handles;
+    try {
+      const statement = read.prepare(sql);
+      if (statement.readonly && statement.reader) {
+        return plainRows(statement.safeIntegers(true).all(...values));
+      }
+      return await this.#lock.with(() => {
+        const writing = write.prepare(sql);
+        if (writing.reader) return plainRows(writing.safeIntegers(true).all(...values));
+        writing.run(...values);
+        return [];
+      });
+    } catch (error) {
+      throw toDataBridgeError(error);
+    }
+  }
+
+  async ensureCheckpointTable(): Promise<void> {
+    try {
+      await this.#lock.with(() => this.#handles.write.exec(CREATE_CHECKPOINT_TABLE));
+    } catch (error) {
+      throw toDataBridgeError(error, { action: 'Creating the checkpoint table' });
+    }
+  }
+
+  async readCheckpoints(runId: string): Promise<Checkpoint[]> {
+    try {
+      return readCheckpoints(this.#handles.read, runId);
+    } catch (error) {
+      throw toDataBridgeError(error, { action: 'Reading checkpoints' });
+    }
+  }
+
+  async close(): Promise<void> {
+    const { read, write } = this.#handles;
+    this.reader.closeStreams();
+    if (read !== write && read.open) read.close();
+    if (write.open) write.close();
+  }
+}
