@@ -4,7 +4,10 @@ import { isDataBridgeError, messageOf } from '@databridge/engine';
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 export function exitCodeFor(error: unknown): number {
-  if (isDataBridgeError(error)) return error.isBadInput || error.code === 'auth_failed' || error.code === 'connection_failed' ? EXIT.badInput : EXIT.failed;
+  if (isDataBridgeError(error))
+    return error.isBadInput || error.code === 'auth_failed' || error.code === 'connection_failed'
+      ? EXIT.badInput
+      : EXIT.failed;
   return EXIT.failed;
 }
 

@@ -2,7 +2,12 @@ export type * from './connectors/connection.ts';
 export { openConnection } from './connectors/open.ts';
 export { maskPassword, parseConnectionUrl } from './connectors/url.ts';
 export { DataBridgeError, type ErrorCode, isDataBridgeError, messageOf } from './errors.ts';
-export { CONFIDENT, type MappingSuggestions, suggestMappings, type TableSuggestion } from './mapping/auto-map.ts';
+export {
+  CONFIDENT,
+  type MappingSuggestions,
+  suggestMappings,
+  type TableSuggestion,
+} from './mapping/auto-map.ts';
 export { buildPlan } from './plan/build-plan.ts';
 export { planMigration } from './plan/plan-migration.ts';
 export type * from './plan/plan-types.ts';

@@ -41,6 +41,18 @@ describe('migration spec', () => {
     assert.deepEqual(spec.mappings[0]!.columns[1]!.transform, ['trim']);
   });
 
+  test('${NAME:-default} falls back when the variable is unset', () => {
+    const text = valid.replace('${TARGET_PASSWORD}', '${TARGET_PASSWORD:-fallback}');
+    assert.equal(
+      parseSpec(text, 'spec.yaml', {}).spec.target.url,
+      'postgres://app:fallback@127.0.0.1/chinook',
+    );
+    assert.equal(
+      parseSpec(text, 'spec.yaml', { TARGET_PASSWORD: 'set' }).spec.target.url,
+      'postgres://app:set@127.0.0.1/chinook',
+    );
+  });
+
   test('JSON is accepted as well', () => {
     const json = JSON.stringify({
       source: { url: 'sqlite:a.db' },
@@ -51,27 +63,62 @@ describe('migration spec', () => {
   });
 
   test('batch size and parallelism out of range name the field and the line', () => {
-    assert.match(specError(valid.replace('batchSize: 1000', 'batchSize: 50')).message, /^spec\.yaml:7 pipeline\.batchSize: .*100/);
-    assert.match(specError(valid.replace('batchSize: 1000', 'batchSize: 10001')).message, /spec\.yaml:7 pipeline\.batchSize: .*10000/);
-    assert.match(specError(valid.replace('parallelism: 2', 'parallelism: 17')).message, /spec\.yaml:8 pipeline\.parallelism: .*16/);
-    assert.match(specError(valid.replace('parallelism: 2', 'parallelism: 0')).message, /pipeline\.parallelism/);
+    assert.match(
+      specError(valid.replace('batchSize: 1000', 'batchSize: 50')).message,
+      /^spec\.yaml:7 pipeline\.batchSize: .*100/,
+    );
+    assert.match(
+      specError(valid.replace('batchSize: 1000', 'batchSize: 10001')).message,
+      /spec\.yaml:7 pipeline\.batchSize: .*10000/,
+    );
+    assert.match(
+      specError(valid.replace('parallelism: 2', 'parallelism: 17')).message,
+      /spec\.yaml:8 pipeline\.parallelism: .*16/,
+    );
+    assert.match(
+      specError(valid.replace('parallelism: 2', 'parallelism: 0')).message,
+      /pipeline\.parallelism/,
+    );
   });
 
   test('a missing environment variable is named, and its value is never needed in the message', () => {
-    assert.match(specError(valid, {}).message, /spec\.yaml:5 target\.url: environment variable TARGET_PASSWORD is not set/);
+    assert.match(
+      specError(valid, {}).message,
+      /spec\.yaml:5 target\.url: environment variable TARGET_PASSWORD is not set/,
+    );
   });
 
   test('unknown fields, missing fields and unknown operations are named with their line', () => {
-    assert.match(specError(valid.replace('target: artist', 'tagret: artist')).message, /spec\.yaml:10 mappings\[0\]/);
-    assert.match(specError(valid.replace('{ source: Name,', '{ sorce: Name,')).message, /spec\.yaml:14 mappings\[0\]\.columns\[1\]: unknown field\(s\) "sorce"/);
-    assert.match(specError(valid.replace('transform: [trim]', 'transform: [trimm]')).message, /spec\.yaml:14 .*unknown string operation/);
-    assert.match(specError(valid.replace(/mappings:[\s\S]*/, 'mappings: []\n')).message, /mappings: map at least one table/);
+    assert.match(
+      specError(valid.replace('target: artist', 'tagret: artist')).message,
+      /spec\.yaml:10 mappings\[0\]/,
+    );
+    assert.match(
+      specError(valid.replace('{ source: Name,', '{ sorce: Name,')).message,
+      /spec\.yaml:14 mappings\[0\]\.columns\[1\]: unknown field\(s\) "sorce"/,
+    );
+    assert.match(
+      specError(valid.replace('transform: [trim]', 'transform: [trimm]')).message,
+      /spec\.yaml:14 .*unknown string operation/,
+    );
+    assert.match(
+      specError(valid.replace(/mappings:[\s\S]*/, 'mappings: []\n')).message,
+      /mappings: map at least one table/,
+    );
   });
 
   test('a column needs a source, an expression or a default, and not both a source and an expression', () => {
-    assert.match(specError(valid.replace('{ source: ArtistId, target: artist_id }', '{ target: artist_id }')).message, /needs a source column/);
     assert.match(
-      specError(valid.replace('{ source: ArtistId, target: artist_id }', '{ source: ArtistId, expression: "1", target: artist_id }')).message,
+      specError(valid.replace('{ source: ArtistId, target: artist_id }', '{ target: artist_id }')).message,
+      /needs a source column/,
+    );
+    assert.match(
+      specError(
+        valid.replace(
+          '{ source: ArtistId, target: artist_id }',
+          '{ source: ArtistId, expression: "1", target: artist_id }',
+        ),
+      ).message,
       /either source or expression/,
     );
   });

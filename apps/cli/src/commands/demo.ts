@@ -24,7 +24,8 @@ export function demoCommand(): Command {
         DATABRIDGE_DEMO_SOURCE: DEMO_SOURCE,
         DATABRIDGE_DEMO_TARGET: targetFile,
       });
-      if (!opts.json) process.stderr.write(`Chinook (SQLite, PascalCase) -> ${targetFile} (snake_case, created)\n`);
+      if (!opts.json)
+        process.stderr.write(`Chinook (SQLite, PascalCase) -> ${targetFile} (snake_case, created)\n`);
       const summary = await execute(loaded, { json: opts.json, specText: text });
       if (!opts.json && summary.status === 'completed') {
         process.stdout.write(`\nThe migrated database: ${targetFile}\nSpec that ran: ${DEMO_SPEC}\n`);

@@ -15,12 +15,15 @@ export function initCommand(): Command {
         const target = await openConnection(opts.target, { poolSize: 1 });
         try {
           const [s, t] = await Promise.all([source.introspect(), target.introspect()]);
-          const withoutState = (x: typeof s) => ({ ...x, tables: x.tables.filter((tb) => !tb.name.startsWith('_databridge')) });
+          const withoutState = (x: typeof s) => ({
+            ...x,
+            tables: x.tables.filter((tb) => !tb.name.startsWith('_databridge')),
+          });
           const yaml = renderSpecYaml({
             name: opts.name,
-            // Keep any password out of the file: the user puts it back with ${VARIABLE}.
-            sourceUrl: maskPassword(opts.source).replace('***', '${SOURCE_PASSWORD}'),
-            targetUrl: maskPassword(opts.target).replace('***', '${TARGET_PASSWORD}'),
+            // Keep any password out of the file: the spec reads it from the environment instead.
+            sourceUrl: maskPassword(opts.source).replace('***', envReference('SOURCE_PASSWORD')),
+            targetUrl: maskPassword(opts.target).replace('***', envReference('TARGET_PASSWORD')),
             targetDialect: target.dialect.name,
             suggestions: suggestMappings(withoutState(s), withoutState(t)),
             sourceDefaultSchema: source.dialect.defaultSchema,
@@ -39,4 +42,9 @@ export function initCommand(): Command {
         await source.close();
       }
     });
+}
+
+/** `${NAME}`, the spec's reference to an environment variable. */
+function envReference(name: string): string {
+  return `\${${name}}`;
 }

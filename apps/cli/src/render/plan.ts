@@ -21,7 +21,8 @@ export function renderPlan(plan: MigrationPlan): string {
       const names = mappings.filter((m) => m.level === level).map(describe);
       out.push(`  ${levels.length > 1 ? `level ${level}: ` : ''}${names.join(', ')}`);
     }
-    if ((stage === 'load_dimensions' || stage === 'load_facts') && mappings.length === 0) out.push('  (nothing: skipped)');
+    if ((stage === 'load_dimensions' || stage === 'load_facts') && mappings.length === 0)
+      out.push('  (nothing: skipped)');
   }
   out.push('');
   if (plan.warnings.length === 0) out.push('No warnings.');

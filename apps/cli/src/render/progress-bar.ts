@@ -13,7 +13,8 @@ export class ProgressBar {
     this.bar = enabled
       ? new cliProgress.SingleBar(
           {
-            format: ' {bar} {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | failed {failed} | {stage}',
+            format:
+              ' {bar} {percentage}% | {value}/{total} rows | {rate} rows/s | ETA {eta_formatted} | failed {failed} | {stage}',
             stream: process.stderr,
             fps: 10,
             hideCursor: true,

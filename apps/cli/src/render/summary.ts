@@ -9,7 +9,9 @@ export function renderSummary(s: RunSummary): string {
   if (s.error) out.push(`  ${s.error.code}: ${s.error.message}`);
   const width = Math.max(10, ...s.tables.map((t) => `${t.source} -> ${t.target}`.length));
   out.push('');
-  out.push(`  ${'table'.padEnd(width)}  ${'read'.padStart(10)} ${'written'.padStart(10)} ${'rejected'.padStart(9)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(10)}`);
+  out.push(
+    `  ${'table'.padEnd(width)}  ${'read'.padStart(10)} ${'written'.padStart(10)} ${'rejected'.padStart(9)} ${'seconds'.padStart(8)} ${'rows/s'.padStart(10)}`,
+  );
   for (const t of s.tables) {
     out.push(
       `  ${`${t.source} -> ${t.target}`.padEnd(width)}  ${n(t.rowsRead).padStart(10)} ${n(t.rowsWritten).padStart(10)} ${n(t.rowsRejected).padStart(9)} ${t.seconds.toFixed(2).padStart(8)} ${n(t.rowsPerSecond).padStart(10)}`,
@@ -19,13 +21,18 @@ export function renderSummary(s: RunSummary): string {
     `  ${'total'.padEnd(width)}  ${n(s.totals.rowsRead).padStart(10)} ${n(s.totals.rowsWritten).padStart(10)} ${n(s.totals.rowsRejected).padStart(9)} ${s.seconds.toFixed(2).padStart(8)} ${n(s.totals.rowsPerSecond).padStart(10)}`,
   );
   out.push('');
-  out.push(`  stages: ${s.stages.map((st) => `${st.id} ${st.status} ${st.seconds.toFixed(2)}s`).join(' · ')}`);
+  out.push(
+    `  stages: ${s.stages.map((st) => `${st.id} ${st.status} ${st.seconds.toFixed(2)}s`).join(' · ')}`,
+  );
   const checked = s.validation.filter((v) => 'matches' in v.checksum).length;
   if (s.validation.length > 0) {
     const bad = s.validation.filter((v) => v.problems.length > 0).length;
-    out.push(`  validation: ${s.validation.length} tables counted, ${checked} checksummed, ${bad === 0 ? 'all equal' : `${bad} differ`}`);
+    out.push(
+      `  validation: ${s.validation.length} tables counted, ${checked} checksummed, ${bad === 0 ? 'all equal' : `${bad} differ`}`,
+    );
   }
-  if (s.warnings.length > 0) out.push(`  ${s.warnings.length} plan warning(s): see the report or \`databridge plan\``);
+  if (s.warnings.length > 0)
+    out.push(`  ${s.warnings.length} plan warning(s): see the report or \`databridge plan\``);
   if (s.report) out.push(`  report: ${s.report.html}`);
   if (s.resumeWith) out.push(`  resume: ${s.resumeWith}`);
   return `${out.join('\n')}\n`;

@@ -1,4 +1,11 @@
-import type { ColumnInfo, DatabaseSchema, DialectName, NormalisedType, TableInfo, TableRef } from '../schema/model.ts';
+import type {
+  ColumnInfo,
+  DatabaseSchema,
+  DialectName,
+  NormalisedType,
+  TableInfo,
+  TableRef,
+} from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { ConnectOptions, Connection } from './connection.ts';
+import type { Connection, ConnectOptions } from './connection.ts';
 import { parseConnectionUrl } from './url.ts';
 
 /**

@@ -46,9 +46,13 @@ export function parseConnectionUrl(url: string): ConnectionSettings {
     throw new DataBridgeError('bad_url', `Malformed connection URL "${maskPassword(url)}"`);
   }
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, ''));
-  if (!parsed.hostname) throw new DataBridgeError('bad_url', `Connection URL "${maskPassword(url)}" has no host`);
+  if (!parsed.hostname)
+    throw new DataBridgeError('bad_url', `Connection URL "${maskPassword(url)}" has no host`);
   if (!database) {
-    throw new DataBridgeError('bad_url', `Connection URL "${maskPassword(url)}" names no database (…/dbname)`);
+    throw new DataBridgeError(
+      'bad_url',
+      `Connection URL "${maskPassword(url)}" names no database (…/dbname)`,
+    );
   }
   const port = parsed.port ? Number(parsed.port) : DEFAULT_PORTS[dialect];
   return {

@@ -29,23 +29,31 @@ export function buildPlan(ctx: PlanContext): MigrationPlan {
 type Unordered = Omit<PlannedMapping, 'stage' | 'level'>;
 
 function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number): Unordered {
-  const at = (...path: (string | number)[]) => `${ctx.lineOf(['mappings', index, ...path])} mappings[${index}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
+  const at = (...path: (string | number)[]) =>
+    `${ctx.lineOf(['mappings', index, ...path])} mappings[${index}]${path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('')}`;
   const sourceRef = parseTableName(mapping.source, ctx.spec.source.schema ?? ctx.sourceDefaultSchema);
   const source = requireTable(ctx.sourceSchema, sourceRef, 'source', at('source'));
   const targetRef = parseTableName(mapping.target, ctx.spec.target.schema ?? ctx.targetDefaultSchema);
-  const existing = ctx.targetSchema.tables.find((t) => t.schema === targetRef.schema && t.name.toLowerCase() === targetRef.name.toLowerCase());
+  const existing = ctx.targetSchema.tables.find(
+    (t) => t.schema === targetRef.schema && t.name.toLowerCase() === targetRef.name.toLowerCase(),
+  );
   const createTarget = !existing && ctx.spec.pipeline.createTables;
   if (!existing && !createTarget) requireTable(ctx.targetSchema, targetRef, 'target', at('target'));
 
   const sourceColumnOf = (column: ColumnMapping, j: number) =>
-    column.source === undefined ? undefined : requireColumn(source, column.source, 'source', at('columns', j, 'source'));
+    column.source === undefined
+      ? undefined
+      : requireColumn(source, column.source, 'source', at('columns', j, 'source'));
   const target = existing ?? synthesiseTarget(ctx, source, targetRef, mapping, sourceColumnOf);
 
   const seen = new Set<string>();
   const columns: PlannedColumn[] = mapping.columns.map((column, j) => {
     const targetColumn = requireColumn(target, column.target, 'target', at('columns', j, 'target'));
     if (seen.has(targetColumn.name)) {
-      throw new DataBridgeError('bad_spec', `${at('columns', j, 'target')}: target column "${targetColumn.name}" is filled twice`);
+      throw new DataBridgeError(
+        'bad_spec',
+        `${at('columns', j, 'target')}: target column "${targetColumn.name}" is filled twice`,
+      );
     }
     seen.add(targetColumn.name);
     const sourceColumn = sourceColumnOf(column, j);
@@ -74,7 +82,10 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
     ? mapping.key.map((k, j) => requireColumn(target, k, 'target', at('key', j)).name)
     : target.primaryKey;
   if (mapping.mode === 'upsert' && conflictKey.length === 0) {
-    throw new DataBridgeError('bad_spec', `${at('mode')}: upsert needs a key, and ${target.schema}.${target.name} has no primary key: set "key"`);
+    throw new DataBridgeError(
+      'bad_spec',
+      `${at('mode')}: upsert needs a key, and ${target.schema}.${target.name} has no primary key: set "key"`,
+    );
   }
   return {
     id: `m${index + 1}`,
@@ -110,10 +121,27 @@ function synthesiseTarget(
   const columns: ColumnInfo[] = mapping.columns.map((c, j) => {
     const from = sourceColumnOf(c, j);
     if (from) renamed.set(from.name, c.target);
-    const base: ColumnInfo = from ?? { name: c.target, nativeType: 'text', type: 'text', nullable: true, defaultValue: null, autoIncrement: false, ordinal: 0 };
-    return { ...base, name: c.target, ordinal: j + 1, defaultValue: null, autoIncrement: false, nullable: base.nullable || c.expression !== undefined };
+    const base: ColumnInfo = from ?? {
+      name: c.target,
+      nativeType: 'text',
+      type: 'text',
+      nullable: true,
+      defaultValue: null,
+      autoIncrement: false,
+      ordinal: 0,
+    };
+    return {
+      ...base,
+      name: c.target,
+      ordinal: j + 1,
+      defaultValue: null,
+      autoIncrement: false,
+      nullable: base.nullable || c.expression !== undefined,
+    };
   });
-  const primaryKey = source.primaryKey.every((k) => renamed.has(k)) ? source.primaryKey.map((k) => renamed.get(k)!) : [];
+  const primaryKey = source.primaryKey.every((k) => renamed.has(k))
+    ? source.primaryKey.map((k) => renamed.get(k)!)
+    : [];
   const foreignKeys: ForeignKeyInfo[] = [];
   for (const fk of source.foreignKeys) {
     const parent = ctx.spec.mappings.find((m) => {
@@ -122,7 +150,9 @@ function synthesiseTarget(
     });
     if (!parent || !fk.columns.every((c) => renamed.has(c))) continue;
     const parentRef = parseTableName(parent.target, ctx.spec.target.schema ?? ctx.targetDefaultSchema);
-    const parentColumns = fk.referencedColumns.map((rc) => parent.columns.find((pc) => pc.source === rc)?.target);
+    const parentColumns = fk.referencedColumns.map(
+      (rc) => parent.columns.find((pc) => pc.source === rc)?.target,
+    );
     if (parentColumns.some((c) => c === undefined)) continue;
     foreignKeys.push({
       name: `fk_${ref.name}_${fk.columns.map((c) => renamed.get(c)).join('_')}`,
@@ -132,7 +162,15 @@ function synthesiseTarget(
       referencedColumns: parentColumns as string[],
     });
   }
-  return { schema: ref.schema, name: ref.name, columns, primaryKey, foreignKeys, uniqueConstraints: [], rowEstimate: 0 };
+  return {
+    schema: ref.schema,
+    name: ref.name,
+    columns,
+    primaryKey,
+    foreignKeys,
+    uniqueConstraints: [],
+    rowEstimate: 0,
+  };
 }
 
 function applyLoadOrder(mappings: readonly Unordered[], ctx: PlanContext): PlannedMapping[] {
@@ -146,7 +184,9 @@ function applyLoadOrder(mappings: readonly Unordered[], ctx: PlanContext): Plann
     edges: group[0]!.target.foreignKeys.map((fk) => ({
       references: `${fk.referencedSchema}.${fk.referencedTable}`,
       columns: fk.columns,
-      nullable: group[0]!.createTarget || fk.columns.every((c) => group[0]!.target.columns.find((tc) => tc.name === c)?.nullable !== false),
+      nullable:
+        group[0]!.createTarget ||
+        fk.columns.every((c) => group[0]!.target.columns.find((tc) => tc.name === c)?.nullable !== false),
     })),
   }));
   const order = orderByForeignKeys(nodes);
@@ -161,7 +201,9 @@ function applyLoadOrder(mappings: readonly Unordered[], ctx: PlanContext): Plann
     const deferred = m.createTarget ? [] : (order.deferred.get(id) ?? []);
     return {
       ...m,
-      columns: m.columns.map((c) => (deferred.includes(c.target.name) && c.source ? { ...c, deferred: true } : c)),
+      columns: m.columns.map((c) =>
+        deferred.includes(c.target.name) && c.source ? { ...c, deferred: true } : c,
+      ),
       stage: order.referenced.has(id) ? 'load_dimensions' : 'load_facts',
       level: order.level.get(id) ?? 0,
     };

@@ -6,7 +6,11 @@
 export interface OrderNode {
   readonly id: string;
   /** Foreign keys enforced while loading: `columns` (in this node) reference `references` (a node id). */
-  readonly edges: readonly { readonly references: string; readonly columns: readonly string[]; readonly nullable: boolean }[];
+  readonly edges: readonly {
+    readonly references: string;
+    readonly columns: readonly string[];
+    readonly nullable: boolean;
+  }[];
 }
 
 export interface LoadOrder {
@@ -29,7 +33,8 @@ export function orderByForeignKeys(nodes: readonly OrderNode[]): LoadOrder {
   const pending = new Map(nodes.map((n) => [n.id, n.edges.filter((e) => ids.has(e.references))]));
 
   for (const node of nodes) {
-    for (const edge of pending.get(node.id)!) if (edge.references !== node.id) referenced.add(edge.references);
+    for (const edge of pending.get(node.id)!)
+      if (edge.references !== node.id) referenced.add(edge.references);
     const self = pending.get(node.id)!.filter((e) => e.references === node.id);
     for (const edge of self) defer(node.id, edge);
     pending.set(
@@ -48,7 +53,9 @@ export function orderByForeignKeys(nodes: readonly OrderNode[]): LoadOrder {
   let current = 0;
   while (level.size < nodes.length) {
     const ready = nodes.filter(
-      (n) => !level.has(n.id) && pending.get(n.id)!.every((e) => level.has(e.references) && level.get(e.references)! < current),
+      (n) =>
+        !level.has(n.id) &&
+        pending.get(n.id)!.every((e) => level.has(e.references) && level.get(e.references)! < current),
     );
     if (ready.length > 0) {
       for (const n of ready) level.set(n.id, current);

@@ -2,7 +2,14 @@ import type { ColumnInfo, TableInfo } from '../schema/model.ts';
 import type { LoadMode, MigrationSpec, StringOperation } from '../spec/spec-schema.ts';
 import type { Value } from '../values.ts';
 
-export const STAGES = ['extract', 'transform', 'load_dimensions', 'load_facts', 'validate', 'report'] as const;
+export const STAGES = [
+  'extract',
+  'transform',
+  'load_dimensions',
+  'load_facts',
+  'validate',
+  'report',
+] as const;
 export type StageId = (typeof STAGES)[number];
 
 export interface PlannedColumn {

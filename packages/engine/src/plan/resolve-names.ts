@@ -5,7 +5,9 @@ import { columnKey, similarity, tableKey } from '../schema/similarity.ts';
 /** Splits `schema.table` (or `table`, in `defaultSchema`) into a reference. */
 export function parseTableName(name: string, defaultSchema: string): TableRef {
   const dot = name.indexOf('.');
-  return dot > 0 ? { schema: name.slice(0, dot), name: name.slice(dot + 1) } : { schema: defaultSchema, name };
+  return dot > 0
+    ? { schema: name.slice(0, dot), name: name.slice(dot + 1) }
+    : { schema: defaultSchema, name };
 }
 
 /**
@@ -16,7 +18,8 @@ export function lookupTable(schema: DatabaseSchema, ref: TableRef): TableInfo | 
   const exact = schema.tables.find((t) => t.schema === ref.schema && t.name === ref.name);
   if (exact) return exact;
   const folded = schema.tables.filter(
-    (t) => t.schema.toLowerCase() === ref.schema.toLowerCase() && t.name.toLowerCase() === ref.name.toLowerCase(),
+    (t) =>
+      t.schema.toLowerCase() === ref.schema.toLowerCase() && t.name.toLowerCase() === ref.name.toLowerCase(),
   );
   return folded.length === 1 ? folded[0] : undefined;
 }
@@ -59,7 +62,11 @@ export function requireColumn(table: TableInfo, name: string, side: string, wher
   );
 }
 
-function closestName(name: string, candidates: readonly string[], key: (n: string) => string): string | undefined {
+function closestName(
+  name: string,
+  candidates: readonly string[],
+  key: (n: string) => string,
+): string | undefined {
   let best: { name: string; score: number } | undefined;
   for (const c of candidates) {
     const score = similarity(key(name), key(c));

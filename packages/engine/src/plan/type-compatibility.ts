@@ -10,7 +10,14 @@ export interface CompatibilityVerdict {
 
 const INT_WIDTH: Partial<Record<NormalisedType, number>> = { int16: 16, int32: 32, int64: 64 };
 const TEXTUAL: ReadonlySet<NormalisedType> = new Set(['string', 'text', 'uuid', 'json']);
-const NUMERIC: ReadonlySet<NormalisedType> = new Set(['int16', 'int32', 'int64', 'decimal', 'float32', 'float64']);
+const NUMERIC: ReadonlySet<NormalisedType> = new Set([
+  'int16',
+  'int32',
+  'int64',
+  'decimal',
+  'float32',
+  'float64',
+]);
 
 type Col = Pick<ColumnInfo, 'type' | 'length' | 'precision' | 'scale' | 'unsigned'>;
 
@@ -22,22 +29,28 @@ export function compareTypes(source: Col, target: Col): CompatibilityVerdict {
   const s = source.type;
   const t = target.type;
   const ok = (level: Compatibility, reason = ''): CompatibilityVerdict => ({ level, reason });
-  if (s === 'unknown' || t === 'unknown') return ok('narrowing', 'the type of one side is not known; values are passed as text');
+  if (s === 'unknown' || t === 'unknown')
+    return ok('narrowing', 'the type of one side is not known; values are passed as text');
 
   const sw = INT_WIDTH[s];
   const tw = INT_WIDTH[t];
   if (sw && tw) {
     const effective = source.unsigned ? sw + 1 : sw;
-    if (effective <= tw && !(target.unsigned && !source.unsigned)) return ok(s === t && !source.unsigned ? 'same' : 'widening');
+    if (effective <= tw && !(target.unsigned && !source.unsigned))
+      return ok(s === t && !source.unsigned ? 'same' : 'widening');
     return ok('narrowing', `${describe(source)} values may overflow ${describe(target)}`);
   }
   if (sw && t === 'decimal') {
     const digits = sw === 16 ? 5 : sw === 32 ? 10 : 19;
     const room = (target.precision ?? 1000) - (target.scale ?? 0);
-    return room >= digits ? ok('widening') : ok('narrowing', `${describe(source)} values may not fit ${describe(target)}`);
+    return room >= digits
+      ? ok('widening')
+      : ok('narrowing', `${describe(source)} values may not fit ${describe(target)}`);
   }
   if (sw && (t === 'float64' || t === 'float32')) {
-    return sw <= (t === 'float64' ? 32 : 16) ? ok('widening') : ok('narrowing', `large ${describe(source)} values lose precision as ${t}`);
+    return sw <= (t === 'float64' ? 32 : 16)
+      ? ok('widening')
+      : ok('narrowing', `large ${describe(source)} values lose precision as ${t}`);
   }
   if (s === 'decimal' && t === 'decimal') return compareDecimals(source, target);
   if ((s === 'decimal' || s === 'float32' || s === 'float64') && tw) {
@@ -56,10 +69,13 @@ export function compareTypes(source: Col, target: Col): CompatibilityVerdict {
     }
     return ok('same');
   }
-  if (s === 'timestamptz' && t === 'timestamp') return ok('narrowing', 'the time zone is dropped (values are kept in UTC)');
-  if (s === 'timestamp' && t === 'timestamptz') return ok('widening', 'values without a zone are read as UTC');
+  if (s === 'timestamptz' && t === 'timestamp')
+    return ok('narrowing', 'the time zone is dropped (values are kept in UTC)');
+  if (s === 'timestamp' && t === 'timestamptz')
+    return ok('widening', 'values without a zone are read as UTC');
   if (s === 'date' && (t === 'timestamp' || t === 'timestamptz')) return ok('widening');
-  if ((s === 'timestamp' || s === 'timestamptz') && t === 'date') return ok('narrowing', 'the time of day is dropped');
+  if ((s === 'timestamp' || s === 'timestamptz') && t === 'date')
+    return ok('narrowing', 'the time of day is dropped');
   if (s === 'boolean' && tw) return ok('widening', 'true and false become 1 and 0');
   if (sw && t === 'boolean') return ok('narrowing', 'only 0 and 1 convert to boolean');
   if (TEXTUAL.has(s)) return ok('narrowing', `text must parse as ${t}; values that do not are rejected`);
@@ -69,21 +85,29 @@ export function compareTypes(source: Col, target: Col): CompatibilityVerdict {
 function compareDecimals(source: Col, target: Col): CompatibilityVerdict {
   if (target.precision === undefined) return { level: 'widening', reason: '' };
   if (source.precision === undefined) {
-    return { level: 'narrowing', reason: `unbounded numeric values may not fit numeric(${target.precision},${target.scale ?? 0})` };
+    return {
+      level: 'narrowing',
+      reason: `unbounded numeric values may not fit numeric(${target.precision},${target.scale ?? 0})`,
+    };
   }
   const sInt = source.precision - (source.scale ?? 0);
   const tInt = target.precision - (target.scale ?? 0);
   if ((source.scale ?? 0) > (target.scale ?? 0)) {
-    return { level: 'narrowing', reason: `values with more than ${target.scale ?? 0} decimals are rejected, not rounded` };
+    return {
+      level: 'narrowing',
+      reason: `values with more than ${target.scale ?? 0} decimals are rejected, not rounded`,
+    };
   }
-  if (sInt > tInt) return { level: 'narrowing', reason: `values with more than ${tInt} integer digits will be rejected` };
+  if (sInt > tInt)
+    return { level: 'narrowing', reason: `values with more than ${tInt} integer digits will be rejected` };
   const same = source.precision === target.precision && source.scale === target.scale;
   return { level: same ? 'same' : 'widening', reason: '' };
 }
 
 function compareLengths(source: Col, target: Col): CompatibilityVerdict {
   const sameKind = source.type === target.type;
-  if (target.type === 'text' || target.length === undefined) return { level: sameKind ? 'same' : 'widening', reason: '' };
+  if (target.type === 'text' || target.length === undefined)
+    return { level: sameKind ? 'same' : 'widening', reason: '' };
   const sourceMax = source.type === 'string' ? source.length : undefined;
   if (sourceMax !== undefined && sourceMax <= target.length) {
     return { level: sameKind && sourceMax === target.length ? 'same' : 'widening', reason: '' };

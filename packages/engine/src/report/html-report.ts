@@ -1,31 +1,46 @@
 import type { RunSummary } from '../run/run-summary.ts';
 
 const escape = (s: unknown): string =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  String(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
-const number = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const number = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** A report a person can open from disk: no script, no external resource, brand colours. */
 export function renderHtmlReport(s: RunSummary): string {
-  const statusColour = s.status === 'completed' ? '#0e9f6e' : s.status === 'cancelled' ? '#b7791f' : '#c81e1e';
+  const statusColour =
+    s.status === 'completed' ? '#0e9f6e' : s.status === 'cancelled' ? '#b7791f' : '#c81e1e';
   const rows = s.tables
     .map(
-      (t) => `<tr><td>${escape(t.source)}</td><td>${escape(t.target)}</td><td>${escape(t.stage.replace('load_', ''))}</td>
+      (
+        t,
+      ) => `<tr><td>${escape(t.source)}</td><td>${escape(t.target)}</td><td>${escape(t.stage.replace('load_', ''))}</td>
 <td class="n">${number(t.rowsRead)}</td><td class="n">${number(t.rowsWritten)}</td><td class="n">${number(t.rowsRejected)}</td>
 <td class="n">${number(t.seconds, 2)}</td><td class="n">${number(t.rowsPerSecond)}</td></tr>`,
     )
     .join('\n');
   const stages = s.stages
-    .map((st) => `<li class="${escape(st.status)}"><b>${escape(st.id)}</b> ${escape(st.status)} · ${number(st.seconds, 2)} s</li>`)
+    .map(
+      (st) =>
+        `<li class="${escape(st.status)}"><b>${escape(st.id)}</b> ${escape(st.status)} · ${number(st.seconds, 2)} s</li>`,
+    )
     .join('');
   const validation = s.validation
     .map(
-      (v) => `<tr><td>${escape(v.table)}</td><td class="n">${number(v.sourceRows)}</td><td class="n">${number(v.targetRows)}</td>
+      (
+        v,
+      ) => `<tr><td>${escape(v.table)}</td><td class="n">${number(v.sourceRows)}</td><td class="n">${number(v.targetRows)}</td>
 <td>${v.countMatches ? 'equal' : 'DIFFERENT'}</td><td>${'matches' in v.checksum ? (v.checksum.matches ? 'equal' : 'DIFFERENT') : `skipped: ${escape(v.checksum.skipped)}`}</td></tr>`,
     )
     .join('\n');
   const warnings = s.warnings
-    .map((w) => `<li><b>${escape(w.kind)}</b> ${escape(w.table)}${w.column ? `.${escape(w.column)}` : ''}: ${escape(w.message)} <i>${escape(w.fix)}</i></li>`)
+    .map(
+      (w) =>
+        `<li><b>${escape(w.kind)}</b> ${escape(w.table)}${w.column ? `.${escape(w.column)}` : ''}: ${escape(w.message)} <i>${escape(w.fix)}</i></li>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>DataBridge run ${escape(s.runId)}</title>

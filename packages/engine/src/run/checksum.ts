@@ -24,7 +24,8 @@ export class RowChecksum {
       text += (v === null ? '\u0000' : this.canon[i]!(v)) + '\u001f';
     }
     const digest = createHash('md5').update(text).digest();
-    for (let lane = 0; lane < 4; lane++) this.lanes[lane] = (this.lanes[lane]! + digest.readUInt32LE(lane * 4)) >>> 0;
+    for (let lane = 0; lane < 4; lane++)
+      this.lanes[lane] = (this.lanes[lane]! + digest.readUInt32LE(lane * 4)) >>> 0;
     this.count += 1;
   }
 
@@ -58,7 +59,8 @@ function canonicalFor(type: NormalisedType): (v: Value) => string {
     case 'timestamptz':
       return (v) => canonicalInstant(String(v));
     case 'binary':
-      return (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : Buffer.from(String(v)).toString('hex'));
+      return (v) =>
+        v instanceof Uint8Array ? Buffer.from(v).toString('hex') : Buffer.from(String(v)).toString('hex');
     case 'json':
       return (v) => canonicalJson(String(v));
     case 'uuid':
@@ -91,7 +93,10 @@ function trimFraction(s: string): string {
 
 /** A timestamp with zone as UTC microseconds since the epoch. */
 function canonicalInstant(s: string): string {
-  const m = /^(\d{4,})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\s*(?:([+-])(\d\d)(?::?(\d\d))?|Z)?$/.exec(s.trim());
+  const m =
+    /^(\d{4,})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,6}))?\s*(?:([+-])(\d\d)(?::?(\d\d))?|Z)?$/.exec(
+      s.trim(),
+    );
   if (!m) return s;
   const [, y, mo, d, h, mi, sec, frac = '', sign, oh = '0', om = '0'] = m;
   const ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec));

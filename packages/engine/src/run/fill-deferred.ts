@@ -17,7 +17,9 @@ export async function fillDeferredColumns(
 ): Promise<number> {
   const deferred = mapping.columns.filter((c) => c.deferred && c.source);
   if (deferred.length === 0) return 0;
-  const keyTargets = mapping.sourceKey.map((k) => mapping.columns.find((c) => c.source?.name === k)?.target.name);
+  const keyTargets = mapping.sourceKey.map(
+    (k) => mapping.columns.find((c) => c.source?.name === k)?.target.name,
+  );
   if (mapping.sourceKey.length === 0 || keyTargets.some((k) => k === undefined)) {
     throw new DataBridgeError(
       'bad_spec',
@@ -25,13 +27,22 @@ export async function fillDeferredColumns(
     );
   }
   const d = target.dialect;
-  const set = deferred.map((c, i) => `${d.quoteIdentifier(c.target.name)} = ${d.placeholder(i + 1)}`).join(', ');
-  const where = keyTargets.map((k, i) => `${d.quoteIdentifier(k!)} = ${d.placeholder(deferred.length + i + 1)}`).join(' AND ');
+  const set = deferred
+    .map((c, i) => `${d.quoteIdentifier(c.target.name)} = ${d.placeholder(i + 1)}`)
+    .join(', ');
+  const where = keyTargets
+    .map((k, i) => `${d.quoteIdentifier(k!)} = ${d.placeholder(deferred.length + i + 1)}`)
+    .join(' AND ');
   const sql = `UPDATE ${d.qualify(mapping.target)} SET ${set} WHERE ${where}`;
-  const notNull = deferred.map((c) => `${source.dialect.quoteIdentifier(c.source!.name)} IS NOT NULL`).join(' OR ');
+  const notNull = deferred
+    .map((c) => `${source.dialect.quoteIdentifier(c.source!.name)} IS NOT NULL`)
+    .join(' OR ');
   const request = {
     table: mapping.source,
-    select: [...deferred.map((c) => ({ column: c.source!.name })), ...mapping.sourceKey.map((k) => ({ column: k }))],
+    select: [
+      ...deferred.map((c) => ({ column: c.source!.name })),
+      ...mapping.sourceKey.map((k) => ({ column: k })),
+    ],
     where: mapping.where ? `(${mapping.where}) AND (${notNull})` : notNull,
   };
   const session = await target.loader.begin();

@@ -19,7 +19,8 @@ export async function planTasks(
   const tasks: TaskRecord[] = [];
   for (const m of mappings) {
     const rows = rowCounts.get(m.id) ?? 0;
-    const key = m.sourceKey.length === 1 ? m.source.columns.find((c) => c.name === m.sourceKey[0]) : undefined;
+    const key =
+      m.sourceKey.length === 1 ? m.source.columns.find((c) => c.name === m.sourceKey[0]) : undefined;
     const parts = Math.min(settings.parallelism, Math.floor(rows / settings.batchSize));
     if (!key || !INTEGER_TYPES.has(key.type) || m.mode === 'replace' || parts < 2) {
       tasks.push({ id: `${m.id}`, mappingId: m.id, range: null });
@@ -30,9 +31,9 @@ export async function planTasks(
       tasks.push({ id: `${m.id}`, mappingId: m.id, range: null });
       continue;
     }
-    splitRange(toBigInt(min), toBigInt(max), parts, key.name).forEach((range, i) =>
-      tasks.push({ id: `${m.id}.p${i + 1}`, mappingId: m.id, range }),
-    );
+    const ranges = splitRange(toBigInt(min), toBigInt(max), parts, key.name);
+    for (const [i, range] of ranges.entries())
+      tasks.push({ id: `${m.id}.p${i + 1}`, mappingId: m.id, range });
   }
   return tasks;
 }

@@ -35,7 +35,12 @@ export interface RunProgress {
   readonly tables: TableProgress[];
 }
 
-export function totals(progress: RunProgress): { done: number; total: number; failed: number; rowsPerSecond: number } {
+export function totals(progress: RunProgress): {
+  done: number;
+  total: number;
+  failed: number;
+  rowsPerSecond: number;
+} {
   let done = 0;
   let total = 0;
   let failed = 0;

@@ -28,7 +28,12 @@ function columnStep(column: PlannedColumn, index: number): (row: Row) => Value {
     let value = row[index] ?? null;
     if (value === null) return fallback;
     if (ops.length > 0) {
-      let text = typeof value === 'string' ? value : value instanceof Uint8Array ? Buffer.from(value).toString('utf8') : String(value);
+      let text =
+        typeof value === 'string'
+          ? value
+          : value instanceof Uint8Array
+            ? Buffer.from(value).toString('utf8')
+            : String(value);
       for (const op of ops) text = op(text);
       value = text;
     }

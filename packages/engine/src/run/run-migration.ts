@@ -7,6 +7,7 @@ import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '.
 import { writeReport } from '../report/write-report.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
+import { openPair } from './open-pair.ts';
 import { planTasks } from './plan-tasks.ts';
 import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
 import { tableSeconds } from './progress.ts';
@@ -17,7 +18,6 @@ import type { RunOutcome, RunSummary } from './run-summary.ts';
 import { runTask } from './run-task.ts';
 import { runPool } from './task-pool.ts';
 import { type TableValidation, validateTables } from './validate.ts';
-import { openPair } from './open-pair.ts';
 
 export interface RunOptions {
   readonly spec: MigrationSpec;
@@ -57,13 +57,22 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
     });
     const previous = options.resumeRunId ? state.getRun(options.resumeRunId) : undefined;
     if (options.resumeRunId && !previous) {
-      throw new DataBridgeError('bad_spec', `there is no run "${options.resumeRunId}" to resume in ${options.stateFile}`);
+      throw new DataBridgeError(
+        'bad_spec',
+        `there is no run "${options.resumeRunId}" to resume in ${options.stateFile}`,
+      );
     }
     if (previous && previous.specHash !== options.specHash) {
-      throw new DataBridgeError('bad_spec', `the spec changed since run ${previous.id} started; a resume needs the same spec`);
+      throw new DataBridgeError(
+        'bad_spec',
+        `the spec changed since run ${previous.id} started; a resume needs the same spec`,
+      );
     }
     if (previous?.status === 'completed') {
-      throw new DataBridgeError('bad_spec', `run ${previous.id} already completed; there is nothing to resume`);
+      throw new DataBridgeError(
+        'bad_spec',
+        `run ${previous.id} already completed; there is nothing to resume`,
+      );
     }
     const runId = previous?.id ?? newRunId();
     options.onStart?.(runId, plan);
@@ -137,10 +146,14 @@ class Execution {
       await this.stage('validate', () => this.validate());
     } catch (error) {
       failure = error;
-      outcome = this.signal.aborted && isDataBridgeError(error) && error.code === 'cancelled' ? 'cancelled' : 'failed';
+      outcome =
+        this.signal.aborted && isDataBridgeError(error) && error.code === 'cancelled'
+          ? 'cancelled'
+          : 'failed';
       if (this.options.signal?.aborted) outcome = 'cancelled';
     }
-    for (const s of this.progress.stages) if (s.status === 'pending' && s.id !== 'report') s.status = 'skipped';
+    for (const s of this.progress.stages)
+      if (s.status === 'pending' && s.id !== 'report') s.status = 'skipped';
     return this.stage('report', async () => this.finish(outcome, failure));
   }
 
@@ -188,13 +201,21 @@ class Execution {
         this.targetBefore[key] = m.createTarget ? 0 : await this.target.reader.count(m.target);
       }
       this.state.createRun(
-        { id: this.runId, specName: this.plan.spec.name, specHash: this.options.specHash, startedAt: this.startedAt.toISOString(), targetBefore: this.targetBefore },
+        {
+          id: this.runId,
+          specName: this.plan.spec.name,
+          specHash: this.options.specHash,
+          startedAt: this.startedAt.toISOString(),
+          targetBefore: this.targetBefore,
+        },
         tasks,
       );
     }
     const checkpoints = new Map((await this.target.readCheckpoints(this.runId)).map((c) => [c.taskId, c]));
     for (const m of this.plan.mappings) {
-      const done = tasks.filter((t) => t.mappingId === m.id).reduce((n, t) => n + (checkpoints.get(t.id)?.rowsWritten ?? 0), 0);
+      const done = tasks
+        .filter((t) => t.mappingId === m.id)
+        .reduce((n, t) => n + (checkpoints.get(t.id)?.rowsWritten ?? 0), 0);
       this.table(m.id).rowsWritten = done;
       this.table(m.id).rowsRead = done;
     }
@@ -217,13 +238,25 @@ class Execution {
 
   /** Compiles each mapping's row function and probes its read query, so a bad expression fails now. */
   private async prepareTransforms() {
-    const compiled = new Map<string, { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }>();
+    const compiled = new Map<
+      string,
+      { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }
+    >();
     for (const m of this.plan.mappings) {
       const layout = readLayout(m);
       try {
-        await this.source.reader.fetch({ table: m.source, select: layout.select, ...(m.where ? { where: m.where } : {}), limit: 1 });
+        await this.source.reader.fetch({
+          table: m.source,
+          select: layout.select,
+          ...(m.where ? { where: m.where } : {}),
+          limit: 1,
+        });
       } catch (error) {
-        throw new DataBridgeError('bad_spec', `mappings[${m.index}] (${m.source.name} → ${m.target.name}): the source rejects the read query: ${messageOf(error)}`, { cause: error });
+        throw new DataBridgeError(
+          'bad_spec',
+          `mappings[${m.index}] (${m.source.name} → ${m.target.name}): the source rejects the read query: ${messageOf(error)}`,
+          { cause: error },
+        );
       }
       compiled.set(m.id, { layout, transform: compileRowTransform(m, layout) });
     }
@@ -234,13 +267,18 @@ class Execution {
     mappings: readonly PlannedMapping[],
     tasks: readonly TaskRecord[],
     checkpoints: ReadonlyMap<string, Checkpoint>,
-    compiled: Map<string, { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }>,
+    compiled: Map<
+      string,
+      { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }
+    >,
   ): Promise<void> {
     const levels = [...new Set(mappings.map((m) => m.level))].sort((a, b) => a - b);
     for (const level of levels) {
       const atLevel = mappings.filter((m) => m.level === level);
       const levelTasks = tasks.filter((t) => atLevel.some((m) => m.id === t.mappingId));
-      const remaining = new Map(atLevel.map((m) => [m.id, levelTasks.filter((t) => t.mappingId === m.id).length]));
+      const remaining = new Map(
+        atLevel.map((m) => [m.id, levelTasks.filter((t) => t.mappingId === m.id).length]),
+      );
       for (const m of atLevel) if (remaining.get(m.id) === 0) this.finishTable(m.id, 'completed');
       await runPool(
         levelTasks,
@@ -280,9 +318,15 @@ class Execution {
       );
     }
     for (const m of mappings) {
-      await fillDeferredColumns(m, this.source, this.target, { batchSize: this.plan.spec.pipeline.batchSize, signal: this.signal });
+      await fillDeferredColumns(m, this.source, this.target, {
+        batchSize: this.plan.spec.pipeline.batchSize,
+        signal: this.signal,
+      });
     }
-    if (mappings.some((m) => m.stage === 'load_facts') || !this.plan.mappings.some((m) => m.stage === 'load_facts')) {
+    if (
+      mappings.some((m) => m.stage === 'load_facts') ||
+      !this.plan.mappings.some((m) => m.stage === 'load_facts')
+    ) {
       await this.addCreatedForeignKeys();
     }
   }
@@ -307,7 +351,8 @@ class Execution {
       signal: this.signal,
     });
     const problems = this.validation.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`));
-    if (problems.length > 0) throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
+    if (problems.length > 0)
+      throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
   }
 
   private table(mappingId: string): TableProgress {
@@ -346,7 +391,9 @@ class Execution {
       runId: this.runId,
       specName: this.plan.spec.name,
       status: outcome,
-      error: failure ? { code: isDataBridgeError(failure) ? failure.code : 'internal', message: messageOf(failure) } : null,
+      error: failure
+        ? { code: isDataBridgeError(failure) ? failure.code : 'internal', message: messageOf(failure) }
+        : null,
       source: maskPassword(this.plan.spec.source.url),
       target: maskPassword(this.plan.spec.target.url),
       startedAt: this.startedAt.toISOString(),
@@ -367,7 +414,10 @@ class Execution {
       warnings: this.plan.warnings,
       validation: this.validation,
       report: null,
-      resumeWith: outcome === 'completed' || isBadInput(failure) ? null : `databridge run <spec> --resume ${this.runId}`,
+      resumeWith:
+        outcome === 'completed' || isBadInput(failure)
+          ? null
+          : `databridge run <spec> --resume ${this.runId}`,
     };
     this.state.finishRun(this.runId, outcome, summary);
     const report = writeReport(summary, this.options.reportsDir);

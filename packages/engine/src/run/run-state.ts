@@ -44,17 +44,24 @@ export class RunState {
   }
 
   createRun(run: Omit<RunRecord, 'endedAt' | 'status'>, tasks: readonly TaskRecord[]): void {
-    const insertTask = this.db.prepare('INSERT INTO tasks (run_id, task_id, mapping_id, range_json) VALUES (?, ?, ?, ?)');
+    const insertTask = this.db.prepare(
+      'INSERT INTO tasks (run_id, task_id, mapping_id, range_json) VALUES (?, ?, ?, ?)',
+    );
     this.db.transaction(() => {
       this.db
-        .prepare('INSERT INTO runs (id, spec_name, spec_hash, status, started_at, target_before) VALUES (?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO runs (id, spec_name, spec_hash, status, started_at, target_before) VALUES (?, ?, ?, ?, ?, ?)',
+        )
         .run(run.id, run.specName, run.specHash, 'running', run.startedAt, JSON.stringify(run.targetBefore));
-      for (const t of tasks) insertTask.run(run.id, t.id, t.mappingId, t.range ? JSON.stringify(rangeToJson(t.range)) : null);
+      for (const t of tasks)
+        insertTask.run(run.id, t.id, t.mappingId, t.range ? JSON.stringify(rangeToJson(t.range)) : null);
     })();
   }
 
   getRun(id: string): RunRecord | undefined {
-    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Record<string, string | null> | undefined;
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as
+      | Record<string, string | null>
+      | undefined;
     if (!row) return undefined;
     return {
       id: row.id!,
@@ -68,7 +75,10 @@ export class RunState {
   }
 
   tasks(runId: string): TaskRecord[] {
-    const rows = this.db.prepare('SELECT * FROM tasks WHERE run_id = ? ORDER BY rowid').all(runId) as Record<string, string | null>[];
+    const rows = this.db.prepare('SELECT * FROM tasks WHERE run_id = ? ORDER BY rowid').all(runId) as Record<
+      string,
+      string | null
+    >[];
     return rows.map((r) => ({
       id: r.task_id!,
       mappingId: r.mapping_id!,
@@ -99,7 +109,9 @@ function rangeToJson(range: KeyRange): unknown {
 
 function rangeFromJson(json: { column: string; from?: unknown; to?: unknown }): KeyRange {
   const dec = (v: unknown) =>
-    v && typeof v === 'object' && 'bigint' in v ? BigInt((v as { bigint: string }).bigint) : (v as KeyRange['from']);
+    v && typeof v === 'object' && 'bigint' in v
+      ? BigInt((v as { bigint: string }).bigint)
+      : (v as KeyRange['from']);
   return {
     column: json.column,
     ...(json.from !== undefined && json.from !== null ? { from: dec(json.from) } : {}),

@@ -1,4 +1,10 @@
-import type { Checkpoint, Connection, LoadSession, LoadTarget, ReadRequest } from '../connectors/connection.ts';
+import type {
+  Checkpoint,
+  Connection,
+  LoadSession,
+  LoadTarget,
+  ReadRequest,
+} from '../connectors/connection.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import type { Row, Value } from '../values.ts';
@@ -65,7 +71,12 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   const fetchAfter = async (key: Value[] | undefined) => {
     const started = performance.now();
     const rows = await ctx.source.reader.fetch(
-      { ...baseRequest(ctx), orderBy: ctx.mapping.sourceKey, ...(key ? { after: key } : {}), limit: ctx.batchSize },
+      {
+        ...baseRequest(ctx),
+        orderBy: ctx.mapping.sourceKey,
+        ...(key ? { after: key } : {}),
+        limit: ctx.batchSize,
+      },
       ctx.signal,
     );
     return { rows, readMs: performance.now() - started };
@@ -121,13 +132,25 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
     for await (const rows of ctx.source.reader.stream(request, ctx.batchSize, ctx.signal)) {
       const readMs = performance.now() - started;
       const writeStarted = performance.now();
-      await write(ctx, session, target, rows.map(ctx.transform), ctx.mapping.mode === 'upsert' ? 'upsert' : 'append');
+      await write(
+        ctx,
+        session,
+        target,
+        rows.map(ctx.transform),
+        ctx.mapping.mode === 'upsert' ? 'upsert' : 'append',
+      );
       written += rows.length;
       ctx.onBatch({ rows: rows.length, readMs, writeMs: performance.now() - writeStarted });
       if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
       started = performance.now();
     }
-    await session.writeCheckpoint({ runId: ctx.runId, taskId: ctx.task.id, position: 'null', rowsWritten: written, done: true });
+    await session.writeCheckpoint({
+      runId: ctx.runId,
+      taskId: ctx.task.id,
+      position: 'null',
+      rowsWritten: written,
+      done: true,
+    });
     await session.commit();
     return { rowsWritten: written };
   } finally {
@@ -135,12 +158,20 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
   }
 }
 
-async function write(ctx: TaskContext, session: LoadSession, target: LoadTarget, rows: readonly Row[], mode: 'append' | 'upsert') {
+async function write(
+  ctx: TaskContext,
+  session: LoadSession,
+  target: LoadTarget,
+  rows: readonly Row[],
+  mode: 'append' | 'upsert',
+) {
   try {
     await session.write(target, rows, mode, ctx.mapping.conflictKey);
   } catch (error) {
     const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
     const code = isDataBridgeError(error) ? error.code : 'internal';
-    throw new DataBridgeError(code, `loading ${table} from ${ctx.mapping.source.name}: ${messageOf(error)}`, { cause: error });
+    throw new DataBridgeError(code, `loading ${table} from ${ctx.mapping.source.name}: ${messageOf(error)}`, {
+      cause: error,
+    });
   }
 }

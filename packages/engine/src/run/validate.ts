@@ -43,7 +43,8 @@ export async function validateTables(
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
   const results: TableValidation[] = [];
-  for (const [table, group] of groups) results.push(await validateGroup(table, group, source, target, options));
+  for (const [table, group] of groups)
+    results.push(await validateGroup(table, group, source, target, options));
   return results;
 }
 
@@ -72,9 +73,20 @@ async function validateGroup(
   }
   const checksum = await compareChecksums(group, before, source, target, options);
   if ('matches' in checksum && !checksum.matches) {
-    problems.push(`checksum of the copied columns differs (source ${checksum.source}, target ${checksum.target})`);
+    problems.push(
+      `checksum of the copied columns differs (source ${checksum.source}, target ${checksum.target})`,
+    );
   }
-  return { table, mappingIds: group.map((m) => m.id), sourceRows, targetRows, expectedTargetRows: expected, countMatches, checksum, problems };
+  return {
+    table,
+    mappingIds: group.map((m) => m.id),
+    sourceRows,
+    targetRows,
+    expectedTargetRows: expected,
+    countMatches,
+    checksum,
+    problems,
+  };
 }
 
 async function compareChecksums(
@@ -95,12 +107,18 @@ async function compareChecksums(
   const batch = 5_000;
   await Promise.all([
     (async () => {
-      const request = { table: m.source, select: m.columns.map((c) => ({ column: c.source!.name })), ...(m.where ? { where: m.where } : {}) };
-      for await (const rows of source.reader.stream(request, batch, options.signal)) for (const r of rows) sourceSum.add(r);
+      const request = {
+        table: m.source,
+        select: m.columns.map((c) => ({ column: c.source!.name })),
+        ...(m.where ? { where: m.where } : {}),
+      };
+      for await (const rows of source.reader.stream(request, batch, options.signal))
+        for (const r of rows) sourceSum.add(r);
     })(),
     (async () => {
       const request = { table: m.target, select: m.columns.map((c) => ({ column: c.target.name })) };
-      for await (const rows of target.reader.stream(request, batch, options.signal)) for (const r of rows) targetSum.add(r);
+      for await (const rows of target.reader.stream(request, batch, options.signal))
+        for (const r of rows) targetSum.add(r);
     })(),
   ]);
   const s = sourceSum.digest();

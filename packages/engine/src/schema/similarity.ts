@@ -72,12 +72,12 @@ export function matchOneToOne<A, B>(
   threshold: number,
 ): { left: A; right: B; score: number }[] {
   const candidates: { i: number; j: number; score: number }[] = [];
-  left.forEach((a, i) =>
-    right.forEach((b, j) => {
+  for (const [i, a] of left.entries()) {
+    for (const [j, b] of right.entries()) {
       const s = score(a, b);
       if (s >= threshold) candidates.push({ i, j, score: s });
-    }),
-  );
+    }
+  }
   candidates.sort((x, y) => y.score - x.score || x.i - y.i || x.j - y.j);
   const usedLeft = new Set<number>();
   const usedRight = new Set<number>();

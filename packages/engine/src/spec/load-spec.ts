@@ -19,7 +19,10 @@ export function loadSpecFile(file: string, env: NodeJS.ProcessEnv = process.env)
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new DataBridgeError('bad_spec', `Cannot read spec file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new DataBridgeError(
+      'bad_spec',
+      `Cannot read spec file ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   return parseSpec(text, file, env);
 }
@@ -34,9 +37,13 @@ export function parseSpec(text: string, file = 'spec', env: NodeJS.ProcessEnv = 
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     const line = lineCounter.linePos(first.pos[0]).line;
-    throw new DataBridgeError('bad_spec', `${file}:${line} is not valid YAML or JSON: ${first.message.split('\n')[0]}`, {
-      where: `${file}:${line}`,
-    });
+    throw new DataBridgeError(
+      'bad_spec',
+      `${file}:${line} is not valid YAML or JSON: ${first.message.split('\n')[0]}`,
+      {
+        where: `${file}:${line}`,
+      },
+    );
   }
   const lineOf = (path: Path): string => {
     const node = nearestNode(doc.contents as Node | null, path);
@@ -64,7 +71,8 @@ function specError(error: z.ZodError, lineOf: (path: Path) => string): DataBridg
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
   return issue.message;
 }
@@ -87,20 +95,31 @@ function nearestNode(root: Node | null, path: Path): Node | null {
   return node;
 }
 
-/** Replaces `${NAME}` in every string with the environment variable; a missing one is a spec error. */
-function interpolate(value: unknown, path: Path, env: NodeJS.ProcessEnv, lineOf: (p: Path) => string): unknown {
+/**
+ * Replaces `${NAME}` in every string with the environment variable, or with `default` in
+ * `${NAME:-default}` when it is unset; a missing variable without a default is a spec error.
+ */
+function interpolate(
+  value: unknown,
+  path: Path,
+  env: NodeJS.ProcessEnv,
+  lineOf: (p: Path) => string,
+): unknown {
   if (typeof value === 'string') {
-    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
-      const found = env[name];
-      if (found === undefined) {
-        throw new DataBridgeError(
-          'bad_spec',
-          `${lineOf(path)} ${formatPath(path)}: environment variable ${name} is not set`,
-          { where: lineOf(path) },
-        );
-      }
-      return found;
-    });
+    return value.replace(
+      /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+      (_, name: string, fallback?: string) => {
+        const found = env[name] ?? fallback;
+        if (found === undefined) {
+          throw new DataBridgeError(
+            'bad_spec',
+            `${lineOf(path)} ${formatPath(path)}: environment variable ${name} is not set`,
+            { where: lineOf(path) },
+          );
+        }
+        return found;
+      },
+    );
   }
   if (Array.isArray(value)) return value.map((v, i) => interpolate(v, [...path, i], env, lineOf));
   if (value && typeof value === 'object') {

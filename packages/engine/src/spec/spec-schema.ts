@@ -10,17 +10,35 @@ const identifier = z.string().trim().min(1, 'must not be empty');
 /** `table` or `schema.table`. */
 export const tableName = identifier.max(255);
 
-export const StringOperation = z.union([
-  z.literal('trim'),
-  z.literal('upper'),
-  z.literal('lower'),
-  z.object({ substring: z.object({ start: z.number().int().min(1), length: z.number().int().min(0).optional() }) }).strict(),
-  z.object({ replace: z.object({ from: z.string().min(1), to: z.string() }) }).strict(),
-  z.object({ padLeft: z.object({ length: z.number().int().min(1), with: z.string().length(1).default(' ') }) }).strict(),
-  z.object({ padRight: z.object({ length: z.number().int().min(1), with: z.string().length(1).default(' ') }) }).strict(),
-  z.object({ prefix: z.string() }).strict(),
-  z.object({ suffix: z.string() }).strict(),
-], { error: 'unknown string operation: use trim, upper, lower, substring, replace, padLeft, padRight, prefix or suffix' });
+export const StringOperation = z.union(
+  [
+    z.literal('trim'),
+    z.literal('upper'),
+    z.literal('lower'),
+    z
+      .object({
+        substring: z.object({ start: z.number().int().min(1), length: z.number().int().min(0).optional() }),
+      })
+      .strict(),
+    z.object({ replace: z.object({ from: z.string().min(1), to: z.string() }) }).strict(),
+    z
+      .object({
+        padLeft: z.object({ length: z.number().int().min(1), with: z.string().length(1).default(' ') }),
+      })
+      .strict(),
+    z
+      .object({
+        padRight: z.object({ length: z.number().int().min(1), with: z.string().length(1).default(' ') }),
+      })
+      .strict(),
+    z.object({ prefix: z.string() }).strict(),
+    z.object({ suffix: z.string() }).strict(),
+  ],
+  {
+    error:
+      'unknown string operation: use trim, upper, lower, substring, replace, padLeft, padRight, prefix or suffix',
+  },
+);
 export type StringOperation = z.infer<typeof StringOperation>;
 
 const literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
@@ -41,10 +59,18 @@ export const ColumnMapping = z
   .strict()
   .superRefine((column, ctx) => {
     if (column.source !== undefined && column.expression !== undefined) {
-      ctx.addIssue({ code: 'custom', message: 'give either source or expression, not both', path: ['expression'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'give either source or expression, not both',
+        path: ['expression'],
+      });
     }
     if (column.source === undefined && column.expression === undefined && column.default === undefined) {
-      ctx.addIssue({ code: 'custom', message: 'needs a source column, an expression or a default', path: ['target'] });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'needs a source column, an expression or a default',
+        path: ['target'],
+      });
     }
   });
 export type ColumnMapping = z.infer<typeof ColumnMapping>;

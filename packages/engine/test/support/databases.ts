@@ -9,7 +9,8 @@ import pg from 'pg';
  * Fresh, isolated databases on the real servers the machine runs, one per test. Each returns the
  * connection URL and a `drop` that removes it again.
  */
-export const PG_ADMIN_URL = process.env.DATABRIDGE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const PG_ADMIN_URL =
+  process.env.DATABRIDGE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const MYSQL_ADMIN_URL = process.env.DATABRIDGE_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/mysql';
 
 export interface TestDatabase {

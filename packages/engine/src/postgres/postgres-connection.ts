@@ -1,0 +1,108 @@
+import type pg from 'pg';
+import type { Capabilities, Checkpoint, Connection, ConnectOptions } from '../connectors/connection.ts';
+import { type ConnectionSettings, maskPassword } from '../connectors/url.ts';
+import type { DatabaseSchema } from '../schema/model.ts';
+import type { Value } from '../values.ts';
+import { PostgresBulkLoader } from './postgres-bulk-loader.ts';
+import {
+  CREATE_CHECKPOINT_TABLE_SQL,
+  checkpointFromRow,
+  READ_CHECKPOINTS_SQL,
+} from './postgres-checkpoints.ts';
+import { PostgresDialect } from './postgres-dialect.ts';
+import { mapPgErrors, type ServerLabel, toDataBridgeError } from './postgres-errors.ts';
+import { PostgresIntrospector } from './postgres-introspector.ts';
+import { createPool } from './postgres-pool.ts';
+import { PostgresReader } from './postgres-reader.ts';
+
+const CAPABILITIES: Capabilities = {
+  multipleSchemas: true,
+  transactionalDdl: true,
+  rowValueComparison: true,
+  serverSideCursor: true,
+  copyText: true,
+};
+
+/** The URL a connection was opened with, password masked; query options naming a password are left out. */
+function displayUrlOf(settings: ConnectionSettings): string {
+  const enc = encodeURIComponent;
+  const password = settings.password === undefined ? '' : `:${enc(settings.password)}`;
+  const host = settings.host.includes(':') ? `[${settings.host}]` : settings.host;
+  const options = Object.entries(settings.options).filter(([key]) => !/pass/i.test(key));
+  const query = options.length > 0 ? `?${new URLSearchParams(options)}` : '';
+  const url = `postgres://${enc(settings.user)}${password}@${host}:${settings.port}/${enc(settings.database)}${query}`;
+  return maskPassword(url);
+}
+
+/** A pooled PostgreSQL connection: glue between the pool and one object per role. */
+export class PostgresConnection implements Connection {
+  readonly dialect = new PostgresDialect();
+  readonly capabilities = CAPABILITIES;
+  readonly displayUrl: string;
+  readonly reader: PostgresReader;
+  readonly loader: PostgresBulkLoader;
+  private readonly introspector: PostgresIntrospector;
+
+  private constructor(
+    private readonly pool: pg.Pool,
+    settings: ConnectionSettings,
+  ) {
+    this.displayUrl = displayUrlOf(settings);
+    this.reader = new PostgresReader(pool, this.dialect);
+    this.loader = new PostgresBulkLoader(pool, this.dialect);
+    this.introspector = new PostgresIntrospector(pool, this.dialect);
+  }
+
+  /**
+   * Opens a pool of `options.poolSize` connections (default 4) and runs `SELECT 1`, so that a wrong
+   * host, password or database fails here, as connection_failed, auth_failed or bad_url.
+   */
+  static async open(settings: ConnectionSettings, options: ConnectOptions): Promise<PostgresConnection> {
+    const pool = createPool(settings, options);
+    const server: ServerLabel = settings;
+    try {
+      await pool.query('SELECT 1');
+    } catch (error) {
+      await pool.end().catch(() => {});
+      throw toDataBridgeError(error, 'Connecting', server);
+    }
+    return new PostgresConnection(pool, settings);
+  }
+
+  introspect(options?: { schemas?: readonly string[] }): Promise<DatabaseSchema> {
+    return this.introspector.introspect(options);
+  }
+
+  async query(sql: string, params: readonly Value[] = []): Promise<Record<string, unknown>[]> {
+    const result = await mapPgErrors('Running a query', () => this.pool.query(sql, [...params]));
+    return result.rows;
+  }
+
+  /** Creates `public._databridge_checkpoints` if it does not exist yet. */
+  async ensureCheckpointTable(): Promise<void> {
+    await mapPgErrors('Creating the checkpoint table', async () => {
+      try {
+        await this.pool.query(CREATE_CHECKPOINT_TABLE_SQL);
+      } catch (error) {
+        // Two processes racing through IF NOT EXISTS: the loser sees the winner's table or type.
+        if ((error as { code?: string }).code !== '23505') throw error;
+      }
+    });
+  }
+
+  /** The run's checkpoints ordered by task id; none when the checkpoint table does not exist yet. */
+  async readCheckpoints(runId: string): Promise<Checkpoint[]> {
+    return mapPgErrors('Reading checkpoints', async () => {
+      try {
+        return (await this.pool.query(READ_CHECKPOINTS_SQL, [runId])).rows.map(checkpointFromRow);
+      } catch (error) {
+        if ((error as { code?: string }).code === '42P01') return [];
+        throw error;
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}

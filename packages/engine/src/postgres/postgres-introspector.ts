@@ -1,0 +1,148 @@
+import type pg from 'pg';
+import type {
+  ColumnInfo,
+  DatabaseSchema,
+  ForeignKeyInfo,
+  TableInfo,
+  UniqueConstraintInfo,
+} from '../schema/model.ts';
+import { COLUMNS_SQL, KEYS_SQL, SCHEMAS_SQL } from './postgres-catalog.ts';
+import { CHECKPOINT_TABLE } from './postgres-checkpoints.ts';
+import type { PostgresDialect } from './postgres-dialect.ts';
+import { mapPgErrors } from './postgres-errors.ts';
+import { normaliseType } from './postgres-types.ts';
+
+/** Tables never analysed and smaller than this many pages are counted exactly. */
+const EXACT_COUNT_MAX_PAGES = 1000;
+
+interface ColumnRow {
+  oid: number;
+  schema: string;
+  table: string;
+  kind: string;
+  reltuples: number;
+  relpages: number;
+  pages: number;
+  column: string;
+  native_type: string;
+  typname: string;
+  typmod: number;
+  not_null: boolean;
+  identity: string;
+  default_value: string | null;
+}
+
+interface KeyRow {
+  oid: number;
+  name: string;
+  kind: 'p' | 'u' | 'f' | 'i';
+  columns: string;
+  ref_schema: string | null;
+  ref_table: string | null;
+  ref_columns: string;
+}
+
+interface TableDraft {
+  schema: string;
+  name: string;
+  oid: number;
+  rowEstimate: number | 'count';
+  columns: ColumnInfo[];
+  primaryKey: string[];
+  foreignKeys: ForeignKeyInfo[];
+  uniqueConstraints: UniqueConstraintInfo[];
+}
+
+/** Reads schemas, tables, columns, keys and row estimates in four catalog queries at most. */
+export class PostgresIntrospector {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly dialect: PostgresDialect,
+  ) {}
+
+  /** Every non-system schema, or those of `options.schemas` that exist, in the order given. */
+  async introspect(options: { schemas?: readonly string[] } = {}): Promise<DatabaseSchema> {
+    return mapPgErrors('Reading the PostgreSQL catalog', async () => {
+      const existing = (await this.pool.query<{ name: string }>(SCHEMAS_SQL)).rows.map((r) => r.name);
+      const schemas = options.schemas ? options.schemas.filter((s) => existing.includes(s)) : existing;
+      const columns = await this.pool.query<ColumnRow>(COLUMNS_SQL, [schemas, CHECKPOINT_TABLE.name]);
+      const drafts = this.draftTables(columns.rows);
+      const oids = [...drafts.keys()];
+      const keys = await this.pool.query<KeyRow>(KEYS_SQL, [oids]);
+      for (const key of keys.rows) addKey(drafts.get(key.oid)!, key);
+      const exact = await this.exactCounts([...drafts.values()].filter((d) => d.rowEstimate === 'count'));
+      const tables = [...drafts.values()].map(
+        ({ oid, rowEstimate, ...table }): TableInfo => ({
+          ...table,
+          rowEstimate: rowEstimate === 'count' ? (exact.get(oid) ?? -1) : rowEstimate,
+        }),
+      );
+      return { dialect: 'postgres', schemas, tables };
+    });
+  }
+
+  private draftTables(rows: readonly ColumnRow[]): Map<number, TableDraft> {
+    const drafts = new Map<number, TableDraft>();
+    for (const row of rows) {
+      let draft = drafts.get(row.oid);
+      if (!draft) {
+        draft = {
+          schema: row.schema,
+          name: row.table,
+          oid: row.oid,
+          rowEstimate: estimateRows(row),
+          columns: [],
+          primaryKey: [],
+          foreignKeys: [],
+          uniqueConstraints: [],
+        };
+        drafts.set(row.oid, draft);
+      }
+      draft.columns.push({
+        name: row.column,
+        nativeType: row.native_type,
+        ...normaliseType(row.typname, row.typmod),
+        nullable: !row.not_null,
+        defaultValue: row.default_value,
+        autoIncrement: row.identity !== '' || /^nextval\(/i.test(row.default_value ?? ''),
+        ordinal: draft.columns.length + 1,
+      });
+    }
+    return drafts;
+  }
+
+  /** Exact counts of small, never analysed tables, all in one query. */
+  private async exactCounts(drafts: readonly TableDraft[]): Promise<Map<number, number>> {
+    if (drafts.length === 0) return new Map();
+    const sql = drafts
+      .map((d) => `SELECT ${d.oid}::oid AS oid, count(*) AS n FROM ${this.dialect.qualify(d)}`)
+      .join(' UNION ALL ');
+    const result = await this.pool.query<{ oid: number; n: number }>(sql);
+    return new Map(result.rows.map((r) => [r.oid, r.n]));
+  }
+}
+
+/**
+ * The planner's own estimate (statistics scaled to the relation's current size, as the planner does),
+ * `count` for a small table never analysed, -1 when unknown.
+ */
+function estimateRows(row: ColumnRow): number | 'count' {
+  if (row.reltuples >= 0 && row.relpages > 0) return Math.round((row.reltuples / row.relpages) * row.pages);
+  if (row.kind === 'p') return row.reltuples >= 0 ? Math.round(row.reltuples) : -1;
+  return row.pages < EXACT_COUNT_MAX_PAGES ? 'count' : -1;
+}
+
+function addKey(draft: TableDraft, key: KeyRow): void {
+  const columns = JSON.parse(key.columns) as string[];
+  if (key.kind === 'p') draft.primaryKey.push(...columns);
+  else if (key.kind === 'u' || key.kind === 'i') draft.uniqueConstraints.push({ name: key.name, columns });
+  else {
+    draft.foreignKeys.push({
+      name: key.name,
+      columns,
+      referencedSchema: key.ref_schema!,
+      referencedTable: key.ref_table!,
+      referencedColumns: JSON.parse(key.ref_columns) as string[],
+    });
+  }
+}

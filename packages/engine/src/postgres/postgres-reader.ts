@@ -1,0 +1,124 @@
+import { PassThrough, type Readable } from 'node:stream';
+import type pg from 'pg';
+import { to as copyTo } from 'pg-copy-streams';
+import type { Reader, ReadRequest } from '../connectors/connection.ts';
+import { DataBridgeError } from '../errors.ts';
+import { qualifiedName, type TableRef } from '../schema/model.ts';
+import type { Row, Value } from '../values.ts';
+import type { PostgresDialect } from './postgres-dialect.ts';
+import { mapPgErrors, toDataBridgeError } from './postgres-errors.ts';
+import { buildSelect } from './postgres-select.ts';
+
+const CURSOR = 'databridge_read';
+
+function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) {
+    throw new DataBridgeError('cancelled', `${what} was cancelled`, { cause: signal.reason });
+  }
+}
+
+/** Reads rows as arrays of canonical values (values.ts), always with bind parameters. */
+export class PostgresReader implements Reader {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly dialect: PostgresDialect,
+  ) {}
+
+  async fetch(request: ReadRequest, signal?: AbortSignal): Promise<Row[]> {
+    const action = `Reading ${qualifiedName(request.table)}`;
+    throwIfAborted(signal, action);
+    const { text, values } = buildSelect(this.dialect, request);
+    const result = await mapPgErrors(action, () => this.pool.query<Row>({ text, values, rowMode: 'array' }));
+    throwIfAborted(signal, action);
+    return result.rows;
+  }
+
+  /**
+   * Declares a server-side cursor in a read-only transaction on its own pooled connection and FETCHes
+   * `batchSize` rows at a time, so memory holds one batch whatever the table's size. Stopping early
+   * (break, an error, or `signal` aborting between batches) closes the cursor and frees the connection.
+   */
+  async *stream(request: ReadRequest, batchSize: number, signal?: AbortSignal): AsyncIterable<Row[]> {
+    const action = `Streaming ${qualifiedName(request.table)}`;
+    throwIfAborted(signal, action);
+    const { text, values } = buildSelect(this.dialect, request);
+    const size = Math.max(1, Math.floor(batchSize));
+    const fetch = `FETCH FORWARD ${size} FROM ${CURSOR}`;
+    const client = await mapPgErrors(action, () => this.pool.connect());
+    try {
+      await client.query('BEGIN READ ONLY');
+      await client.query(`DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${text}`, values);
+      for (;;) {
+        throwIfAborted(signal, action);
+        const batch = await client.query<Row>({ text: fetch, rowMode: 'array' });
+        if (batch.rows.length > 0) yield batch.rows;
+        if (batch.rows.length < size) break;
+      }
+    } catch (error) {
+      throw toDataBridgeError(error, action);
+    } finally {
+      await endReadTransaction(client);
+    }
+  }
+
+  async bounds(table: TableRef, column: string): Promise<{ min: Value; max: Value }> {
+    const c = this.dialect.quoteIdentifier(column);
+    const text = `SELECT min(${c}), max(${c}) FROM ${this.dialect.qualify(table)}`;
+    const result = await mapPgErrors(`Reading the bounds of ${qualifiedName(table)}.${column}`, () =>
+      this.pool.query<Row>({ text, rowMode: 'array' }),
+    );
+    const [min = null, max = null] = result.rows[0] ?? [];
+    return { min, max };
+  }
+
+  async count(table: TableRef, where?: string): Promise<number> {
+    const filter = where ? ` WHERE (${where})` : '';
+    const text = `SELECT count(*) FROM ${this.dialect.qualify(table)}${filter}`;
+    const result = await mapPgErrors(`Counting ${qualifiedName(table)}`, () =>
+      this.pool.query<Row>({ text, rowMode: 'array' }),
+    );
+    return Number(result.rows[0]?.[0] ?? 0);
+  }
+
+  /**
+   * For the PostgreSQL-to-PostgreSQL fast path: the rows of `sql` as COPY text, streamed from a pooled
+   * connection that is released when the stream ends, fails or is destroyed.
+   */
+  copyOut(sql: string): Readable {
+    const out = new PassThrough();
+    this.pool.connect().then(
+      (client) => {
+        let released = false;
+        const release = (error?: Error) => {
+          if (!released) client.release(error);
+          released = true;
+        };
+        const source = client.query(copyTo(`COPY (${sql}) TO STDOUT`));
+        source.on('end', () => release());
+        source.on('error', (error) => {
+          release(error);
+          out.destroy(toDataBridgeError(error, 'Copying rows out'));
+        });
+        // A COPY cut short leaves the connection mid-protocol: release it with an error so pg discards it.
+        out.on('close', () => {
+          if (released) return;
+          source.destroy();
+          release(new Error('COPY TO STDOUT was not read to its end'));
+        });
+        source.pipe(out);
+      },
+      (error: unknown) => out.destroy(toDataBridgeError(error, 'Copying rows out')),
+    );
+    return out;
+  }
+}
+
+/** Ends the cursor's transaction; a connection that cannot even roll back is discarded, not reused. */
+async function endReadTransaction(client: pg.PoolClient): Promise<void> {
+  try {
+    await client.query('ROLLBACK');
+    client.release();
+  } catch (error) {
+    client.release(error instanceof Error ? error : new Error(String(error)));
+  }
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DataBridgeError } from '../src/errors.ts';
+import { encodeCopyRows } from '../src/postgres/postgres-copy-text.ts';
+import { PostgresDialect } from '../src/postgres/postgres-dialect.ts';
+import { buildSelect } from '../src/postgres/postgres-select.ts';
+import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
+
+const dialect = new PostgresDialect();
+
+function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
+  return {
+    name,
+    nativeType: 'x',
+    type,
+    nullable: true,
+    defaultValue: null,
+    autoIncrement: false,
+    ordinal: 1,
+    ...extra,
+  };
+}
+
+describe('postgres dialect', () => {
+  test('quotes identifiers, doubling embedded double quotes', () => {
+    assert.equal(dialect.quoteIdentifier('we"ird name'), '"we""ird name"');
+    assert.equal(dialect.qualify({ schema: 'Sales', name: 'order' }), '"Sales"."order"');
+    assert.equal(dialect.placeholder(3), '$3');
+  });
+
+  test('names PostgreSQL types for the normalised ones', () => {
+    const cases: [Partial<ColumnInfo> & { type: NormalisedType }, string][] = [
+      [{ type: 'string', length: 40 }, 'varchar(40)'],
+      [{ type: 'string' }, 'text'],
+      [{ type: 'decimal', precision: 10, scale: 2 }, 'numeric(10,2)'],
+      [{ type: 'decimal', precision: 7 }, 'numeric(7,0)'],
+      [{ type: 'decimal' }, 'numeric'],
+      [{ type: 'int16' }, 'smallint'],
+      [{ type: 'int64' }, 'bigint'],
+      [{ type: 'float32' }, 'real'],
+      [{ type: 'float64' }, 'double precision'],
+      [{ type: 'timestamptz' }, 'timestamptz'],
+      [{ type: 'binary', length: 16 }, 'bytea'],
+      [{ type: 'json' }, 'jsonb'],
+      [{ type: 'unknown', nativeType: 'GEOMETRY' }, 'text'],
+    ];
+    for (const [shape, expected] of cases) {
+      assert.equal(dialect.columnType(column('c', shape.type, shape)), expected, JSON.stringify(shape));
+    }
+  });
+
+  test('writes CREATE TABLE with NOT NULL and the primary key, and foreign keys apart', () => {
+    const table: TableInfo = {
+      schema: 'src',
+      name: 'Line',
+      columns: [
+        column('Qty', 'int32', { ordinal: 2 }),
+        column('Id', 'int64', { nullable: false, ordinal: 1 }),
+      ],
+      primaryKey: ['Id'],
+      foreignKeys: [
+        {
+          name: 'fk_order',
+          columns: ['Id', 'Qty'],
+          referencedSchema: 'src',
+          referencedTable: 'Order',
+          referencedColumns: ['A', 'B'],
+        },
+      ],
+      uniqueConstraints: [],
+      rowEstimate: -1,
+    };
+    const target = { schema: 'public', name: 'line' };
+    assert.equal(
+      dialect.createTable(table, target),
+      'CREATE TABLE "public"."line" (\n  "Id" bigint NOT NULL,\n  "Qty" integer,\n  PRIMARY KEY ("Id")\n)',
+    );
+    assert.deepEqual(dialect.addForeignKeys(table, target), [
+      'ALTER TABLE "public"."line" ADD CONSTRAINT "fk_order" FOREIGN KEY ("Id", "Qty") REFERENCES "public"."Order" ("A", "B")',
+    ]);
+  });
+});
+
+describe('postgres SELECT and COPY text', () => {
+  test('ANDs the range, the keyset position and the filter, with every value a parameter', () => {
+    const statement = buildSelect(dialect, {
+      table: { schema: 'public', name: 't' },
+      select: [{ column: 'a' }, { expression: 'b * 2' }],
+      range: { column: 'a', from: 10, to: 20 },
+      orderBy: ['a', 'b'],
+      after: [12, 'x'],
+      where: 'c IS NOT NULL OR d',
+      limit: 5,
+    });
+    assert.equal(
+      statement.text,
+      'SELECT "a", b * 2 FROM "public"."t" WHERE "a" >= $1 AND "a" < $2 AND ("a", "b") > ($3, $4) ' +
+        'AND (c IS NOT NULL OR d) ORDER BY "a", "b" LIMIT $5',
+    );
+    assert.deepEqual(statement.values, [10, 20, 12, 'x', 5]);
+  });
+
+  test('encodes a batch as one COPY text string', () => {
+    const rows = [
+      [1, 'a\tb\nc\rd\\e', null, true, Buffer.from([0xde, 0xad])],
+      [2n ** 63n - 1n, '\\N', Number.NaN, false, new Uint8Array([1])],
+      [-0, '', Number.NEGATIVE_INFINITY, null, Buffer.alloc(0)],
+    ];
+    assert.deepEqual(encodeCopyRows(rows, ['a', 'b', 'c', 'd', 'e']), [
+      '1\ta\\tb\\nc\\rd\\\\e\t\\N\tt\t\\\\xdead\n' +
+        '9223372036854775807\t\\\\N\tNaN\tf\t\\\\x01\n' +
+        '-0\t\t-Infinity\t\\N\t\\\\x\n',
+    ]);
+  });
+
+  test('refuses a Date, which would lose precision and depend on the time zone', () => {
+    const rows = [[new Date() as unknown as string]];
+    assert.throws(
+      () => encodeCopyRows(rows, ['at']),
+      (e: unknown) => e instanceof DataBridgeError && e.code === 'bad_value',
+    );
+  });
+});
