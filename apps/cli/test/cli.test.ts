@@ -81,7 +81,7 @@ describe('databridge init, plan and run', () => {
     assert.equal(init.code, 0, init.stderr);
     const spec = readFileSync(specFile, 'utf8');
     assert.match(spec, /source: InvoiceLine\n\s+target: invoice_line/);
-    assert.match(spec, /source: SupportRepId\s+target: support_rep_id/);
+    assert.match(spec, /\{ source: SupportRepId, target: support_rep_id \}/);
     const plan = await cli(['plan', specFile, '--json']);
     assert.equal(plan.code, 0, plan.stderr);
     const planned = JSON.parse(plan.stdout);

@@ -39,7 +39,7 @@ async function emptyTarget(dialect: TestDialect): Promise<TestDatabase> {
 
 /** Every table counted and checksummed equal, with the Chinook row counts. */
 function assertFaithful(summary: RunSummary, nameOf: (pascal: string) => string): void {
-  assert.equal(summary.status, 'completed', summary.error?.message);
+  assert.equal(summary.status, 'completed', summary.error?.message ?? '');
   assert.equal(summary.validation.length, 11);
   for (const v of summary.validation) {
     assert.deepEqual(v.problems, [], v.table);

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   ColumnInfo,
   DatabaseSchema,
@@ -90,6 +91,11 @@ export interface Reader {
   bounds(table: TableRef, column: string): Promise<{ min: Value; max: Value }>;
   /** Exact row count, with the optional filter. */
   count(table: TableRef, where?: string): Promise<number>;
+  /**
+   * Only where `capabilities.copyText`: the rows of a request as PostgreSQL COPY text, streamed from
+   * the server without being parsed, for the byte pass-through between two such databases.
+   */
+  copyOutText?(request: ReadRequest): Readable;
 }
 
 /** Where a batch goes: the target table and its columns in the order of the values in each row. */
@@ -124,6 +130,8 @@ export interface LoadSession {
    */
   write(target: LoadTarget, rows: readonly Row[], mode: WriteMode, key: readonly string[]): Promise<number>;
   writeCheckpoint(checkpoint: Checkpoint): Promise<void>;
+  /** Only where `capabilities.copyText`: pipes COPY text into the target; returns the rows copied. */
+  copyInText?(target: LoadTarget, source: Readable): Promise<number>;
   /** Runs a statement inside the transaction (hooks, fix-ups). */
   execute(sql: string, params?: readonly Value[]): Promise<void>;
   commit(): Promise<void>;

@@ -71,6 +71,10 @@ export class PostgresLoadSession implements LoadSession {
   }
 
   /** Pipes COPY text (as `COPY ... TO STDOUT` writes it) into the target; returns the rows copied. */
+  copyInText(target: LoadTarget, source: Readable): Promise<number> {
+    return this.copyIn(target, source);
+  }
+
   async copyIn(target: LoadTarget, source: Readable): Promise<number> {
     return this.copy(
       target.table,

@@ -10,7 +10,7 @@ import { canonicalTypes } from './postgres-type-parsers.ts';
  * the shortest exact form for any value above 0; older servers need 3), bytea as hex.
  */
 const SESSION_SETUP =
-  "SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET bytea_output = 'hex'";
+  "SET DateStyle = 'ISO, MDY'; SET TimeZone = 'UTC'; SET extra_float_digits = 3; SET bytea_output = 'hex'; SET standard_conforming_strings = on";
 
 const DEFAULT_CONNECT_TIMEOUT_SECONDS = 10;
 

@@ -84,6 +84,10 @@ export class PostgresReader implements Reader {
    * For the PostgreSQL-to-PostgreSQL fast path: the rows of `sql` as COPY text, streamed from a pooled
    * connection that is released when the stream ends, fails or is destroyed.
    */
+  copyOutText(request: ReadRequest): Readable {
+    return this.copyOut(buildSelect(this.dialect, request, true).text);
+  }
+
   copyOut(sql: string): Readable {
     const out = new PassThrough();
     this.pool.connect().then(

@@ -16,9 +16,10 @@ function selectItem(dialect: PostgresDialect, item: SelectItem): string {
  * The one SELECT a read request stands for: the range, the keyset position (as a row-value
  * comparison) and the author's filter ANDed together, every value a bind parameter.
  */
-export function buildSelect(dialect: PostgresDialect, request: ReadRequest): Statement {
+export function buildSelect(dialect: PostgresDialect, request: ReadRequest, inline = false): Statement {
   const values: Value[] = [];
   const bind = (value: Value) => {
+    if (inline) return literal(value);
     values.push(value);
     return dialect.placeholder(values.length);
   };
@@ -46,4 +47,21 @@ export function buildSelect(dialect: PostgresDialect, request: ReadRequest): Sta
   if (orderBy.length > 0) text += ` ORDER BY ${dialect.columnList(orderBy)}`;
   if (request.limit !== undefined) text += ` LIMIT ${bind(request.limit)}`;
   return { text, values };
+}
+
+/**
+ * A value written into SQL text, for COPY (SELECT ...), which takes no bind parameters. Strings are
+ * quoted by doubling quotes (standard_conforming_strings is on for every pooled connection), numbers
+ * must look like numbers, bytes go in as a bytea hex literal.
+ */
+export function literal(value: Value): string {
+  if (value === null) return 'NULL';
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return `'${value}'::float8`;
+    return String(value);
+  }
+  if (value instanceof Uint8Array) return `'\\x${Buffer.from(value).toString('hex')}'::bytea`;
+  return `'${value.replace(/'/g, "''")}'`;
 }

@@ -1,6 +1,6 @@
 import type { RunSummary } from '../run/run-summary.ts';
 
-const escape = (s: unknown): string =>
+const escapeHtml = (s: unknown): string =>
   String(s).replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
@@ -17,7 +17,7 @@ export function renderHtmlReport(s: RunSummary): string {
     .map(
       (
         t,
-      ) => `<tr><td>${escape(t.source)}</td><td>${escape(t.target)}</td><td>${escape(t.stage.replace('load_', ''))}</td>
+      ) => `<tr><td>${escapeHtml(t.source)}</td><td>${escapeHtml(t.target)}</td><td>${escapeHtml(t.stage.replace('load_', ''))}</td>
 <td class="n">${number(t.rowsRead)}</td><td class="n">${number(t.rowsWritten)}</td><td class="n">${number(t.rowsRejected)}</td>
 <td class="n">${number(t.seconds, 2)}</td><td class="n">${number(t.rowsPerSecond)}</td></tr>`,
     )
@@ -25,25 +25,25 @@ export function renderHtmlReport(s: RunSummary): string {
   const stages = s.stages
     .map(
       (st) =>
-        `<li class="${escape(st.status)}"><b>${escape(st.id)}</b> ${escape(st.status)} · ${number(st.seconds, 2)} s</li>`,
+        `<li class="${escapeHtml(st.status)}"><b>${escapeHtml(st.id)}</b> ${escapeHtml(st.status)} · ${number(st.seconds, 2)} s</li>`,
     )
     .join('');
   const validation = s.validation
     .map(
       (
         v,
-      ) => `<tr><td>${escape(v.table)}</td><td class="n">${number(v.sourceRows)}</td><td class="n">${number(v.targetRows)}</td>
-<td>${v.countMatches ? 'equal' : 'DIFFERENT'}</td><td>${'matches' in v.checksum ? (v.checksum.matches ? 'equal' : 'DIFFERENT') : `skipped: ${escape(v.checksum.skipped)}`}</td></tr>`,
+      ) => `<tr><td>${escapeHtml(v.table)}</td><td class="n">${number(v.sourceRows)}</td><td class="n">${number(v.targetRows)}</td>
+<td>${v.countMatches ? 'equal' : 'DIFFERENT'}</td><td>${'matches' in v.checksum ? (v.checksum.matches ? 'equal' : 'DIFFERENT') : `skipped: ${escapeHtml(v.checksum.skipped)}`}</td></tr>`,
     )
     .join('\n');
   const warnings = s.warnings
     .map(
       (w) =>
-        `<li><b>${escape(w.kind)}</b> ${escape(w.table)}${w.column ? `.${escape(w.column)}` : ''}: ${escape(w.message)} <i>${escape(w.fix)}</i></li>`,
+        `<li><b>${escapeHtml(w.kind)}</b> ${escapeHtml(w.table)}${w.column ? `.${escapeHtml(w.column)}` : ''}: ${escapeHtml(w.message)} <i>${escapeHtml(w.fix)}</i></li>`,
     )
     .join('');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>DataBridge run ${escape(s.runId)}</title>
+<html lang="en"><head><meta charset="utf-8"><title>DataBridge run ${escapeHtml(s.runId)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
 body{font:14px/1.5 system-ui,sans-serif;margin:0;color:#0f172a;background:#f8fafc}
@@ -54,11 +54,11 @@ th{background:#32DBBC22}.status{display:inline-block;padding:2px 10px;border-rad
 ul.stages{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:8px}ul.stages li{border:1px solid #e2e8f0;border-radius:6px;padding:4px 8px}
 li.completed{border-color:#32DBBC!important}li.failed{border-color:#c81e1e!important}li.skipped{opacity:.6}
 </style></head><body>
-<header><h1>DataBridge · ${escape(s.specName)}</h1><div>run ${escape(s.runId)} · ${escape(s.source)} → ${escape(s.target)}</div></header>
+<header><h1>DataBridge · ${escapeHtml(s.specName)}</h1><div>run ${escapeHtml(s.runId)} · ${escapeHtml(s.source)} → ${escapeHtml(s.target)}</div></header>
 <main>
-<section><span class="status">${escape(s.status)}</span> ${escape(s.startedAt)} → ${escape(s.endedAt)} · ${number(s.seconds, 2)} s ·
+<section><span class="status">${escapeHtml(s.status)}</span> ${escapeHtml(s.startedAt)} → ${escapeHtml(s.endedAt)} · ${number(s.seconds, 2)} s ·
 ${number(s.totals.rowsWritten)} rows written · ${number(s.totals.rowsRejected)} rejected · ${number(s.totals.rowsPerSecond)} rows/s
-${s.error ? `<p><b>${escape(s.error.code)}</b>: ${escape(s.error.message)}</p>` : ''}${s.resumeWith ? `<p>Finish it with <code>${escape(s.resumeWith)}</code></p>` : ''}</section>
+${s.error ? `<p><b>${escapeHtml(s.error.code)}</b>: ${escapeHtml(s.error.message)}</p>` : ''}${s.resumeWith ? `<p>Finish it with <code>${escapeHtml(s.resumeWith)}</code></p>` : ''}</section>
 <section><h2>Stages</h2><ul class="stages">${stages}</ul></section>
 <section><h2>Tables</h2><table><thead><tr><th>source</th><th>target</th><th>stage</th><th class="n">read</th><th class="n">written</th><th class="n">rejected</th><th class="n">seconds</th><th class="n">rows/s</th></tr></thead><tbody>
 ${rows}

@@ -8,6 +8,7 @@ import { writeReport } from '../report/write-report.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { openPair } from './open-pair.ts';
+import { canPassThrough, runPassThroughTask } from './pass-through-task.ts';
 import { planTasks } from './plan-tasks.ts';
 import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
 import { tableSeconds } from './progress.ts';
@@ -289,7 +290,8 @@ class Execution {
           table.status = 'running';
           table.startedAt ??= Date.now();
           try {
-            await runTask({
+            const run = canPassThrough(mapping, this.source, this.target) ? runPassThroughTask : runTask;
+            await run({
               runId: this.runId,
               task,
               mapping,

@@ -1,0 +1,103 @@
+import { pipeline } from 'node:stream';
+import type { Connection, LoadTarget, ReadRequest } from '../connectors/connection.ts';
+import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
+import type { PlannedMapping } from '../plan/plan-types.ts';
+import { compareTypes } from '../plan/type-compatibility.ts';
+import type { Value } from '../values.ts';
+import { CopyTextTail } from './copy-text-tail.ts';
+import { decodeKey, encodeKey } from './key-codec.ts';
+import type { TaskContext, TaskResult } from './run-task.ts';
+
+/**
+ * True when a mapping can move as PostgreSQL COPY text from source to target without parsing a row:
+ * both ends speak COPY text, every column is a plain copy into a type that takes the source's text
+ * as it is, and the key that pages the reads is among the copied columns.
+ */
+export function canPassThrough(mapping: PlannedMapping, source: Connection, target: Connection): boolean {
+  if (!source.capabilities.copyText || !target.capabilities.copyText || !source.reader.copyOutText)
+    return false;
+  if (!mapping.plainCopy || mapping.mode === 'upsert') return false;
+  const typesFit = mapping.columns.every((c) => {
+    if (!c.source || c.deferred) return false;
+    if (c.source.nativeType === c.target.nativeType) return true;
+    if (c.source.type === 'unknown' || c.target.type === 'unknown') return false;
+    const level = compareTypes(c.source, c.target).level;
+    return level === 'same' || level === 'widening';
+  });
+  const copied = new Set(mapping.columns.map((c) => c.source?.name));
+  return typesFit && mapping.sourceKey.every((k) => copied.has(k));
+}
+
+/**
+ * The pass-through twin of the keyed batch loop: each batch is one `COPY (SELECT … ORDER BY key
+ * LIMIT n) TO STDOUT` piped straight into `COPY … FROM STDIN`, committed with its checkpoint. Only the
+ * last row of each batch is decoded, for its key. `replace` and keyless tables are one COPY in one
+ * transaction.
+ */
+export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> {
+  if (ctx.checkpoint?.done) return { rowsWritten: ctx.checkpoint.rowsWritten };
+  const target: LoadTarget = { table: ctx.mapping.target, columns: ctx.mapping.columns.map((c) => c.target) };
+  const select = ctx.mapping.columns.map((c) => ({ column: c.source!.name }));
+  const keyPositions = ctx.mapping.sourceKey.map((k) =>
+    ctx.mapping.columns.findIndex((c) => c.source!.name === k),
+  );
+  const base: ReadRequest = {
+    table: ctx.mapping.source,
+    select,
+    ...(ctx.task.range ? { range: ctx.task.range } : {}),
+    ...(ctx.mapping.where ? { where: ctx.mapping.where } : {}),
+  };
+  const batched = ctx.mapping.sourceKey.length > 0 && ctx.mapping.mode !== 'replace';
+  let after = ctx.checkpoint ? decodeKey(ctx.checkpoint.position) : undefined;
+  let written = ctx.checkpoint?.rowsWritten ?? 0;
+  for (;;) {
+    const request: ReadRequest = batched
+      ? { ...base, orderBy: ctx.mapping.sourceKey, ...(after ? { after } : {}), limit: ctx.batchSize }
+      : base;
+    const started = performance.now();
+    const session = await ctx.target.loader.begin();
+    let rows: number;
+    let key: Value[] | undefined;
+    try {
+      if (ctx.mapping.mode === 'replace') await session.truncate(ctx.mapping.target);
+      const tail = new CopyTextTail();
+      const piped = pipeline(ctx.source.reader.copyOutText!(request), tail, () => {});
+      rows = await copyIn(ctx, session, target, piped);
+      const last = tail.lastRow();
+      key = last ? keyPositions.map((i) => last[i] ?? null) : after;
+      written += rows;
+      const done = !batched || rows < ctx.batchSize;
+      await session.writeCheckpoint({
+        runId: ctx.runId,
+        taskId: ctx.task.id,
+        position: encodeKey(key),
+        rowsWritten: written,
+        done,
+      });
+      await session.commit();
+      ctx.onBatch({ rows, readMs: 0, writeMs: performance.now() - started });
+      if (done) return { rowsWritten: written };
+    } finally {
+      await session.rollback();
+    }
+    after = key;
+    if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
+  }
+}
+
+async function copyIn(
+  ctx: TaskContext,
+  session: Awaited<ReturnType<Connection['loader']['begin']>>,
+  target: LoadTarget,
+  source: NodeJS.ReadableStream,
+): Promise<number> {
+  try {
+    return await session.copyInText!(target, source as never);
+  } catch (error) {
+    const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
+    const code = isDataBridgeError(error) ? error.code : 'internal';
+    throw new DataBridgeError(code, `loading ${table} from ${ctx.mapping.source.name}: ${messageOf(error)}`, {
+      cause: error,
+    });
+  }
+}
