@@ -1,6 +1,33 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so there is no build step between a clone and a run.
-import { register } from 'tsx/esm/api';
+// Runs the bundled CLI (dist/databridge.mjs), rebuilding it first when any TypeScript source is newer,
+// so a clone, an edit or a pull never runs stale code. DATABRIDGE_FROM_SOURCE=1 runs the sources
+// through tsx instead (stack traces point at .ts lines).
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/main.ts');
+const here = fileURLToPath(new URL('.', import.meta.url));
+const bundle = join(here, '../dist/databridge.mjs');
+const sources = [join(here, '../src'), join(here, '../../../packages/engine/src')];
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+if (process.env.DATABRIDGE_FROM_SOURCE) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+} else {
+  const built = existsSync(bundle) ? statSync(bundle).mtimeMs : 0;
+  if (built < Math.max(...sources.map(newestSource))) {
+    const { buildCli } = await import('../build.mjs');
+    await buildCli(bundle);
+  }
+  await import(bundle);
+}

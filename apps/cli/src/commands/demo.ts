@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseSpec } from '@databridge/engine';
@@ -6,7 +6,18 @@ import { Command } from 'commander';
 import { dataDir } from '../paths.ts';
 import { execute } from './execute.ts';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The repository root: the first folder upwards that holds the demo spec (from src/ or the bundle in dist/). */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'examples/demo-chinook-sqlite.yaml'))) {
+    const parent = resolve(dir, '..');
+    if (parent === dir) throw new Error('cannot find examples/demo-chinook-sqlite.yaml above the CLI');
+    dir = parent;
+  }
+  return dir;
+}
+
+const REPO = repoRoot();
 export const DEMO_SPEC = join(REPO, 'examples/demo-chinook-sqlite.yaml');
 export const DEMO_SOURCE = join(REPO, 'fixtures/chinook/Chinook_Sqlite.sqlite');
 

@@ -5,11 +5,22 @@ import type { ReadLayout } from './read-layout.ts';
 
 export type RowTransform = (source: Row) => Row;
 
+/** The transform of a plain copy: rows go to the loader as the reader made them, with no copy. */
+export const identity: RowTransform = (row) => row;
+
 /**
  * Compiles a mapping into one function from a source row to a target row. Plain copies are a
  * straight gather of values; only columns with defaults or string operations do more work.
  */
 export function compileRowTransform(mapping: PlannedMapping, layout: ReadLayout): RowTransform {
+  // The common case: every target column is the source column at the same position, nothing added.
+  const straight =
+    layout.select.length === mapping.columns.length &&
+    mapping.columns.every(
+      (c, i) =>
+        layout.valueIndex[i] === i && c.transform.length === 0 && c.defaultValue === undefined && !c.deferred,
+    );
+  if (straight) return identity;
   const steps = mapping.columns.map((column, i) => columnStep(column, layout.valueIndex[i]!));
   return (source) => {
     const out: Row = new Array(steps.length);

@@ -10,7 +10,7 @@ import type { PlannedMapping } from '../plan/plan-types.ts';
 import type { Row, Value } from '../values.ts';
 import { decodeKey, encodeKey } from './key-codec.ts';
 import type { ReadLayout } from './read-layout.ts';
-import type { RowTransform } from './row-transform.ts';
+import { identity, type RowTransform } from './row-transform.ts';
 import type { TaskRecord } from './run-state.ts';
 
 export interface BatchStats {
@@ -63,11 +63,19 @@ function baseRequest(ctx: TaskContext): ReadRequest {
   };
 }
 
+/**
+ * Rows are read in pages of at most this many, whatever the batch size: a batch (the unit that commits
+ * with its checkpoint) is written page by page into one transaction, so memory in flight stays bounded
+ * by the page, not by the batch the user chose.
+ */
+export const PAGE_ROWS = 2_000;
+
 async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   const target = loadTarget(ctx.mapping);
   const writeMode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
-  let after = ctx.checkpoint ? decodeKey(ctx.checkpoint.position) : undefined;
+  const pageSize = Math.min(PAGE_ROWS, ctx.batchSize);
   let written = ctx.checkpoint?.rowsWritten ?? 0;
+  let lastKey = ctx.checkpoint ? decodeKey(ctx.checkpoint.position) : undefined;
   const fetchAfter = async (key: Value[] | undefined) => {
     const started = performance.now();
     const rows = await ctx.source.reader.fetch(
@@ -75,49 +83,60 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
         ...baseRequest(ctx),
         orderBy: ctx.mapping.sourceKey,
         ...(key ? { after: key } : {}),
-        limit: ctx.batchSize,
+        limit: pageSize,
       },
       ctx.signal,
     );
     return { rows, readMs: performance.now() - started };
   };
   // Read the next page while the current one is written: source and target work at the same time.
-  let next = fetchAfter(after);
-  for (;;) {
-    const { rows, readMs } = await next;
-    // A full page may have more behind it; a short one (even empty) is the task's last.
-    const full = rows.length === ctx.batchSize;
-    const key = rows.length > 0 ? ctx.layout.keyIndex.map((i) => rows[rows.length - 1]![i]!) : after;
-    if (full && !ctx.signal.aborted) next = fetchAfter(key);
-    const started = performance.now();
-    written += rows.length;
-    await commitCheckpoint(ctx, target, rows.map(ctx.transform), encodeKey(key), written, !full, writeMode);
-    ctx.onBatch({ rows: rows.length, readMs, writeMs: performance.now() - started });
-    after = key;
-    if (!full) return { rowsWritten: written };
-    if (ctx.signal.aborted) {
-      next.catch(() => {});
-      throw new DataBridgeError('cancelled', 'the run was cancelled');
-    }
-  }
-}
-
-async function commitCheckpoint(
-  ctx: TaskContext,
-  target: LoadTarget,
-  rows: readonly Row[],
-  position: string,
-  rowsWritten: number,
-  done: boolean,
-  mode: 'append' | 'upsert' = 'append',
-): Promise<void> {
-  const session = await ctx.target.loader.begin();
+  let next = fetchAfter(lastKey);
+  let session: LoadSession | undefined;
+  let inBatch = 0;
   try {
-    if (rows.length > 0) await write(ctx, session, target, rows, mode);
-    await session.writeCheckpoint({ runId: ctx.runId, taskId: ctx.task.id, position, rowsWritten, done });
-    await session.commit();
+    for (;;) {
+      const { rows, readMs } = await next;
+      // A full page may have more behind it; a short one (even empty) is the task's last.
+      const full = rows.length === pageSize;
+      if (rows.length > 0) lastKey = ctx.layout.keyIndex.map((i) => rows[rows.length - 1]![i]!);
+      if (full) next = fetchAfter(lastKey);
+      const started = performance.now();
+      session ??= await ctx.target.loader.begin();
+      if (rows.length > 0) {
+        await write(
+          ctx,
+          session,
+          target,
+          ctx.transform === identity ? rows : rows.map(ctx.transform),
+          writeMode,
+        );
+      }
+      written += rows.length;
+      inBatch += rows.length;
+      const stopping = ctx.signal.aborted;
+      if (inBatch >= ctx.batchSize || !full || stopping) {
+        const checkpoint = {
+          runId: ctx.runId,
+          taskId: ctx.task.id,
+          position: encodeKey(lastKey),
+          rowsWritten: written,
+          done: !full,
+        };
+        await session.writeCheckpoint(checkpoint);
+        await session.commit();
+        await session.rollback();
+        session = undefined;
+        inBatch = 0;
+      }
+      ctx.onBatch({ rows: rows.length, readMs, writeMs: performance.now() - started });
+      if (!full) return { rowsWritten: written };
+      if (stopping) {
+        next.catch(() => {});
+        throw new DataBridgeError('cancelled', 'the run was cancelled');
+      }
+    }
   } finally {
-    await session.rollback();
+    await session?.rollback();
   }
 }
 
