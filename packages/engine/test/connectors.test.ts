@@ -16,7 +16,16 @@ function snake(name: string): string {
 }
 
 function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return { name, nativeType: type, type, nullable: true, defaultValue: null, autoIncrement: false, ordinal: 0, ...extra };
+  return {
+    name,
+    nativeType: type,
+    type,
+    nullable: true,
+    defaultValue: null,
+    autoIncrement: false,
+    ordinal: 0,
+    ...extra,
+  };
 }
 
 /** A neutral table holding one column of every normalised type the connectors must round-trip. */
@@ -35,12 +44,46 @@ function everyTypeTable(schema: string): TableInfo {
     column('at', 'timestamp'),
     column('blob', 'binary'),
   ].map((c, i) => ({ ...c, ordinal: i + 1 }));
-  return { schema, name: 'every_type', columns, primaryKey: ['id'], foreignKeys: [], uniqueConstraints: [], rowEstimate: 0 };
+  return {
+    schema,
+    name: 'every_type',
+    columns,
+    primaryKey: ['id'],
+    foreignKeys: [],
+    uniqueConstraints: [],
+    rowEstimate: 0,
+  };
 }
 
 const everyTypeRows: Row[] = [
-  ['1', true, 12, 123456, '9007199254740993', '12345.67', 1.5, 'tab\there', 'line\nbreak \\ back', '2024-02-29', '2024-02-29 13:14:15', Buffer.from([0, 1, 254, 255])],
-  ['2', false, -32768, -2147483648, '-9223372036854775808', '-0.01', -0.25, 'Ünïcødé ✓ 𝄞', '', '1970-01-01', '1999-12-31 23:59:59', Buffer.alloc(0)],
+  [
+    '1',
+    true,
+    12,
+    123456,
+    '9007199254740993',
+    '12345.67',
+    1.5,
+    'tab\there',
+    'line\nbreak \\ back',
+    '2024-02-29',
+    '2024-02-29 13:14:15',
+    Buffer.from([0, 1, 254, 255]),
+  ],
+  [
+    '2',
+    false,
+    -32768,
+    -2147483648,
+    '-9223372036854775808',
+    '-0.01',
+    -0.25,
+    'Ünïcødé ✓ 𝄞',
+    '',
+    '1970-01-01',
+    '1999-12-31 23:59:59',
+    Buffer.alloc(0),
+  ],
   ['3', null, null, null, null, null, null, null, null, null, null, null],
 ];
 
@@ -94,22 +137,42 @@ for (const dialect of dialects) {
       const playlistTrack = tables.find((t) => t.name === name('PlaylistTrack'))!;
       assert.deepEqual(playlistTrack.primaryKey, [name('PlaylistId'), name('TrackId')]);
       const employee = tables.find((t) => t.name === name('Employee'))!;
-      assert.ok(employee.foreignKeys.some((fk) => fk.referencedTable === name('Employee')), 'self reference');
+      assert.ok(
+        employee.foreignKeys.some((fk) => fk.referencedTable === name('Employee')),
+        'self reference',
+      );
       const track = tables.find((t) => t.name === name('Track'))!;
       assert.ok(track.rowEstimate === -1 || track.rowEstimate > 0);
     });
 
     test('reads keyset pages, key ranges and streams in order with canonical values', async () => {
       const table = { schema: conn.dialect.defaultSchema, name: name('Invoice') };
-      const select = [{ column: name('InvoiceId') }, { column: name('InvoiceDate') }, { column: name('Total') }];
+      const select = [
+        { column: name('InvoiceId') },
+        { column: name('InvoiceDate') },
+        { column: name('Total') },
+      ];
       const first = await conn.reader.fetch({ table, select, orderBy: [name('InvoiceId')], limit: 2 });
-      assert.deepEqual(first.map((r) => [Number(r[0]), r[1], r[2]]), [
-        [1, '2021-01-01 00:00:00', '1.98'],
-        [2, '2021-01-02 00:00:00', '3.96'],
-      ]);
-      const next = await conn.reader.fetch({ table, select, orderBy: [name('InvoiceId')], after: [2], limit: 1 });
+      assert.deepEqual(
+        first.map((r) => [Number(r[0]), r[1], r[2]]),
+        [
+          [1, '2021-01-01 00:00:00', '1.98'],
+          [2, '2021-01-02 00:00:00', '3.96'],
+        ],
+      );
+      const next = await conn.reader.fetch({
+        table,
+        select,
+        orderBy: [name('InvoiceId')],
+        after: [2],
+        limit: 1,
+      });
       assert.equal(Number(next[0]![0]), 3);
-      const ranged = await conn.reader.fetch({ table, select, range: { column: name('InvoiceId'), from: 10, to: 20 } });
+      const ranged = await conn.reader.fetch({
+        table,
+        select,
+        range: { column: name('InvoiceId'), from: 10, to: 20 },
+      });
       assert.deepEqual(
         ranged.map((r) => Number(r[0])).sort((a, b) => Number(a) - Number(b)),
         [10, 11, 12, 13, 14, 15, 16, 17, 18, 19],
@@ -152,7 +215,12 @@ for (const dialect of dialects) {
       const created = (await conn.introspect()).tables.find((t) => t.name === 'every_type')!;
       assert.deepEqual(created.primaryKey, ['id']);
       const session = await conn.loader.begin();
-      const written = await session.write({ table: target, columns: source.columns }, everyTypeRows, 'append', []);
+      const written = await session.write(
+        { table: target, columns: source.columns },
+        everyTypeRows,
+        'append',
+        [],
+      );
       await session.commit();
       await session.rollback(); // releasing twice is harmless
       assert.equal(written, 3);
@@ -168,7 +236,8 @@ for (const dialect of dialects) {
             const type = source.columns[i]!.type;
             if (type === 'binary') return Buffer.from(v as Uint8Array).toString('hex');
             if (type === 'boolean') return Boolean(v) && v !== 0 && v !== '0';
-            if (type === 'int64' || type === 'int16' || type === 'int32' || type === 'float64') return String(v);
+            if (type === 'int64' || type === 'int16' || type === 'int32' || type === 'float64')
+              return String(v);
             return v;
           }),
         );
@@ -186,7 +255,12 @@ for (const dialect of dialects) {
       await s.write(loadTarget, [['1', false, 1, 1, '1', '1.00', 2.5, 'upserted']], 'upsert', ['id']);
       await s.writeCheckpoint({ runId: 'r1', taskId: 't1', position: '[1]', rowsWritten: 1, done: false });
       await s.commit();
-      const label = await conn.reader.fetch({ table: target, select: [{ column: 'label' }], orderBy: ['id'], limit: 1 });
+      const label = await conn.reader.fetch({
+        table: target,
+        select: [{ column: 'label' }],
+        orderBy: ['id'],
+        limit: 1,
+      });
       assert.deepEqual(label, [['upserted']]);
       assert.deepEqual(await conn.readCheckpoints('r1'), [
         { runId: 'r1', taskId: 't1', position: '[1]', rowsWritten: 1, done: false },
@@ -216,7 +290,15 @@ for (const dialect of dialects) {
       const s = await conn.loader.begin();
       await assert.rejects(
         async () => {
-          await s.write({ table: target, columns: cols }, [['7', true], ['7', false]], 'append', []);
+          await s.write(
+            { table: target, columns: cols },
+            [
+              ['7', true],
+              ['7', false],
+            ],
+            'append',
+            [],
+          );
           await s.commit();
         },
         (error: unknown) => error instanceof DataBridgeError && error.code === 'constraint_violation',
@@ -230,7 +312,9 @@ for (const dialect of dialects) {
       const odd = 'we"ird `name';
       const quoted = q(odd);
       assert.notEqual(quoted, odd);
-      await conn.query(`CREATE TABLE ${conn.dialect.qualify({ schema: conn.dialect.defaultSchema, name: odd })} (${q('a b')} INTEGER)`);
+      await conn.query(
+        `CREATE TABLE ${conn.dialect.qualify({ schema: conn.dialect.defaultSchema, name: odd })} (${q('a b')} INTEGER)`,
+      );
       const tables = (await conn.introspect()).tables.map((t) => t.name);
       assert.ok(tables.includes(odd));
     });
@@ -255,11 +339,14 @@ describe('connection errors', () => {
     });
   });
   test('a PostgreSQL database that does not exist is named', async () => {
-    await assert.rejects(openConnection('postgres://postgres@127.0.0.1:5432/no_such_db_here'), (e: unknown) => {
-      assert.ok(e instanceof DataBridgeError);
-      assert.match(e.message, /no_such_db_here/);
-      return true;
-    });
+    await assert.rejects(
+      openConnection('postgres://postgres@127.0.0.1:5432/no_such_db_here'),
+      (e: unknown) => {
+        assert.ok(e instanceof DataBridgeError);
+        assert.match(e.message, /no_such_db_here/);
+        return true;
+      },
+    );
   });
   test('a missing SQLite file is not silently created for reading', async () => {
     await assert.rejects(openConnection('sqlite:/nonexistent/dir/x.sqlite'), (e: unknown) => {

@@ -1,0 +1,103 @@
+import type { Pool, RowDataPacket } from 'mysql2/promise';
+import type { Reader, ReadRequest } from '../connectors/connection.ts';
+import { qualifiedName, type TableRef } from '../schema/model.ts';
+import type { Row, Value } from '../values.ts';
+import type { MysqlDialect } from './mysql-dialect.ts';
+import { cancelled, type MysqlServer, mapMysqlErrors, toDataBridgeError } from './mysql-errors.ts';
+import { selectStatement } from './mysql-select.ts';
+import { toParams } from './mysql-values.ts';
+
+type CoreConnection = Parameters<Parameters<Pool['pool']['getConnection']>[0]>[1];
+
+/** Reads rows as arrays in `select` order, values in their values.ts form. */
+export class MysqlReader implements Reader {
+  constructor(
+    private readonly pool: Pool,
+    private readonly dialect: MysqlDialect,
+    private readonly server: MysqlServer,
+  ) {}
+
+  async fetch(request: ReadRequest, signal?: AbortSignal): Promise<Row[]> {
+    const action = `Reading ${qualifiedName(request.table)}`;
+    if (signal?.aborted) throw cancelled(action);
+    const { sql, params } = selectStatement(this.dialect, request);
+    const rows = await mapMysqlErrors(action, this.server, async () => {
+      const [result] = await this.pool.query({ sql, values: toParams(params), rowsAsArray: true });
+      return result as unknown as Row[];
+    });
+    if (signal?.aborted) throw cancelled(action);
+    return rows;
+  }
+
+  /**
+   * Streams through mysql2's row stream on a connection of its own: when the consumer falls behind,
+   * the stream pauses the socket and the server waits, so memory holds a few batches at most. Stopping
+   * early or aborting destroys that connection (the server would otherwise send the rest of the
+   * table); a stream read to the end gives it back to the pool.
+   */
+  async *stream(request: ReadRequest, batchSize: number, signal?: AbortSignal): AsyncGenerator<Row[]> {
+    const action = `Reading ${qualifiedName(request.table)}`;
+    if (signal?.aborted) throw cancelled(action);
+    const { sql, params } = selectStatement(this.dialect, request);
+    const connection = await mapMysqlErrors(action, this.server, () => this.borrow());
+    const rows = connection
+      .query({ sql, values: toParams(params), rowsAsArray: true })
+      .stream({ highWaterMark: batchSize });
+    const onAbort = () => {
+      rows.destroy(cancelled(action));
+      connection.destroy();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal?.aborted) onAbort(); // aborted while a connection was being borrowed
+    let finished = false;
+    try {
+      let batch: Row[] = [];
+      for await (const row of rows) {
+        batch.push(row as Row);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (signal?.aborted) throw cancelled(action);
+      if (batch.length > 0) yield batch;
+      finished = true;
+    } catch (error) {
+      throw signal?.aborted ? cancelled(action) : toDataBridgeError(error, action, this.server);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (finished) connection.release();
+      else connection.destroy();
+    }
+  }
+
+  async bounds(table: TableRef, column: string): Promise<{ min: Value; max: Value }> {
+    const c = this.dialect.quoteIdentifier(column);
+    const sql = `SELECT MIN(${c}), MAX(${c}) FROM ${this.dialect.qualify(table)}`;
+    const [row] = await this.arrays(`Reading bounds of ${qualifiedName(table)}.${column}`, sql);
+    return { min: row?.[0] ?? null, max: row?.[1] ?? null };
+  }
+
+  async count(table: TableRef, where?: string): Promise<number> {
+    const filter = where ? ` WHERE (${where})` : '';
+    const [row] = await this.arrays(
+      `Counting ${qualifiedName(table)}`,
+      `SELECT COUNT(*) FROM ${this.dialect.qualify(table)}${filter}`,
+    );
+    return Number(row?.[0] ?? 0);
+  }
+
+  private async arrays(action: string, sql: string): Promise<Row[]> {
+    return mapMysqlErrors(action, this.server, async () => {
+      const [rows] = await this.pool.query<RowDataPacket[]>({ sql, rowsAsArray: true });
+      return rows as unknown as Row[];
+    });
+  }
+
+  /** A core (callback) connection, whose queries can stream. */
+  private borrow(): Promise<CoreConnection> {
+    return new Promise((resolve, reject) => {
+      this.pool.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection)));
+    });
+  }
+}
