@@ -9,7 +9,7 @@ import {
   rawExec,
   type TestDatabase,
 } from '../../../packages/engine/test/support/databases.ts';
-import { cli, REPO } from './cli-helpers.ts';
+import { cli, REPO, startCli } from './cli-helpers.ts';
 
 const databases: TestDatabase[] = [];
 after(async () => {
@@ -145,66 +145,67 @@ describe('databridge init, plan and run', () => {
   });
 });
 
-describe('resume after kill -9', () => {
-  test('a run killed in the middle of a load finishes on --resume with no missing and no duplicated rows', async () => {
-    const source = await freshDatabase('postgres');
-    const target = await freshDatabase('postgres');
-    databases.push(source, target);
-    const rows = 300_000;
-    await rawExec(
-      source,
-      'postgres',
-      `CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, amount numeric(12,2), at timestamp);
-       INSERT INTO events SELECT g, 'kind-' || (g % 7), g / 100.0, timestamp '2024-01-01' + g * interval '1 second' FROM generate_series(1, ${rows}) g;`,
-    );
-    // No primary key on the target: a duplicated row would be stored, and counted below.
-    await rawExec(
-      target,
-      'postgres',
-      'CREATE TABLE events (id bigint, kind text, amount numeric(12,2), at timestamp);',
-    );
-    const dir = tempDir();
-    const specFile = join(dir, 'spec.yaml');
-    writeFileSync(
-      specFile,
-      `name: resume\nsource: { url: "${source.url}" }\ntarget: { url: "${target.url}" }\npipeline: { batchSize: 500, parallelism: 2 }\nmappings:\n  - source: events\n    target: events\n    columns: [{ source: id, target: id }, { source: kind, target: kind }, { source: amount, target: amount }, { source: at, target: at }]\n`,
-    );
-    const { startCli } = await import('./cli-helpers.ts');
-    const child = startCli(['run', specFile], { DATABRIDGE_DATA_DIR: dir });
-    let stderr = '';
-    child.stderr!.on('data', (d) => (stderr += d));
-    const exited = new Promise((resolve) => child.on('close', resolve));
-    // Kill it once some batches have committed, well before the end.
-    for (;;) {
-      const written = await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM events').catch(() => [
-        { n: 0 },
-      ]);
-      const n = (written[0] as { n: number }).n;
-      if (n >= 20_000) break;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child.kill('SIGKILL');
-    await exited;
-    const runId = /run (\S+)/.exec(stderr)?.[1];
-    assert.ok(runId, `run id printed: ${stderr}`);
-    const partial = (await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM events'))[0] as {
-      n: number;
-    };
-    assert.ok(partial.n > 0 && partial.n < rows, `killed part-way (${partial.n} rows)`);
+const EVENTS = 300_000;
+const sources = {
+  postgres: `CREATE TABLE events (id bigint PRIMARY KEY, kind text NOT NULL, amount numeric(12,2), at timestamp);
+    INSERT INTO events SELECT g, 'kind-' || (g % 7), g / 100.0, timestamp '2024-01-01' + g * interval '1 second' FROM generate_series(1, ${EVENTS}) g;`,
+  mysql: `CREATE TABLE events (id bigint PRIMARY KEY, kind varchar(20) NOT NULL, amount decimal(12,2), at datetime);
+    INSERT INTO events SELECT seq, CONCAT('kind-', seq % 7), seq / 100, TIMESTAMP '2024-01-01 00:00:00' + INTERVAL seq SECOND FROM seq_1_to_${EVENTS};`,
+} as const;
 
-    const resumed = await cli(['run', specFile, '--resume', runId, '--json'], { DATABRIDGE_DATA_DIR: dir });
-    assert.equal(resumed.code, 0, resumed.stderr);
-    const summary = JSON.parse(resumed.stdout);
-    assert.equal(summary.runId, runId);
-    assert.equal(summary.status, 'completed');
-    const [check] = (await rawExec(
-      target,
-      'postgres',
-      'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS lo, max(id)::int AS hi FROM events',
-    )) as { n: number; d: number; lo: number; hi: number }[];
-    assert.deepEqual(check, { n: rows, d: rows, lo: 1, hi: rows });
-    assert.ok(summary.validation[0].checksum.matches, 'checksum equal after resume');
-    const again = await cli(['run', specFile, '--resume', runId], { DATABRIDGE_DATA_DIR: dir });
-    assertBadInput(again, /already completed/);
+// PostgreSQL to PostgreSQL takes the COPY pass-through; MySQL to PostgreSQL the parsed row path.
+for (const from of ['postgres', 'mysql'] as const) {
+  describe(`resume after kill -9 (${from} -> postgres)`, () => {
+    test('a run killed in the middle of a load finishes on --resume with no missing and no duplicated rows', async () => {
+      const source = await freshDatabase(from);
+      const target = await freshDatabase('postgres');
+      databases.push(source, target);
+      await rawExec(source, from, sources[from]);
+      // No primary key on the target: a duplicated row would be stored, and counted below.
+      await rawExec(
+        target,
+        'postgres',
+        'CREATE TABLE events (id bigint, kind text, amount numeric(12,2), at timestamp);',
+      );
+      const dir = tempDir();
+      const specFile = join(dir, 'spec.yaml');
+      writeFileSync(
+        specFile,
+        `name: resume\nsource: { url: "${source.url}" }\ntarget: { url: "${target.url}" }\npipeline: { batchSize: 500, parallelism: 2 }\nmappings:\n  - source: events\n    target: events\n    columns: [{ source: id, target: id }, { source: kind, target: kind }, { source: amount, target: amount }, { source: at, target: at }]\n`,
+      );
+      const child = startCli(['run', specFile], { DATABRIDGE_DATA_DIR: dir });
+      let stderr = '';
+      child.stderr!.on('data', (d) => (stderr += d));
+      const exited = new Promise((resolve) => child.on('close', resolve));
+      // Kill it once some batches have committed, well before the end.
+      for (;;) {
+        const written = await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM events');
+        if ((written[0] as { n: number }).n >= 20_000) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGKILL');
+      await exited;
+      const runId = /run (\S+)/.exec(stderr)?.[1];
+      assert.ok(runId, `run id printed: ${stderr}`);
+      const partial = (await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM events'))[0] as {
+        n: number;
+      };
+      assert.ok(partial.n > 0 && partial.n < EVENTS, `killed part-way (${partial.n} rows)`);
+
+      const resumed = await cli(['run', specFile, '--resume', runId, '--json'], { DATABRIDGE_DATA_DIR: dir });
+      assert.equal(resumed.code, 0, resumed.stderr);
+      const summary = JSON.parse(resumed.stdout);
+      assert.equal(summary.runId, runId);
+      assert.equal(summary.status, 'completed');
+      const [check] = (await rawExec(
+        target,
+        'postgres',
+        'SELECT count(*)::int AS n, count(DISTINCT id)::int AS d, min(id)::int AS lo, max(id)::int AS hi FROM events',
+      )) as { n: number; d: number; lo: number; hi: number }[];
+      assert.deepEqual(check, { n: EVENTS, d: EVENTS, lo: 1, hi: EVENTS });
+      assert.ok(summary.validation[0].checksum.matches, 'checksum equal after resume');
+      const again = await cli(['run', specFile, '--resume', runId], { DATABRIDGE_DATA_DIR: dir });
+      assertBadInput(again, /already completed/);
+    });
   });
-});
+}

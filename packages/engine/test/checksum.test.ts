@@ -22,17 +22,66 @@ describe('order-independent checksum', () => {
   });
 
   test('one changed, missing or duplicated value changes it', () => {
-    const base = digest(['int32', 'text'], [[1, 'a'], [2, 'b']]);
-    assert.notEqual(base, digest(['int32', 'text'], [[1, 'a'], [2, 'c']]));
+    const base = digest(
+      ['int32', 'text'],
+      [
+        [1, 'a'],
+        [2, 'b'],
+      ],
+    );
+    assert.notEqual(
+      base,
+      digest(
+        ['int32', 'text'],
+        [
+          [1, 'a'],
+          [2, 'c'],
+        ],
+      ),
+    );
     assert.notEqual(base, digest(['int32', 'text'], [[1, 'a']]));
-    assert.notEqual(base, digest(['int32', 'text'], [[1, 'a'], [2, 'b'], [2, 'b']]));
+    assert.notEqual(
+      base,
+      digest(
+        ['int32', 'text'],
+        [
+          [1, 'a'],
+          [2, 'b'],
+          [2, 'b'],
+        ],
+      ),
+    );
     assert.notEqual(digest(['text'], [[null]]), digest(['text'], [['']]));
   });
 
   test('equal values as different databases print them compare equal', () => {
-    const types: NormalisedType[] = ['decimal', 'boolean', 'timestamp', 'timestamptz', 'int64', 'json', 'float32'];
-    const mysql: Row = ['1.90', 1, '2024-01-01 10:00:00.500000', '2024-01-01 10:00:00+00', '9007199254740993', '{"b": 1, "a": [1, 2]}', 1.100000023841858];
-    const postgres: Row = ['1.9', true, '2024-01-01 10:00:00.5', '2024-01-01 12:00:00+02', '9007199254740993', '{"a": [1, 2], "b": 1}', 1.1];
+    const types: NormalisedType[] = [
+      'decimal',
+      'boolean',
+      'timestamp',
+      'timestamptz',
+      'int64',
+      'json',
+      'float32',
+    ];
+    const mysql: Row = [
+      '1.90',
+      1,
+      '2024-01-01 10:00:00.500000',
+      '2024-01-01 10:00:00+00',
+      '9007199254740993',
+      '{"b": 1, "a": [1, 2]}',
+      1.100000023841858,
+    ];
+    const postgres: Row = [
+      '1.9',
+      true,
+      '2024-01-01 10:00:00.5',
+      '2024-01-01 12:00:00+02',
+      '9007199254740993',
+      '{"a": [1, 2], "b": 1}',
+      1.1,
+    ];
     assert.equal(digest(types, [mysql]), digest(types, [postgres]));
   });
 

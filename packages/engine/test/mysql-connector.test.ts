@@ -191,7 +191,7 @@ describe('mysql connector specifics', () => {
     );
     await assert.rejects(conn.reader.count(ref('many'), 'this is not sql'), failsWith('bad_spec'));
     const url = db.url.replace(/\/[^/]*$/, '/no_such_db_here');
-    await assert.rejects(openConnection(url), failsWith('connection_failed', /no_such_db_here/));
+    await assert.rejects(openConnection(url), failsWith('bad_url', /no_such_db_here/));
     await assert.rejects(openConnection('mysql://root:pw-s3cret@127.0.0.1:1/x'), (e: unknown) => {
       assert.ok(e instanceof DataBridgeError && e.code === 'connection_failed');
       assert.doesNotMatch(e.message, /pw-s3cret/);

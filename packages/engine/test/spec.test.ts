@@ -81,6 +81,13 @@ describe('migration spec', () => {
     );
   });
 
+  test('a value of the wrong type says what was expected and what came', () => {
+    assert.match(
+      specError(valid.replace('batchSize: 1000', 'batchSize: "1000"')).message,
+      /pipeline\.batchSize: must be a number, not a string/,
+    );
+  });
+
   test('a missing environment variable is named, and its value is never needed in the message', () => {
     assert.match(
       specError(valid, {}).message,

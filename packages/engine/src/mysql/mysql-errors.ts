@@ -17,10 +17,9 @@ interface DriverError {
 }
 
 const BY_CODE: Readonly<Record<string, ErrorCode>> = {
-  ...codes(
-    'connection_failed',
-    'ECONNREFUSED ENOTFOUND EAI_AGAIN EHOSTUNREACH ENETUNREACH ETIMEDOUT ER_BAD_DB_ERROR',
-  ),
+  ...codes('connection_failed', 'ECONNREFUSED ENOTFOUND EAI_AGAIN EHOSTUNREACH ENETUNREACH ETIMEDOUT'),
+  // A database that does not exist is a wrong URL, not a server to retry (as for PostgreSQL).
+  ...codes('bad_url', 'ER_BAD_DB_ERROR'),
   ...codes(
     'auth_failed',
     'ER_ACCESS_DENIED_ERROR ER_DBACCESS_DENIED_ERROR ER_ACCESS_DENIED_NO_PASSWORD_ERROR ER_NOT_SUPPORTED_AUTH_MODE ' +

@@ -81,6 +81,13 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
   const conflictKey = mapping.key
     ? mapping.key.map((k, j) => requireColumn(target, k, 'target', at('key', j)).name)
     : target.primaryKey;
+  const unmappedKey = conflictKey.filter((k) => !seen.has(k));
+  if (mapping.mode === 'upsert' && conflictKey.length > 0 && unmappedKey.length > 0) {
+    throw new DataBridgeError(
+      'bad_spec',
+      `${at('key')}: upsert matches rows on ${conflictKey.join(', ')}, so ${unmappedKey.map((k) => `"${k}"`).join(', ')} must be mapped too`,
+    );
+  }
   if (mapping.mode === 'upsert' && conflictKey.length === 0) {
     throw new DataBridgeError(
       'bad_spec',
@@ -199,6 +206,14 @@ function applyLoadOrder(mappings: readonly Unordered[], ctx: PlanContext): Plann
   return mappings.map((m) => {
     const id = key(m.target);
     const deferred = m.createTarget ? [] : (order.deferred.get(id) ?? []);
+    const keyMapped =
+      m.sourceKey.length > 0 && m.sourceKey.every((k) => m.columns.some((c) => c.source?.name === k));
+    if (deferred.length > 0 && !keyMapped) {
+      throw new DataBridgeError(
+        'bad_spec',
+        `${ctx.lineOf(['mappings', m.index])} mappings[${m.index}]: ${deferred.join(', ')} of ${id} must be filled after loading (a foreign-key cycle or self-reference), which needs the source key (${m.sourceKey.join(', ') || 'none'}) mapped`,
+      );
+    }
     return {
       ...m,
       columns: m.columns.map((c) =>

@@ -62,22 +62,76 @@ export function orderByForeignKeys(nodes: readonly OrderNode[]): LoadOrder {
       current += 1;
       continue;
     }
-    // A cycle: break it at the first remaining node with a nullable edge into the remaining set.
+    // Everything left waits on a cycle. Break one cycle (a strongly connected component) at a node
+    // whose foreign key into that cycle is nullable; nodes that merely depend on a cycle wait for it.
     const remaining = nodes.filter((n) => !level.has(n.id));
-    const breakable = remaining.find((n) =>
-      pending.get(n.id)!.some((e) => !level.has(e.references) && e.nullable),
-    );
-    if (!breakable) {
-      unbreakable.push(remaining.map((n) => n.id));
+    const cycles = stronglyConnected(
+      remaining.map((n) => n.id),
+      (id) =>
+        pending
+          .get(id)!
+          .filter((e) => !level.has(e.references))
+          .map((e) => e.references),
+    ).filter((c) => c.length > 1);
+    const inCycle = (id: string, cycle: readonly string[]) => cycle.includes(id);
+    let broken = false;
+    for (const cycle of cycles) {
+      const node = cycle.find((id) =>
+        pending.get(id)!.some((e) => inCycle(e.references, cycle) && e.nullable),
+      );
+      if (!node) continue;
+      const keep = [];
+      for (const e of pending.get(node)!) {
+        if (inCycle(e.references, cycle) && e.nullable) defer(node, e);
+        else keep.push(e);
+      }
+      pending.set(node, keep);
+      broken = true;
+      break;
+    }
+    if (!broken) {
+      unbreakable.push(...cycles.map((c) => [...c]));
       for (const n of remaining) level.set(n.id, current);
       break;
     }
-    const keep = [];
-    for (const e of pending.get(breakable.id)!) {
-      if (!level.has(e.references) && e.nullable) defer(breakable.id, e);
-      else keep.push(e);
-    }
-    pending.set(breakable.id, keep);
   }
   return { level, referenced, deferred, unbreakable };
+}
+
+/** Tarjan's algorithm: the strongly connected components of a graph, each as node ids. */
+function stronglyConnected(ids: readonly string[], next: (id: string) => readonly string[]): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const components: string[][] = [];
+  let counter = 0;
+  const visit = (id: string) => {
+    index.set(id, counter);
+    low.set(id, counter);
+    counter += 1;
+    stack.push(id);
+    onStack.add(id);
+    for (const to of next(id)) {
+      if (!ids.includes(to)) continue;
+      if (!index.has(to)) {
+        visit(to);
+        low.set(id, Math.min(low.get(id)!, low.get(to)!));
+      } else if (onStack.has(to)) {
+        low.set(id, Math.min(low.get(id)!, index.get(to)!));
+      }
+    }
+    if (low.get(id) === index.get(id)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== id);
+      components.push(component.sort());
+    }
+  };
+  for (const id of ids) if (!index.has(id)) visit(id);
+  return components;
 }

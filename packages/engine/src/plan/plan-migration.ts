@@ -1,6 +1,7 @@
 import { openPair } from '../run/open-pair.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { buildPlan } from './build-plan.ts';
+import { checkSourceQueries } from './check-source-queries.ts';
 import type { MigrationPlan } from './plan-types.ts';
 
 /** Connects to both databases, reads their schemas and builds the plan, without moving a row. */
@@ -11,7 +12,7 @@ export async function planMigration(
   const { source, target } = await openPair({ ...spec, pipeline: { ...spec.pipeline, parallelism: 1 } });
   try {
     const [sourceSchema, targetSchema] = await Promise.all([source.introspect(), target.introspect()]);
-    return buildPlan({
+    const plan = buildPlan({
       spec,
       sourceSchema,
       targetSchema,
@@ -19,6 +20,8 @@ export async function planMigration(
       targetDefaultSchema: target.dialect.defaultSchema,
       lineOf,
     });
+    await checkSourceQueries(plan, source);
+    return plan;
   } finally {
     await Promise.allSettled([source.close(), target.close()]);
   }

@@ -55,7 +55,14 @@ function canonicalFor(type: NormalisedType): (v: Value) => string {
       return (v) => String(Number(v));
     case 'timestamp':
     case 'time':
-      return (v) => trimFraction(String(v).replace('T', ' '));
+      // A UTC offset on a value headed for a column without zone (MySQL keeps timestamptz as UTC
+      // datetime) says nothing more: drop it.
+      return (v) =>
+        trimFraction(
+          String(v)
+            .replace('T', ' ')
+            .replace(/(?:Z|[+-]00(?::?00)?)$/, ''),
+        );
     case 'timestamptz':
       return (v) => canonicalInstant(String(v));
     case 'binary':

@@ -3,6 +3,7 @@ import type { Checkpoint, Connection } from '../connectors/connection.ts';
 import { maskPassword } from '../connectors/url.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
+import { checkSourceQueries } from '../plan/check-source-queries.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import { writeReport } from '../report/write-report.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
@@ -56,6 +57,7 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
       targetDefaultSchema: target.dialect.defaultSchema,
       lineOf: options.lineOf ?? (() => 'spec'),
     });
+    await checkSourceQueries(plan, source);
     const previous = options.resumeRunId ? state.getRun(options.resumeRunId) : undefined;
     if (options.resumeRunId && !previous) {
       throw new DataBridgeError(
@@ -237,7 +239,7 @@ class Execution {
     }
   }
 
-  /** Compiles each mapping's row function and probes its read query, so a bad expression fails now. */
+  /** Compiles each mapping's row function (the read queries were checked with the plan). */
   private async prepareTransforms() {
     const compiled = new Map<
       string,
@@ -245,20 +247,6 @@ class Execution {
     >();
     for (const m of this.plan.mappings) {
       const layout = readLayout(m);
-      try {
-        await this.source.reader.fetch({
-          table: m.source,
-          select: layout.select,
-          ...(m.where ? { where: m.where } : {}),
-          limit: 1,
-        });
-      } catch (error) {
-        throw new DataBridgeError(
-          'bad_spec',
-          `mappings[${m.index}] (${m.source.name} → ${m.target.name}): the source rejects the read query: ${messageOf(error)}`,
-          { cause: error },
-        );
-      }
       compiled.set(m.id, { layout, transform: compileRowTransform(m, layout) });
     }
     return compiled;

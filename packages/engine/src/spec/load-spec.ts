@@ -29,7 +29,7 @@ export function loadSpecFile(file: string, env: NodeJS.ProcessEnv = process.env)
 
 /**
  * Parses spec text. Every error names the field path and the line, e.g.
- * `spec.yaml:14 mappings[2].pipeline.batchSize: must be at most 10000`.
+ * `spec.yaml:7 pipeline.batchSize: Too big: expected number to be <=10000`.
  */
 export function parseSpec(text: string, file = 'spec', env: NodeJS.ProcessEnv = process.env): LoadedSpec {
   const lineCounter = new LineCounter();
@@ -73,7 +73,13 @@ function specError(error: z.ZodError, lineOf: (path: Path) => string): DataBridg
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.expected})`;
+  if (issue.code === 'invalid_type') {
+    // zod 4 says "Invalid input: expected number, received string"; a missing field receives undefined.
+    const received = /received (\w+)/.exec(issue.message)?.[1];
+    return received === 'undefined'
+      ? `is required (${issue.expected})`
+      : `must be a ${issue.expected}, not a ${received ?? 'value of another type'}`;
+  }
   return issue.message;
 }
 
