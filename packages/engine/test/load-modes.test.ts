@@ -38,7 +38,7 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
       loadChinookSqlite(source);
 
       const first = await runSpec(spec(source, target, 'append'));
-      assert.equal(first.status, 'completed', first.error?.message);
+      assert.equal(first.status, 'completed', first.error?.message ?? '');
       assert.equal(await count(target, dialect, 'SELECT count(*) FROM artist'), 275);
       assert.equal(await count(target, dialect, 'SELECT count(*) FROM artist_names'), 275);
       const [aerosmith] = (await rawExec(target, dialect, 'SELECT name FROM artist_names WHERE id = 3')) as {
@@ -47,7 +47,7 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
       assert.equal(aerosmith?.name, 'AEROSMITH', 'the second target got the transformed copy');
 
       const replaced = await runSpec(spec(source, target, 'replace'));
-      assert.equal(replaced.status, 'completed', replaced.error?.message);
+      assert.equal(replaced.status, 'completed', replaced.error?.message ?? '');
       assert.equal(
         await count(target, dialect, 'SELECT count(*) FROM artist'),
         275,
@@ -58,7 +58,7 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
       await rawExec(target, dialect, "UPDATE artist SET name = 'changed' WHERE artist_id <= 10");
       await rawExec(target, dialect, 'DELETE FROM artist WHERE artist_id > 200');
       const upserted = await runSpec(spec(source, target, 'upsert'));
-      assert.equal(upserted.status, 'completed', upserted.error?.message);
+      assert.equal(upserted.status, 'completed', upserted.error?.message ?? '');
       assert.equal(
         await count(target, dialect, 'SELECT count(*) FROM artist'),
         275,
