@@ -307,6 +307,35 @@ for (const dialect of dialects) {
       assert.equal(await conn.reader.count(target, `${conn.dialect.quoteIdentifier('id')} = 7`), 0);
     });
 
+    test('a savepoint undoes a failed write alone; the transaction goes on and commits', async () => {
+      const target = { schema: conn.dialect.defaultSchema, name: 'every_type' };
+      const cols = everyTypeTable('x').columns.slice(0, 2);
+      const s = await conn.loader.begin();
+      try {
+        await s.write({ table: target, columns: cols }, [['20', true]], 'append', []);
+        await s.savepoint('sp1');
+        await assert.rejects(
+          s.write(
+            { table: target, columns: cols },
+            [
+              ['21', true],
+              ['21', false],
+            ],
+            'append',
+            [],
+          ),
+        );
+        await s.rollbackTo('sp1');
+        await s.write({ table: target, columns: cols }, [['22', false]], 'append', []);
+        await s.commit();
+      } finally {
+        await s.rollback();
+      }
+      const q = conn.dialect.quoteIdentifier('id');
+      assert.equal(await conn.reader.count(target, `${q} IN (20, 22)`), 2);
+      assert.equal(await conn.reader.count(target, `${q} = 21`), 0);
+    });
+
     test('quotes identifiers so that odd names work and injection does not', async () => {
       const q = conn.dialect.quoteIdentifier;
       const odd = 'we"ird `name';

@@ -132,6 +132,12 @@ export interface LoadSession {
   writeCheckpoint(checkpoint: Checkpoint): Promise<void>;
   /** Only where `capabilities.copyText`: pipes COPY text into the target; returns the rows copied. */
   copyInText?(target: LoadTarget, source: Readable): Promise<number>;
+  /**
+   * Marks a point inside the transaction. After a failed write, `rollbackTo` the point undoes the
+   * write alone and leaves the transaction usable: how the runner isolates one bad row in a batch.
+   */
+  savepoint(name: string): Promise<void>;
+  rollbackTo(name: string): Promise<void>;
   /** Runs a statement inside the transaction (hooks, fix-ups). */
   execute(sql: string, params?: readonly Value[]): Promise<void>;
   commit(): Promise<void>;

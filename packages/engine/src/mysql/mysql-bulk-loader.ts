@@ -135,6 +135,17 @@ class MysqlLoadSession implements LoadSession {
     await this.run(`Writing checkpoint ${checkpoint.taskId}`, sql, params);
   }
 
+  async savepoint(name: string): Promise<void> {
+    await this.run('Setting a savepoint', `SAVEPOINT ${this.dialect.quoteIdentifier(name)}`);
+  }
+
+  async rollbackTo(name: string): Promise<void> {
+    await this.run(
+      'Rolling back to a savepoint',
+      `ROLLBACK TO SAVEPOINT ${this.dialect.quoteIdentifier(name)}`,
+    );
+  }
+
   async execute(sql: string, params?: readonly Value[]): Promise<void> {
     await this.run('Running a statement in the load transaction', sql, params);
   }

@@ -89,6 +89,27 @@ export class PostgresLoadSession implements LoadSession {
     );
   }
 
+  async savepoint(name: string): Promise<void> {
+    await this.run('Setting a savepoint', () =>
+      this.client.query(`SAVEPOINT ${this.dialect.quoteIdentifier(name)}`),
+    );
+  }
+
+  /** Undoes what followed the savepoint, a failed statement included, and clears the failure. */
+  async rollbackTo(name: string): Promise<void> {
+    if (this.broken) throw this.failure ?? new DataBridgeError('internal', 'The load connection was lost');
+    const failure = this.failure;
+    this.failure = undefined;
+    try {
+      await this.run('Rolling back to a savepoint', () =>
+        this.client.query(`ROLLBACK TO SAVEPOINT ${this.dialect.quoteIdentifier(name)}`),
+      );
+    } catch (error) {
+      this.failure ??= failure;
+      throw error;
+    }
+  }
+
   async execute(sql: string, params: readonly Value[] = []): Promise<void> {
     await this.run('Running a statement in the load transaction', () => this.client.query(sql, [...params]));
   }
@@ -141,7 +162,19 @@ export class PostgresLoadSession implements LoadSession {
       try {
         await pipeline(source, sink);
       } catch (error) {
-        this.broken = asError(error);
+        // A server error (it has an SQLSTATE) ends the COPY cleanly and the connection stays usable;
+        // anything else may leave the protocol mid-way, so the connection is discarded.
+        if (
+          !(
+            error &&
+            typeof error === 'object' &&
+            'code' in error &&
+            typeof error.code === 'string' &&
+            /^[0-9A-Z]{5}$/.test(error.code)
+          )
+        ) {
+          this.broken = asError(error);
+        }
         throw error;
       }
       return sink.rowCount;

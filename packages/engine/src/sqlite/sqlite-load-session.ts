@@ -94,6 +94,14 @@ export class SqliteLoadSession implements LoadSession {
     );
   }
 
+  async savepoint(name: string): Promise<void> {
+    await this.execute(`SAVEPOINT "${name.replace(/"/g, '""')}"`);
+  }
+
+  async rollbackTo(name: string): Promise<void> {
+    await this.execute(`ROLLBACK TO SAVEPOINT "${name.replace(/"/g, '""')}"`);
+  }
+
   /** Without parameters the SQL may hold several statements (a hook script). */
   async execute(sql: string, params: readonly Value[] = []): Promise<void> {
     this.#assertOpen();
