@@ -3,6 +3,7 @@ import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
+import { previewCommand } from './commands/preview.ts';
 import { runCommand } from './commands/run.ts';
 import { exitCodeFor, printError } from './errors.ts';
 
@@ -16,6 +17,7 @@ const program = new Command()
 program.addCommand(inspectCommand());
 program.addCommand(initCommand());
 program.addCommand(planCommand());
+program.addCommand(previewCommand());
 program.addCommand(runCommand());
 program.addCommand(demoCommand());
 

@@ -12,7 +12,8 @@ export type ErrorCode =
   | 'bad_value' // a row value the target cannot take
   | 'constraint_violation'
   | 'transient' // lost connection, deadlock, timeout: worth a retry
-  | 'validation_failed' // counts or checksums differ after load
+  | 'validation_failed' // counts, checksums or a custom rule differ after load
+  | 'hook_failed' // a pre- or post-migration SQL hook failed
   | 'cancelled'
   | 'internal';
 

@@ -14,8 +14,17 @@ export type * from './plan/plan-types.ts';
 export { STAGES } from './plan/plan-types.ts';
 export { compareTypes } from './plan/type-compatibility.ts';
 export { renderHtmlReport } from './report/html-report.ts';
+export { type DryRunOptions, type DryRunResult, type DryRunTable, dryRun } from './run/dry-run.ts';
+export {
+  type MappingPreview,
+  type PreviewColumn,
+  type PreviewOptions,
+  type PreviewRow,
+  previewMigration,
+} from './run/preview.ts';
 export type * from './run/progress.ts';
 export { totals } from './run/progress.ts';
+export type { RejectedRow } from './run/rejected-row.ts';
 export { type RunOptions, runMigration } from './run/run-migration.ts';
 export type * from './run/run-summary.ts';
 export type * from './schema/model.ts';

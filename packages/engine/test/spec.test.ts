@@ -36,7 +36,13 @@ describe('migration spec', () => {
     assert.equal(spec.target.url, 'postgres://app:s3cret@127.0.0.1/chinook');
     assert.equal(spec.pipeline.batchSize, 1000);
     assert.equal(spec.pipeline.errorPolicy, 'fail_fast');
-    assert.deepEqual(spec.pipeline.validation, { rowCount: true, checksum: true });
+    assert.deepEqual(spec.pipeline.validation, {
+      rowCount: true,
+      checksum: true,
+      rows: true,
+      types: true,
+      schema: true,
+    });
     assert.equal(spec.mappings[0]!.mode, 'append');
     assert.deepEqual(spec.mappings[0]!.columns[1]!.transform, ['trim']);
   });

@@ -1,16 +1,33 @@
 import { readFileSync } from 'node:fs';
 import { loadSpecFile } from '@databridge/engine';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { execute } from './execute.ts';
+import { runDryRun, wholeNumber } from './preview.ts';
 
 export function runCommand(): Command {
-  return new Command('run')
-    .description('execute a migration spec')
-    .argument('<spec>', 'migration spec (YAML or JSON)')
-    .option('--json', 'print one JSON summary at the end instead of the progress bar and table')
-    .option('--resume <run-id>', 'finish an interrupted run from its checkpoints')
-    .action(async (file: string, opts: { json?: boolean; resume?: string }) => {
-      const loaded = loadSpecFile(file);
-      await execute(loaded, { json: opts.json, resume: opts.resume, specText: readFileSync(file, 'utf8') });
-    });
+  return (
+    new Command('run')
+      .description('execute a migration spec')
+      .argument('<spec>', 'migration spec (YAML or JSON)')
+      // A bad option is bad input (exit 2): let the error reach main instead of commander exiting 1.
+      .exitOverride()
+      .option('--json', 'print one JSON summary at the end instead of the progress bar and table')
+      .option('--resume <run-id>', 'finish an interrupted run from its checkpoints')
+      .addOption(
+        new Option(
+          '--limit <n>',
+          'dry run: load at most n rows per table in one transaction, roll it back and report what would be rejected',
+        )
+          .argParser(wholeNumber)
+          .conflicts('resume'),
+      )
+      .action(async (file: string, opts: { json?: boolean; resume?: string; limit?: number }) => {
+        const loaded = loadSpecFile(file);
+        if (opts.limit !== undefined) {
+          await runDryRun(loaded, { limit: opts.limit, json: opts.json });
+          return;
+        }
+        await execute(loaded, { json: opts.json, resume: opts.resume, specText: readFileSync(file, 'utf8') });
+      })
+  );
 }

@@ -31,6 +31,12 @@ export function renderSummary(s: RunSummary): string {
       `  validation: ${s.validation.length} tables counted, ${checked} checksummed, ${bad === 0 ? 'all equal' : `${bad} differ`}`,
     );
   }
+  for (const t of s.tables) if (t.rejectsFile) out.push(`  rejected rows of ${t.target}: ${t.rejectsFile}`);
+  for (const h of s.hooks)
+    out.push(
+      `  ${h.phase} hook ${h.name}: ${h.ok ? 'ok' : 'FAILED'} (${h.seconds.toFixed(2)} s)${h.ok ? '' : `: ${h.output}`}`,
+    );
+  for (const r of s.rules) out.push(`  rule ${r.name}: ${r.ok ? 'ok' : r.message}`);
   if (s.warnings.length > 0)
     out.push(`  ${s.warnings.length} plan warning(s): see the report or \`databridge plan\``);
   if (s.report) out.push(`  report: ${s.report.html}`);

@@ -139,6 +139,10 @@ class MysqlLoadSession implements LoadSession {
     await this.run('Setting a savepoint', `SAVEPOINT ${this.dialect.quoteIdentifier(name)}`);
   }
 
+  async releaseSavepoint(name: string): Promise<void> {
+    await this.run('Releasing a savepoint', `RELEASE SAVEPOINT ${this.dialect.quoteIdentifier(name)}`);
+  }
+
   async rollbackTo(name: string): Promise<void> {
     await this.run(
       'Rolling back to a savepoint',

@@ -63,6 +63,7 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
       ...(column.expression !== undefined ? { expression: column.expression } : {}),
       ...(column.default !== undefined ? { defaultValue: column.default } : {}),
       transform: column.transform,
+      onInvalid: column.onInvalid,
       deferred: false,
     };
   });

@@ -19,6 +19,8 @@ export interface PlannedColumn {
   /** Used when the source value is NULL, or for every row when there is no source. */
   readonly defaultValue?: Value;
   readonly transform: readonly StringOperation[];
+  /** What a value the target cannot take does: reject the row, or store null, truncate, clamp. */
+  readonly onInvalid: 'reject' | 'null' | 'truncate' | 'clamp';
   /** Loaded as NULL, then filled once every row exists: breaks a foreign-key cycle or self-reference. */
   readonly deferred: boolean;
 }

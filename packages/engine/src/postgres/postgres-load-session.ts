@@ -96,6 +96,12 @@ export class PostgresLoadSession implements LoadSession {
   }
 
   /** Undoes what followed the savepoint, a failed statement included, and clears the failure. */
+  async releaseSavepoint(name: string): Promise<void> {
+    await this.run('Releasing a savepoint', () =>
+      this.client.query(`RELEASE SAVEPOINT ${this.dialect.quoteIdentifier(name)}`),
+    );
+  }
+
   async rollbackTo(name: string): Promise<void> {
     if (this.broken) throw this.failure ?? new DataBridgeError('internal', 'The load connection was lost');
     const failure = this.failure;

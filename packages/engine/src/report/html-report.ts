@@ -64,6 +64,19 @@ ${s.error ? `<p><b>${escapeHtml(s.error.code)}</b>: ${escapeHtml(s.error.message
 ${rows}
 </tbody><tfoot><tr><th colspan="3">total</th><th class="n">${number(s.totals.rowsRead)}</th><th class="n">${number(s.totals.rowsWritten)}</th><th class="n">${number(s.totals.rowsRejected)}</th><th class="n">${number(s.seconds, 2)}</th><th class="n">${number(s.totals.rowsPerSecond)}</th></tr></tfoot></table></section>
 <section><h2>Validation</h2>${s.validation.length ? `<table><thead><tr><th>table</th><th class="n">source rows</th><th class="n">target rows</th><th>count</th><th>checksum</th></tr></thead><tbody>${validation}</tbody></table>` : '<p>Not run.</p>'}</section>
+<section><h2>Rejected rows (${number(s.totals.rowsRejected)})</h2>${
+    s.rejectedRows.length
+      ? `<table><thead><tr><th>table</th><th>column</th><th>value</th><th>reason</th><th>row</th></tr></thead><tbody>${s.rejectedRows
+          .map(
+            (r) =>
+              `<tr><td>${escapeHtml(r.table)}</td><td>${escapeHtml(r.column ?? '')}</td><td>${escapeHtml(r.value ?? '')}</td><td>${escapeHtml(r.reason)}</td><td><code>${escapeHtml(JSON.stringify(r.row))}</code></td></tr>`,
+          )
+          .join('\n')}</tbody></table><p>${s.tables
+          .filter((t) => t.rejectsFile)
+          .map((t) => `${escapeHtml(t.target)}: <code>${escapeHtml(t.rejectsFile)}</code>`)
+          .join('<br>')}</p>`
+      : '<p>None.</p>'
+  }</section>
 <section><h2>Warnings (${s.warnings.length})</h2>${warnings ? `<ul>${warnings}</ul>` : '<p>None.</p>'}</section>
 </main></body></html>
 `;

@@ -1,26 +1,35 @@
 import type { Value } from '../values.ts';
 
-/** JSON for a keyset position that survives bytes and bigints (plain JSON would mangle both). */
-export function encodeKey(key: readonly Value[] | undefined): string {
-  if (key === undefined) return 'null';
-  return JSON.stringify(
-    key.map((v) =>
+/**
+ * A task's committed position: the last key loaded (undefined before the first) and how many rows of
+ * the task were rejected so far, so a resume knows both exactly. Keys survive bytes and bigints, which
+ * plain JSON would mangle.
+ */
+export interface Position {
+  readonly key: Value[] | undefined;
+  readonly rejected: number;
+}
+
+export function encodePosition(position: Position): string {
+  const key =
+    position.key?.map((v) =>
       v instanceof Uint8Array
         ? { bytes: Buffer.from(v).toString('base64') }
         : typeof v === 'bigint'
           ? { bigint: v.toString() }
           : v,
-    ),
-  );
+    ) ?? null;
+  return JSON.stringify({ key, rejected: position.rejected });
 }
 
-export function decodeKey(text: string): Value[] | undefined {
-  const parsed = JSON.parse(text) as unknown[] | null;
-  if (parsed === null) return undefined;
-  return parsed.map((v) => {
+export function decodePosition(text: string): Position {
+  const parsed = JSON.parse(text) as { key: unknown[] | null; rejected?: number } | null;
+  if (!parsed?.key) return { key: undefined, rejected: parsed?.rejected ?? 0 };
+  const key = parsed.key.map((v) => {
     if (v && typeof v === 'object' && 'bytes' in v)
       return Buffer.from((v as { bytes: string }).bytes, 'base64');
     if (v && typeof v === 'object' && 'bigint' in v) return BigInt((v as { bigint: string }).bigint);
     return v as Value;
   });
+  return { key, rejected: parsed.rejected ?? 0 };
 }

@@ -5,8 +5,8 @@ import type { PlannedMapping } from '../plan/plan-types.ts';
 import { compareTypes } from '../plan/type-compatibility.ts';
 import type { Value } from '../values.ts';
 import { CopyTextTail } from './copy-text-tail.ts';
-import { decodeKey, encodeKey } from './key-codec.ts';
-import type { TaskContext, TaskResult } from './run-task.ts';
+import { decodePosition, encodePosition } from './key-codec.ts';
+import { finished, type TaskContext, type TaskResult } from './run-task.ts';
 
 /**
  * True when a mapping can move as PostgreSQL COPY text from source to target without parsing a row:
@@ -29,13 +29,21 @@ export function canPassThrough(mapping: PlannedMapping, source: Connection, targ
 }
 
 /**
+ * A batch the database refused for a row-level reason. The caller goes on from the last checkpoint
+ * on the parsed path, which isolates the bad rows; pass-through cannot say which row it was.
+ */
+export function isRowLevelFailure(error: unknown): boolean {
+  return isDataBridgeError(error) && (error.code === 'constraint_violation' || error.code === 'bad_value');
+}
+
+/**
  * The pass-through twin of the keyed batch loop: each batch is one `COPY (SELECT … ORDER BY key
  * LIMIT n) TO STDOUT` piped straight into `COPY … FROM STDIN`, committed with its checkpoint. Only the
  * last row of each batch is decoded, for its key. `replace` and keyless tables are one COPY in one
  * transaction.
  */
 export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> {
-  if (ctx.checkpoint?.done) return { rowsWritten: ctx.checkpoint.rowsWritten };
+  if (ctx.checkpoint?.done) return finished(ctx.checkpoint);
   const target: LoadTarget = { table: ctx.mapping.target, columns: ctx.mapping.columns.map((c) => c.target) };
   const select = ctx.mapping.columns.map((c) => ({ column: c.source!.name }));
   const keyPositions = ctx.mapping.sourceKey.map((k) =>
@@ -48,7 +56,8 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
     ...(ctx.mapping.where ? { where: ctx.mapping.where } : {}),
   };
   const batched = ctx.mapping.sourceKey.length > 0 && ctx.mapping.mode !== 'replace';
-  let after = ctx.checkpoint ? decodeKey(ctx.checkpoint.position) : undefined;
+  const start = ctx.checkpoint ? decodePosition(ctx.checkpoint.position) : { key: undefined, rejected: 0 };
+  let after = start.key;
   let written = ctx.checkpoint?.rowsWritten ?? 0;
   for (;;) {
     const request: ReadRequest = batched
@@ -67,16 +76,17 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
       key = last ? keyPositions.map((i) => last[i] ?? null) : after;
       written += rows;
       const done = !batched || rows < ctx.batchSize;
+      const position = encodePosition({ key, rejected: start.rejected });
       await session.writeCheckpoint({
         runId: ctx.runId,
         taskId: ctx.task.id,
-        position: encodeKey(key),
+        position,
         rowsWritten: written,
         done,
       });
       await session.commit();
-      ctx.onBatch({ rows, readMs: 0, writeMs: performance.now() - started });
-      if (done) return { rowsWritten: written };
+      ctx.onBatch({ rowsRead: rows, rowsWritten: rows, readMs: 0, writeMs: performance.now() - started });
+      if (done) return { rowsWritten: written, rowsRejected: start.rejected };
     } finally {
       await session.rollback();
     }

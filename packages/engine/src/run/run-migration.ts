@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import type { Checkpoint, Connection } from '../connectors/connection.ts';
 import { maskPassword } from '../connectors/url.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
@@ -8,18 +9,22 @@ import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '.
 import { writeReport } from '../report/write-report.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
+import { type HookResult, runHooks } from './hooks.ts';
+import { decodePosition } from './key-codec.ts';
 import { openPair } from './open-pair.ts';
-import { canPassThrough, runPassThroughTask } from './pass-through-task.ts';
+import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
 import { planTasks } from './plan-tasks.ts';
 import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
 import { tableSeconds } from './progress.ts';
-import { readLayout } from './read-layout.ts';
-import { compileRowTransform } from './row-transform.ts';
+import { RejectLog } from './reject-log.ts';
+import { identity } from './row-transform.ts';
 import { RunState, type TaskRecord } from './run-state.ts';
 import type { RunOutcome, RunSummary } from './run-summary.ts';
-import { runTask } from './run-task.ts';
+import { runTask, type TaskContext } from './run-task.ts';
+import { type CompiledMapping, compileMapping } from './sample-rows.ts';
 import { runPool } from './task-pool.ts';
 import { type TableValidation, validateTables } from './validate.ts';
+import { checkRules, type RuleResult } from './validation-rules.ts';
 
 export interface RunOptions {
   readonly spec: MigrationSpec;
@@ -97,6 +102,7 @@ class Execution {
   private readonly abort = new AbortController();
   private readonly signal: AbortSignal;
   private validation: TableValidation[] = [];
+  private readonly rejects: RejectLog;
   private readonly startedAt = new Date();
 
   constructor(
@@ -107,6 +113,7 @@ class Execution {
     private readonly state: RunState,
     private readonly options: RunOptions,
   ) {
+    this.rejects = new RejectLog(join(resolve(options.reportsDir, runId), 'rejects'));
     this.signal = options.signal ? AbortSignal.any([options.signal, this.abort.signal]) : this.abort.signal;
     this.progress = {
       runId,
@@ -136,7 +143,14 @@ class Execution {
     let outcome: RunOutcome = 'completed';
     let failure: unknown = null;
     try {
-      const { tasks, checkpoints } = await this.stage('extract', () => this.extract(targetBeforeFromResume));
+      const { tasks, checkpoints } = await this.stage('extract', async () => {
+        const extracted = await this.extract(targetBeforeFromResume);
+        if (!this.state.preHooksDone(this.runId)) {
+          await this.hooks('pre');
+          this.state.markPreHooksDone(this.runId);
+        }
+        return extracted;
+      });
       const transforms = await this.stage('transform', () => this.prepareTransforms());
       for (const stageId of ['load_dimensions', 'load_facts'] as const) {
         const mappings = this.plan.mappings.filter((m) => m.stage === stageId);
@@ -146,7 +160,12 @@ class Execution {
         }
         await this.stage(stageId, () => this.load(mappings, tasks, checkpoints, transforms));
       }
-      await this.stage('validate', () => this.validate());
+      await this.stage('validate', async () => {
+        await this.hooks('post');
+        await this.validate();
+      });
+      this.failIfRejectedUnderContinue();
+      this.failIfHooksFailedUnderContinue();
     } catch (error) {
       failure = error;
       outcome =
@@ -216,11 +235,14 @@ class Execution {
     }
     const checkpoints = new Map((await this.target.readCheckpoints(this.runId)).map((c) => [c.taskId, c]));
     for (const m of this.plan.mappings) {
-      const done = tasks
-        .filter((t) => t.mappingId === m.id)
-        .reduce((n, t) => n + (checkpoints.get(t.id)?.rowsWritten ?? 0), 0);
-      this.table(m.id).rowsWritten = done;
-      this.table(m.id).rowsRead = done;
+      const own = tasks
+        .map((t) => (t.mappingId === m.id ? checkpoints.get(t.id) : undefined))
+        .filter((c) => c !== undefined);
+      const written = own.reduce((n, c) => n + c.rowsWritten, 0);
+      const rejected = own.reduce((n, c) => n + decodePosition(c.position).rejected, 0);
+      this.table(m.id).rowsWritten = written;
+      this.table(m.id).rowsRejected = rejected;
+      this.table(m.id).rowsRead = written + rejected;
     }
     return { tasks, checkpoints };
   }
@@ -241,25 +263,17 @@ class Execution {
 
   /** Compiles each mapping's row function (the read queries were checked with the plan). */
   private async prepareTransforms() {
-    const compiled = new Map<
-      string,
-      { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }
-    >();
-    for (const m of this.plan.mappings) {
-      const layout = readLayout(m);
-      compiled.set(m.id, { layout, transform: compileRowTransform(m, layout) });
-    }
-    return compiled;
+    const dialects = { source: this.source.dialect.name, target: this.target.dialect.name };
+    return new Map(
+      this.plan.mappings.map((m) => [m.id, compileMapping(m, this.plan.spec.pipeline, dialects)]),
+    );
   }
 
   private async load(
     mappings: readonly PlannedMapping[],
     tasks: readonly TaskRecord[],
     checkpoints: ReadonlyMap<string, Checkpoint>,
-    compiled: Map<
-      string,
-      { layout: ReturnType<typeof readLayout>; transform: ReturnType<typeof compileRowTransform> }
-    >,
+    compiled: ReadonlyMap<string, CompiledMapping>,
   ): Promise<void> {
     const levels = [...new Set(mappings.map((m) => m.level))].sort((a, b) => a - b);
     for (const level of levels) {
@@ -278,25 +292,44 @@ class Execution {
           table.status = 'running';
           table.startedAt ??= Date.now();
           try {
-            const run = canPassThrough(mapping, this.source, this.target) ? runPassThroughTask : runTask;
-            await run({
+            const { layout, transform } = compiled.get(mapping.id)!;
+            const context: TaskContext = {
               runId: this.runId,
               task,
               mapping,
-              ...compiled.get(mapping.id)!,
+              layout,
+              transform,
               source: this.source,
               target: this.target,
               batchSize: this.plan.spec.pipeline.batchSize,
+              policy: this.plan.spec.pipeline.errorPolicy,
               checkpoint: checkpoints.get(task.id),
               signal: this.signal,
               onBatch: (b) => {
-                table.rowsRead += b.rows;
-                table.rowsWritten += b.rows;
+                table.rowsRead += b.rowsRead;
+                table.rowsWritten += b.rowsWritten;
                 table.readMs += b.readMs;
                 table.writeMs += b.writeMs;
                 this.options.onProgress?.(this.progress);
               },
-            });
+              onRejected: (rows, stopped) => {
+                this.rejects.record(rows);
+                table.rowsRejected += rows.length;
+                if (stopped) table.rowsRead += rows.length;
+              },
+            };
+            const passThrough = transform === identity && canPassThrough(mapping, this.source, this.target);
+            try {
+              await (passThrough ? runPassThroughTask(context) : runTask(context));
+            } catch (error) {
+              if (!passThrough || !isRowLevelFailure(error)) throw error;
+              // The database refused a row of a byte batch: go on from the last checkpoint on the
+              // parsed path, which finds the row and applies the error policy to it.
+              const checkpoint = (await this.target.readCheckpoints(this.runId)).find(
+                (c) => c.taskId === task.id,
+              );
+              await runTask({ ...context, checkpoint });
+            }
           } catch (error) {
             this.finishTable(mapping.id, 'failed');
             throw error;
@@ -334,15 +367,70 @@ class Execution {
 
   private async validate(): Promise<void> {
     const settings = this.plan.spec.pipeline.validation;
-    if (!settings.rowCount && !settings.checksum) return;
+    const rejected: Record<string, number> = {};
+    for (const t of this.progress.tables) rejected[t.mappingId] = t.rowsRejected;
+    if (!settings.rowCount && !settings.checksum && this.plan.spec.pipeline.rules.length === 0) return;
     this.validation = await validateTables(this.plan.mappings, this.source, this.target, {
       ...settings,
+      rejected,
       targetBefore: this.targetBefore,
       signal: this.signal,
     });
-    const problems = this.validation.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`));
+    this.ruleResults = await checkRules(this.plan.spec.pipeline.rules, {
+      source: this.source,
+      target: this.target,
+    });
+    const problems = [
+      ...this.validation.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`)),
+      ...this.ruleResults.filter((r) => !r.ok).map((r) => `rule "${r.name}" ${r.message}`),
+    ];
     if (problems.length > 0)
       throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
+  }
+
+  private hookResults: HookResult[] = [];
+  private ruleResults: RuleResult[] = [];
+
+  /** Runs a phase's hooks; a failure stops the run, is remembered (continue) or logged (skip_and_log). */
+  private async hooks(phase: 'pre' | 'post'): Promise<void> {
+    const hooks = this.plan.spec.pipeline.hooks[phase];
+    if (hooks.length === 0) return;
+    const results = await runHooks(hooks, phase, { source: this.source, target: this.target });
+    this.hookResults.push(...results);
+    const failed = results.find((r) => !r.ok);
+    if (failed && this.plan.spec.pipeline.errorPolicy === 'fail_fast') {
+      throw new DataBridgeError(
+        'hook_failed',
+        `${phase} hook "${failed.name}" failed on the ${failed.on}: ${failed.output}`,
+      );
+    }
+  }
+
+  private failIfHooksFailedUnderContinue(): void {
+    const failed = this.hookResults.filter((r) => !r.ok);
+    if (failed.length === 0 || this.plan.spec.pipeline.errorPolicy !== 'continue') return;
+    throw new DataBridgeError(
+      'hook_failed',
+      failed.map((f) => `${f.phase} hook "${f.name}" failed on the ${f.on}: ${f.output}`).join('; '),
+    );
+  }
+
+  /** Under `continue` every table was loaded as far as it would go; rejected rows now fail the run. */
+  private failIfRejectedUnderContinue(): void {
+    if (this.plan.spec.pipeline.errorPolicy !== 'continue') return;
+    const tables = this.progress.tables.filter((t) => t.rowsRejected > 0);
+    if (tables.length === 0) return;
+    const total = tables.reduce((n, t) => n + t.rowsRejected, 0);
+    const lines = tables.flatMap((t) =>
+      this.rejects
+        .samplesOf(t.mappingId)
+        .slice(0, 5)
+        .map((r) => `${t.target}${r.column ? `.${r.column}` : ''}: ${r.reason}`),
+    );
+    throw new DataBridgeError(
+      'bad_value',
+      `${total} row(s) rejected in ${tables.map((t) => `${t.target} (${t.rowsRejected})`).join(', ')} (error policy continue): ${lines.join('; ')}`,
+    );
   }
 
   private table(mappingId: string): TableProgress {
@@ -357,7 +445,28 @@ class Execution {
     this.options.onProgress?.(this.progress);
   }
 
+  /**
+   * Counts as committed: progress counted pages as they were written, but a failed or stopped run
+   * rolled its last batch back; the checkpoints in the target say what is really there.
+   */
+  private async reconcileWithCheckpoints(): Promise<void> {
+    const committed = await this.target.readCheckpoints(this.runId).catch(() => []);
+    const tasks = this.state.tasks(this.runId);
+    for (const t of this.progress.tables) {
+      const own = committed.filter((c) =>
+        tasks.some((task) => task.id === c.taskId && task.mappingId === t.mappingId),
+      );
+      const written = own.reduce((n, c) => n + c.rowsWritten, 0);
+      const rejected = own.reduce((n, c) => n + decodePosition(c.position).rejected, 0);
+      const stoppedRejects = Math.max(0, t.rowsRejected - rejected);
+      t.rowsWritten = written;
+      t.rowsRejected = rejected + stoppedRejects;
+      t.rowsRead = written + t.rowsRejected;
+    }
+  }
+
   private async finish(outcome: RunOutcome, failure: unknown): Promise<RunSummary> {
+    if (outcome !== 'completed') await this.reconcileWithCheckpoints();
     const endedAt = new Date();
     const tables = this.progress.tables.map((t) => {
       const seconds = tableSeconds(t);
@@ -371,6 +480,7 @@ class Execution {
         rowsRejected: t.rowsRejected,
         seconds,
         rowsPerSecond: seconds > 0 ? Math.round(t.rowsWritten / seconds) : 0,
+        rejectsFile: this.rejects.fileOf(t.mappingId),
       };
     });
     const loadSeconds = this.progress.stages
@@ -403,6 +513,9 @@ class Execution {
       },
       warnings: this.plan.warnings,
       validation: this.validation,
+      hooks: this.hookResults,
+      rules: this.ruleResults,
+      rejectedRows: this.progress.tables.flatMap((t) => this.rejects.samplesOf(t.mappingId)),
       report: null,
       resumeWith:
         outcome === 'completed' || isBadInput(failure)

@@ -37,7 +37,8 @@ export class RunState {
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS runs (
         id TEXT PRIMARY KEY, spec_name TEXT NOT NULL, spec_hash TEXT NOT NULL, status TEXT NOT NULL,
-        started_at TEXT NOT NULL, ended_at TEXT, target_before TEXT NOT NULL DEFAULT '{}', summary TEXT);
+        started_at TEXT NOT NULL, ended_at TEXT, target_before TEXT NOT NULL DEFAULT '{}', summary TEXT,
+        pre_hooks_done INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS tasks (
         run_id TEXT NOT NULL, task_id TEXT NOT NULL, mapping_id TEXT NOT NULL, range_json TEXT,
         PRIMARY KEY (run_id, task_id));`);
@@ -90,6 +91,18 @@ export class RunState {
     this.db
       .prepare('UPDATE runs SET status = ?, ended_at = ?, summary = ? WHERE id = ?')
       .run(status, new Date().toISOString(), JSON.stringify(summary), id);
+  }
+
+  /** Pre-migration hooks ran to the end: a resume must not run them again. */
+  markPreHooksDone(id: string): void {
+    this.db.prepare('UPDATE runs SET pre_hooks_done = 1 WHERE id = ?').run(id);
+  }
+
+  preHooksDone(id: string): boolean {
+    const row = this.db.prepare('SELECT pre_hooks_done FROM runs WHERE id = ?').get(id) as
+      | { pre_hooks_done: number }
+      | undefined;
+    return row?.pre_hooks_done === 1;
   }
 
   markRunning(id: string): void {

@@ -1,6 +1,9 @@
 import type { PlanWarning, StageId } from '../plan/plan-types.ts';
+import type { HookResult } from './hooks.ts';
 import type { StageStatus } from './progress.ts';
+import type { RejectedRow } from './rejected-row.ts';
 import type { TableValidation } from './validate.ts';
+import type { RuleResult } from './validation-rules.ts';
 
 export type RunOutcome = 'completed' | 'failed' | 'cancelled';
 
@@ -14,6 +17,8 @@ export interface TableSummary {
   readonly rowsRejected: number;
   readonly seconds: number;
   readonly rowsPerSecond: number;
+  /** The JSON-lines file of this table's rejected rows, when it has any. */
+  readonly rejectsFile: string | null;
 }
 
 export interface StageSummary {
@@ -43,6 +48,12 @@ export interface RunSummary {
   };
   readonly warnings: readonly PlanWarning[];
   readonly validation: readonly TableValidation[];
+  /** Pre- and post-migration hooks, in the order they ran. */
+  readonly hooks: readonly HookResult[];
+  /** Custom validation rules and their outcome. */
+  readonly rules: readonly RuleResult[];
+  /** The first rejected rows of each table (the rejects files hold them all). */
+  readonly rejectedRows: readonly RejectedRow[];
   readonly report: { readonly json: string; readonly html: string } | null;
   /** Set when the run stopped part-way: the command that finishes it. */
   readonly resumeWith: string | null;

@@ -7,14 +7,18 @@ import type {
 } from '../connectors/connection.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
-import type { Row, Value } from '../values.ts';
-import { decodeKey, encodeKey } from './key-codec.ts';
+import type { ErrorPolicy } from '../spec/spec-schema.ts';
+import type { Value } from '../values.ts';
+import { decodePosition, encodePosition } from './key-codec.ts';
+import { loadPage, RowsRejected } from './load-page.ts';
 import type { ReadLayout } from './read-layout.ts';
-import { identity, type RowTransform } from './row-transform.ts';
+import type { RejectedRow } from './rejected-row.ts';
+import type { RowTransform } from './row-transform.ts';
 import type { TaskRecord } from './run-state.ts';
 
 export interface BatchStats {
-  readonly rows: number;
+  readonly rowsRead: number;
+  readonly rowsWritten: number;
   readonly readMs: number;
   readonly writeMs: number;
 }
@@ -28,15 +32,29 @@ export interface TaskContext {
   readonly source: Connection;
   readonly target: Connection;
   readonly batchSize: number;
+  readonly policy: ErrorPolicy;
   /** The task's last committed checkpoint, when resuming. */
   readonly checkpoint: Checkpoint | undefined;
   readonly signal: AbortSignal;
   onBatch(stats: BatchStats): void;
+  /**
+   * Rejected rows of a batch, once the batch is committed, or, under fail_fast, the rows that stopped
+   * the run (`stopped`: they were read but no batch counted them).
+   */
+  onRejected(rows: readonly RejectedRow[], stopped: boolean): void;
 }
 
 export interface TaskResult {
   readonly rowsWritten: number;
+  readonly rowsRejected: number;
 }
+
+/**
+ * Rows are read in pages of at most this many, whatever the batch size: a batch (the unit that commits
+ * with its checkpoint) is written page by page into one transaction, so memory in flight stays bounded
+ * by the page, not by the batch the user chose.
+ */
+export const PAGE_ROWS = 2_000;
 
 /**
  * Moves one task's rows. Keyed tables page through the source in key order and commit each batch with
@@ -44,10 +62,14 @@ export interface TaskResult {
  * nothing. `replace` and tables without a key load in one transaction, which a resume starts over.
  */
 export async function runTask(ctx: TaskContext): Promise<TaskResult> {
-  if (ctx.checkpoint?.done) return { rowsWritten: ctx.checkpoint.rowsWritten };
+  if (ctx.checkpoint?.done) return finished(ctx.checkpoint);
   const keyed = ctx.mapping.sourceKey.length > 0;
   if (keyed && ctx.mapping.mode !== 'replace') return runKeyedBatches(ctx);
   return runSingleTransaction(ctx, keyed);
+}
+
+export function finished(checkpoint: Checkpoint): TaskResult {
+  return { rowsWritten: checkpoint.rowsWritten, rowsRejected: decodePosition(checkpoint.position).rejected };
 }
 
 function loadTarget(mapping: PlannedMapping): LoadTarget {
@@ -63,19 +85,20 @@ function baseRequest(ctx: TaskContext): ReadRequest {
   };
 }
 
-/**
- * Rows are read in pages of at most this many, whatever the batch size: a batch (the unit that commits
- * with its checkpoint) is written page by page into one transaction, so memory in flight stays bounded
- * by the page, not by the batch the user chose.
- */
-export const PAGE_ROWS = 2_000;
+function pageContext(ctx: TaskContext) {
+  const sourceNames = ctx.layout.select.map((s) => ('column' in s ? s.column : s.expression));
+  return { mapping: ctx.mapping, transform: ctx.transform, sourceNames, policy: ctx.policy };
+}
 
 async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   const target = loadTarget(ctx.mapping);
   const writeMode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
   const pageSize = Math.min(PAGE_ROWS, ctx.batchSize);
+  const page = pageContext(ctx);
+  const start = ctx.checkpoint ? decodePosition(ctx.checkpoint.position) : { key: undefined, rejected: 0 };
   let written = ctx.checkpoint?.rowsWritten ?? 0;
-  let lastKey = ctx.checkpoint ? decodeKey(ctx.checkpoint.position) : undefined;
+  let rejectedTotal = start.rejected;
+  let lastKey = start.key;
   const fetchAfter = async (key: Value[] | undefined) => {
     const started = performance.now();
     const rows = await ctx.source.reader.fetch(
@@ -93,6 +116,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   let next = fetchAfter(lastKey);
   let session: LoadSession | undefined;
   let inBatch = 0;
+  let batchRejects: RejectedRow[] = [];
   try {
     for (;;) {
       const { rows, readMs } = await next;
@@ -102,34 +126,35 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
       if (full) next = fetchAfter(lastKey);
       const started = performance.now();
       session ??= await ctx.target.loader.begin();
-      if (rows.length > 0) {
-        await write(
-          ctx,
-          session,
-          target,
-          ctx.transform === identity ? rows : rows.map(ctx.transform),
-          writeMode,
-        );
-      }
-      written += rows.length;
+      const result = await loadOrReport(ctx, () => loadPage(page, session!, target, rows, writeMode));
+      written += result.written;
+      rejectedTotal += result.rejected.length;
+      batchRejects = batchRejects.concat(result.rejected);
       inBatch += rows.length;
       const stopping = ctx.signal.aborted;
       if (inBatch >= ctx.batchSize || !full || stopping) {
-        const checkpoint = {
+        const position = encodePosition({ key: lastKey, rejected: rejectedTotal });
+        await session.writeCheckpoint({
           runId: ctx.runId,
           taskId: ctx.task.id,
-          position: encodeKey(lastKey),
+          position,
           rowsWritten: written,
           done: !full,
-        };
-        await session.writeCheckpoint(checkpoint);
+        });
         await session.commit();
         await session.rollback();
         session = undefined;
         inBatch = 0;
+        ctx.onRejected(batchRejects, false);
+        batchRejects = [];
       }
-      ctx.onBatch({ rows: rows.length, readMs, writeMs: performance.now() - started });
-      if (!full) return { rowsWritten: written };
+      ctx.onBatch({
+        rowsRead: rows.length,
+        rowsWritten: result.written,
+        readMs,
+        writeMs: performance.now() - started,
+      });
+      if (!full) return { rowsWritten: written, rowsRejected: rejectedTotal };
       if (stopping) {
         next.catch(() => {});
         throw new DataBridgeError('cancelled', 'the run was cancelled');
@@ -142,51 +167,59 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
 
 async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<TaskResult> {
   const target = loadTarget(ctx.mapping);
+  const page = pageContext(ctx);
   const session = await ctx.target.loader.begin();
   let written = 0;
+  let rejected: RejectedRow[] = [];
   try {
     if (ctx.mapping.mode === 'replace') await session.truncate(ctx.mapping.target);
     const request = keyed ? { ...baseRequest(ctx), orderBy: ctx.mapping.sourceKey } : baseRequest(ctx);
     let started = performance.now();
-    for await (const rows of ctx.source.reader.stream(request, ctx.batchSize, ctx.signal)) {
+    for await (const rows of ctx.source.reader.stream(
+      request,
+      Math.min(PAGE_ROWS, ctx.batchSize),
+      ctx.signal,
+    )) {
       const readMs = performance.now() - started;
       const writeStarted = performance.now();
-      await write(
-        ctx,
-        session,
-        target,
-        rows.map(ctx.transform),
-        ctx.mapping.mode === 'upsert' ? 'upsert' : 'append',
-      );
-      written += rows.length;
-      ctx.onBatch({ rows: rows.length, readMs, writeMs: performance.now() - writeStarted });
+      const mode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
+      const result = await loadOrReport(ctx, () => loadPage(page, session, target, rows, mode));
+      written += result.written;
+      rejected = rejected.concat(result.rejected);
+      ctx.onBatch({
+        rowsRead: rows.length,
+        rowsWritten: result.written,
+        readMs,
+        writeMs: performance.now() - writeStarted,
+      });
       if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
       started = performance.now();
     }
+    const position = encodePosition({ key: undefined, rejected: rejected.length });
     await session.writeCheckpoint({
       runId: ctx.runId,
       taskId: ctx.task.id,
-      position: 'null',
+      position,
       rowsWritten: written,
       done: true,
     });
     await session.commit();
-    return { rowsWritten: written };
+    ctx.onRejected(rejected, false);
+    return { rowsWritten: written, rowsRejected: rejected.length };
   } finally {
     await session.rollback();
   }
 }
 
-async function write(
-  ctx: TaskContext,
-  session: LoadSession,
-  target: LoadTarget,
-  rows: readonly Row[],
-  mode: 'append' | 'upsert',
-) {
+/** Runs a page load; a fail-fast rejection still reports its rows; other errors name the tables. */
+async function loadOrReport<T>(ctx: TaskContext, work: () => Promise<T>): Promise<T> {
   try {
-    await session.write(target, rows, mode, ctx.mapping.conflictKey);
+    return await work();
   } catch (error) {
+    if (error instanceof RowsRejected) {
+      ctx.onRejected(error.rows, true);
+      throw error;
+    }
     const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
     const code = isDataBridgeError(error) ? error.code : 'internal';
     throw new DataBridgeError(code, `loading ${table} from ${ctx.mapping.source.name}: ${messageOf(error)}`, {

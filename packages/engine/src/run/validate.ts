@@ -21,6 +21,8 @@ export interface TableValidation {
 export interface ValidateOptions {
   readonly rowCount: boolean;
   readonly checksum: boolean;
+  /** Rows rejected (not loaded, each accounted for in the rejects file), by mapping id. */
+  readonly rejected: Readonly<Record<string, number>>;
   /** Target rows before this run's first load, by target table. */
   readonly targetBefore: Readonly<Record<string, number>>;
   readonly signal: AbortSignal;
@@ -57,21 +59,28 @@ async function validateGroup(
 ): Promise<TableValidation> {
   const first = group[0]!;
   let sourceRows = 0;
-  for (const m of group) sourceRows += await source.reader.count(m.source, m.where);
+  let rejected = 0;
+  for (const m of group) {
+    sourceRows += await source.reader.count(m.source, m.where);
+    rejected += options.rejected[m.id] ?? 0;
+  }
   const targetRows = await target.reader.count(first.target);
   const before = first.mode === 'replace' ? 0 : (options.targetBefore[table] ?? 0);
-  const expected = before + sourceRows;
+  const expected = before + sourceRows - rejected;
   const problems: string[] = [];
   const upsert = group.some((m) => m.mode === 'upsert');
-  const countMatches = upsert ? targetRows >= sourceRows : targetRows === expected;
+  const countMatches = upsert ? targetRows >= sourceRows - rejected : targetRows === expected;
   if (options.rowCount && !countMatches) {
     problems.push(
       upsert
         ? `target holds ${targetRows} rows, fewer than the ${sourceRows} source rows upserted`
-        : `target holds ${targetRows} rows, expected ${expected} (${sourceRows} from the source${before ? ` + ${before} already there` : ''}): ${Math.abs(expected - targetRows)} ${targetRows < expected ? 'missing' : 'too many'}`,
+        : `target holds ${targetRows} rows, expected ${expected} (${sourceRows} from the source${rejected ? ` - ${rejected} rejected` : ''}${before ? ` + ${before} already there` : ''}): ${Math.abs(expected - targetRows)} ${targetRows < expected ? 'missing' : 'too many'}`,
     );
   }
-  const checksum = await compareChecksums(group, before, source, target, options);
+  const checksum =
+    rejected > 0
+      ? { skipped: `${rejected} row(s) were rejected; the rejects file holds them` }
+      : await compareChecksums(group, before, source, target, options);
   if ('matches' in checksum && !checksum.matches) {
     problems.push(
       `checksum of the copied columns differs (source ${checksum.source}, target ${checksum.target})`,

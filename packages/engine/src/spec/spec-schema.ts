@@ -55,6 +55,11 @@ export const ColumnMapping = z
     default: literal.optional(),
     /** String operations applied in order after reading. */
     transform: z.array(StringOperation).default([]),
+    /**
+     * What to do with a value the target column cannot take (too long, out of range, not a date):
+     * `reject` the row (the default), store `null`, `truncate` it to fit, or `clamp` it to the range.
+     */
+    onInvalid: z.enum(['reject', 'null', 'truncate', 'clamp']).default('reject'),
   })
   .strict()
   .superRefine((column, ctx) => {
@@ -105,20 +110,67 @@ export const ConnectionRef = z
   })
   .strict();
 
+/**
+ * What a rejected row does to the run: `fail_fast` stops at the first; `continue` loads every good row
+ * of every table and fails the run at the end, listing what was rejected; `skip_and_log` loads every
+ * good row and succeeds, with each rejected row in the rejects file and the report.
+ */
+export const ErrorPolicy = z.enum(['fail_fast', 'continue', 'skip_and_log']);
+export type ErrorPolicy = z.infer<typeof ErrorPolicy>;
+
+/** A SQL statement run before or after the load, on the target unless it says `source`. */
+export const Hook = z
+  .object({
+    name: identifier.optional(),
+    sql: z.string().trim().min(1, 'must not be empty'),
+    on: z.enum(['target', 'source']).default('target'),
+  })
+  .strict();
+export type Hook = z.infer<typeof Hook>;
+
+/**
+ * A custom validation rule: a query returning one value, run after the load; the validate stage
+ * fails, naming the rule, when the value is not `expect` (0 by default).
+ */
+export const ValidationRule = z
+  .object({
+    name: identifier,
+    sql: z.string().trim().min(1, 'must not be empty'),
+    expect: z.union([z.number(), z.string(), z.boolean(), z.null()]).default(0),
+    on: z.enum(['target', 'source']).default('target'),
+  })
+  .strict();
+export type ValidationRule = z.infer<typeof ValidationRule>;
+
 export const PipelineSettings = z
   .object({
     /** Rows per batch; each batch commits with its checkpoint. */
     batchSize: z.number().int().min(100).max(10_000).default(5_000),
     /** Tasks running at once; large tables split into this many key ranges. */
     parallelism: z.number().int().min(1).max(16).default(4),
-    errorPolicy: z.enum(['fail_fast', 'continue', 'skip_and_log']).default('fail_fast'),
+    errorPolicy: ErrorPolicy.default('fail_fast'),
     logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
     /** Create missing target tables from the source schema with mapped names and types. */
     createTables: z.boolean().default(false),
+    /** Statements run in order before the first row moves (`pre`) and after the last (`post`). */
+    hooks: z
+      .object({ pre: z.array(Hook).default([]), post: z.array(Hook).default([]) })
+      .strict()
+      .prefault({}),
+    /** SQL assertions checked in the validate stage. */
+    rules: z.array(ValidationRule).default([]),
     validation: z
       .object({
+        /** After the load: source rows against target rows, per table. */
         rowCount: z.boolean().default(true),
+        /** After the load: order-independent checksum of every copied column, for plain copies. */
         checksum: z.boolean().default(true),
+        /** Before the load: NULL into NOT NULL rejected per row, not per batch by the database. */
+        rows: z.boolean().default(true),
+        /** Before the load: every value converted and checked against its target type (lengths, ranges, dates). */
+        types: z.boolean().default(true),
+        /** At plan time: a column whose types cannot convert at all is an error, not a warning. */
+        schema: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

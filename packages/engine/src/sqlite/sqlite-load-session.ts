@@ -98,6 +98,10 @@ export class SqliteLoadSession implements LoadSession {
     await this.execute(`SAVEPOINT "${name.replace(/"/g, '""')}"`);
   }
 
+  async releaseSavepoint(name: string): Promise<void> {
+    await this.execute(`RELEASE SAVEPOINT "${name.replace(/"/g, '""')}"`);
+  }
+
   async rollbackTo(name: string): Promise<void> {
     await this.execute(`ROLLBACK TO SAVEPOINT "${name.replace(/"/g, '""')}"`);
   }

@@ -1,0 +1,49 @@
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RejectedRow } from './rejected-row.ts';
+
+const SAMPLES = 20;
+
+/**
+ * Rejected rows of a run: one JSON-lines file per mapping under `<report folder>/rejects/`, plus the
+ * first few of each kept for the report. Counts that must survive a crash travel in the checkpoints.
+ */
+export class RejectLog {
+  private readonly samples = new Map<string, RejectedRow[]>();
+  private readonly paths = new Map<string, string>();
+
+  constructor(private readonly dir: string) {}
+
+  record(rows: readonly RejectedRow[]): void {
+    if (rows.length === 0) return;
+    mkdirSync(this.dir, { recursive: true });
+    const byMapping = new Map<string, RejectedRow[]>();
+    for (const r of rows) byMapping.set(r.mappingId, [...(byMapping.get(r.mappingId) ?? []), r]);
+    for (const [mappingId, list] of byMapping) {
+      const path = this.pathOf(mappingId, list[0]!.table);
+      appendFileSync(path, list.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      const kept = this.samples.get(mappingId) ?? [];
+      kept.push(...list.slice(0, SAMPLES - kept.length));
+      this.samples.set(mappingId, kept);
+    }
+  }
+
+  /** The first rejected rows of a mapping (at most 20). */
+  samplesOf(mappingId: string): readonly RejectedRow[] {
+    return this.samples.get(mappingId) ?? [];
+  }
+
+  /** The rejects file of a mapping, when it has one. */
+  fileOf(mappingId: string): string | null {
+    return this.paths.get(mappingId) ?? null;
+  }
+
+  private pathOf(mappingId: string, table: string): string {
+    let path = this.paths.get(mappingId);
+    if (!path) {
+      path = join(this.dir, `${mappingId}-${table.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`);
+      this.paths.set(mappingId, path);
+    }
+    return path;
+  }
+}
