@@ -4,6 +4,8 @@ import type { ColumnMapping, MigrationSpec, TableMapping } from '../spec/spec-sc
 import { orderByForeignKeys } from './load-order.ts';
 import type { MigrationPlan, PlannedColumn, PlannedMapping } from './plan-types.ts';
 import { parseTableName, requireColumn, requireTable } from './resolve-names.ts';
+import { checkSqlFragment } from './sql-fragment.ts';
+import { compareTypes } from './type-compatibility.ts';
 import { collectWarnings } from './warnings.ts';
 
 export interface PlanContext {
@@ -23,7 +25,25 @@ export interface PlanContext {
 export function buildPlan(ctx: PlanContext): MigrationPlan {
   const resolved = ctx.spec.mappings.map((m, i) => resolveMapping(ctx, m, i));
   const ordered = applyLoadOrder(resolved, ctx);
+  if (ctx.spec.pipeline.validation.schema) rejectIncompatibleTypes(ordered, ctx);
   return { spec: ctx.spec, mappings: ordered, warnings: collectWarnings(ordered) };
+}
+
+/** With schema validation on, a column whose source type cannot convert to its target at all is an error. */
+function rejectIncompatibleTypes(mappings: readonly PlannedMapping[], ctx: PlanContext): void {
+  for (const m of mappings) {
+    for (const [j, c] of m.columns.entries()) {
+      if (!c.source || c.transform.length > 0) continue;
+      const verdict = compareTypes(c.source, c.target);
+      if (verdict.level !== 'incompatible') continue;
+      const where = `${ctx.lineOf(['mappings', m.index, 'columns', j])} mappings[${m.index}].columns[${j}]`;
+      throw new DataBridgeError(
+        'bad_spec',
+        `${where}: ${m.source.name}.${c.source.name} (${c.source.nativeType}) cannot go into ${m.target.name}.${c.target.name} (${c.target.nativeType}): ${verdict.reason} (set pipeline.validation.schema: false to try anyway)`,
+        { where },
+      );
+    }
+  }
 }
 
 type Unordered = Omit<PlannedMapping, 'stage' | 'level'>;
@@ -46,8 +66,11 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
       : requireColumn(source, column.source, 'source', at('columns', j, 'source'));
   const target = existing ?? synthesiseTarget(ctx, source, targetRef, mapping, sourceColumnOf);
 
+  if (mapping.where !== undefined) checkSqlFragment(mapping.where, 'filter', at('where'));
   const seen = new Set<string>();
   const columns: PlannedColumn[] = mapping.columns.map((column, j) => {
+    if (column.expression !== undefined)
+      checkSqlFragment(column.expression, 'expression', at('columns', j, 'expression'));
     const targetColumn = requireColumn(target, column.target, 'target', at('columns', j, 'target'));
     if (seen.has(targetColumn.name)) {
       throw new DataBridgeError(

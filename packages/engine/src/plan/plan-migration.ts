@@ -1,6 +1,7 @@
 import { openPair } from '../run/open-pair.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { buildPlan } from './build-plan.ts';
+import { checkKeyConflicts } from './check-key-conflicts.ts';
 import { checkSourceQueries } from './check-source-queries.ts';
 import type { MigrationPlan } from './plan-types.ts';
 
@@ -12,7 +13,7 @@ export async function planMigration(
   const { source, target } = await openPair({ ...spec, pipeline: { ...spec.pipeline, parallelism: 1 } });
   try {
     const [sourceSchema, targetSchema] = await Promise.all([source.introspect(), target.introspect()]);
-    const plan = buildPlan({
+    const built = buildPlan({
       spec,
       sourceSchema,
       targetSchema,
@@ -20,8 +21,8 @@ export async function planMigration(
       targetDefaultSchema: target.dialect.defaultSchema,
       lineOf,
     });
-    await checkSourceQueries(plan, source);
-    return plan;
+    await checkSourceQueries(built, source);
+    return await checkKeyConflicts(built, source, target);
   } finally {
     await Promise.allSettled([source.close(), target.close()]);
   }

@@ -4,6 +4,7 @@ import type { Checkpoint, Connection } from '../connectors/connection.ts';
 import { maskPassword } from '../connectors/url.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
+import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
 import { checkSourceQueries } from '../plan/check-source-queries.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -54,7 +55,7 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
   const { source, target } = await openPair(spec);
   try {
     const [sourceSchema, targetSchema] = await Promise.all([source.introspect(), target.introspect()]);
-    const plan = buildPlan({
+    const built = buildPlan({
       spec,
       sourceSchema,
       targetSchema,
@@ -62,7 +63,8 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
       targetDefaultSchema: target.dialect.defaultSchema,
       lineOf: options.lineOf ?? (() => 'spec'),
     });
-    await checkSourceQueries(plan, source);
+    await checkSourceQueries(built, source);
+    const plan = await checkKeyConflicts(built, source, target);
     const previous = options.resumeRunId ? state.getRun(options.resumeRunId) : undefined;
     if (options.resumeRunId && !previous) {
       throw new DataBridgeError(
