@@ -102,6 +102,28 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
         assert.match(found.reason, bad.reason, `row ${bad.id}: ${found.reason}`);
       }
       assert.deepEqual(summary.validation[0]!.problems, [], 'validation counts the rejected rows');
+      const log = readFileSync(summary.log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
+      assert.ok(log.some((e) => e.level === 'warning' && /row\(s\) rejected in/.test(e.message)));
+      assert.ok(log.some((e) => e.level === 'info' && e.message === 'stage load_facts completed'));
+      assert.ok(!log.some((e) => e.level === 'debug'), 'info level keeps debug entries out');
+      const quiet = await runSpec(
+        spec(source, target, 'skip_and_log').replace(
+          'errorPolicy: skip_and_log,',
+          'errorPolicy: skip_and_log, logLevel: error, validation: { rowCount: false, checksum: false },',
+        ),
+      );
+      const quietLog = readFileSync(quiet.log, 'utf8')
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      assert.ok(
+        quietLog.every((e) => e.level === 'error'),
+        'error level keeps only errors',
+      );
     });
 
     test('continue loads every good row and fails the run at the end, listing the rejections', async () => {

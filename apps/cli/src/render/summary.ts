@@ -40,6 +40,7 @@ export function renderSummary(s: RunSummary): string {
   if (s.warnings.length > 0)
     out.push(`  ${s.warnings.length} plan warning(s): see the report or \`databridge plan\``);
   if (s.report) out.push(`  report: ${s.report.html}`);
+  out.push(`  log: ${s.log}`);
   if (s.resumeWith) out.push(`  resume: ${s.resumeWith}`);
   return `${out.join('\n')}\n`;
 }

@@ -19,6 +19,7 @@ import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
 import { tableSeconds } from './progress.ts';
 import { RejectLog } from './reject-log.ts';
 import { identity } from './row-transform.ts';
+import { RunLog } from './run-log.ts';
 import { RunState, type TaskRecord } from './run-state.ts';
 import type { RunOutcome, RunSummary } from './run-summary.ts';
 import { runTask, type TaskContext } from './run-task.ts';
@@ -105,6 +106,7 @@ class Execution {
   private readonly signal: AbortSignal;
   private validation: TableValidation[] = [];
   private readonly rejects: RejectLog;
+  private readonly log: RunLog;
   private readonly startedAt = new Date();
 
   constructor(
@@ -116,6 +118,7 @@ class Execution {
     private readonly options: RunOptions,
   ) {
     this.rejects = new RejectLog(join(resolve(options.reportsDir, runId), 'rejects'));
+    this.log = new RunLog(join(resolve(options.reportsDir, runId), 'run.log'), plan.spec.pipeline.logLevel);
     this.signal = options.signal ? AbortSignal.any([options.signal, this.abort.signal]) : this.abort.signal;
     this.progress = {
       runId,
@@ -175,6 +178,9 @@ class Execution {
           ? 'cancelled'
           : 'failed';
       if (this.options.signal?.aborted) outcome = 'cancelled';
+      this.log.error(`run ${outcome}: ${messageOf(error)}`, {
+        code: isDataBridgeError(error) ? error.code : 'internal',
+      });
     }
     for (const s of this.progress.stages)
       if (s.status === 'pending' && s.id !== 'report') s.status = 'skipped';
@@ -195,6 +201,8 @@ class Execution {
 
   private setStage(id: StageId, status: StageProgress['status']): void {
     const s = this.progress.stages.find((x) => x.id === id)!;
+    if (status === 'failed') this.log.error(`stage ${id} failed`, { stage: id });
+    else if (status !== 'pending') this.log.info(`stage ${id} ${status}`, { stage: id });
     if (status === 'running') s.startedAt = Date.now();
     if (status !== 'running' && status !== 'pending') s.endedAt = Date.now();
     s.status = status;
@@ -311,11 +319,23 @@ class Execution {
                 table.rowsRead += b.rowsRead;
                 table.rowsWritten += b.rowsWritten;
                 table.readMs += b.readMs;
+                this.log.debug(`page of ${b.rowsRead} rows into ${table.target}`, {
+                  taskId: task.id,
+                  written: b.rowsWritten,
+                  readMs: Math.round(b.readMs),
+                  writeMs: Math.round(b.writeMs),
+                });
                 table.writeMs += b.writeMs;
                 this.options.onProgress?.(this.progress);
               },
               onRejected: (rows, stopped) => {
                 this.rejects.record(rows);
+                if (rows.length > 0) {
+                  this.log.warning(`${rows.length} row(s) rejected in ${table.target}`, {
+                    mappingId: mapping.id,
+                    first: rows[0]!.reason,
+                  });
+                }
                 table.rowsRejected += rows.length;
                 if (stopped) table.rowsRead += rows.length;
               },
@@ -398,6 +418,11 @@ class Execution {
     const hooks = this.plan.spec.pipeline.hooks[phase];
     if (hooks.length === 0) return;
     const results = await runHooks(hooks, phase, { source: this.source, target: this.target });
+    for (const r of results)
+      this.log[r.ok ? 'info' : 'error'](`${phase} hook ${r.name} ${r.ok ? 'ran' : 'failed'}`, {
+        seconds: r.seconds,
+        output: r.output,
+      });
     this.hookResults.push(...results);
     const failed = results.find((r) => !r.ok);
     if (failed && this.plan.spec.pipeline.errorPolicy === 'fail_fast') {
@@ -441,6 +466,11 @@ class Execution {
 
   private finishTable(mappingId: string, status: 'completed' | 'failed'): void {
     const t = this.table(mappingId);
+    this.log[status === 'failed' ? 'error' : 'info'](`${t.source} -> ${t.target} ${status}`, {
+      mappingId,
+      rowsWritten: t.rowsWritten,
+      rowsRejected: t.rowsRejected,
+    });
     t.status = status;
     t.endedAt = Date.now();
     t.startedAt ??= t.endedAt;
@@ -519,6 +549,7 @@ class Execution {
       rules: this.ruleResults,
       rejectedRows: this.progress.tables.flatMap((t) => this.rejects.samplesOf(t.mappingId)),
       report: null,
+      log: this.log.file,
       resumeWith:
         outcome === 'completed' || isBadInput(failure)
           ? null

@@ -55,6 +55,8 @@ export interface RunSummary {
   /** The first rejected rows of each table (the rejects files hold them all). */
   readonly rejectedRows: readonly RejectedRow[];
   readonly report: { readonly json: string; readonly html: string } | null;
+  /** The run's log (JSON lines, at the pipeline's log level). */
+  readonly log: string;
   /** Set when the run stopped part-way: the command that finishes it. */
   readonly resumeWith: string | null;
 }
