@@ -130,3 +130,30 @@ describe('every connector pair: init a spec against an empty target, create the 
     }
   }
 });
+
+describe('validation catches a target that differs from its source', () => {
+  for (const from of ['postgres', 'sqlite'] as const) {
+    test(`${from} -> postgres: one changed value after the load fails the checksum (${from === 'postgres' ? 'computed by both servers' : 'computed by DataBridge'})`, async () => {
+      const source = await chinookSource(from);
+      const target = await emptyTarget('postgres');
+      const artist = from === 'postgres' ? 'artist' : 'Artist';
+      const id = from === 'postgres' ? 'artist_id' : 'ArtistId';
+      const name = from === 'postgres' ? 'name' : 'Name';
+      const spec = `source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline:
+  createTables: true
+  hooks: { post: [{ name: tamper, sql: "UPDATE artist SET name = 'tampered' WHERE artist_id = 3" }] }
+mappings:
+  - source: ${artist}
+    target: artist
+    columns: [{ source: ${id}, target: artist_id }, { source: ${name}, target: name }]
+`;
+      const summary = await runSpec(spec);
+      assert.equal(summary.status, 'failed');
+      assert.equal(summary.error?.code, 'validation_failed');
+      assert.match(summary.error!.message, /public\.artist: checksum of the copied columns differs/);
+      assert.ok(summary.validation[0]!.countMatches, 'the counts alone would not have noticed');
+    });
+  }
+});

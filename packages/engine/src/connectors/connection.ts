@@ -96,6 +96,12 @@ export interface Reader {
    * the server without being parsed, for the byte pass-through between two such databases.
    */
   copyOutText?(request: ReadRequest): Readable;
+  /**
+   * Only where the database can: an order-independent checksum of the request's rows computed by the
+   * server itself over each row's text form. Comparable only between two databases of the same kind
+   * whose columns have the very same native types (then the text forms are identical).
+   */
+  checksumInDatabase?(request: ReadRequest): Promise<{ rows: number; digest: string }>;
 }
 
 /** Where a batch goes: the target table and its columns in the order of the values in each row. */

@@ -84,6 +84,19 @@ export class PostgresReader implements Reader {
    * For the PostgreSQL-to-PostgreSQL fast path: the rows of `sql` as COPY text, streamed from a pooled
    * connection that is released when the stream ends, fails or is destroyed.
    */
+  /** md5 of each row's text, its first 60 bits summed as numeric (no overflow), plus the count. */
+  async checksumInDatabase(request: ReadRequest): Promise<{ rows: number; digest: string }> {
+    const { text, values } = buildSelect(this.dialect, request);
+    const sql =
+      `SELECT count(*)::text AS n, coalesce(sum(('x' || substr(md5(r::text), 1, 15))::bit(60)::bigint), 0)::text AS s ` +
+      `FROM (${text}) r`;
+    const result = await mapPgErrors(`Checksumming ${qualifiedName(request.table)}`, () =>
+      this.pool.query<Row>({ text: sql, values, rowMode: 'array' }),
+    );
+    const [n = '0', sum = '0'] = result.rows[0] ?? [];
+    return { rows: Number(n), digest: String(sum) };
+  }
+
   copyOutText(request: ReadRequest): Readable {
     return this.copyOut(buildSelect(this.dialect, request, true).text);
   }

@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
 import type { ColumnInfo, NormalisedType } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
 
 /**
  * An order-independent checksum of rows: each row is reduced to a canonical text by the target
  * column's type (so `1.90` from MySQL equals `1.9` from SQLite, and `t` equals `true`), hashed with
- * MD5, and the four 32-bit words of every hash are summed lane by lane. Equal multisets of rows give
- * equal sums whatever order the databases return them in.
+ * MurmurHash3 under four seeds (128 bits; a fast hash, since it guards against mistakes, not
+ * attackers), and the four 32-bit words are summed lane by lane. Equal multisets of rows give equal
+ * sums whatever order the databases return them in. MD5 did the same at a fifth of the speed.
  */
 export class RowChecksum {
   private readonly lanes = new Uint32Array(4);
@@ -23,9 +23,8 @@ export class RowChecksum {
       const v = row[i] ?? null;
       text += (v === null ? '\u0000' : this.canon[i]!(v)) + '\u001f';
     }
-    const digest = createHash('md5').update(text).digest();
     for (let lane = 0; lane < 4; lane++)
-      this.lanes[lane] = (this.lanes[lane]! + digest.readUInt32LE(lane * 4)) >>> 0;
+      this.lanes[lane] = (this.lanes[lane]! + murmur3(text, SEEDS[lane]!)) >>> 0;
     this.count += 1;
   }
 
@@ -130,4 +129,36 @@ function sortKeys(v: unknown): unknown {
     );
   }
   return v;
+}
+
+const SEEDS = [0x9747b28c, 0x2f8d3e1b, 0x5bd1e995, 0x1b873593];
+
+/** MurmurHash3 (x86, 32-bit) over the UTF-16 code units of a string. */
+export function murmur3(text: string, seed: number): number {
+  let h = seed >>> 0;
+  const length = text.length;
+  let i = 0;
+  for (; i + 1 < length; i += 2) {
+    let k = (text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)) >>> 0;
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < length) {
+    let k = text.charCodeAt(i);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    k = Math.imul(k, 0x1b873593);
+    h ^= k;
+  }
+  h ^= length * 2;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
 }
