@@ -34,14 +34,7 @@ export class RunState {
     mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS runs (
-        id TEXT PRIMARY KEY, spec_name TEXT NOT NULL, spec_hash TEXT NOT NULL, status TEXT NOT NULL,
-        started_at TEXT NOT NULL, ended_at TEXT, target_before TEXT NOT NULL DEFAULT '{}', summary TEXT,
-        pre_hooks_done INTEGER NOT NULL DEFAULT 0);
-      CREATE TABLE IF NOT EXISTS tasks (
-        run_id TEXT NOT NULL, task_id TEXT NOT NULL, mapping_id TEXT NOT NULL, range_json TEXT,
-        PRIMARY KEY (run_id, task_id));`);
+    migrate(this.db);
   }
 
   createRun(run: Omit<RunRecord, 'endedAt' | 'status'>, tasks: readonly TaskRecord[]): void {
@@ -130,4 +123,36 @@ function rangeFromJson(json: { column: string; from?: unknown; to?: unknown }): 
     ...(json.from !== undefined && json.from !== null ? { from: dec(json.from) } : {}),
     ...(json.to !== undefined && json.to !== null ? { to: dec(json.to) } : {}),
   };
+}
+
+/**
+ * The state file's schema, one step per version (PRAGMA user_version): a file written by an older
+ * DataBridge is brought up to date in place when opened, keeping its runs.
+ */
+const MIGRATIONS: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS runs (
+     id TEXT PRIMARY KEY, spec_name TEXT NOT NULL, spec_hash TEXT NOT NULL, status TEXT NOT NULL,
+     started_at TEXT NOT NULL, ended_at TEXT, target_before TEXT NOT NULL DEFAULT '{}', summary TEXT);
+   CREATE TABLE IF NOT EXISTS tasks (
+     run_id TEXT NOT NULL, task_id TEXT NOT NULL, mapping_id TEXT NOT NULL, range_json TEXT,
+     PRIMARY KEY (run_id, task_id));`,
+  'ALTER TABLE runs ADD COLUMN pre_hooks_done INTEGER NOT NULL DEFAULT 0',
+];
+
+function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  for (let v = version; v < MIGRATIONS.length; v++) {
+    db.transaction(() => {
+      // Files from before versioning have the first tables already, and maybe the column too.
+      if (v === 1 && hasColumn(db, 'runs', 'pre_hooks_done')) return;
+      db.exec(MIGRATIONS[v]!);
+    })();
+    db.pragma(`user_version = ${v + 1}`);
+  }
+}
+
+function hasColumn(db: Database.Database, table: string, column: string): boolean {
+  return (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some(
+    (c) => c.name === column,
+  );
 }

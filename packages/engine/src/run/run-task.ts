@@ -85,6 +85,19 @@ function baseRequest(ctx: TaskContext): ReadRequest {
   };
 }
 
+/**
+ * The request for the page after `key`. Once a position is known, the range's lower bound says
+ * nothing more and is dropped: given two lower bounds on one indexed column, SQLite seeks with one of
+ * them, and if it picks the range start every page rescans the range from its beginning.
+ */
+export function pageRequest(base: ReadRequest, key: Value[] | undefined): ReadRequest {
+  if (!key) return base;
+  const { range, ...rest } = base;
+  if (!range) return { ...rest, after: key };
+  const { from: _from, ...upper } = range;
+  return { ...rest, range: upper, after: key };
+}
+
 function pageContext(ctx: TaskContext) {
   const sourceNames = ctx.layout.select.map((s) => ('column' in s ? s.column : s.expression));
   return { mapping: ctx.mapping, transform: ctx.transform, sourceNames, policy: ctx.policy };
@@ -102,12 +115,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   const fetchAfter = async (key: Value[] | undefined) => {
     const started = performance.now();
     const rows = await ctx.source.reader.fetch(
-      {
-        ...baseRequest(ctx),
-        orderBy: ctx.mapping.sourceKey,
-        ...(key ? { after: key } : {}),
-        limit: pageSize,
-      },
+      { ...pageRequest(baseRequest(ctx), key), orderBy: ctx.mapping.sourceKey, limit: pageSize },
       ctx.signal,
     );
     return { rows, readMs: performance.now() - started };
