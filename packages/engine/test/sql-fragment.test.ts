@@ -26,6 +26,8 @@ describe('custom SQL expressions and filters are single expressions', () => {
     ok('(SELECT max(x) FROM other WHERE other.id = t.id)');
     ok("Country = 'USA' AND Total > 1", 'filter');
     ok("InvoiceDate >= '2021-01-01'", 'filter');
+    ok("doc #>> '{a,b}'");
+    ok('a IS DISTINCT FROM b', 'filter');
   });
 
   test('statements, separators, comments and escapes out of the expression are rejected with the field named', () => {

@@ -3,7 +3,7 @@ import { STAGES } from '@databridge/engine';
 
 const DESCRIPTIONS: Record<(typeof STAGES)[number], string> = {
   extract: 'count source rows, split large tables into key ranges',
-  transform: 'compile column mappings, check every read query on the source',
+  transform: 'compile column mappings: string operations, defaults, type conversions',
   load_dimensions: 'tables other tables reference, parents first',
   load_facts: 'tables nothing references, in parallel',
   validate: 'row counts and checksums, source against target',

@@ -66,7 +66,8 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
       : requireColumn(source, column.source, 'source', at('columns', j, 'source'));
   const target = existing ?? synthesiseTarget(ctx, source, targetRef, mapping, sourceColumnOf);
 
-  if (mapping.where !== undefined) checkSqlFragment(mapping.where, 'filter', at('where'));
+  const dialect = ctx.sourceSchema.dialect;
+  if (mapping.where !== undefined) checkSqlFragment(mapping.where, 'filter', at('where'), dialect);
   const seen = new Set<string>();
   const columns: PlannedColumn[] = mapping.columns.map((column, j) => {
     if (column.expression !== undefined)
@@ -129,7 +130,10 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
     where: mapping.where,
     columns,
     sourceKey: readKey(source),
-    plainCopy: columns.every((c) => c.source && c.transform.length === 0 && c.defaultValue === undefined),
+    // A plain copy carries every value unchanged: no operation, no default, no rule that may alter one.
+    plainCopy: columns.every(
+      (c) => c.source && c.transform.length === 0 && c.defaultValue === undefined && c.onInvalid === 'reject',
+    ),
   };
 }
 

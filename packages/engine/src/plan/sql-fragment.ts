@@ -8,7 +8,12 @@ import { DataBridgeError } from '../errors.ts';
  * skipped, so `'a;b'` or `"from"` are fine. The database still parses it; this stops what is not an
  * expression before it gets there.
  */
-export function checkSqlFragment(text: string, kind: 'expression' | 'filter', where: string): void {
+export function checkSqlFragment(
+  text: string,
+  kind: 'expression' | 'filter',
+  where: string,
+  dialect: 'postgres' | 'mysql' | 'sqlite' = 'postgres',
+): void {
   const fail = (problem: string) => {
     throw new DataBridgeError(
       'bad_spec',
@@ -19,6 +24,7 @@ export function checkSqlFragment(text: string, kind: 'expression' | 'filter', wh
   const forbidden = kind === 'expression' ? EXPRESSION_KEYWORDS : FILTER_KEYWORDS;
   let depth = 0;
   let i = 0;
+  let previousWord = '';
   while (i < text.length) {
     const ch = text[i]!;
     if (ch === "'" || ch === '"' || ch === '`') {
@@ -28,7 +34,9 @@ export function checkSqlFragment(text: string, kind: 'expression' | 'filter', wh
       continue;
     }
     if (ch === ';') fail('it contains ";"');
-    if ((ch === '-' && text[i + 1] === '-') || (ch === '/' && text[i + 1] === '*') || ch === '#')
+    // `#` starts a comment only in MySQL; PostgreSQL uses it in operators (`#>>`).
+    const hash = ch === '#' && dialect === 'mysql';
+    if ((ch === '-' && text[i + 1] === '-') || (ch === '/' && text[i + 1] === '*') || hash)
       fail('it contains a comment');
     if (ch === '(') depth += 1;
     if (ch === ')') {
@@ -39,10 +47,14 @@ export function checkSqlFragment(text: string, kind: 'expression' | 'filter', wh
       fail('it contains a "," outside parentheses (one expression per column)');
     if (/[A-Za-z_]/.test(ch) && (i === 0 || !/[A-Za-z0-9_$]/.test(text[i - 1]!))) {
       const word = /^[A-Za-z_][A-Za-z0-9_$]*/.exec(text.slice(i))![0];
-      if (depth === 0 && forbidden.has(word.toUpperCase()))
-        fail(`it contains ${word.toUpperCase()} outside parentheses`);
-      if (STATEMENTS.has(word.toUpperCase()) && depth === 0 && i === firstWord(text))
-        fail(`it starts with the statement ${word.toUpperCase()}`);
+      const upper = word.toUpperCase();
+      // `a IS DISTINCT FROM b` is an expression, not a FROM clause.
+      const distinctFrom = upper === 'FROM' && previousWord === 'DISTINCT';
+      if (depth === 0 && forbidden.has(upper) && !distinctFrom)
+        fail(`it contains ${upper} outside parentheses`);
+      if (STATEMENTS.has(upper) && depth === 0 && i === firstWord(text))
+        fail(`it starts with the statement ${upper}`);
+      previousWord = upper;
       i += word.length;
       continue;
     }

@@ -75,7 +75,9 @@ export class PostgresConnection implements Connection {
 
   async query(sql: string, params: readonly Value[] = []): Promise<Record<string, unknown>[]> {
     const result = await mapPgErrors('Running a query', () => this.pool.query(sql, [...params]));
-    return result.rows;
+    // Several statements (a hook script) answer with one result each: the last one's rows count.
+    const last = Array.isArray(result) ? result[result.length - 1] : result;
+    return last?.rows ?? [];
   }
 
   /** Creates `public._databridge_checkpoints` if it does not exist yet. */

@@ -77,6 +77,20 @@ ${rows}
           .join('<br>')}</p>`
       : '<p>None.</p>'
   }</section>
+<section><h2>Hooks and rules</h2>${
+    s.hooks.length + s.rules.length === 0
+      ? '<p>None.</p>'
+      : `<table><thead><tr><th>what</th><th>name</th><th>outcome</th><th class="n">seconds</th><th>output</th></tr></thead><tbody>${[
+          ...s.hooks.map(
+            (h) =>
+              `<tr><td>${escapeHtml(h.phase)} hook (${escapeHtml(h.on)})</td><td>${escapeHtml(h.name)}</td><td>${h.ok ? 'ok' : 'FAILED'}</td><td class="n">${number(h.seconds, 2)}</td><td><code>${escapeHtml(h.output)}</code></td></tr>`,
+          ),
+          ...s.rules.map(
+            (r) =>
+              `<tr><td>rule</td><td>${escapeHtml(r.name)}</td><td>${r.ok ? 'ok' : 'FAILED'}</td><td></td><td>${escapeHtml(r.message)}</td></tr>`,
+          ),
+        ].join('\n')}</tbody></table>`
+  }</section>
 <section><h2>Warnings (${s.warnings.length})</h2>${warnings ? `<ul>${warnings}</ul>` : '<p>None.</p>'}</section>
 </main></body></html>
 `;

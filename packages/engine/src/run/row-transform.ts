@@ -57,6 +57,7 @@ export function compileRowTransform(
 }
 
 function mayBeNull(c: PlannedColumn): boolean {
+  if (c.onInvalid === 'null') return true; // the rule turns a value that does not fit into NULL
   if (c.defaultValue !== undefined && c.defaultValue !== null) return false;
   return c.source ? c.source.nullable : true;
 }

@@ -6,7 +6,13 @@ import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
 import { checkSourceQueries } from '../plan/check-source-queries.ts';
-import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
+import {
+  type MigrationPlan,
+  type PlannedMapping,
+  type PlanWarning,
+  STAGES,
+  type StageId,
+} from '../plan/plan-types.ts';
 import { writeReport } from '../report/write-report.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
@@ -149,11 +155,11 @@ class Execution {
     let failure: unknown = null;
     try {
       const { tasks, checkpoints } = await this.stage('extract', async () => {
+        // Pre hooks run first (they may empty a table the counts must see emptied), once per run.
+        const hooksPending = targetBeforeFromResume === undefined || !this.state.preHooksDone(this.runId);
+        if (hooksPending) await this.hooks('pre');
         const extracted = await this.extract(targetBeforeFromResume);
-        if (!this.state.preHooksDone(this.runId)) {
-          await this.hooks('pre');
-          this.state.markPreHooksDone(this.runId);
-        }
+        if (hooksPending) this.state.markPreHooksDone(this.runId);
         return extracted;
       });
       const transforms = await this.stage('transform', () => this.prepareTransforms());
@@ -383,7 +389,22 @@ class Execution {
       const key = `${m.target.schema}.${m.target.name}`;
       if (!m.createTarget || done.has(key)) continue;
       done.add(key);
-      for (const sql of this.target.dialect.addForeignKeys(m.target, m.target)) await this.target.query(sql);
+      for (const sql of this.target.dialect.addForeignKeys(m.target, m.target)) {
+        try {
+          await this.target.query(sql);
+        } catch (error) {
+          // Under fail_fast no row was rejected, so a refusal is real. Otherwise a rejected parent
+          // row may leave children without it: the rows stay loaded, the constraint is reported.
+          if (this.plan.spec.pipeline.errorPolicy === 'fail_fast') throw error;
+          this.runtimeWarnings.push({
+            kind: 'foreign_key',
+            table: key,
+            message: `a foreign key was not created: ${messageOf(error)}`,
+            fix: 'fix or reload the rejected parent rows (see the rejects files), then add the constraint',
+          });
+          this.log.warning(`foreign key on ${key} not created`, { error: messageOf(error) });
+        }
+      }
     }
   }
 
@@ -411,6 +432,10 @@ class Execution {
   }
 
   private hookResults: HookResult[] = [];
+  /** Warnings found while running, reported beside the plan's. */
+  private readonly runtimeWarnings: PlanWarning[] = [];
+  /** Every task reached its last checkpoint: a resume would have nothing left to do. */
+  private allTasksDone = false;
   private ruleResults: RuleResult[] = [];
 
   /** Runs a phase's hooks; a failure stops the run, is remembered (continue) or logged (skip_and_log). */
@@ -484,6 +509,8 @@ class Execution {
   private async reconcileWithCheckpoints(): Promise<void> {
     const committed = await this.target.readCheckpoints(this.runId).catch(() => []);
     const tasks = this.state.tasks(this.runId);
+    this.allTasksDone =
+      tasks.length > 0 && tasks.every((task) => committed.some((c) => c.taskId === task.id && c.done));
     for (const t of this.progress.tables) {
       const own = committed.filter((c) =>
         tasks.some((task) => task.id === c.taskId && task.mappingId === t.mappingId),
@@ -543,7 +570,7 @@ class Execution {
         rowsRejected: tables.reduce((n, t) => n + t.rowsRejected, 0),
         rowsPerSecond: loadSeconds > 0 ? Math.round(rowsWritten / loadSeconds) : 0,
       },
-      warnings: this.plan.warnings,
+      warnings: [...this.plan.warnings, ...this.runtimeWarnings],
       validation: this.validation,
       hooks: this.hookResults,
       rules: this.ruleResults,
@@ -551,7 +578,7 @@ class Execution {
       report: null,
       log: this.log.file,
       resumeWith:
-        outcome === 'completed' || isBadInput(failure)
+        outcome === 'completed' || isBadInput(failure) || this.allTasksDone
           ? null
           : `databridge run <spec> --resume ${this.runId}`,
     };

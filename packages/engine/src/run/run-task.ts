@@ -112,26 +112,31 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   let written = ctx.checkpoint?.rowsWritten ?? 0;
   let rejectedTotal = start.rejected;
   let lastKey = start.key;
-  const fetchAfter = async (key: Value[] | undefined) => {
+  const fetchAfter = async (key: Value[] | undefined, limit: number) => {
     const started = performance.now();
     const rows = await ctx.source.reader.fetch(
-      { ...pageRequest(baseRequest(ctx), key), orderBy: ctx.mapping.sourceKey, limit: pageSize },
+      { ...pageRequest(baseRequest(ctx), key), orderBy: ctx.mapping.sourceKey, limit },
       ctx.signal,
     );
-    return { rows, readMs: performance.now() - started };
+    return { rows, limit, readMs: performance.now() - started };
+  };
+  // A batch ends exactly at batchSize rows: its last page asks only for what is left of it.
+  const nextLimit = (inBatchAfter: number) => {
+    const left = ctx.batchSize - (inBatchAfter % ctx.batchSize);
+    return Math.min(pageSize, left);
   };
   // Read the next page while the current one is written: source and target work at the same time.
-  let next = fetchAfter(lastKey);
+  let next = fetchAfter(lastKey, nextLimit(0));
   let session: LoadSession | undefined;
   let inBatch = 0;
   let batchRejects: RejectedRow[] = [];
   try {
     for (;;) {
-      const { rows, readMs } = await next;
+      const { rows, limit, readMs } = await next;
       // A full page may have more behind it; a short one (even empty) is the task's last.
-      const full = rows.length === pageSize;
+      const full = rows.length === limit;
       if (rows.length > 0) lastKey = ctx.layout.keyIndex.map((i) => rows[rows.length - 1]![i]!);
-      if (full) next = fetchAfter(lastKey);
+      if (full) next = fetchAfter(lastKey, nextLimit(inBatch + rows.length));
       const started = performance.now();
       session ??= await ctx.target.loader.begin();
       const result = await loadOrReport(ctx, () => loadPage(page, session!, target, rows, writeMode));
