@@ -34,7 +34,8 @@ export class ProgressBar {
       this.bar.start(Math.max(t.total, 1), t.done, payload);
       this.started = true;
     }
-    this.bar.setTotal(Math.max(t.total, 1));
+    // An estimated total (large MySQL tables) may be passed: the bar then grows with the rows.
+    this.bar.setTotal(Math.max(t.total, t.done, 1));
     this.bar.update(t.done, payload);
   }
 

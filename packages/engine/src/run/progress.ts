@@ -16,6 +16,8 @@ export interface TableProgress {
   readonly stage: 'load_dimensions' | 'load_facts';
   /** Source rows to move (exact count at the start of the run). */
   rowsTotal: number;
+  /** True when rowsTotal comes from the database's statistics rather than a count. */
+  rowsTotalIsEstimate: boolean;
   rowsRead: number;
   rowsWritten: number;
   rowsRejected: number;

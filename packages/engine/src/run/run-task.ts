@@ -103,6 +103,11 @@ function pageContext(ctx: TaskContext) {
   return { mapping: ctx.mapping, transform: ctx.transform, sourceNames, policy: ctx.policy };
 }
 
+/**
+ * Streams the task's rows in key order (one query, read with backpressure, so the source keeps
+ * sending while the target writes) and commits every `batchSize` rows together with the key of the
+ * last one. A resume starts the stream after that key.
+ */
 async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   const target = loadTarget(ctx.mapping);
   const writeMode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
@@ -112,67 +117,57 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   let written = ctx.checkpoint?.rowsWritten ?? 0;
   let rejectedTotal = start.rejected;
   let lastKey = start.key;
-  const fetchAfter = async (key: Value[] | undefined, limit: number) => {
-    const started = performance.now();
-    const rows = await ctx.source.reader.fetch(
-      { ...pageRequest(baseRequest(ctx), key), orderBy: ctx.mapping.sourceKey, limit },
-      ctx.signal,
-    );
-    return { rows, limit, readMs: performance.now() - started };
-  };
-  // A batch ends exactly at batchSize rows: its last page asks only for what is left of it.
-  const nextLimit = (inBatchAfter: number) => {
-    const left = ctx.batchSize - (inBatchAfter % ctx.batchSize);
-    return Math.min(pageSize, left);
-  };
-  // Read the next page while the current one is written: source and target work at the same time.
-  let next = fetchAfter(lastKey, nextLimit(0));
   let session: LoadSession | undefined;
   let inBatch = 0;
   let batchRejects: RejectedRow[] = [];
+  const commit = async (done: boolean) => {
+    session ??= await ctx.target.loader.begin();
+    const position = encodePosition({ key: lastKey, rejected: rejectedTotal });
+    await session.writeCheckpoint({
+      runId: ctx.runId,
+      taskId: ctx.task.id,
+      position,
+      rowsWritten: written,
+      done,
+    });
+    await session.commit();
+    await session.rollback();
+    session = undefined;
+    inBatch = 0;
+    ctx.onRejected(batchRejects, false);
+    batchRejects = [];
+  };
+  const request = { ...pageRequest(baseRequest(ctx), start.key), orderBy: ctx.mapping.sourceKey };
   try {
-    for (;;) {
-      const { rows, limit, readMs } = await next;
-      // A full page may have more behind it; a short one (even empty) is the task's last.
-      const full = rows.length === limit;
-      if (rows.length > 0) lastKey = ctx.layout.keyIndex.map((i) => rows[rows.length - 1]![i]!);
-      if (full) next = fetchAfter(lastKey, nextLimit(inBatch + rows.length));
-      const started = performance.now();
-      session ??= await ctx.target.loader.begin();
-      const result = await loadOrReport(ctx, () => loadPage(page, session!, target, rows, writeMode));
-      written += result.written;
-      rejectedTotal += result.rejected.length;
-      batchRejects = batchRejects.concat(result.rejected);
-      inBatch += rows.length;
-      const stopping = ctx.signal.aborted;
-      if (inBatch >= ctx.batchSize || !full || stopping) {
-        const position = encodePosition({ key: lastKey, rejected: rejectedTotal });
-        await session.writeCheckpoint({
-          runId: ctx.runId,
-          taskId: ctx.task.id,
-          position,
-          rowsWritten: written,
-          done: !full,
+    let readStarted = performance.now();
+    for await (const rowsRead of ctx.source.reader.stream(request, pageSize, ctx.signal)) {
+      const readMs = performance.now() - readStarted;
+      // A page that straddles a batch boundary is split there: batches hold exactly batchSize rows.
+      for (let offset = 0; offset < rowsRead.length; ) {
+        const take = Math.min(rowsRead.length - offset, ctx.batchSize - inBatch);
+        const rows = take === rowsRead.length ? rowsRead : rowsRead.slice(offset, offset + take);
+        offset += take;
+        const started = performance.now();
+        lastKey = ctx.layout.keyIndex.map((k) => rows[rows.length - 1]![k]!);
+        session ??= await ctx.target.loader.begin();
+        const result = await loadOrReport(ctx, () => loadPage(page, session!, target, rows, writeMode));
+        written += result.written;
+        rejectedTotal += result.rejected.length;
+        batchRejects = batchRejects.concat(result.rejected);
+        inBatch += rows.length;
+        if (inBatch >= ctx.batchSize) await commit(false);
+        ctx.onBatch({
+          rowsRead: rows.length,
+          rowsWritten: result.written,
+          readMs: offset === take ? readMs : 0,
+          writeMs: performance.now() - started,
         });
-        await session.commit();
-        await session.rollback();
-        session = undefined;
-        inBatch = 0;
-        ctx.onRejected(batchRejects, false);
-        batchRejects = [];
       }
-      ctx.onBatch({
-        rowsRead: rows.length,
-        rowsWritten: result.written,
-        readMs,
-        writeMs: performance.now() - started,
-      });
-      if (!full) return { rowsWritten: written, rowsRejected: rejectedTotal };
-      if (stopping) {
-        next.catch(() => {});
-        throw new DataBridgeError('cancelled', 'the run was cancelled');
-      }
+      if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
+      readStarted = performance.now();
     }
+    await commit(true);
+    return { rowsWritten: written, rowsRejected: rejectedTotal };
   } finally {
     await session?.rollback();
   }
