@@ -1,0 +1,20 @@
+import type { Migration } from 'kysely';
+import { type ColumnTypes, columnTypes, type StoreDialect } from '../schema/column-types.ts';
+import { core } from './0001-core.ts';
+import { runTelemetry } from './0002-run-telemetry.ts';
+
+/**
+ * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
+ * number; a shipped migration is never edited or renamed, only followed by a new one.
+ */
+const ALL: Record<string, (t: ColumnTypes) => Migration> = {
+  '0001_core': core,
+  '0002_run_telemetry': runTelemetry,
+};
+
+export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);
+
+export function migrationsFor(dialect: StoreDialect): Record<string, Migration> {
+  const t = columnTypes(dialect);
+  return Object.fromEntries(Object.entries(ALL).map(([name, make]) => [name, make(t)]));
+}

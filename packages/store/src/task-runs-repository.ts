@@ -1,0 +1,126 @@
+import { STAGES, type StageId } from '@databridge/engine';
+import type { Selectable } from 'kysely';
+import type { Store } from './open-store.ts';
+import type { TaskRunsTable } from './schema/database.ts';
+import type { RunStatus } from './statuses.ts';
+import { readTimeOrNull, type TimeInput, toIsoOrNull } from './values.ts';
+
+/** One engine task of an execution: a table mapping, or one key range of a large table. */
+export interface TaskRun {
+  readonly executionId: string;
+  /** The engine's task id, e.g. `m3.p2` (mapping 3, part 2). */
+  readonly taskId: string;
+  readonly mappingId: string;
+  readonly stageId: StageId;
+  readonly status: RunStatus;
+  readonly rowsTotal: number | null;
+  readonly rowsRead: number;
+  readonly rowsWritten: number;
+  readonly rowsRejected: number;
+  readonly startedAt: string | null;
+  readonly endedAt: string | null;
+  readonly attempt: number;
+  readonly errorMessage: string | null;
+}
+
+/** A task's whole state as the executor holds it; it replaces what was stored. */
+export interface TaskRunState {
+  readonly taskId: string;
+  readonly mappingId: string;
+  readonly stageId: StageId;
+  readonly status: RunStatus;
+  readonly rowsRead: number;
+  readonly rowsWritten: number;
+  readonly rowsRejected: number;
+  readonly rowsTotal?: number | null;
+  readonly startedAt?: TimeInput | null;
+  readonly endedAt?: TimeInput | null;
+  /** Defaults to 1. */
+  readonly attempt?: number;
+  readonly errorMessage?: string | null;
+}
+
+const CHUNK = 200;
+
+/** Inserts or replaces task states, one statement per 200: the executor's per-second flush. */
+export async function upsertTaskRuns(
+  store: Store,
+  executionId: string,
+  tasks: readonly TaskRunState[],
+): Promise<void> {
+  for (let i = 0; i < tasks.length; i += CHUNK) {
+    const rows = tasks.slice(i, i + CHUNK).map((t) => ({
+      execution_id: executionId,
+      task_id: t.taskId,
+      mapping_id: t.mappingId,
+      stage_id: t.stageId,
+      status: t.status,
+      rows_total: t.rowsTotal ?? null,
+      rows_read: t.rowsRead,
+      rows_written: t.rowsWritten,
+      rows_rejected: t.rowsRejected,
+      started_at: toIsoOrNull(t.startedAt),
+      ended_at: toIsoOrNull(t.endedAt),
+      attempt: t.attempt ?? 1,
+      error_message: t.errorMessage ?? null,
+    }));
+    await store.db
+      .insertInto('task_runs')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['execution_id', 'task_id']).doUpdateSet((eb) => ({
+          mapping_id: eb.ref('excluded.mapping_id'),
+          stage_id: eb.ref('excluded.stage_id'),
+          status: eb.ref('excluded.status'),
+          rows_total: eb.ref('excluded.rows_total'),
+          rows_read: eb.ref('excluded.rows_read'),
+          rows_written: eb.ref('excluded.rows_written'),
+          rows_rejected: eb.ref('excluded.rows_rejected'),
+          started_at: eb.ref('excluded.started_at'),
+          ended_at: eb.ref('excluded.ended_at'),
+          attempt: eb.ref('excluded.attempt'),
+          error_message: eb.ref('excluded.error_message'),
+        })),
+      )
+      .execute();
+  }
+}
+
+export function upsertTaskRun(store: Store, executionId: string, task: TaskRunState): Promise<void> {
+  return upsertTaskRuns(store, executionId, [task]);
+}
+
+/** An execution's tasks, by stage then task id (`m2.p10` after `m2.p9`); optionally one stage's only. */
+export async function listTaskRuns(
+  store: Store,
+  executionId: string,
+  options: { stageId?: StageId } = {},
+): Promise<TaskRun[]> {
+  let query = store.db.selectFrom('task_runs').selectAll().where('execution_id', '=', executionId);
+  if (options.stageId) query = query.where('stage_id', '=', options.stageId);
+  const rows = await query.execute();
+  const stage = (id: string) => STAGES.indexOf(id as StageId);
+  return rows
+    .sort((a, b) => stage(a.stage_id) - stage(b.stage_id) || NATURAL.compare(a.task_id, b.task_id))
+    .map(toTaskRun);
+}
+
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
+function toTaskRun(row: Selectable<TaskRunsTable>): TaskRun {
+  return {
+    executionId: row.execution_id,
+    taskId: row.task_id,
+    mappingId: row.mapping_id,
+    stageId: row.stage_id as StageId,
+    status: row.status as RunStatus,
+    rowsTotal: row.rows_total,
+    rowsRead: row.rows_read,
+    rowsWritten: row.rows_written,
+    rowsRejected: row.rows_rejected,
+    startedAt: readTimeOrNull(row.started_at),
+    endedAt: readTimeOrNull(row.ended_at),
+    attempt: row.attempt,
+    errorMessage: row.error_message,
+  };
+}
