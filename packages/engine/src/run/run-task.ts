@@ -11,6 +11,7 @@ import type { ErrorPolicy } from '../spec/spec-schema.ts';
 import type { Value } from '../values.ts';
 import { decodePosition, encodePosition } from './key-codec.ts';
 import { loadPage, RowsRejected } from './load-page.ts';
+import { pageSizeFor } from './page-size.ts';
 import type { ReadLayout } from './read-layout.ts';
 import type { RejectedRow } from './rejected-row.ts';
 import type { RowTransform } from './row-transform.ts';
@@ -48,13 +49,6 @@ export interface TaskResult {
   readonly rowsWritten: number;
   readonly rowsRejected: number;
 }
-
-/**
- * Rows are read in pages of at most this many, whatever the batch size: a batch (the unit that commits
- * with its checkpoint) is written page by page into one transaction, so memory in flight stays bounded
- * by the page, not by the batch the user chose.
- */
-export const PAGE_ROWS = 2_000;
 
 /**
  * Moves one task's rows. Keyed tables page through the source in key order and commit each batch with
@@ -111,7 +105,6 @@ function pageContext(ctx: TaskContext) {
 async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   const target = loadTarget(ctx.mapping);
   const writeMode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
-  const pageSize = Math.min(PAGE_ROWS, ctx.batchSize);
   const page = pageContext(ctx);
   const start = ctx.checkpoint ? decodePosition(ctx.checkpoint.position) : { key: undefined, rejected: 0 };
   let written = ctx.checkpoint?.rowsWritten ?? 0;
@@ -138,6 +131,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
     batchRejects = [];
   };
   const request = { ...pageRequest(baseRequest(ctx), start.key), orderBy: ctx.mapping.sourceKey };
+  const pageSize = await pageSizeFor(ctx.source.reader, request, ctx.batchSize, ctx.signal);
   try {
     let readStarted = performance.now();
     for await (const rowsRead of ctx.source.reader.stream(request, pageSize, ctx.signal)) {
@@ -182,12 +176,9 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
   try {
     if (ctx.mapping.mode === 'replace') await session.truncate(ctx.mapping.target);
     const request = keyed ? { ...baseRequest(ctx), orderBy: ctx.mapping.sourceKey } : baseRequest(ctx);
+    const pageSize = await pageSizeFor(ctx.source.reader, request, ctx.batchSize, ctx.signal);
     let started = performance.now();
-    for await (const rows of ctx.source.reader.stream(
-      request,
-      Math.min(PAGE_ROWS, ctx.batchSize),
-      ctx.signal,
-    )) {
+    for await (const rows of ctx.source.reader.stream(request, pageSize, ctx.signal)) {
       const readMs = performance.now() - started;
       const writeStarted = performance.now();
       const mode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';

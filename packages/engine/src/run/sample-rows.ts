@@ -5,6 +5,7 @@ import type { DialectName } from '../schema/model.ts';
 import type { PipelineSettings } from '../spec/spec-schema.ts';
 import type { Row } from '../values.ts';
 import { converterFor } from './converters.ts';
+import { PAGE_ROWS } from './page-size.ts';
 import { type ReadLayout, readLayout } from './read-layout.ts';
 import { compileRowTransform, type RowTransform } from './row-transform.ts';
 
@@ -33,7 +34,6 @@ export function compileMapping(
 }
 
 /** Rows read per query, as the runner pages them. */
-const PAGE_ROWS = 2_000;
 
 /**
  * The first `limit` rows of a mapping's source (within its `where`), page by page in source key order.
