@@ -102,6 +102,16 @@ export interface Reader {
    * whose columns have the very same native types (then the text forms are identical).
    */
   checksumInDatabase?(request: ReadRequest): Promise<{ rows: number; digest: string }>;
+  /**
+   * Only where the database can: the checksum DataBridge computes in its md5 mode (run/checksum.ts),
+   * summed by the server over each row's canonical text, so it compares with rows DataBridge read
+   * from any other database, for columns whose types are all in `canonicalChecksumTypes`.
+   */
+  checksumCanonical?(
+    request: ReadRequest,
+    columns: readonly { name: string; type: NormalisedType }[],
+  ): Promise<{ rows: number; digest: string }>;
+  readonly canonicalChecksumTypes?: ReadonlySet<NormalisedType>;
 }
 
 /** Where a batch goes: the target table and its columns in the order of the values in each row. */

@@ -3,8 +3,9 @@ import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Reader, ReadRequest } from '../connectors/connection.ts';
 import { DataBridgeError } from '../errors.ts';
-import { qualifiedName, type TableRef } from '../schema/model.ts';
+import { type NormalisedType, qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
+import { CANONICAL_IN_SQL, canonicalRowSql } from './postgres-checksum.ts';
 import type { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors, toDataBridgeError } from './postgres-errors.ts';
 import { buildSelect } from './postgres-select.ts';
@@ -89,6 +90,33 @@ export class PostgresReader implements Reader {
     const { text, values } = buildSelect(this.dialect, request);
     const sql =
       `SELECT count(*)::text AS n, coalesce(sum(('x' || substr(md5(r::text), 1, 15))::bit(60)::bigint), 0)::text AS s ` +
+      `FROM (${text}) r`;
+    const result = await mapPgErrors(`Checksumming ${qualifiedName(request.table)}`, () =>
+      this.pool.query<Row>({ text: sql, values, rowMode: 'array' }),
+    );
+    const [n = '0', sum = '0'] = result.rows[0] ?? [];
+    return { rows: Number(n), digest: String(sum) };
+  }
+
+  /**
+   * The checksum run/checksum.ts computes in md5 mode, summed by the server: each row's canonical text
+   * hashed with md5, the first 60 bits summed. Undefined when a column's type has no exact SQL form.
+   */
+  readonly canonicalChecksumTypes = CANONICAL_IN_SQL;
+
+  async checksumCanonical(
+    request: ReadRequest,
+    columns: readonly { name: string; type: NormalisedType }[],
+  ): Promise<{ rows: number; digest: string }> {
+    const unsupported = columns.find((c) => !CANONICAL_IN_SQL.has(c.type));
+    if (unsupported) throw new DataBridgeError('internal', `no canonical SQL form for ${unsupported.type}`);
+    const { select: _select, ...rest } = request;
+    const { text, values } = buildSelect(this.dialect, {
+      ...rest,
+      select: [{ expression: `${canonicalRowSql(this.dialect, columns)} AS t` }],
+    });
+    const sql =
+      `SELECT count(*)::text, coalesce(sum(('x' || substr(md5(r.t), 1, 15))::bit(60)::bigint), 0)::text ` +
       `FROM (${text}) r`;
     const result = await mapPgErrors(`Checksumming ${qualifiedName(request.table)}`, () =>
       this.pool.query<Row>({ text: sql, values, rowMode: 'array' }),

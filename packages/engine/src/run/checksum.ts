@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ColumnInfo, NormalisedType } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
 
@@ -12,8 +13,19 @@ export class RowChecksum {
   private readonly lanes = new Uint32Array(4);
   private count = 0;
   private readonly canon: ((v: Value) => string)[];
+  // md5 mode: the first 60 bits of each row's MD5, summed exactly as two numbers (high 28, low 32 bits).
+  private high = 0;
+  private low = 0;
 
-  constructor(columns: readonly Pick<ColumnInfo, 'type'>[]) {
+  /**
+   * `murmur` (the default) is for comparing two checksums computed here; `md5` matches what
+   * PostgreSQL computes with `canonicalRowSql` (see postgres/postgres-checksum.ts), so one side can be
+   * summed by the database server while this process sums the other.
+   */
+  constructor(
+    columns: readonly Pick<ColumnInfo, 'type'>[],
+    private readonly hash: 'murmur' | 'md5' = 'murmur',
+  ) {
     this.canon = columns.map((c) => canonicalFor(c.type));
   }
 
@@ -21,22 +33,37 @@ export class RowChecksum {
     let text = '';
     for (let i = 0; i < this.canon.length; i++) {
       const v = row[i] ?? null;
-      text += (v === null ? '\u0000' : this.canon[i]!(v)) + '\u001f';
+      text += (v === null ? NULL_MARK : this.canon[i]!(v)) + SEPARATOR;
+    }
+    this.count += 1;
+    if (this.hash === 'md5') {
+      const hex = createHash('md5').update(text, 'utf8').digest('hex');
+      this.high += Number.parseInt(hex.slice(0, 7), 16);
+      this.low += Number.parseInt(hex.slice(7, 15), 16);
+      if (this.low > 2 ** 52) {
+        this.high += Math.floor(this.low / 2 ** 32);
+        this.low %= 2 ** 32;
+      }
+      return;
     }
     for (let lane = 0; lane < 4; lane++)
       this.lanes[lane] = (this.lanes[lane]! + murmur3(text, SEEDS[lane]!)) >>> 0;
-    this.count += 1;
   }
 
   get rows(): number {
     return this.count;
   }
 
-  /** Hex of the four summed lanes. */
+  /** murmur: hex of the four summed lanes; md5: the exact decimal sum, as PostgreSQL prints it. */
   digest(): string {
+    if (this.hash === 'md5') return (BigInt(this.high) * 2n ** 32n + BigInt(this.low)).toString();
     return Array.from(this.lanes, (n) => n.toString(16).padStart(8, '0')).join('');
   }
 }
+
+/** Marks NULL in a row's canonical text; a character PostgreSQL text can hold (NUL it cannot). */
+export const NULL_MARK = '\u0001';
+export const SEPARATOR = '\u001f';
 
 function canonicalFor(type: NormalisedType): (v: Value) => string {
   switch (type) {

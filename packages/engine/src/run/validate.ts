@@ -135,6 +135,22 @@ async function compareChecksums(
     };
   }
   const types = m.columns.map((c) => c.target);
+  // The target server can sum its own side in DataBridge's canonical form: only the source is read here.
+  const canonical = m.columns.map((c) => ({ name: c.target.name, type: c.target.type }));
+  const serverTypes = target.reader.canonicalChecksumTypes;
+  if (target.reader.checksumCanonical && serverTypes && canonical.every((c) => serverTypes.has(c.type))) {
+    const sourceSum = new RowChecksum(types, 'md5');
+    const [, t] = await Promise.all([
+      (async () => {
+        for await (const rows of source.reader.stream(sourceRequest, 5_000, options.signal))
+          for (const r of rows) sourceSum.add(r);
+      })(),
+      target.reader.checksumCanonical(targetRequest, canonical),
+    ]);
+    const s = `${sourceSum.rows}:${sourceSum.digest()}`;
+    const tt = `${t.rows}:${t.digest}`;
+    return { source: s, target: tt, matches: s === tt };
+  }
   const sourceSum = new RowChecksum(types);
   const targetSum = new RowChecksum(types);
   const batch = 5_000;
