@@ -3,8 +3,9 @@ import { after, before, describe, test } from 'node:test';
 import type { Connection } from '../src/connectors/connection.ts';
 import { openConnection } from '../src/connectors/open.ts';
 import { DataBridgeError } from '../src/errors.ts';
-import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
+import type { ColumnInfo, TableInfo } from '../src/schema/model.ts';
 import type { Row } from '../src/values.ts';
+import { column } from './support/builders.ts';
 import { loadChinookMysql, loadChinookPostgres, loadChinookSqlite } from './support/chinook.ts';
 import { freshDatabase, type TestDatabase, type TestDialect } from './support/databases.ts';
 
@@ -13,19 +14,6 @@ const dialects: TestDialect[] = ['postgres', 'mysql', 'sqlite'];
 
 function snake(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-}
-
-function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    nativeType: type,
-    type,
-    nullable: true,
-    defaultValue: null,
-    autoIncrement: false,
-    ordinal: 0,
-    ...extra,
-  };
 }
 
 /** A neutral table holding one column of every normalised type the connectors must round-trip. */

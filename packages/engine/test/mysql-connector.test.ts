@@ -2,46 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Connection } from '../src/connectors/connection.ts';
 import { openConnection } from '../src/connectors/open.ts';
-import { DataBridgeError, type ErrorCode } from '../src/errors.ts';
-import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
+import { DataBridgeError } from '../src/errors.ts';
+import type { ColumnInfo, TableInfo } from '../src/schema/model.ts';
 import type { Row } from '../src/values.ts';
+import { column, failsWith, table } from './support/builders.ts';
 import { freshMysql, rawExec, type TestDatabase } from './support/databases.ts';
 
 /** MySQL/MariaDB reading, introspection and errors as a user would notice them, on the real server. */
-
-function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    nativeType: type,
-    type,
-    nullable: true,
-    defaultValue: null,
-    autoIncrement: false,
-    ordinal: 1,
-    ...extra,
-  };
-}
-
-function table(name: string, columns: ColumnInfo[], primaryKey = ['id']): TableInfo {
-  return {
-    schema: 'source',
-    name,
-    columns,
-    primaryKey,
-    foreignKeys: [],
-    uniqueConstraints: [],
-    rowEstimate: 0,
-  };
-}
-
-function failsWith(code: ErrorCode, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof DataBridgeError, `a DataBridgeError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 describe('mysql connector specifics', () => {
   let db: TestDatabase;
@@ -155,7 +122,7 @@ describe('mysql connector specifics', () => {
   });
 
   test('a 30,000-row stream comes in bounded batches, in order, and stops cleanly', async () => {
-    const many = table('many', [column('id', 'int32'), column('label', 'string', { length: 20 })]);
+    const many = tableWithId('many', [column('id', 'int32'), column('label', 'string', { length: 20 })]);
     await create(many);
     await load(
       many,
@@ -210,3 +177,5 @@ describe('mysql connector specifics', () => {
     assert.deepEqual((await conn.introspect({ schemas: ['no_such_database'] })).tables, []);
   });
 });
+
+const tableWithId = (name: string, columns: ColumnInfo[]) => table(name, columns, ['id'], 'source');

@@ -7,22 +7,10 @@ import { selectStatement } from '../src/mysql/mysql-select.ts';
 import { toUtcDateTime } from '../src/mysql/mysql-time.ts';
 import { trimFraction } from '../src/mysql/mysql-values.ts';
 import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
+import { column } from './support/builders.ts';
 
 /** The SQL the MySQL dialect writes, without a server. */
 const dialect = new MysqlDialect('shop');
-
-function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    nativeType: type,
-    type,
-    nullable: true,
-    defaultValue: null,
-    autoIncrement: false,
-    ordinal: 1,
-    ...extra,
-  };
-}
 
 function table(columns: ColumnInfo[], extra: Partial<TableInfo> = {}): TableInfo {
   return {

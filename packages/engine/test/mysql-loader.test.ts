@@ -2,46 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Connection } from '../src/connectors/connection.ts';
 import { openConnection } from '../src/connectors/open.ts';
-import { DataBridgeError, type ErrorCode } from '../src/errors.ts';
-import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
+import type { ColumnInfo, TableInfo } from '../src/schema/model.ts';
 import type { Row } from '../src/values.ts';
+import { column, failsWith, table } from './support/builders.ts';
 import { freshMysql, rawExec, type TestDatabase } from './support/databases.ts';
 
 /** What the MySQL/MariaDB bulk loader does with values a user would notice, on the real server. */
-
-function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    nativeType: type,
-    type,
-    nullable: true,
-    defaultValue: null,
-    autoIncrement: false,
-    ordinal: 1,
-    ...extra,
-  };
-}
-
-function table(name: string, columns: ColumnInfo[], primaryKey = ['id']): TableInfo {
-  return {
-    schema: 'source',
-    name,
-    columns,
-    primaryKey,
-    foreignKeys: [],
-    uniqueConstraints: [],
-    rowEstimate: 0,
-  };
-}
-
-function failsWith(code: ErrorCode, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof DataBridgeError, `a DataBridgeError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 describe('mysql bulk loader', () => {
   let db: TestDatabase;
@@ -80,7 +46,7 @@ describe('mysql bulk loader', () => {
   });
 
   test('a too-long string or an over-precise decimal is bad_value, never truncated or rounded', async () => {
-    const short = table('short', [
+    const short = tableWithId('short', [
       column('id', 'int32'),
       column('code', 'string', { length: 3 }),
       column('price', 'decimal', { precision: 6, scale: 2 }),
@@ -96,7 +62,7 @@ describe('mysql bulk loader', () => {
   });
 
   test('a NULL into NOT NULL or a duplicate key is constraint_violation on both write paths', async () => {
-    const strict = table('strict', [
+    const strict = tableWithId('strict', [
       column('id', 'int32', { nullable: false }),
       column('name', 'string', { length: 10, nullable: false }),
     ]);
@@ -115,7 +81,11 @@ describe('mysql bulk loader', () => {
   });
 
   test('text survives LOAD DATA and INSERT byte for byte', async () => {
-    const texts = table('texts', [column('id', 'int32'), column('body', 'text'), column('bytes', 'binary')]);
+    const texts = tableWithId('texts', [
+      column('id', 'int32'),
+      column('body', 'text'),
+      column('bytes', 'binary'),
+    ]);
     await create(texts);
     const odd = [
       '',
@@ -140,7 +110,7 @@ describe('mysql bulk loader', () => {
   });
 
   test('upsert updates existing rows and inserts new ones', async () => {
-    const people = table('people', [
+    const people = tableWithId('people', [
       column('id', 'int32'),
       column('name', 'string', { length: 20 }),
       column('age', 'int16'),
@@ -170,7 +140,7 @@ describe('mysql bulk loader', () => {
 
   test('statements are chunked below max_allowed_packet: 20 MB in one write loads on both paths', async () => {
     const [{ packet }] = (await conn.query('SELECT @@max_allowed_packet AS packet')) as [{ packet: number }];
-    const wide = table('wide', [column('id', 'int32'), column('body', 'text')]);
+    const wide = tableWithId('wide', [column('id', 'int32'), column('body', 'text')]);
     await create(wide);
     const body = 'x'.repeat(10_000);
     const count = Math.ceil((packet * 1.25) / body.length);
@@ -183,7 +153,7 @@ describe('mysql bulk loader', () => {
   });
 
   test('unsigned bigint max and timestamptz offsets round-trip through the loader', async () => {
-    const big = table('big', [
+    const big = tableWithId('big', [
       column('id', 'int64', { nativeType: 'bigint(20) unsigned' }),
       column('at', 'timestamptz'),
       column('seen', 'timestamp'),
@@ -201,3 +171,5 @@ describe('mysql bulk loader', () => {
     ]);
   });
 });
+
+const tableWithId = (name: string, columns: ColumnInfo[]) => table(name, columns, ['id'], 'source');

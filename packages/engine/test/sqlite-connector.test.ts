@@ -2,46 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Connection, LoadTarget } from '../src/connectors/connection.ts';
 import { openConnection } from '../src/connectors/open.ts';
-import { DataBridgeError, type ErrorCode } from '../src/errors.ts';
-import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
+import type { TableInfo } from '../src/schema/model.ts';
 import type { Row } from '../src/values.ts';
+import { column, failsWith, table } from './support/builders.ts';
 import { loadChinookSqlite } from './support/chinook.ts';
 import { freshSqlite, rawExec, type TestDatabase } from './support/databases.ts';
-
-function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    nativeType: type,
-    type,
-    nullable: true,
-    defaultValue: null,
-    autoIncrement: false,
-    ordinal: 0,
-    ...extra,
-  };
-}
-
-function table(name: string, columns: ColumnInfo[], primaryKey: string[] = []): TableInfo {
-  const numbered = columns.map((c, i) => ({ ...c, ordinal: i + 1 }));
-  return {
-    schema: 'main',
-    name,
-    columns: numbered,
-    primaryKey,
-    foreignKeys: [],
-    uniqueConstraints: [],
-    rowEstimate: 0,
-  };
-}
-
-function rejectsWith(code: ErrorCode, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof DataBridgeError, `a DataBridgeError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 function into(t: TableInfo): LoadTarget {
   return { table: t, columns: t.columns };
@@ -138,7 +103,7 @@ describe('sqlite connector, as a user sees it', () => {
         seen += batch.length;
         if (seen >= 3000) controller.abort();
       }
-    }, rejectsWith('cancelled'));
+    }, failsWith('cancelled'));
     assert.equal(seen, 3000);
   });
 
@@ -251,11 +216,11 @@ describe('sqlite connector, as a user sees it', () => {
     try {
       await assert.rejects(
         session.write(into(target), [[2, '12345678901234567.89', 1]], 'append', []),
-        rejectsWith('bad_value', /amount/),
+        failsWith('bad_value', /amount/),
       );
       await assert.rejects(
         session.write(into(target), [[3, '1', Number.NaN]], 'append', []),
-        rejectsWith('bad_value', /ratio.*NaN/),
+        failsWith('bad_value', /ratio.*NaN/),
       );
     } finally {
       await session.rollback();
@@ -269,7 +234,7 @@ describe('sqlite connector, as a user sees it', () => {
     const rows = stream[Symbol.asyncIterator]();
     assert.equal((await rows.next()).value.length, 100);
     await other.close();
-    await assert.rejects(rows.next(), rejectsWith('cancelled', /closed/));
+    await assert.rejects(rows.next(), failsWith('cancelled', /closed/));
   });
 });
 

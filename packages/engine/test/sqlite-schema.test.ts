@@ -3,46 +3,11 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Connection } from '../src/connectors/connection.ts';
 import { openConnection } from '../src/connectors/open.ts';
-import { DataBridgeError, type ErrorCode } from '../src/errors.ts';
-import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
+import type { NormalisedType, TableInfo } from '../src/schema/model.ts';
 import { sqliteDialect } from '../src/sqlite/sqlite-dialect.ts';
+import { column, failsWith, table } from './support/builders.ts';
 import { loadChinookSqlite } from './support/chinook.ts';
 import { freshSqlite, rawExec, type TestDatabase } from './support/databases.ts';
-
-function column(name: string, type: NormalisedType, extra: Partial<ColumnInfo> = {}): ColumnInfo {
-  return {
-    name,
-    nativeType: type,
-    type,
-    nullable: true,
-    defaultValue: null,
-    autoIncrement: false,
-    ordinal: 0,
-    ...extra,
-  };
-}
-
-function table(name: string, columns: ColumnInfo[], primaryKey: string[] = []): TableInfo {
-  const numbered = columns.map((c, i) => ({ ...c, ordinal: i + 1 }));
-  return {
-    schema: 'main',
-    name,
-    columns: numbered,
-    primaryKey,
-    foreignKeys: [],
-    uniqueConstraints: [],
-    rowEstimate: 0,
-  };
-}
-
-function rejectsWith(code: ErrorCode, pattern?: RegExp) {
-  return (error: unknown) => {
-    assert.ok(error instanceof DataBridgeError, `a DataBridgeError, got ${String(error)}`);
-    assert.equal(error.code, code, error.message);
-    if (pattern) assert.match(error.message, pattern);
-    return true;
-  };
-}
 
 describe('sqlite schema and dialect', () => {
   let db: TestDatabase;
@@ -177,20 +142,20 @@ describe('opening SQLite files', () => {
   test('a missing folder is connection_failed naming the path', async () => {
     await assert.rejects(
       openConnection('sqlite:/no/such/folder/app.db'),
-      rejectsWith('connection_failed', /\/no\/such\/folder/),
+      failsWith('connection_failed', /\/no\/such\/folder/),
     );
   });
 
   test('a file that is not a database is connection_failed', async () => {
     const db = await freshSqlite();
     writeFileSync(db.name, 'just some text, certainly no SQLite header in here '.repeat(10));
-    await assert.rejects(openConnection(db.url), rejectsWith('connection_failed', /not an SQLite database/));
+    await assert.rejects(openConnection(db.url), failsWith('connection_failed', /not an SQLite database/));
     await db.drop();
   });
 
   test('an unknown table is unknown_table', async () => {
     const conn = await openConnection('sqlite::memory:');
-    await assert.rejects(conn.reader.count({ schema: 'main', name: 'nope' }), rejectsWith('unknown_table'));
+    await assert.rejects(conn.reader.count({ schema: 'main', name: 'nope' }), failsWith('unknown_table'));
     await conn.close();
   });
 });

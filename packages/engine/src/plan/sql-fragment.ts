@@ -78,20 +78,8 @@ const EXPRESSION_KEYWORDS = new Set([
   'EXCEPT',
   'INTERSECT',
 ]);
-const FILTER_KEYWORDS = new Set([
-  'UNION',
-  'INTO',
-  'GROUP',
-  'ORDER',
-  'LIMIT',
-  'HAVING',
-  'OFFSET',
-  'FETCH',
-  'WINDOW',
-  'EXCEPT',
-  'INTERSECT',
-  'FROM',
-]);
+// A filter is itself the inside of a WHERE: the same clauses may not follow it, WHERE aside.
+const FILTER_KEYWORDS = new Set([...EXPRESSION_KEYWORDS].filter((k) => k !== 'WHERE'));
 const STATEMENTS = new Set([
   'SELECT',
   'INSERT',
