@@ -1,0 +1,120 @@
+import Database from 'better-sqlite3';
+import { MYSQL_DB, mysqlUrl, PG_SOURCE_DB, PG_SOURCE_SCHEMA, pgUrl } from './config.ts';
+import type { Contender } from './contenders/contender.ts';
+import { copyPipe } from './contenders/copy-pipe.ts';
+import { dataBridge } from './contenders/databridge.ts';
+import { pgloader, pgloaderCommand } from './contenders/pgloader.ts';
+import {
+  type Fingerprint,
+  MYSQL_FINGERPRINT_SQL,
+  postgresFingerprintSql,
+  SQLITE_FINGERPRINT_SQL,
+} from './data/fingerprint.ts';
+import { mysql } from './mysql.ts';
+import { psql } from './postgres.ts';
+import { prepareMysqlSource } from './prepare-mysql.ts';
+import { preparePostgresSource } from './prepare-postgres.ts';
+import { prepareSqliteSource, sqliteSourceFile } from './prepare-sqlite.ts';
+
+export type PathId = 'pg' | 'mysql' | 'sqlite';
+export const PATH_IDS: readonly PathId[] = ['pg', 'mysql', 'sqlite'];
+
+/** One source-to-PostgreSQL path: how to prepare its source and who races on it. */
+export interface BenchPath {
+  readonly id: PathId;
+  readonly title: string;
+  /** What DataBridge must reach: a ratio of its rows/s over the best baseline's. */
+  readonly target: { readonly ratio: number; readonly against: string };
+  /** Loads the source unless it holds N rows already; true when it loaded. */
+  prepare(rows: number): Promise<boolean>;
+  sourceFingerprint(rows: number): Promise<Fingerprint>;
+  contenders(rows: number): Contender[];
+}
+
+const pgTables = { customers: `${PG_SOURCE_SCHEMA}.customers`, orders: `${PG_SOURCE_SCHEMA}.orders` };
+const bareTables = { customers: 'customers', orders: 'orders' };
+
+export const PATHS: Readonly<Record<PathId, BenchPath>> = {
+  pg: {
+    id: 'pg',
+    title: 'PostgreSQL to PostgreSQL',
+    target: { ratio: 0.85, against: 'the faster raw COPY pipe' },
+    prepare: (rows) => preparePostgresSource(PG_SOURCE_DB, rows),
+    sourceFingerprint: async () =>
+      (await psql(PG_SOURCE_DB, postgresFingerprintSql(PG_SOURCE_SCHEMA)))[0] ?? [],
+    contenders: () => {
+      const common = { sourceUrl: pgUrl(PG_SOURCE_DB), sourceTables: pgTables };
+      return [
+        dataBridge({
+          ...common,
+          id: 'databridge',
+          label: 'DataBridge, parallelism 4',
+          headline: true,
+          parallelism: 4,
+          checksum: true,
+        }),
+        dataBridge({
+          ...common,
+          id: 'databridge-p1',
+          label: 'DataBridge, parallelism 1',
+          parallelism: 1,
+          checksum: true,
+        }),
+        dataBridge({
+          ...common,
+          id: 'databridge-nochecksum',
+          label: 'DataBridge, parallelism 4, checksum off',
+          parallelism: 4,
+          checksum: false,
+        }),
+        copyPipe('text'),
+        copyPipe('binary'),
+      ];
+    },
+  },
+  mysql: {
+    id: 'mysql',
+    title: 'MariaDB to PostgreSQL',
+    target: { ratio: 2, against: 'pgloader' },
+    prepare: (rows) => prepareMysqlSource(rows),
+    sourceFingerprint: async () => (await mysql(MYSQL_DB, MYSQL_FINGERPRINT_SQL))[0] ?? [],
+    contenders: () => [
+      dataBridge({
+        id: 'databridge-mysql',
+        label: 'DataBridge, parallelism 4',
+        headline: true,
+        sourceUrl: mysqlUrl(MYSQL_DB),
+        sourceTables: bareTables,
+        parallelism: 4,
+        checksum: true,
+      }),
+      pgloader('mysql', pgloaderCommand({ kind: 'mysql' })),
+    ],
+  },
+  sqlite: {
+    id: 'sqlite',
+    title: 'SQLite to PostgreSQL',
+    target: { ratio: 2, against: 'pgloader' },
+    prepare: async (rows) => prepareSqliteSource(rows),
+    sourceFingerprint: async (rows) => {
+      const db = new Database(sqliteSourceFile(rows), { readonly: true });
+      try {
+        return (db.prepare(SQLITE_FINGERPRINT_SQL).raw().get() as unknown[]).map(String);
+      } finally {
+        db.close();
+      }
+    },
+    contenders: (rows) => [
+      dataBridge({
+        id: 'databridge-sqlite',
+        label: 'DataBridge, parallelism 4',
+        headline: true,
+        sourceUrl: `sqlite:${sqliteSourceFile(rows)}`,
+        sourceTables: bareTables,
+        parallelism: 4,
+        checksum: true,
+      }),
+      pgloader('sqlite', pgloaderCommand({ kind: 'sqlite', file: sqliteSourceFile(rows) })),
+    ],
+  },
+};
