@@ -1,3 +1,4 @@
+import { civilFromDays, daysFromCivil } from './civil-days.ts';
 import { isDigit } from './numeric-text.ts';
 
 /** A date, a time or both, as read from text; the fields of the missing half are 0. */
@@ -196,7 +197,7 @@ export function shiftToUtc(p: TemporalParts): void {
     daysFromCivil(p.year, p.month, p.day) * 86400 + p.hour * 3600 + p.minute * 60 + p.second - offset;
   const days = Math.floor(seconds / 86400);
   const rest = seconds - days * 86400;
-  civilFromDays(days, p);
+  [p.year, p.month, p.day] = civilFromDays(days);
   p.hour = Math.floor(rest / 3600);
   p.minute = Math.floor(rest / 60) % 60;
   p.second = rest % 60;
@@ -213,28 +214,4 @@ export function formatDate(p: TemporalParts): string {
 export function formatClock(p: TemporalParts): string {
   const clock = `${pad2(p.hour)}:${pad2(p.minute)}:${pad2(p.second)}`;
   return p.fraction === '' ? clock : `${clock}.${p.fraction}`;
-}
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function civilFromDays(days: number, into: TemporalParts): void {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  into.day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  into.month = mp < 10 ? mp + 3 : mp - 9;
-  into.year = yoe + era * 400 + (into.month <= 2 ? 1 : 0);
 }
