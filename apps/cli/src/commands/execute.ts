@@ -30,7 +30,7 @@ export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Prom
       spec: loaded.spec,
       lineOf: loaded.lineOf,
       specHash: createHash('sha256').update(options.specText).digest('hex'),
-      stateFile: stateFile(),
+      state: { file: stateFile() },
       reportsDir: reportsDir(),
       signal: abort.signal,
       ...(options.resume ? { resumeRunId: options.resume } : {}),

@@ -38,10 +38,15 @@ export class RejectLog {
     return this.paths.get(mappingId) ?? null;
   }
 
+  /** Where a mapping's rejects go; the same in every process, so a report can find another's file. */
+  pathFor(mappingId: string, table: string): string {
+    return join(this.dir, `${mappingId}-${table.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`);
+  }
+
   private pathOf(mappingId: string, table: string): string {
     let path = this.paths.get(mappingId);
     if (!path) {
-      path = join(this.dir, `${mappingId}-${table.replace(/[^A-Za-z0-9_.-]/g, '_')}.jsonl`);
+      path = this.pathFor(mappingId, table);
       this.paths.set(mappingId, path);
     }
     return path;

@@ -3,6 +3,14 @@ import { dirname } from 'node:path';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
+/** One log line as a sink receives it (the metadata store keeps them for the monitor). */
+export interface RunLogEntry {
+  readonly time: string;
+  readonly level: LogLevel;
+  readonly message: string;
+  readonly fields: Record<string, unknown>;
+}
+
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
 
 /**
@@ -15,6 +23,7 @@ export class RunLog {
   constructor(
     readonly file: string,
     level: LogLevel,
+    private readonly sink?: (entry: RunLogEntry) => void,
   ) {
     this.threshold = RANK[level];
     mkdirSync(dirname(file), { recursive: true });
@@ -36,9 +45,8 @@ export class RunLog {
 
   private write(level: LogLevel, message: string, fields: Record<string, unknown>): void {
     if (RANK[level] < this.threshold) return;
-    appendFileSync(
-      this.file,
-      `${JSON.stringify({ time: new Date().toISOString(), level, message, ...fields })}\n`,
-    );
+    const time = new Date().toISOString();
+    appendFileSync(this.file, `${JSON.stringify({ time, level, message, ...fields })}\n`);
+    this.sink?.({ time, level, message, fields });
   }
 }

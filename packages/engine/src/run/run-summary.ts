@@ -5,7 +5,8 @@ import type { RejectedRow } from './rejected-row.ts';
 import type { TableValidation } from './validate.ts';
 import type { RuleResult } from './validation-rules.ts';
 
-export type RunOutcome = 'completed' | 'failed' | 'cancelled';
+/** `paused` only comes back from a run paused through its signal: it has no report and resumes. */
+export type RunOutcome = 'completed' | 'failed' | 'cancelled' | 'paused';
 
 export interface TableSummary {
   readonly mappingId: string;

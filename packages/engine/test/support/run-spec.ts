@@ -18,7 +18,7 @@ export async function runSpec(
     spec: loaded.spec,
     lineOf: loaded.lineOf,
     specHash: createHash('sha256').update(text).digest('hex'),
-    stateFile: join(dir, 'state.sqlite'),
+    state: { file: join(dir, 'state.sqlite') },
     reportsDir: join(dir, 'reports'),
     ...(options.resumeRunId ? { resumeRunId: options.resumeRunId } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

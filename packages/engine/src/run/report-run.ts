@@ -1,0 +1,110 @@
+import { existsSync } from 'node:fs';
+import { maskPassword } from '../connectors/url.ts';
+import { isDataBridgeError, messageOf } from '../errors.ts';
+import { writeReport } from '../report/write-report.ts';
+import { decodePosition } from './key-codec.ts';
+import { type StageProgress, type TableProgress, tableSeconds } from './progress.ts';
+import type { RunSession } from './run-session.ts';
+import type { RunOutcome, RunSummary, TableSummary } from './run-summary.ts';
+
+export interface ReportInput {
+  readonly outcome: RunOutcome;
+  readonly failure: unknown;
+  readonly startedAt: Date;
+  readonly stages: readonly StageProgress[];
+  /** The tables as whoever ran them saw them (timings, and rows that stopped a fail-fast run). */
+  readonly tables: readonly TableProgress[];
+  /** Write report.json and report.html and record the outcome (not for a paused run). */
+  readonly final: boolean;
+}
+
+/**
+ * The report stage: the run's summary, with row counts as committed (progress counted pages as they
+ * were written, but a failed or stopped run rolled its last batch back; the target's checkpoints say
+ * what is really there), every stage's findings from the run state, and the report files.
+ */
+export async function reportRun(session: RunSession, input: ReportInput): Promise<RunSummary> {
+  const { plan } = session;
+  const [committed, tasks, notes, samples] = await Promise.all([
+    session.checkpoints().catch(() => new Map()),
+    session.options.state.tasks(session.runId),
+    session.options.state.notes(session.runId),
+    session.options.state.rejectedSamples(session.runId),
+  ]);
+  const allTasksDone = tasks.length > 0 && tasks.every((t) => committed.get(t.id)?.done === true);
+  const tables = input.tables.map((t): TableSummary => {
+    const own = tasks.filter((task) => task.mappingId === t.mappingId).map((task) => committed.get(task.id));
+    const written = own.reduce((n, c) => n + (c?.rowsWritten ?? 0), 0);
+    const rejectedCommitted = own.reduce((n, c) => n + (c ? decodePosition(c.position).rejected : 0), 0);
+    // Rows that stopped a fail-fast run were read and rejected, but no checkpoint counted them.
+    const rejected = rejectedCommitted + Math.max(0, t.rowsRejected - rejectedCommitted);
+    const seconds = tableSeconds(t);
+    const mapping = session.mapping(t.mappingId);
+    const rejectsFile = session.rejects.pathFor(
+      t.mappingId,
+      `${mapping.target.schema}.${mapping.target.name}`,
+    );
+    return {
+      mappingId: t.mappingId,
+      source: t.source,
+      target: t.target,
+      stage: t.stage,
+      rowsRead: written + rejected,
+      rowsWritten: written,
+      rowsRejected: rejected,
+      seconds,
+      rowsPerSecond: seconds > 0 ? Math.round(written / seconds) : 0,
+      rejectsFile: existsSync(rejectsFile) ? rejectsFile : null,
+    };
+  });
+  const endedAt = new Date();
+  const loadSeconds = input.stages
+    .filter((s) => s.id === 'load_dimensions' || s.id === 'load_facts')
+    .reduce((n, s) => n + (s.startedAt && s.endedAt ? (s.endedAt - s.startedAt) / 1000 : 0), 0);
+  const rowsWritten = tables.reduce((n, t) => n + t.rowsWritten, 0);
+  const { failure, outcome } = input;
+  const summary: RunSummary = {
+    runId: session.runId,
+    specName: plan.spec.name,
+    status: outcome,
+    error: failure
+      ? { code: isDataBridgeError(failure) ? failure.code : 'internal', message: messageOf(failure) }
+      : null,
+    source: maskPassword(plan.spec.source.url),
+    target: maskPassword(plan.spec.target.url),
+    startedAt: input.startedAt.toISOString(),
+    endedAt: endedAt.toISOString(),
+    seconds: (endedAt.getTime() - input.startedAt.getTime()) / 1000,
+    stages: input.stages.map((s) => ({
+      id: s.id,
+      status: s.id === 'report' && input.final ? 'completed' : s.status,
+      seconds: s.startedAt ? ((s.endedAt ?? Date.now()) - s.startedAt) / 1000 : 0,
+    })),
+    tables,
+    totals: {
+      rowsRead: tables.reduce((n, t) => n + t.rowsRead, 0),
+      rowsWritten,
+      rowsRejected: tables.reduce((n, t) => n + t.rowsRejected, 0),
+      rowsPerSecond: loadSeconds > 0 ? Math.round(rowsWritten / loadSeconds) : 0,
+    },
+    warnings: [...plan.warnings, ...notes.warnings],
+    validation: notes.validation,
+    hooks: notes.hooks,
+    rules: notes.rules,
+    rejectedRows: samples,
+    report: null,
+    log: session.log.file,
+    resumeWith:
+      outcome === 'completed' || isBadInput(failure) || allTasksDone
+        ? null
+        : `databridge run <spec> --resume ${session.runId}`,
+  };
+  if (!input.final) return summary;
+  await session.options.state.finishRun(session.runId, outcome === 'paused' ? 'cancelled' : outcome, summary);
+  const report = writeReport(summary, session.options.reportsDir);
+  return { ...summary, report };
+}
+
+function isBadInput(error: unknown): boolean {
+  return isDataBridgeError(error) && error.isBadInput;
+}

@@ -1,0 +1,435 @@
+import { join, resolve } from 'node:path';
+import type { Checkpoint, Connection } from '../connectors/connection.ts';
+import { DataBridgeError, messageOf } from '../errors.ts';
+import { buildPlan } from '../plan/build-plan.ts';
+import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
+import { checkSourceQueries } from '../plan/check-source-queries.ts';
+import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
+import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { fillDeferredColumns } from './fill-deferred.ts';
+import { type HookResult, runHooks } from './hooks.ts';
+import { decodePosition } from './key-codec.ts';
+import { openPair } from './open-pair.ts';
+import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
+import { decodePlan, encodePlan } from './plan-codec.ts';
+import { planTasks } from './plan-tasks.ts';
+import { RejectLog } from './reject-log.ts';
+import type { RejectedRow } from './rejected-row.ts';
+import { identity } from './row-transform.ts';
+import { RunLog, type RunLogEntry } from './run-log.ts';
+import type { NewRun, RunRecord, RunStateStore, TaskRecord } from './run-state.ts';
+import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
+import { type CompiledMapping, compileMapping } from './sample-rows.ts';
+import { validateTables } from './validate.ts';
+import { checkRules } from './validation-rules.ts';
+
+export interface SessionOptions {
+  readonly spec: MigrationSpec;
+  /** Identifies the spec's content; recorded with the run. */
+  readonly specHash: string;
+  readonly runId: string;
+  readonly state: RunStateStore;
+  readonly reportsDir: string;
+  readonly lineOf?: (path: readonly (string | number)[]) => string;
+  /** Stops every long operation of the session (pause, cancel, a failed sibling task). */
+  readonly signal: AbortSignal;
+  /** Receives every log line written at or above the pipeline's level. */
+  readonly onLog?: (entry: RunLogEntry) => void;
+}
+
+/** Source tables at least this large (by statistics) are counted by estimate where counting is slow. */
+const ESTIMATE_ABOVE = 100_000;
+
+export interface ExtractResult {
+  readonly tasks: readonly TaskRecord[];
+  readonly rowsTotal: NewRun['rowsTotal'];
+  /** The target's committed checkpoints of this run by task id (a resume starts from them). */
+  readonly checkpoints: ReadonlyMap<string, Checkpoint>;
+}
+
+export interface TaskHandlers {
+  onBatch(stats: BatchStats): void;
+  /** Rejected rows: committed with their batch, or (`stopped`) the rows that stopped the run. */
+  onRejected(rows: readonly RejectedRow[], stopped: boolean): void;
+}
+
+/**
+ * One process's handle on a run: its connections, its plan and its state, with one method per stage
+ * piece. The CLI and the in-process executor call them in order in one session; BullMQ workers open a
+ * session per job (cached per run) and call the one the job names. Every method can be repeated after
+ * a crash: work already committed is found in the checkpoints and the run state and not done twice.
+ */
+export class RunSession {
+  readonly log: RunLog;
+  readonly rejects: RejectLog;
+  private compiled: Map<string, CompiledMapping> | undefined;
+
+  private constructor(
+    readonly options: SessionOptions,
+    readonly plan: MigrationPlan,
+    readonly source: Connection,
+    readonly target: Connection,
+  ) {
+    const dir = resolve(options.reportsDir, options.runId);
+    this.rejects = new RejectLog(join(dir, 'rejects'));
+    this.log = new RunLog(join(dir, 'run.log'), options.spec.pipeline.logLevel, options.onLog);
+  }
+
+  /**
+   * Opens the source and target and makes the plan, or takes the plan the run started with from the
+   * run state. A new plan is checked against the databases (source queries, key conflicts); bad input
+   * throws here, before any row moves.
+   */
+  static async open(options: SessionOptions): Promise<RunSession> {
+    const { source, target } = await openPair(options.spec);
+    try {
+      const record = await options.state.getRun(options.runId);
+      const plan = record?.plan
+        ? decodePlan(record.plan, options.spec)
+        : await planRun(options, source, target);
+      return new RunSession(options, plan, source, target);
+    } catch (error) {
+      await Promise.allSettled([source.close(), target.close()]);
+      throw error;
+    }
+  }
+
+  get runId(): string {
+    return this.options.runId;
+  }
+
+  get signal(): AbortSignal {
+    return this.options.signal;
+  }
+
+  get settings() {
+    return this.plan.spec.pipeline;
+  }
+
+  mapping(id: string): PlannedMapping {
+    const mapping = this.plan.mappings.find((m) => m.id === id);
+    if (!mapping) throw new DataBridgeError('internal', `run ${this.runId} has no mapping ${id}`);
+    return mapping;
+  }
+
+  /**
+   * The extract stage: runs the pre hooks (once per run, even across a resume: they may empty a table
+   * the counts must see emptied), counts the source rows, creates missing target tables, splits the
+   * tables into key-range tasks and records the run. A run that exists already is picked up as is.
+   */
+  async extract(): Promise<ExtractResult> {
+    const { state } = this.options;
+    let record = await state.getRun(this.runId);
+    const hooksPending = !record?.preHooksDone;
+    if (hooksPending) await this.hooks('pre');
+    await this.target.ensureCheckpointTable();
+    if (record) {
+      await state.markRunning(this.runId);
+    } else {
+      const rowsTotal = await this.countSource();
+      await this.createMissingTables();
+      const counts = new Map(Object.entries(rowsTotal).map(([id, c]) => [id, c.rows]));
+      const tasks = await planTasks(this.plan.mappings, this.source, counts, this.settings);
+      const targetBefore: Record<string, number> = {};
+      for (const m of this.plan.mappings) {
+        const key = `${m.target.schema}.${m.target.name}`;
+        targetBefore[key] = m.createTarget ? 0 : await this.target.reader.count(m.target);
+      }
+      await state.createRun(
+        {
+          id: this.runId,
+          specName: this.plan.spec.name,
+          specHash: this.options.specHash,
+          startedAt: new Date().toISOString(),
+          targetBefore,
+          plan: encodePlan(this.plan),
+          rowsTotal,
+        },
+        tasks,
+      );
+      record = (await state.getRun(this.runId))!;
+    }
+    if (hooksPending) await state.markPreHooksDone(this.runId);
+    // Runs recorded before totals were kept count again.
+    const rowsTotal = Object.keys(record.rowsTotal).length > 0 ? record.rowsTotal : await this.countSource();
+    return { tasks: await state.tasks(this.runId), rowsTotal, checkpoints: await this.checkpoints() };
+  }
+
+  async record(): Promise<RunRecord> {
+    const record = await this.options.state.getRun(this.runId);
+    if (!record) throw new DataBridgeError('internal', `run ${this.runId} has not been extracted`);
+    return record;
+  }
+
+  /** The target's committed checkpoints of this run, by task id. */
+  async checkpoints(): Promise<Map<string, Checkpoint>> {
+    return new Map((await this.target.readCheckpoints(this.runId)).map((c) => [c.taskId, c]));
+  }
+
+  private async countSource(): Promise<NewRun['rowsTotal']> {
+    const totals: Record<string, { rows: number; estimate: boolean }> = {};
+    await Promise.all(
+      this.plan.mappings.map(async (m) => {
+        // InnoDB counts by scanning the whole table (a second per million rows); for a large table
+        // without a filter its statistics are close enough for a progress bar and a key-range split.
+        const estimate =
+          this.source.dialect.name === 'mysql' && !m.where && m.source.rowEstimate >= ESTIMATE_ABOVE;
+        const rows = estimate ? m.source.rowEstimate : await this.source.reader.count(m.source, m.where);
+        totals[m.id] = { rows, estimate };
+      }),
+    );
+    return totals;
+  }
+
+  private async createMissingTables(): Promise<void> {
+    const created = new Set<string>();
+    for (const m of this.plan.mappings) {
+      const key = `${m.target.schema}.${m.target.name}`;
+      if (!m.createTarget || created.has(key)) continue;
+      created.add(key);
+      // PostgreSQL and MySQL leave foreign keys out (added after the load); SQLite, which cannot add
+      // them later, writes them inline and does not enforce them while loading.
+      await this.target.query(this.target.dialect.createTable(m.target, m.target));
+    }
+  }
+
+  /** The transform stage: compiles each mapping's row function (its queries were checked with the plan). */
+  transforms(): Map<string, CompiledMapping> {
+    const dialects = { source: this.source.dialect.name, target: this.target.dialect.name };
+    this.compiled ??= new Map(
+      this.plan.mappings.map((m) => [m.id, compileMapping(m, this.settings, dialects)]),
+    );
+    return this.compiled;
+  }
+
+  /**
+   * Loads one task from its last checkpoint: bytes straight through where source and target allow
+   * it, else row by row. Rejected rows go to the rejects file and the run state's samples.
+   */
+  async loadTask(task: TaskRecord, handlers: TaskHandlers): Promise<TaskResult> {
+    const mapping = this.mapping(task.mappingId);
+    const { layout, transform } = this.transforms().get(mapping.id)!;
+    const samples: Promise<void>[] = [];
+    const context: TaskContext = {
+      runId: this.runId,
+      task,
+      mapping,
+      layout,
+      transform,
+      source: this.source,
+      target: this.target,
+      batchSize: this.settings.batchSize,
+      policy: this.settings.errorPolicy,
+      checkpoint: (await this.checkpoints()).get(task.id),
+      signal: this.signal,
+      onBatch: (b) => {
+        this.log.debug(`page of ${b.rowsRead} rows into ${mapping.target.name}`, {
+          taskId: task.id,
+          written: b.rowsWritten,
+          readMs: Math.round(b.readMs),
+          writeMs: Math.round(b.writeMs),
+        });
+        handlers.onBatch(b);
+      },
+      onRejected: (rows, stopped) => {
+        if (rows.length === 0) return;
+        this.rejects.record(rows);
+        samples.push(this.options.state.addRejectedSamples(this.runId, mapping.id, rows));
+        this.log.warning(
+          `${rows.length} row(s) rejected in ${mapping.target.schema}.${mapping.target.name}`,
+          {
+            mappingId: mapping.id,
+            first: rows[0]!.reason,
+          },
+        );
+        handlers.onRejected(rows, stopped);
+      },
+    };
+    const passThrough = transform === identity && canPassThrough(mapping, this.source, this.target);
+    try {
+      if (!passThrough) return await runTask(context);
+      try {
+        return await runPassThroughTask(context);
+      } catch (error) {
+        if (!isRowLevelFailure(error)) throw error;
+        // The database refused a row of a byte batch: go on from the last checkpoint on the parsed
+        // path, which finds the row and applies the error policy to it.
+        return await runTask({ ...context, checkpoint: (await this.checkpoints()).get(task.id) });
+      }
+    } finally {
+      await Promise.all(samples);
+    }
+  }
+
+  /**
+   * After a load stage's last task: fills the columns deferred to break foreign-key cycles, and once
+   * every table is in, adds the foreign keys of created tables (checked once, not row by row).
+   */
+  async finishLoadStage(stageId: 'load_dimensions' | 'load_facts'): Promise<void> {
+    const mappings = this.plan.mappings.filter((m) => m.stage === stageId);
+    for (const m of mappings) {
+      await fillDeferredColumns(m, this.source, this.target, {
+        batchSize: this.settings.batchSize,
+        signal: this.signal,
+      });
+    }
+    const lastLoadStage = this.plan.mappings.some((m) => m.stage === 'load_facts')
+      ? 'load_facts'
+      : 'load_dimensions';
+    if (stageId === lastLoadStage) await this.addCreatedForeignKeys();
+  }
+
+  private async addCreatedForeignKeys(): Promise<void> {
+    const done = new Set<string>();
+    const warnings = [...(await this.options.state.notes(this.runId)).warnings];
+    for (const m of this.plan.mappings) {
+      const key = `${m.target.schema}.${m.target.name}`;
+      if (!m.createTarget || done.has(key)) continue;
+      done.add(key);
+      for (const sql of this.target.dialect.addForeignKeys(m.target, m.target)) {
+        try {
+          await this.target.query(sql);
+        } catch (error) {
+          // A repeated stage finds its constraint there already.
+          if (/already exists|duplicate/i.test(messageOf(error))) continue;
+          // Under fail_fast no row was rejected, so a refusal is real. Otherwise a rejected parent
+          // row may leave children without it: the rows stay loaded, the constraint is reported.
+          if (this.settings.errorPolicy === 'fail_fast') throw error;
+          warnings.push({
+            kind: 'foreign_key',
+            table: key,
+            message: `a foreign key was not created: ${messageOf(error)}`,
+            fix: 'fix or reload the rejected parent rows (see the rejects files), then add the constraint',
+          });
+          this.log.warning(`foreign key on ${key} not created`, { error: messageOf(error) });
+        }
+      }
+    }
+    await this.options.state.saveNotes(this.runId, { warnings });
+  }
+
+  /**
+   * The validate stage: post hooks, then counts and checksums against the source, then the custom
+   * rules. What differs fails the run with every difference named.
+   */
+  async validate(): Promise<void> {
+    await this.hooks('post');
+    const settings = this.settings.validation;
+    if (!settings.rowCount && !settings.checksum && this.settings.rules.length === 0) return;
+    const record = await this.record();
+    const rejected = await this.rejectedByMapping();
+    const validation = await validateTables(this.plan.mappings, this.source, this.target, {
+      ...settings,
+      rejected,
+      targetBefore: record.targetBefore,
+      signal: this.signal,
+    });
+    const rules = await checkRules(this.settings.rules, { source: this.source, target: this.target });
+    await this.options.state.saveNotes(this.runId, { validation, rules });
+    const problems = [
+      ...validation.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`)),
+      ...rules.filter((r) => !r.ok).map((r) => `rule "${r.name}" ${r.message}`),
+    ];
+    if (problems.length > 0)
+      throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
+  }
+
+  /** Rows rejected so far by mapping, as the committed checkpoints record them. */
+  async rejectedByMapping(): Promise<Record<string, number>> {
+    const tasks = await this.options.state.tasks(this.runId);
+    const checkpoints = await this.checkpoints();
+    const rejected: Record<string, number> = {};
+    for (const m of this.plan.mappings) rejected[m.id] = 0;
+    for (const t of tasks) {
+      const c = checkpoints.get(t.id);
+      if (c) rejected[t.mappingId]! += decodePosition(c.position).rejected;
+    }
+    return rejected;
+  }
+
+  /**
+   * The error policy's verdict once everything ran: under `continue`, rejected rows and failed hooks
+   * fail the run now that every table was loaded as far as it would go.
+   */
+  async checkPolicy(): Promise<void> {
+    if (this.settings.errorPolicy !== 'continue') return;
+    const rejected = await this.rejectedByMapping();
+    const tables = this.plan.mappings.filter((m) => rejected[m.id]! > 0);
+    if (tables.length > 0) {
+      const samples = await this.options.state.rejectedSamples(this.runId);
+      const name = (m: PlannedMapping) => `${m.target.schema}.${m.target.name}`;
+      const lines = tables.flatMap((m) =>
+        samples
+          .filter((r) => r.mappingId === m.id)
+          .slice(0, 5)
+          .map((r) => `${name(m)}${r.column ? `.${r.column}` : ''}: ${r.reason}`),
+      );
+      const total = tables.reduce((n, m) => n + rejected[m.id]!, 0);
+      throw new DataBridgeError(
+        'bad_value',
+        `${total} row(s) rejected in ${tables.map((m) => `${name(m)} (${rejected[m.id]})`).join(', ')} (error policy continue): ${lines.join('; ')}`,
+      );
+    }
+    const failed = (await this.options.state.notes(this.runId)).hooks.filter((r) => !r.ok);
+    if (failed.length === 0) return;
+    throw new DataBridgeError(
+      'hook_failed',
+      failed.map((f) => `${f.phase} hook "${f.name}" failed on the ${f.on}: ${f.output}`).join('; '),
+    );
+  }
+
+  /** Runs a phase's hooks; a failure stops the run (fail_fast) or is kept for the report. */
+  private async hooks(phase: 'pre' | 'post'): Promise<void> {
+    await this.keepHookResults(await this.runPhase(phase));
+  }
+
+  private async runPhase(phase: 'pre' | 'post'): Promise<HookResult[]> {
+    const hooks = this.settings.hooks[phase];
+    if (hooks.length === 0) return [];
+    const results = await runHooks(hooks, phase, { source: this.source, target: this.target });
+    for (const r of results)
+      this.log[r.ok ? 'info' : 'error'](`${phase} hook ${r.name} ${r.ok ? 'ran' : 'failed'}`, {
+        seconds: r.seconds,
+        output: r.output,
+      });
+    return results;
+  }
+
+  private async keepHookResults(results: readonly HookResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const earlier = (await this.options.state.notes(this.runId)).hooks;
+    await this.options.state.saveNotes(this.runId, { hooks: [...earlier, ...results] });
+    const failed = results.find((r) => !r.ok);
+    if (failed && this.settings.errorPolicy === 'fail_fast') {
+      throw new DataBridgeError(
+        'hook_failed',
+        `${failed.phase} hook "${failed.name}" failed on the ${failed.on}: ${failed.output}`,
+      );
+    }
+  }
+
+  /** Which stages have work: a load stage with no mapping in it is skipped. */
+  stageHasWork(stageId: StageId): boolean {
+    if (stageId !== 'load_dimensions' && stageId !== 'load_facts') return true;
+    return this.plan.mappings.some((m) => m.stage === stageId);
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.source.close(), this.target.close()]);
+  }
+}
+
+/** Plans a new run and checks the plan against the databases. */
+async function planRun(options: SessionOptions, source: Connection, target: Connection) {
+  const [sourceSchema, targetSchema] = await Promise.all([source.introspect(), target.introspect()]);
+  const built = buildPlan({
+    spec: options.spec,
+    sourceSchema,
+    targetSchema,
+    sourceDefaultSchema: source.dialect.defaultSchema,
+    targetDefaultSchema: target.dialect.defaultSchema,
+    lineOf: options.lineOf ?? (() => 'spec'),
+  });
+  await checkSourceQueries(built, source);
+  return checkKeyConflicts(built, source, target);
+}
