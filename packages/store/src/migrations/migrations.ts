@@ -2,6 +2,8 @@ import type { Migration } from 'kysely';
 import { type ColumnTypes, columnTypes, type StoreDialect } from '../schema/column-types.ts';
 import { core } from './0001-core.ts';
 import { runTelemetry } from './0002-run-telemetry.ts';
+import { security } from './0003-security.ts';
+import { engineRuns } from './0004-engine-runs.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -10,6 +12,8 @@ import { runTelemetry } from './0002-run-telemetry.ts';
 const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0001_core': core,
   '0002_run_telemetry': runTelemetry,
+  '0003_security': security,
+  '0004_engine_runs': engineRuns,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);

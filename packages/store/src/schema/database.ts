@@ -10,6 +10,7 @@ type Bool = ColumnType<boolean | number, number | undefined, number>;
 type Json<T extends object> = ColumnType<T | string, string, string>;
 type JsonOrNull<T extends object> = ColumnType<T | string | null, string | null | undefined, string | null>;
 type Count = ColumnType<number, number | undefined, number>;
+type TextOrNull = ColumnType<string | null, string | null | undefined, string | null>;
 
 export interface ConnectionsTable {
   id: string;
@@ -117,6 +118,85 @@ export interface MetricsSamplesTable {
   rows_per_second: number;
 }
 
+export interface UsersTable {
+  id: string;
+  /** As the user typed it, for display. */
+  email: string;
+  /** The email folded (trim, NFC, lower case): unique, and what sign-in looks up. */
+  email_key: string;
+  name: string;
+  /** An argon2id PHC string (`$argon2id$v=19$m=…`), never the password. */
+  password_hash: string;
+  role: string;
+  created_at: Time;
+  updated_at: Time;
+  disabled_at: TimeOrNull;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  /** The public part of the key (`dbk_<prefix>_…`): unique, shown in lists, how a key is looked up. */
+  prefix: string;
+  /** SHA-256 of the whole key, hex (see api-keys-repository.ts for why not argon2). */
+  key_hash: string;
+  role: string;
+  created_by: TextOrNull;
+  created_at: Time;
+  expires_at: TimeOrNull;
+  revoked_at: TimeOrNull;
+  last_used_at: TimeOrNull;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: Time;
+  actor_kind: string;
+  actor_id: TextOrNull;
+  /** The actor's name or email when the entry was written: it outlives renames and deletions. */
+  actor_display: string;
+  action: string;
+  target_kind: TextOrNull;
+  target_id: TextOrNull;
+  ip: TextOrNull;
+  /** Scrubbed of secrets before it is written (see audit-scrub.ts). */
+  details: JsonOrNull<object>;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<number>;
+  /** What the attempt counts against, e.g. `account:ada@example.com` or `address:203.0.113.9`. */
+  key: string;
+  at: Time;
+}
+
+export interface EngineRunsTable {
+  execution_id: string;
+  spec_name: string;
+  spec_hash: string;
+  status: string;
+  started_at: Time;
+  ended_at: TimeOrNull;
+  target_before: string;
+  plan: string;
+  rows_total: string;
+  pre_hooks_done: Bool;
+}
+
+export interface EngineRunNotesTable {
+  execution_id: string;
+  notes: string;
+}
+
+export interface EngineTasksTable {
+  execution_id: string;
+  task_id: string;
+  /** Order of the tasks as the engine planned them. */
+  position: number;
+  mapping_id: string;
+  range_json: TextOrNull;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   projects: ProjectsTable;
@@ -127,4 +207,11 @@ export interface Database {
   rejected_rows: RejectedRowsTable;
   log_entries: LogEntriesTable;
   metrics_samples: MetricsSamplesTable;
+  users: UsersTable;
+  api_keys: ApiKeysTable;
+  audit_log: AuditLogTable;
+  login_attempts: LoginAttemptsTable;
+  engine_runs: EngineRunsTable;
+  engine_tasks: EngineTasksTable;
+  engine_run_notes: EngineRunNotesTable;
 }
