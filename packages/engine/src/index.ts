@@ -15,6 +15,7 @@ export { STAGES } from './plan/plan-types.ts';
 export { compareTypes } from './plan/type-compatibility.ts';
 export { renderHtmlReport } from './report/html-report.ts';
 export { type DryRunOptions, type DryRunResult, type DryRunTable, dryRun } from './run/dry-run.ts';
+export { decodePosition } from './run/key-codec.ts';
 export {
   type MappingPreview,
   type PreviewColumn,
@@ -25,10 +26,27 @@ export {
 export type * from './run/progress.ts';
 export { totals } from './run/progress.ts';
 export type { RejectedRow } from './run/rejected-row.ts';
-export { type RunOptions, runMigration } from './run/run-migration.ts';
+export { type ReportInput, reportRun } from './run/report-run.ts';
+export type { RunLogEntry } from './run/run-log.ts';
+export { initialProgress, PAUSED, type RunOptions, runMigration } from './run/run-migration.ts';
+export { type ExtractResult, RunSession, type SessionOptions, type TaskHandlers } from './run/run-session.ts';
+export {
+  EMPTY_NOTES,
+  type NewRun,
+  REJECTED_SAMPLES,
+  type RunNotes,
+  type RunRecord,
+  type RunStateStore,
+  type RunStatus,
+  rangeFromJson,
+  rangeToJson,
+  type TaskRecord,
+} from './run/run-state.ts';
 export type * from './run/run-summary.ts';
+export type { BatchStats, TaskResult } from './run/run-task.ts';
 export type * from './schema/model.ts';
 export { formatPath, type LoadedSpec, loadSpecFile, parseSpec } from './spec/load-spec.ts';
+export * from './spec/schedule-schema.ts';
 export * from './spec/spec-schema.ts';
 export { renderSpecYaml } from './spec/write-spec.ts';
 export type { Row, Value } from './values.ts';

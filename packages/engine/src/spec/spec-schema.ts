@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScheduleSettings } from './schedule-schema.ts';
 
 /**
  * The migration spec: one document that says what moves where and how. The web wizard edits exactly
@@ -185,6 +186,8 @@ export const MigrationSpec = z
     source: ConnectionRef,
     target: ConnectionRef,
     pipeline: PipelineSettings.prefault({}),
+    /** When the project runs by itself; absent means only when started by hand. */
+    schedule: ScheduleSettings.optional(),
     mappings: z.array(TableMapping).min(1, 'map at least one table'),
   })
   .strict();
