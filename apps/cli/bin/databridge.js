@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bundle = join(here, '../dist/databridge.mjs');
-const sources = [join(here, '../src'), join(here, '../../../packages/engine/src')];
+const packages = join(here, '../../../packages');
+const sources = [join(here, '../src'), ...readdirSync(packages).map((p) => join(packages, p, 'src'))];
 
 function newestSource(dir) {
   let newest = 0;

@@ -4,6 +4,14 @@ import { isDataBridgeError, messageOf } from '@databridge/engine';
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 export function exitCodeFor(error: unknown): number {
+  // A missing or malformed environment variable, or a store argument, is bad input too.
+  if (error instanceof Error && error.name === 'EnvError') return EXIT.badInput;
+  if (
+    error instanceof Error &&
+    error.name === 'StoreError' &&
+    (error as { code?: string }).code === 'bad_input'
+  )
+    return EXIT.badInput;
   if (isDataBridgeError(error))
     return error.isBadInput || error.code === 'auth_failed' || error.code === 'connection_failed'
       ? EXIT.badInput
@@ -21,7 +29,10 @@ export function printError(error: unknown, verbose: boolean): void {
       e = e.cause;
       if (e) process.stderr.write('caused by: ');
     }
-  } else if (!isDataBridgeError(error)) {
+  } else if (
+    !isDataBridgeError(error) &&
+    !(error instanceof Error && /^(EnvError|StoreError)$/.test(error.name))
+  ) {
     process.stderr.write('(an unexpected error: run again with --verbose for details)\n');
   }
 }

@@ -5,6 +5,7 @@ import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
 import { previewCommand } from './commands/preview.ts';
 import { runCommand } from './commands/run.ts';
+import { workerCommand } from './commands/worker.ts';
 import { exitCodeFor, printError } from './errors.ts';
 
 const program = new Command()
@@ -20,6 +21,7 @@ program.addCommand(planCommand());
 program.addCommand(previewCommand());
 program.addCommand(runCommand());
 program.addCommand(demoCommand());
+program.addCommand(workerCommand());
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,58 @@
+import { join } from 'node:path';
+import { BullmqExecutor, EnvError, readServerEnv } from '@databridge/queue';
+import { openStore } from '@databridge/store';
+import { Command } from 'commander';
+import { wholeNumber } from './preview.ts';
+
+/**
+ * `databridge worker`: executes queued runs from Redis until stopped. Start as many as you like, on
+ * any machine that reaches Redis, the metadata store (DATABASE_URL) and the databases, with the same
+ * SESSION_SECRET as the server. SIGTERM or Ctrl-C stops the running tasks at their next batch
+ * boundary (committed and checkpointed) and exits; another worker resumes them.
+ */
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('execute queued runs from Redis (REDIS_URL) until stopped; run one or many, on any machine')
+    .exitOverride()
+    .option('--concurrency <n>', 'jobs this worker runs at once', wholeNumber, 4)
+    .option(
+      '--lock-duration <ms>',
+      'how soon a killed worker’s job is taken over by another',
+      wholeNumber,
+      30_000,
+    )
+    .option('--stalled-interval <ms>', 'how often to look for jobs of killed workers', wholeNumber, 15_000)
+    .action(async (opts: { concurrency: number; lockDuration: number; stalledInterval: number }) => {
+      const env = readServerEnv();
+      if (!env.redisUrl) {
+        throw new EnvError('environment variable REDIS_URL is not set: a worker takes its jobs from Redis');
+      }
+      const store = await openStore({
+        databaseUrl: env.databaseUrl,
+        dataDir: env.dataDir,
+        sessionSecret: env.sessionSecret,
+      });
+      const executor = new BullmqExecutor(
+        { store, reportsDir: join(env.dataDir, 'reports') },
+        {
+          redisUrl: env.redisUrl,
+          prefix: env.queuePrefix,
+          concurrency: opts.concurrency,
+          lockDurationMs: opts.lockDuration,
+          stalledIntervalMs: opts.stalledInterval,
+        },
+      );
+      executor.startWorker();
+      process.stdout.write(
+        `worker ready (pid ${process.pid}): jobs from Redis, metadata in ${store.location}\n`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGTERM', () => resolve());
+        process.once('SIGINT', () => resolve());
+      });
+      process.stdout.write('stopping: running tasks stop at their next batch boundary\n');
+      await executor.close();
+      await store.close();
+      process.stdout.write('worker stopped\n');
+    });
+}

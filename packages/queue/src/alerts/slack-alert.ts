@@ -1,0 +1,47 @@
+import { DataBridgeError } from '@databridge/engine';
+import { type Alert, formatAlert, type SendOptions } from './alert-message.ts';
+
+/**
+ * Posts the alert to a Slack (or Slack-compatible) incoming webhook as `{ text }`. Any answer but
+ * 2xx is an error: `transient` for 429 and 5xx, `bad_spec` for other statuses (a revoked or mistyped
+ * webhook), `connection_failed` when nothing answers in time. The webhook URL is a secret and is
+ * never put in an error message.
+ */
+export async function sendSlackAlert(
+  webhookUrl: string,
+  alert: Alert,
+  options: SendOptions = {},
+): Promise<void> {
+  const message = formatAlert(alert);
+  const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
+  const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await fetch(webhookUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: `*${message.subject}*\n${message.text}` }),
+      signal,
+    });
+  } catch (error) {
+    if (options.signal?.aborted)
+      throw new DataBridgeError('cancelled', 'Slack alert cancelled', { cause: error });
+    const reason = timeout.aborted ? 'no answer in time' : describeFetchError(error);
+    throw new DataBridgeError('connection_failed', `Slack alert failed: ${reason}`, { cause: error });
+  }
+  if (response.ok) {
+    await response.body?.cancel();
+    return;
+  }
+  const body = (await response.text().catch(() => '')).slice(0, 200);
+  const retry = response.status === 429 || response.status >= 500;
+  throw new DataBridgeError(
+    retry ? 'transient' : 'bad_spec',
+    `Slack alert failed: the webhook answered ${response.status}${body ? ` (${body})` : ''}`,
+  );
+}
+
+function describeFetchError(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+}

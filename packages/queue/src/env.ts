@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment DataBridge's server processes read, parsed once at start-up. A missing or malformed
+ * value stops start-up with a message naming the variable. `.env.example` lists every one.
+ */
+const EnvSchema = z.object({
+  DATABRIDGE_DATA_DIR: z.string().trim().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  REDIS_URL: z
+    .string()
+    .trim()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  DATABRIDGE_BASE_URL: z.url('must be a URL such as http://localhost:3000').optional(),
+  DATABRIDGE_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dots, dashes and underscores only')
+    .optional(),
+});
+
+export interface ServerEnv {
+  /** Absolute path of the data folder (`.databridge/` in the working directory by default). */
+  readonly dataDir: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly sessionSecret: string;
+  /** True when SESSION_SECRET was unset and a generated one kept in the data folder is used. */
+  readonly sessionSecretGenerated: boolean;
+  readonly cronSecret: string | undefined;
+  readonly baseUrl: string;
+  /** Namespace of DataBridge's keys in Redis: two deployments can share one Redis. */
+  readonly queuePrefix: string;
+}
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/**
+ * Parses the environment. Without SESSION_SECRET a random one is generated once and kept in
+ * `<dataDir>/session-secret` (mode 0600), so that the embedded setup needs no configuration and
+ * stored credentials stay readable across restarts; a deployment sets its own.
+ */
+export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EnvError(`environment variable ${String(issue.path[0])} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATABRIDGE_DATA_DIR ?? '.databridge');
+  const secret = e.SESSION_SECRET ?? generatedSecret(dataDir);
+  return {
+    dataDir,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    sessionSecret: secret,
+    sessionSecretGenerated: e.SESSION_SECRET === undefined,
+    cronSecret: e.CRON_SECRET,
+    baseUrl: e.DATABRIDGE_BASE_URL ?? 'http://localhost:3000',
+    queuePrefix: e.DATABRIDGE_QUEUE_PREFIX ?? 'databridge',
+  };
+}
+
+function generatedSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

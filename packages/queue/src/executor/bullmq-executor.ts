@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { RetrySettings } from '@databridge/engine';
+import { DelayedError, FlowProducer, type Job, Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { advanceExecution } from '../run/advance-execution.ts';
+import type { RunDeps } from '../run/open-execution-session.ts';
+import { runExecutionTask } from '../run/run-execution-task.ts';
+import { waitUntilSettled } from '../run/wait-until-settled.ts';
+import { retryDelayMs } from '../schedule/retry-delay.ts';
+import type { Executor } from './executor.ts';
+import { RedisLeases } from './redis-leases.ts';
+
+/** Job data carries ids and settings, never credentials: BullMQ keeps it in Redis in clear text. */
+export interface AdvanceJobData {
+  readonly executionId: string;
+}
+
+export interface TaskJobData {
+  readonly executionId: string;
+  readonly taskId: string;
+  readonly parallelism: number;
+  readonly retries: RetrySettings;
+}
+
+export interface BullmqOptions {
+  readonly redisUrl: string;
+  /** Namespaces every key (tests use a fresh one each). Default `databridge`. */
+  readonly prefix?: string;
+  /** Jobs one worker process runs at once. Default 4. */
+  readonly concurrency?: number;
+  /** How soon a killed worker's job is taken over: BullMQ's lock duration. Default 30 s. */
+  readonly lockDurationMs?: number;
+  /** How often workers look for stalled jobs. Default 15 s. */
+  readonly stalledIntervalMs?: number;
+}
+
+const QUEUE = 'executions';
+
+/**
+ * Executions on BullMQ. A run is a chain of flows (FlowProducer): each flow's children are the tasks of
+ * one foreign-key level of a load stage, one job per table or key range, and its parent is the next
+ * `advance` job, which BullMQ starts once every child has finished. `advance` runs the stages that
+ * need no parallel work (extract, transform, finishing a load stage, validate, report) and adds the
+ * next flow. Any number of worker processes, on any machine, share the jobs; the per-execution
+ * parallelism is enforced by Redis leases; a worker killed mid-task loses its lock, BullMQ's stalled
+ * check hands the job to another worker, and the task resumes from its checkpoint in the target.
+ */
+export class BullmqExecutor implements Executor {
+  readonly kind = 'bullmq' as const;
+  private readonly prefix: string;
+  private readonly queue: Queue;
+  private readonly flows: FlowProducer;
+  private worker: Worker | undefined;
+  private redis: Redis | undefined;
+  /** Stops this process's running tasks at their next batch boundary (SIGTERM). */
+  private readonly shutdown = new AbortController();
+
+  constructor(
+    private readonly deps: RunDeps,
+    private readonly options: BullmqOptions,
+  ) {
+    this.prefix = options.prefix ?? 'databridge';
+    const connection = connectionOptions(options.redisUrl);
+    this.queue = new Queue(QUEUE, { connection, prefix: this.prefix });
+    this.flows = new FlowProducer({ connection, prefix: this.prefix });
+  }
+
+  /** Starts executing jobs in this process (`databridge worker`). */
+  startWorker(): void {
+    if (this.worker) return;
+    const connection = connectionOptions(this.options.redisUrl);
+    this.redis = new Redis(this.options.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: false });
+    const lockDuration = this.options.lockDurationMs ?? 30_000;
+    const leases = new RedisLeases(this.redis, `${this.prefix}:leases`, lockDuration);
+    this.worker = new Worker(QUEUE, (job, token) => this.process(job, token, leases), {
+      connection,
+      prefix: this.prefix,
+      concurrency: this.options.concurrency ?? 4,
+      lockDuration,
+      stalledInterval: this.options.stalledIntervalMs ?? 15_000,
+      maxStalledCount: 3,
+      settings: {
+        backoffStrategy: (attemptsMade, _type, _error, job) => {
+          const retries = (job?.data as TaskJobData | undefined)?.retries;
+          return retries ? retryDelayMs(Math.max(1, attemptsMade), retries) : 1000;
+        },
+      },
+    });
+    // Failed jobs are recorded in the store by the processors; the event only keeps Node from throwing.
+    this.worker.on('error', () => {});
+  }
+
+  async start(executionId: string): Promise<void> {
+    await this.queue.add('advance', { executionId } satisfies AdvanceJobData, {
+      jobId: `advance-${executionId}-${randomUUID()}`,
+      removeOnComplete: 1000,
+      removeOnFail: 5000,
+    });
+  }
+
+  // Pause and cancel travel through the store, which every running task on every worker watches.
+  async pause(): Promise<void> {}
+  async cancel(): Promise<void> {}
+
+  async settled(executionId: string): Promise<void> {
+    await waitUntilSettled(this.deps.store, executionId);
+  }
+
+  async close(): Promise<void> {
+    this.shutdown.abort();
+    await this.worker?.close();
+    await Promise.allSettled([this.queue.close(), this.flows.close()]);
+    this.redis?.disconnect();
+  }
+
+  private async process(job: Job, token: string | undefined, leases: RedisLeases): Promise<unknown> {
+    if (job.name === 'advance') return this.advance(job.data as AdvanceJobData);
+    if (job.name === 'task') return this.task(job, token, leases);
+    throw new Error(`unknown job ${job.name}`);
+  }
+
+  private async advance({ executionId }: AdvanceJobData): Promise<string> {
+    const step = await advanceExecution(this.deps, executionId);
+    if (step.kind === 'settled') return step.status;
+    const attempts = 1 + step.retries.maxRetries;
+    await this.flows.add({
+      name: 'advance',
+      queueName: QUEUE,
+      data: { executionId } satisfies AdvanceJobData,
+      opts: { removeOnComplete: 1000, removeOnFail: 5000 },
+      children: step.taskIds.map((taskId) => ({
+        name: 'task',
+        queueName: QUEUE,
+        data: {
+          executionId,
+          taskId,
+          parallelism: step.parallelism,
+          retries: step.retries,
+        } satisfies TaskJobData,
+        opts: {
+          attempts,
+          backoff: { type: 'custom' },
+          // A task that finally fails has failed its execution already; the parent still runs, to report.
+          ignoreDependencyOnFailure: true,
+          removeOnComplete: 1000,
+          removeOnFail: 5000,
+        },
+      })),
+    });
+    return `${step.stageId}: ${step.taskIds.length} task(s)`;
+  }
+
+  private async task(job: Job, token: string | undefined, leases: RedisLeases): Promise<string> {
+    const data = job.data as TaskJobData;
+    const lease = {
+      executionId: data.executionId,
+      taskId: data.taskId,
+      owner: `${job.id}:${token ?? randomUUID()}`,
+      parallelism: data.parallelism,
+    };
+    if (!(await leases.acquire(lease))) {
+      // Every slot of this execution is taken (or the task still runs elsewhere): try again shortly.
+      await job.moveToDelayed(Date.now() + 500, token);
+      throw new DelayedError();
+    }
+    const renew = setInterval(() => void leases.acquire(lease).catch(() => {}), leases.leaseMs / 3);
+    try {
+      return await runExecutionTask(this.deps, data.executionId, data.taskId, {
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+        signal: this.shutdown.signal,
+      });
+      // A RetryableTaskError fails this attempt; BullMQ runs the next after the project's retry delay.
+    } finally {
+      clearInterval(renew);
+      await leases.release(lease).catch(() => {});
+    }
+  }
+}
+
+/** ioredis options from a redis:// URL; BullMQ makes its own connections from them. */
+function connectionOptions(url: string) {
+  const u = new URL(url);
+  return {
+    host: u.hostname,
+    port: Number(u.port || 6379),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    db: u.pathname.length > 1 ? Number(u.pathname.slice(1)) : 0,
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
+}

@@ -1,0 +1,69 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { advanceExecution } from '../run/advance-execution.ts';
+import type { RunDeps } from '../run/open-execution-session.ts';
+import { RetryableTaskError, runExecutionTask } from '../run/run-execution-task.ts';
+import { retryDelayMs } from '../schedule/retry-delay.ts';
+import type { Executor } from './executor.ts';
+import { runLimited } from './run-limited.ts';
+
+/**
+ * Runs executions in this process: the embedded default (no Redis). The stages and tasks are the
+ * same functions the BullMQ workers run; tasks of a level run side by side up to the pipeline's
+ * parallelism. An execution is driven by one loop at a time: a resume waits for the paused loop to
+ * have stopped, so no task ever runs twice at once.
+ */
+export class InProcessExecutor implements Executor {
+  readonly kind = 'in-process' as const;
+  private readonly loops = new Map<string, Promise<void>>();
+  private readonly shutdown = new AbortController();
+
+  constructor(private readonly deps: RunDeps) {}
+
+  async start(executionId: string): Promise<void> {
+    const previous = this.loops.get(executionId) ?? Promise.resolve();
+    const loop = previous.then(() => this.drive(executionId));
+    const tracked = loop
+      .catch(() => {})
+      .finally(() => {
+        if (this.loops.get(executionId) === tracked) this.loops.delete(executionId);
+      });
+    this.loops.set(executionId, tracked);
+  }
+
+  // Pause and cancel travel through the store, which every running task watches.
+  async pause(): Promise<void> {}
+  async cancel(): Promise<void> {}
+
+  async settled(executionId: string): Promise<void> {
+    while (this.loops.has(executionId)) await this.loops.get(executionId);
+  }
+
+  async close(): Promise<void> {
+    this.shutdown.abort();
+    await Promise.allSettled([...this.loops.values()]);
+  }
+
+  private async drive(executionId: string): Promise<void> {
+    for (;;) {
+      if (this.shutdown.signal.aborted) return;
+      const step = await advanceExecution(this.deps, executionId);
+      if (step.kind === 'settled') return;
+      const maxAttempts = 1 + step.retries.maxRetries;
+      await runLimited(step.taskIds, step.parallelism, async (taskId) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await runExecutionTask(this.deps, executionId, taskId, {
+              attempt,
+              maxAttempts,
+              signal: this.shutdown.signal,
+            });
+            return;
+          } catch (error) {
+            if (!(error instanceof RetryableTaskError)) throw error;
+            await sleep(retryDelayMs(attempt, step.retries), undefined, { signal: this.shutdown.signal });
+          }
+        }
+      });
+    }
+  }
+}

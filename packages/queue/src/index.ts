@@ -1,0 +1,14 @@
+export * from './alerts/index.ts';
+export { EnvError, readServerEnv, type ServerEnv } from './env.ts';
+export { BullmqExecutor, type BullmqOptions } from './executor/bullmq-executor.ts';
+export { createExecutor } from './executor/create-executor.ts';
+export type { Executor, ExecutorOptions } from './executor/executor.ts';
+export { InProcessExecutor } from './executor/in-process-executor.ts';
+export { advanceExecution, type NextStep } from './run/advance-execution.ts';
+export type { RunDeps } from './run/open-execution-session.ts';
+export { RetryableTaskError, runExecutionTask, type TaskOutcome } from './run/run-execution-task.ts';
+export { isTransientError } from './run/transient-errors.ts';
+export { waitUntilSettled } from './run/wait-until-settled.ts';
+export * from './schedule/index.ts';
+export * from './services/executions-service.ts';
+export * from './services/index.ts';

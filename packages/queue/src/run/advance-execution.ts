@@ -1,0 +1,201 @@
+import {
+  decodePosition,
+  type ExtractResult,
+  type RetrySettings,
+  type RunSession,
+  STAGES,
+  type StageId,
+} from '@databridge/engine';
+import {
+  type Execution,
+  type ExecutionStatus,
+  getExecution,
+  listStageRuns,
+  requireExecution,
+  type TaskRunState,
+  updateExecution,
+  updateProgress,
+  upsertTaskRuns,
+} from '@databridge/store';
+import { ExecutionLog } from './execution-log.ts';
+import { failWithoutReport, finishExecution } from './finish-execution.ts';
+import { openExecutionSession, type RunDeps } from './open-execution-session.ts';
+import { setStage } from './stage-state.ts';
+import { watchExecution } from './watch-execution.ts';
+
+export type LoadStageId = 'load_dimensions' | 'load_facts';
+
+/** What an executor does next for an execution. */
+export type NextStep =
+  | {
+      readonly kind: 'tasks';
+      readonly stageId: LoadStageId;
+      /** Tasks of one foreign-key level of the stage that have not finished; they may run side by side. */
+      readonly taskIds: readonly string[];
+      /** The pipeline's parallelism: at most this many of the execution's tasks run at once. */
+      readonly parallelism: number;
+      readonly retries: RetrySettings;
+    }
+  | { readonly kind: 'settled'; readonly status: ExecutionStatus };
+
+const NO_RETRIES: RetrySettings = {
+  maxRetries: 0,
+  delayMinutes: 0,
+  exponentialBackoff: false,
+  maxDelayMinutes: 0,
+};
+
+/**
+ * Moves an execution forward from wherever it is: runs the stages that need no parallel work
+ * (extract, transform, finishing a load stage, validate, report) in this process, and stops at the
+ * first level of load tasks that has work left, which it hands back for the executor to run (in-process
+ * with a pool, or as BullMQ child jobs). Called again once those tasks are done, it continues. Every
+ * step can be repeated after a crash: finished stages are skipped, finished tasks are found in the
+ * target's checkpoints. Both executors drive executions with this one function.
+ */
+export async function advanceExecution(deps: RunDeps, executionId: string): Promise<NextStep> {
+  const { store } = deps;
+  let execution = await requireExecution(store, executionId);
+  if (execution.status === 'pending') {
+    execution =
+      (await updateExecution(
+        store,
+        executionId,
+        { status: 'running', startedAt: execution.startedAt ?? new Date() },
+        { from: ['pending'] },
+      )) ?? (await requireExecution(store, executionId));
+  }
+  if (execution.status === 'completed' || execution.status === 'paused') {
+    return { kind: 'settled', status: execution.status };
+  }
+  if ((execution.status === 'failed' || execution.status === 'cancelled') && execution.summary) {
+    return { kind: 'settled', status: execution.status };
+  }
+  const log = new ExecutionLog(store, executionId);
+  const watch = watchExecution(store, executionId);
+  let session: RunSession;
+  try {
+    session = await openExecutionSession(deps, execution, watch.signal, log);
+  } catch (error) {
+    watch.stop();
+    log.error(`the execution cannot start: ${(error as Error).message}`, error);
+    await log.flush();
+    await failWithoutReport(store, executionId, error);
+    return { kind: 'settled', status: 'failed' };
+  }
+  let current: StageId = 'extract';
+  const stage = async (
+    stageId: StageId,
+    status: 'running' | 'completed' | 'skipped' | 'failed' | 'pending',
+  ) => {
+    await setStage(store, executionId, stageId, status);
+    if (status === 'failed') session.log.error(`stage ${stageId} failed`, { stage: stageId });
+    else if (status !== 'pending') session.log.info(`stage ${stageId} ${status}`, { stage: stageId });
+  };
+  try {
+    if (execution.status !== 'running') {
+      // Failed or cancelled elsewhere (a task, the API) and not yet reported: report it now.
+      const outcome = execution.status === 'cancelled' ? 'cancelled' : 'failed';
+      const failure = execution.errorMessage ? new Error(execution.errorMessage) : null;
+      return { kind: 'settled', status: await finishExecution(store, session, outcome, failure) };
+    }
+    const stages = new Map((await listStageRuns(store, executionId)).map((s) => [s.stageId, s.status]));
+    for (const stageId of STAGES) {
+      current = stageId;
+      const status = stages.get(stageId);
+      if (status === 'completed' || status === 'skipped') continue;
+      if (stageId === 'load_dimensions' || stageId === 'load_facts') {
+        if (!session.stageHasWork(stageId)) {
+          await stage(stageId, 'skipped');
+          continue;
+        }
+        if (status !== 'running') await stage(stageId, 'running');
+        const taskIds = await unfinishedTasks(session, stageId);
+        if (taskIds.length > 0) {
+          return {
+            kind: 'tasks',
+            stageId,
+            taskIds,
+            parallelism: session.settings.parallelism,
+            retries: session.plan.spec.schedule?.retries ?? NO_RETRIES,
+          };
+        }
+        await session.finishLoadStage(stageId);
+        await stage(stageId, 'completed');
+        continue;
+      }
+      if (stageId === 'report') {
+        return { kind: 'settled', status: await finishExecution(store, session, 'completed', null) };
+      }
+      await stage(stageId, 'running');
+      if (stageId === 'extract') await recordTasks(deps, session, await session.extract());
+      if (stageId === 'transform') session.transforms();
+      if (stageId === 'validate') {
+        await session.validate();
+        await session.checkPolicy();
+      }
+      await stage(stageId, 'completed');
+    }
+    return { kind: 'settled', status: (await requireExecution(store, executionId)).status };
+  } catch (error) {
+    if (watch.reason === 'paused') {
+      await stage(current, 'pending');
+      return { kind: 'settled', status: 'paused' };
+    }
+    const now = await getExecution(store, executionId);
+    if (watch.reason !== 'stopped') {
+      await stage(current, 'failed');
+      log.error(`stage ${current} failed: ${(error as Error).message}`, error, { stage: current });
+      await updateExecution(store, executionId, { status: 'failed' }, { from: ['running'] });
+    }
+    const outcome = now?.status === 'cancelled' ? 'cancelled' : 'failed';
+    return { kind: 'settled', status: await finishExecution(store, session, outcome, error) };
+  } finally {
+    watch.stop();
+    await log.flush();
+    await session.close();
+  }
+}
+
+/** The unfinished tasks of the stage's first foreign-key level that has any. */
+async function unfinishedTasks(session: RunSession, stageId: LoadStageId): Promise<string[]> {
+  const [tasks, checkpoints] = await Promise.all([
+    session.options.state.tasks(session.runId),
+    session.checkpoints(),
+  ]);
+  const open = tasks
+    .map((t) => ({ task: t, mapping: session.mapping(t.mappingId) }))
+    .filter(({ task, mapping }) => mapping.stage === stageId && !checkpoints.get(task.id)?.done);
+  if (open.length === 0) return [];
+  const level = Math.min(...open.map((o) => o.mapping.level));
+  return open.filter((o) => o.mapping.level === level).map((o) => o.task.id);
+}
+
+/** After extract: every task in the store (pending, or done where a checkpoint says so) and the totals. */
+async function recordTasks(deps: RunDeps, session: RunSession, extracted: ExtractResult): Promise<void> {
+  const states = extracted.tasks.map((t): TaskRunState => {
+    const mapping = session.mapping(t.mappingId);
+    const checkpoint = extracted.checkpoints.get(t.id);
+    const rejected = checkpoint ? decodePosition(checkpoint.position).rejected : 0;
+    const single = extracted.tasks.filter((x) => x.mappingId === t.mappingId).length === 1;
+    return {
+      taskId: t.id,
+      mappingId: t.mappingId,
+      stageId: mapping.stage,
+      status: checkpoint?.done ? 'completed' : 'pending',
+      rowsRead: (checkpoint?.rowsWritten ?? 0) + rejected,
+      rowsWritten: checkpoint?.rowsWritten ?? 0,
+      rowsRejected: rejected,
+      rowsTotal: single ? (extracted.rowsTotal[t.mappingId]?.rows ?? null) : null,
+    };
+  });
+  await upsertTaskRuns(deps.store, session.runId, states);
+  const totals = Object.values(extracted.rowsTotal);
+  await updateProgress(deps.store, session.runId, {
+    recordsProcessed: states.reduce((n, s) => n + s.rowsWritten, 0),
+    recordsTotal: totals.reduce((n, t) => n + t.rows, 0),
+    recordsTotalIsEstimate: totals.some((t) => t.estimate),
+  });
+}
+
+export type { Execution };

@@ -1,0 +1,33 @@
+import { RunSession } from '@databridge/engine';
+import { type Execution, type Store, storeRunState } from '@databridge/store';
+import type { ExecutionLog } from './execution-log.ts';
+import { executionSpec } from './execution-spec.ts';
+
+export interface RunDeps {
+  readonly store: Store;
+  /** Reports, rejects files and run logs: `<dataDir>/reports/<executionId>/`. */
+  readonly reportsDir: string;
+}
+
+/**
+ * Opens the engine's session for an execution: its project's spec with the URLs revealed, the run
+ * state in the store, the log into the store. The engine run id is the execution id, so the target's
+ * checkpoints and the store's rows of one execution share a key.
+ */
+export async function openExecutionSession(
+  deps: RunDeps,
+  execution: Execution,
+  signal: AbortSignal,
+  log: ExecutionLog,
+): Promise<RunSession> {
+  const { spec, specHash } = await executionSpec(deps.store, execution.projectId);
+  return RunSession.open({
+    spec,
+    specHash,
+    runId: execution.id,
+    state: storeRunState(deps.store),
+    reportsDir: deps.reportsDir,
+    signal,
+    onLog: log.sink,
+  });
+}

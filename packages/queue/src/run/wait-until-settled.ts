@@ -1,0 +1,19 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { getExecution, listTaskRuns, type Store } from '@databridge/store';
+
+/**
+ * Resolves once no work of the execution is running anywhere: it completed, or failed or was
+ * cancelled and has its report, or was paused and every task has stopped at a batch boundary.
+ */
+export async function waitUntilSettled(store: Store, executionId: string, pollMs = 100): Promise<void> {
+  for (;;) {
+    const execution = await getExecution(store, executionId);
+    if (!execution || execution.status === 'completed') return;
+    if ((execution.status === 'failed' || execution.status === 'cancelled') && execution.summary) return;
+    if (execution.status === 'paused') {
+      const tasks = await listTaskRuns(store, executionId);
+      if (!tasks.some((t) => t.status === 'running')) return;
+    }
+    await sleep(pollMs);
+  }
+}

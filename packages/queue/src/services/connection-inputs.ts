@@ -1,0 +1,89 @@
+import { z } from 'zod';
+
+// The inputs of the connection services: plain zod, no server imports, so that the browser's forms
+// validate with the very schemas the API uses.
+
+/** The kinds a user picks in the form; MariaDB is MySQL with its own URL scheme. */
+export const CONNECTION_KINDS = ['postgres', 'mysql', 'mariadb', 'sqlite'] as const;
+export type ConnectionFormKind = (typeof CONNECTION_KINDS)[number];
+
+/** The port a server kind listens on unless told otherwise. */
+export const DEFAULT_PORTS: Record<Exclude<ConnectionFormKind, 'sqlite'>, number> = {
+  postgres: 5432,
+  mysql: 3306,
+  mariadb: 3306,
+};
+
+export const ConnectionId = z.string().trim().min(1, 'is required').max(100, 'is not a connection id');
+
+const connectionName = z
+  .string({ error: 'is required' })
+  .trim()
+  .min(1, 'a connection needs a name')
+  .max(100, 'at most 100 characters');
+
+/**
+ * Where a connection points, as the form asks for it: either a whole URL, or its parts (host, port,
+ * user, password, database; a file for SQLite). Shared by the API and the browser form.
+ */
+const locationFields = {
+  url: z.string().trim().min(1, 'must not be empty').max(4000, 'is too long').optional(),
+  kind: z.enum(CONNECTION_KINDS, { error: 'must be postgres, mysql, mariadb or sqlite' }).optional(),
+  host: z.string().trim().max(255, 'is too long').optional(),
+  port: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be from 1 to 65535')
+    .max(65535, 'must be from 1 to 65535')
+    .optional(),
+  user: z.string().trim().max(255, 'is too long').optional(),
+  /** Omitted (or empty in the form): keep the stored password on update, none on create. */
+  password: z.string().max(1000, 'is too long').optional(),
+  /** True removes the stored password on update. */
+  clearPassword: z.boolean().optional(),
+  database: z.string().trim().max(255, 'is too long').optional(),
+  /** SQLite only: the database file, absolute or relative to the server's working directory. */
+  file: z.string().trim().max(4000, 'is too long').optional(),
+  /** PostgreSQL only: `sslmode` (disable, prefer, require, verify-full …). */
+  sslmode: z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
+};
+
+export type LocationInput = {
+  url?: string | undefined;
+  kind?: ConnectionFormKind | undefined;
+  host?: string | undefined;
+  port?: number | undefined;
+  user?: string | undefined;
+  database?: string | undefined;
+  file?: string | undefined;
+};
+
+/** Checks that the parts a kind needs are there, naming the missing field. */
+function requireLocation(input: LocationInput, ctx: z.RefinementCtx, required: boolean): void {
+  if (input.url !== undefined) return;
+  if (input.kind === undefined) {
+    if (required) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'choose a database kind' });
+    return;
+  }
+  if (input.kind === 'sqlite') {
+    if (!input.file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'name the database file' });
+    return;
+  }
+  if (!input.host) ctx.addIssue({ code: 'custom', path: ['host'], message: 'a host is required' });
+  if (!input.database)
+    ctx.addIssue({ code: 'custom', path: ['database'], message: 'a database name is required' });
+}
+
+/** Body of `POST /api/connections`. */
+export const CreateConnectionInput = z
+  .object({ name: connectionName, ...locationFields })
+  .strict()
+  .superRefine((input, ctx) => requireLocation(input, ctx, true));
+export type CreateConnectionInput = z.input<typeof CreateConnectionInput>;
+
+/** Body of `PATCH /api/connections/[id]`: any field; location parts merge with the stored ones. */
+export const UpdateConnectionInput = z
+  .object({ name: connectionName.optional(), ...locationFields })
+  .strict()
+  .superRefine((input, ctx) => requireLocation(input, ctx, false));
+export type UpdateConnectionInput = z.input<typeof UpdateConnectionInput>;

@@ -1,0 +1,330 @@
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import {
+  type DatabaseSchema,
+  type DialectName,
+  type Connection as EngineConnection,
+  messageOf,
+  openConnection,
+  parseConnectionUrl,
+} from '@databridge/engine';
+import {
+  type Connection,
+  createConnection,
+  deleteConnection,
+  getConnection,
+  listConnections,
+  revealConnectionUrl,
+  updateConnection,
+} from '@databridge/store';
+import type { ServiceContext } from '../context.ts';
+import {
+  type ConnectionFormKind,
+  CreateConnectionInput,
+  DEFAULT_PORTS,
+  type LocationInput,
+  UpdateConnectionInput,
+} from './connection-inputs.ts';
+import { ServiceError, toServiceError } from './service-error.ts';
+
+export * from './connection-inputs.ts';
+
+/** What the connection services need of the context: the store only. */
+export type ConnectionsContext = Pick<ServiceContext, 'store'>;
+
+/** A saved connection as the API shows it: the masked URL and its parts, never the password. */
+export interface ConnectionView {
+  readonly id: string;
+  readonly name: string;
+  readonly kind: ConnectionFormKind;
+  readonly dialect: DialectName;
+  /** The URL with its password masked (`postgres://app:***@db:5432/shop`). */
+  readonly url: string;
+  readonly host: string;
+  readonly port: number | null;
+  readonly user: string;
+  readonly database: string;
+  /** SQLite: the file. */
+  readonly file: string | null;
+  readonly sslmode: string | null;
+  readonly hasPassword: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ConnectionTestResult {
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  readonly message: string;
+}
+
+/** A table of an introspected schema, as step 1 and 2 of the wizard show it. */
+export interface SchemaView extends DatabaseSchema {
+  /** The schema a table name without one resolves to (`public`, the connected database, `main`). */
+  readonly defaultSchema: string;
+}
+
+/** Every saved connection, by name. */
+export async function listConnectionViews(ctx: ConnectionsContext): Promise<ConnectionView[]> {
+  return (await listConnections(ctx.store)).map(toView);
+}
+
+/** One connection; `not_found` when there is none. */
+export async function getConnectionView(ctx: ConnectionsContext, id: string): Promise<ConnectionView> {
+  return toView(await requireConnection(ctx, id));
+}
+
+/** Saves a connection; its URL is sealed at rest. `conflict` when the name is taken. */
+export async function createConnectionRecord(
+  ctx: ConnectionsContext,
+  input: CreateConnectionInput,
+): Promise<ConnectionView> {
+  const parsed = CreateConnectionInput.parse(input);
+  const url = parsed.url ?? buildUrl(parsed, undefined);
+  checkUrl(url);
+  return wrap(async () => toView(await createConnection(ctx.store, { name: parsed.name, url })));
+}
+
+/**
+ * Renames a connection and/or changes where it points. Location parts not given keep their stored
+ * values, the password included (it never travels to the browser, so a form cannot send it back).
+ */
+export async function updateConnectionRecord(
+  ctx: ConnectionsContext,
+  id: string,
+  input: UpdateConnectionInput,
+): Promise<ConnectionView> {
+  const parsed = UpdateConnectionInput.parse(input);
+  const current = await requireConnection(ctx, id);
+  const touchesLocation =
+    parsed.url !== undefined ||
+    parsed.kind !== undefined ||
+    parsed.host !== undefined ||
+    parsed.port !== undefined ||
+    parsed.user !== undefined ||
+    parsed.database !== undefined ||
+    parsed.file !== undefined ||
+    parsed.sslmode !== undefined ||
+    (parsed.password !== undefined && parsed.password !== '') ||
+    parsed.clearPassword === true;
+  let url: string | undefined;
+  if (parsed.url !== undefined) url = parsed.url;
+  else if (touchesLocation) {
+    const stored = parseConnectionUrl(await revealConnectionUrl(ctx.store, id));
+    const was = toView(current);
+    const kind = parsed.kind ?? was.kind;
+    const sameServerKind = kind === was.kind || (kind !== 'sqlite' && was.kind !== 'sqlite');
+    const keptPassword = parsed.clearPassword ? undefined : sameServerKind ? stored.password : undefined;
+    url = buildUrl(
+      {
+        kind,
+        host: parsed.host ?? (sameServerKind ? was.host : undefined),
+        port: parsed.port ?? (sameServerKind && kind !== 'sqlite' ? (was.port ?? undefined) : undefined),
+        user: parsed.user ?? (sameServerKind ? was.user : undefined),
+        database: parsed.database ?? (sameServerKind ? was.database : undefined),
+        file: parsed.file ?? was.file ?? undefined,
+        sslmode: parsed.sslmode ?? (sameServerKind ? (was.sslmode ?? undefined) : undefined),
+        password: parsed.password,
+      },
+      keptPassword,
+    );
+  }
+  if (url !== undefined) checkUrl(url);
+  return wrap(async () =>
+    toView(
+      await updateConnection(ctx.store, id, {
+        ...(parsed.name !== undefined ? { name: parsed.name } : {}),
+        ...(url !== undefined ? { url } : {}),
+      }),
+    ),
+  );
+}
+
+/** Deletes a connection; `not_found`, or `conflict` naming the projects that use it. */
+export async function deleteConnectionRecord(ctx: ConnectionsContext, id: string): Promise<{ id: string }> {
+  const deleted = await wrap(() => deleteConnection(ctx.store, id));
+  if (!deleted) throw notFound(id);
+  return { id };
+}
+
+/**
+ * Opens the connection and runs `SELECT 1`. A refused, unreachable or misconfigured database is a
+ * result with `ok: false` and the reason, never an error; only an unknown id throws (`not_found`).
+ * Gives up after `timeoutMs` (default 10 s).
+ */
+export async function testConnection(
+  ctx: ConnectionsContext,
+  id: string,
+  options: { timeoutMs?: number } = {},
+): Promise<ConnectionTestResult> {
+  await requireConnection(ctx, id);
+  const url = await wrap(() => revealConnectionUrl(ctx.store, id));
+  const settings = parseConnectionUrl(url);
+  const started = performance.now();
+  const elapsed = () => Math.round(performance.now() - started);
+  if (settings.dialect === 'sqlite' && settings.database !== ':memory:' && !existsSync(settings.database)) {
+    // Opening would create the file: report instead, the first load creates it.
+    return {
+      ok: false,
+      latencyMs: elapsed(),
+      message: `The SQLite file ${settings.database} does not exist (a migration into it would create it)`,
+    };
+  }
+  try {
+    const attempt = (async () => {
+      const connection = await openConnection(url, { poolSize: 1 });
+      try {
+        await connection.query('SELECT 1');
+      } finally {
+        await connection.close().catch(() => {});
+      }
+    })();
+    await withTimeout(attempt, options.timeoutMs ?? 10_000);
+    const latencyMs = elapsed();
+    return { ok: true, latencyMs, message: `Connected in ${latencyMs} ms` };
+  } catch (error) {
+    return { ok: false, latencyMs: elapsed(), message: scrub(messageOf(error), settings.password) };
+  }
+}
+
+/**
+ * Reads the connection's schemas, tables (with row estimates), columns (native and normalised types)
+ * and keys. DataBridge's own bookkeeping tables are left out. `unavailable` when the database does
+ * not answer.
+ */
+export async function introspectConnection(
+  ctx: ConnectionsContext,
+  id: string,
+  options: { schemas?: readonly string[] } = {},
+): Promise<SchemaView> {
+  await requireConnection(ctx, id);
+  const url = await wrap(() => revealConnectionUrl(ctx.store, id));
+  return withOpenConnection(url, async (connection) => {
+    const schema = await connection.introspect(options.schemas ? { schemas: options.schemas } : {});
+    return {
+      ...schema,
+      defaultSchema: connection.dialect.defaultSchema,
+      tables: schema.tables.filter((t) => !t.name.startsWith('_databridge')),
+    };
+  });
+}
+
+/**
+ * Opens a saved connection for the length of `work` and closes it. Errors are ServiceErrors whose
+ * messages never carry the password.
+ */
+export async function withOpenConnection<T>(
+  url: string,
+  work: (connection: EngineConnection) => Promise<T>,
+): Promise<T> {
+  const password = parseConnectionUrl(url).password;
+  let connection: EngineConnection | undefined;
+  try {
+    connection = await openConnection(url, { poolSize: 1 });
+    return await work(connection);
+  } catch (error) {
+    const failure = toServiceError(error);
+    throw new ServiceError(failure.code, scrub(failure.message, password), { cause: error });
+  } finally {
+    await connection?.close().catch(() => {});
+  }
+}
+
+/** The connection or `not_found`. */
+export async function requireConnection(ctx: ConnectionsContext, id: string): Promise<Connection> {
+  const connection = await getConnection(ctx.store, id);
+  if (!connection) throw notFound(id);
+  return connection;
+}
+
+/** The parts of a (masked) URL the edit form shows. */
+function toView(connection: Connection): ConnectionView {
+  const scheme = /^([a-z]+):/i.exec(connection.url)?.[1]?.toLowerCase();
+  let parts: ReturnType<typeof parseConnectionUrl> | undefined;
+  try {
+    parts = parseConnectionUrl(connection.url);
+  } catch {
+    parts = undefined;
+  }
+  const kind: ConnectionFormKind =
+    connection.kind === 'mysql' && scheme === 'mariadb' ? 'mariadb' : connection.kind;
+  const sqlite = connection.kind === 'sqlite';
+  return {
+    id: connection.id,
+    name: connection.name,
+    kind,
+    dialect: connection.kind,
+    url: connection.url,
+    host: sqlite ? '' : (parts?.host ?? ''),
+    port: sqlite ? null : (parts?.port ?? null),
+    user: sqlite ? '' : (parts?.user ?? ''),
+    database: sqlite ? '' : (parts?.database ?? ''),
+    file: sqlite ? (parts?.database ?? null) : null,
+    sslmode: parts?.options.sslmode ?? null,
+    hasPassword: parts?.password !== undefined,
+    createdAt: connection.createdAt,
+    updatedAt: connection.updatedAt,
+  };
+}
+
+type UrlParts = LocationInput & { password?: string | undefined; sslmode?: string | undefined };
+
+/** A connection URL from the form's parts; an empty password means `fallbackPassword`. */
+function buildUrl(parts: UrlParts, fallbackPassword: string | undefined): string {
+  const kind = parts.kind;
+  if (kind === undefined) throw new ServiceError('bad_input', 'kind: choose a database kind');
+  if (kind === 'sqlite') {
+    if (!parts.file) throw new ServiceError('bad_input', 'file: name the database file');
+    return `sqlite:${parts.file}`;
+  }
+  if (!parts.host) throw new ServiceError('bad_input', 'host: a host is required');
+  if (!parts.database) throw new ServiceError('bad_input', 'database: a database name is required');
+  const password = parts.password ? parts.password : fallbackPassword;
+  const user = parts.user ? encodeURIComponent(parts.user) : '';
+  const auth = user || password ? `${user}${password ? `:${encodeURIComponent(password)}` : ''}@` : '';
+  const host = parts.host.includes(':') ? `[${parts.host}]` : parts.host;
+  const port = parts.port ?? DEFAULT_PORTS[kind];
+  const query = kind === 'postgres' && parts.sslmode ? `?sslmode=${parts.sslmode}` : '';
+  return `${kind}://${auth}${host}:${port}/${encodeURIComponent(parts.database)}${query}`;
+}
+
+/** Parses a URL up front so that a bad one is a 400 naming the field. */
+function checkUrl(url: string): void {
+  try {
+    parseConnectionUrl(url);
+  } catch (error) {
+    throw new ServiceError('bad_input', `url: ${messageOf(error)}`, { cause: error });
+  }
+}
+
+async function wrap<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toServiceError(error);
+  }
+}
+
+function notFound(id: string): ServiceError {
+  return new ServiceError('not_found', `There is no connection ${id}`);
+}
+
+/** Removes a password from a driver's message, in case a driver ever echoes it. */
+function scrub(message: string, password: string | undefined): string {
+  if (!password) return message;
+  return message.split(password).join('***').split(encodeURIComponent(password)).join('***');
+}
+
+/** Rejects after `ms` unless `work` settles first; `work` goes on (and cleans up after itself). */
+async function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`No answer within ${Math.round(ms / 1000)} s`)), ms);
+  });
+  work.catch(() => {});
+  try {
+    await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

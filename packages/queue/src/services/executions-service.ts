@@ -1,0 +1,347 @@
+import { STAGES } from '@databridge/engine';
+import {
+  ACTIVE_EXECUTION_STATUSES,
+  createExecution,
+  type Execution,
+  type ExecutionStatus,
+  type ExecutionTrigger,
+  getExecution,
+  getProject,
+  LOG_LEVELS,
+  listExecutions,
+  listLogEntries,
+  listStageRuns,
+  listTaskRuns,
+  type StageRun,
+  type TaskRun,
+  updateExecution,
+  upsertTaskRuns,
+} from '@databridge/store';
+import { z } from 'zod';
+import type { ServiceContext } from '../context.ts';
+import { setStage } from '../run/stage-state.ts';
+import { ServiceError } from './service-error.ts';
+
+type Ctx = Pick<ServiceContext, 'store' | 'executor'>;
+
+const id = z.string().trim().min(1, 'is required').max(100, 'is too long');
+
+export const StartExecutionInput = z.object({ projectId: id }).strict();
+export const ExecutionIdInput = z.object({ id }).strict();
+export const ExecutionHistoryInput = z
+  .object({
+    projectId: id.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().min(1).optional(),
+  })
+  .strict();
+export const ExecutionLogsInput = z
+  .object({
+    level: z.enum(LOG_LEVELS).optional(),
+    cursor: z.string().min(1).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    order: z.enum(['newest', 'oldest']).default('newest'),
+  })
+  .strict();
+
+/** What `GET /api/executions/[id]/status` returns. */
+export interface ExecutionStatusView {
+  readonly executionId: string;
+  readonly projectId: string;
+  readonly status: ExecutionStatus;
+  readonly attempt: number;
+  readonly startTime: string | null;
+  readonly endTime: string | null;
+  readonly recordsProcessed: number;
+  readonly recordsTotal: number;
+  /** True when recordsTotal comes from the source's statistics rather than a count. */
+  readonly recordsTotalIsEstimate: boolean;
+  readonly failedRecords: number;
+  /** Loaded rows as a percentage of rows handled (loaded + rejected); 100 before any row. */
+  readonly successRate: number;
+  /** Rows per second over the load so far. */
+  readonly throughput: number;
+  readonly error: { readonly code: string; readonly message: string } | null;
+  /** The HTML report, once the execution has one. */
+  readonly reportUrl: string | null;
+}
+
+export interface TaskView {
+  readonly taskId: string;
+  readonly mappingId: string;
+  readonly status: TaskRun['status'];
+  readonly rowsTotal: number | null;
+  readonly rowsRead: number;
+  readonly rowsWritten: number;
+  readonly rowsRejected: number;
+  readonly startTime: string | null;
+  readonly endTime: string | null;
+  /** Seconds. */
+  readonly duration: number | null;
+  readonly attempt: number;
+  readonly error: string | null;
+}
+
+export interface StageView {
+  readonly stageId: StageRun['stageId'];
+  readonly status: StageRun['status'];
+  readonly startTime: string | null;
+  readonly endTime: string | null;
+  /** Seconds, once the stage has ended. */
+  readonly duration: number | null;
+  readonly tasks: readonly TaskView[];
+}
+
+/**
+ * Creates an execution of a project and hands it to the executor. A project runs one execution at a
+ * time unless its schedule allows more (`maxActiveRuns`): two runs loading one target at once would
+ * race on its rows.
+ */
+export async function startExecution(
+  ctx: Ctx,
+  input: unknown,
+  trigger: ExecutionTrigger = 'manual',
+): Promise<{ executionId: string; status: ExecutionStatus }> {
+  const { projectId } = StartExecutionInput.parse(input);
+  const project = await getProject(ctx.store, projectId);
+  if (!project) throw new ServiceError('not_found', `There is no project ${projectId}`);
+  const active = await listExecutions(ctx.store, {
+    projectId,
+    statuses: ACTIVE_EXECUTION_STATUSES,
+    limit: 100,
+  });
+  const allowed = project.spec.schedule?.maxActiveRuns ?? 1;
+  if (active.items.length >= allowed) {
+    const ids = active.items.map((e) => `${e.id} (${e.status})`).join(', ');
+    throw new ServiceError(
+      'invalid_state',
+      `project "${project.name}" already has ${active.items.length} execution(s) active: ${ids}; at most ${allowed} may run at once`,
+    );
+  }
+  const execution = await createExecution(ctx.store, { projectId, trigger });
+  await ctx.executor.start(execution.id);
+  return { executionId: execution.id, status: execution.status };
+}
+
+export async function getExecutionStatus(
+  ctx: Pick<Ctx, 'store'>,
+  executionId: string,
+): Promise<ExecutionStatusView> {
+  return statusView(await requireExisting(ctx, executionId));
+}
+
+export function statusView(e: Execution): ExecutionStatusView {
+  const handled = e.recordsProcessed + e.failedRecords;
+  return {
+    executionId: e.id,
+    projectId: e.projectId,
+    status: e.status,
+    attempt: e.attempt,
+    startTime: e.startedAt,
+    endTime: e.endedAt,
+    recordsProcessed: e.recordsProcessed,
+    recordsTotal: e.recordsTotal,
+    recordsTotalIsEstimate: e.recordsTotalIsEstimate,
+    failedRecords: e.failedRecords,
+    successRate: handled === 0 ? 100 : Math.round((e.recordsProcessed / handled) * 10_000) / 100,
+    throughput: e.throughput,
+    error: e.errorCode ? { code: e.errorCode, message: e.errorMessage ?? '' } : null,
+    reportUrl: e.summary ? `/api/executions/${e.id}/report` : null,
+  };
+}
+
+/** The six stages in pipeline order, each with its tasks (the load stages have one per table or key range). */
+export async function getExecutionStages(
+  ctx: Pick<Ctx, 'store'>,
+  executionId: string,
+): Promise<{ stages: StageView[] }> {
+  await requireExisting(ctx, executionId);
+  const [stages, tasks] = await Promise.all([
+    listStageRuns(ctx.store, executionId),
+    listTaskRuns(ctx.store, executionId),
+  ]);
+  return {
+    stages: STAGES.map((stageId): StageView => {
+      const s = stages.find((x) => x.stageId === stageId);
+      return {
+        stageId,
+        status: s?.status ?? 'pending',
+        startTime: s?.startedAt ?? null,
+        endTime: s?.endedAt ?? null,
+        duration: s?.durationSeconds ?? null,
+        tasks: tasks.filter((t) => t.stageId === stageId).map(taskView),
+      };
+    }),
+  };
+}
+
+function taskView(t: TaskRun): TaskView {
+  const duration =
+    t.startedAt && t.endedAt
+      ? Math.round((Date.parse(t.endedAt) - Date.parse(t.startedAt)) / 10) / 100
+      : null;
+  return {
+    taskId: t.taskId,
+    mappingId: t.mappingId,
+    status: t.status,
+    rowsTotal: t.rowsTotal,
+    rowsRead: t.rowsRead,
+    rowsWritten: t.rowsWritten,
+    rowsRejected: t.rowsRejected,
+    startTime: t.startedAt,
+    endTime: t.endedAt,
+    duration,
+    attempt: t.attempt,
+    error: t.errorMessage,
+  };
+}
+
+/** Tasks stop at their next batch boundary, committed and checkpointed, and release their workers. */
+export async function pauseExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
+  const paused = await transition(ctx, executionId, ['pending', 'running'], { status: 'paused' }, 'pause');
+  await ctx.executor.pause(executionId);
+  return statusView(paused);
+}
+
+/** Continues a paused execution from its checkpoints. */
+export async function resumeExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
+  const resumed = await transition(ctx, executionId, ['paused'], { status: 'running' }, 'resume');
+  await ctx.executor.start(executionId);
+  return statusView(resumed);
+}
+
+/**
+ * Runs a failed (or cancelled) execution again: only its failed and not-started tasks, each from its
+ * checkpoint; what completed stays completed. The attempt number goes up.
+ */
+export async function retryExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
+  const before = await requireExisting(ctx, executionId);
+  const retried = await transition(
+    ctx,
+    executionId,
+    ['failed', 'cancelled'],
+    {
+      status: 'running',
+      attempt: before.attempt + 1,
+      endedAt: null,
+      errorCode: null,
+      errorMessage: null,
+      summary: null,
+    },
+    'retry',
+  );
+  for (const s of await listStageRuns(ctx.store, executionId)) {
+    if (s.status !== 'completed') await setStage(ctx.store, executionId, s.stageId, 'pending');
+  }
+  // The report is written again at the end.
+  await setStage(ctx.store, executionId, 'report', 'pending');
+  const tasks = await listTaskRuns(ctx.store, executionId);
+  await upsertTaskRuns(
+    ctx.store,
+    executionId,
+    tasks
+      .filter((t) => t.status !== 'completed')
+      .map((t) => ({ ...t, status: 'pending' as const, endedAt: null, errorMessage: null })),
+  );
+  await ctx.executor.start(executionId);
+  return statusView(retried);
+}
+
+/** Stops an execution for good; its report says what was loaded before it stopped. */
+export async function cancelExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
+  const cancelled = await transition(
+    ctx,
+    executionId,
+    ['pending', 'running', 'paused'],
+    { status: 'cancelled', errorCode: 'cancelled', errorMessage: 'cancelled by request' },
+    'cancel',
+  );
+  await ctx.executor.cancel(executionId);
+  // Whoever drives it next (or this call, for a paused one) writes the report.
+  await ctx.executor.start(executionId);
+  return statusView(cancelled);
+}
+
+/** A project's executions (or all), newest first, a page at a time. */
+export async function listExecutionHistory(ctx: Pick<Ctx, 'store'>, input: unknown) {
+  const query = ExecutionHistoryInput.parse(input);
+  if (query.projectId && !(await getProject(ctx.store, query.projectId))) {
+    throw new ServiceError('not_found', `There is no project ${query.projectId}`);
+  }
+  const page = await listExecutions(ctx.store, query).catch((error: unknown) => {
+    throw new ServiceError('bad_input', `cursor: ${(error as Error).message}`);
+  });
+  return {
+    executions: page.items.map((e) => statusView({ ...e, summary: null })),
+    nextCursor: page.nextCursor,
+  };
+}
+
+export async function getExecutionLogs(ctx: Pick<Ctx, 'store'>, executionId: string, input: unknown) {
+  const query = ExecutionLogsInput.parse(input);
+  await requireExisting(ctx, executionId);
+  const page = await listLogEntries(ctx.store, executionId, query).catch((error: unknown) => {
+    throw new ServiceError('bad_input', `cursor: ${(error as Error).message}`);
+  });
+  return { entries: page.items, nextCursor: page.nextCursor };
+}
+
+/** The HTML report's file, once the execution has one. */
+export async function getExecutionReport(ctx: Pick<Ctx, 'store'>, executionId: string) {
+  const execution = await requireExisting(ctx, executionId);
+  const report = execution.summary?.report;
+  if (!report) throw new ServiceError('not_found', `Execution ${executionId} has no report yet`);
+  return report;
+}
+
+const TERMINAL: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
+
+/**
+ * The execution's status each time it changes (counters included), polling the store, which every
+ * executor and worker writes: first the current state, last a terminal one, then the iteration ends.
+ * A paused execution keeps the stream open until it resumes or the caller stops listening.
+ */
+export async function* executionEvents(
+  ctx: Pick<Ctx, 'store'>,
+  executionId: string,
+  options: { signal?: AbortSignal; pollMs?: number } = {},
+): AsyncGenerator<ExecutionStatusView> {
+  await requireExisting(ctx, executionId);
+  let last = '';
+  while (!options.signal?.aborted) {
+    const execution = await getExecution(ctx.store, executionId);
+    if (!execution) return;
+    const view = statusView(execution);
+    const key = JSON.stringify(view);
+    if (key !== last) {
+      last = key;
+      yield view;
+    }
+    // The report comes last: a failed or cancelled run is over once its summary is written.
+    if (TERMINAL.includes(view.status) && (view.status === 'completed' || execution.summary)) return;
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+  }
+}
+
+async function requireExisting(ctx: Pick<Ctx, 'store'>, executionId: string): Promise<Execution> {
+  const execution = await getExecution(ctx.store, id.parse(executionId));
+  if (!execution) throw new ServiceError('not_found', `There is no execution ${executionId}`);
+  return execution;
+}
+
+async function transition(
+  ctx: Ctx,
+  executionId: string,
+  from: readonly ExecutionStatus[],
+  patch: Parameters<typeof updateExecution>[2],
+  action: string,
+): Promise<Execution> {
+  const before = await requireExisting(ctx, executionId);
+  const after = await updateExecution(ctx.store, executionId, patch, { from });
+  if (after) return after;
+  const now = (await getExecution(ctx.store, executionId))?.status ?? before.status;
+  throw new ServiceError(
+    'invalid_state',
+    `cannot ${action} execution ${executionId}: it is ${now}; ${action} needs ${from.join(' or ')}`,
+  );
+}

@@ -1,0 +1,11 @@
+// What the web app (route handlers, server actions, pages) calls. The package index re-exports this.
+export {
+  getServiceContext,
+  openServiceContext,
+  type ServiceContext,
+  setServiceContext,
+} from '../context.ts';
+export * from './connections-service.ts';
+export * from './health-service.ts';
+export * from './projects-service.ts';
+export { ServiceError, type ServiceErrorCode, toServiceError } from './service-error.ts';

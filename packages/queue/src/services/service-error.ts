@@ -1,0 +1,77 @@
+import { isDataBridgeError } from '@databridge/engine';
+import { isStoreError } from '@databridge/store';
+import { ZodError } from 'zod';
+
+/** What a service call can fail with, each code one HTTP status. */
+export type ServiceErrorCode =
+  | 'bad_input' // 400: the request is malformed; the message names the field
+  | 'unauthorized' // 401
+  | 'forbidden' // 403
+  | 'not_found' // 404
+  | 'invalid_state' // 409: e.g. resume a completed execution
+  | 'conflict' // 409: a name is taken, a row is still referenced
+  | 'unavailable' // 503: a database or Redis does not answer
+  | 'internal'; // 500
+
+const STATUS: Record<ServiceErrorCode, number> = {
+  bad_input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  invalid_state: 409,
+  conflict: 409,
+  unavailable: 503,
+  internal: 500,
+};
+
+export class ServiceError extends Error {
+  override readonly name = 'ServiceError';
+  readonly status: number;
+
+  constructor(
+    readonly code: ServiceErrorCode,
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.status = STATUS[code];
+  }
+}
+
+/**
+ * Any error as a ServiceError: zod issues name the field, store and engine codes map to their status,
+ * anything else is `internal` with a message that leaks nothing (the cause stays on the error for
+ * the server log).
+ */
+export function toServiceError(error: unknown): ServiceError {
+  if (error instanceof ServiceError) return error;
+  if (error instanceof ZodError) {
+    const issue = error.issues[0]!;
+    const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
+    return new ServiceError('bad_input', `${field}: ${issue.message}`, { cause: error });
+  }
+  if (isStoreError(error)) {
+    const code: ServiceErrorCode =
+      error.code === 'not_found'
+        ? 'not_found'
+        : error.code === 'conflict' || error.code === 'in_use'
+          ? 'conflict'
+          : error.code === 'bad_input'
+            ? 'bad_input'
+            : error.code === 'unavailable'
+              ? 'unavailable'
+              : 'internal';
+    return new ServiceError(code, error.message, { cause: error });
+  }
+  if (isDataBridgeError(error)) {
+    const code: ServiceErrorCode = error.isBadInput
+      ? 'bad_input'
+      : error.code === 'connection_failed'
+        ? 'unavailable'
+        : 'internal';
+    return new ServiceError(code, error.message, { cause: error });
+  }
+  return new ServiceError('internal', 'an unexpected error occurred; the server log has the details', {
+    cause: error,
+  });
+}
