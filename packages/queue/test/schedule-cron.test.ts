@@ -148,6 +148,12 @@ describe('the spec schedule section', () => {
     assert.equal(schedule.whenMaxActive, 'skip');
   });
 
+  it('a schedule without cron has no timetable but keeps its retry settings', () => {
+    const { schedule } = parseSpec(specText('  retries: { maxRetries: 2 }'), 'spec.yaml', {}).spec;
+    assert.equal(schedule?.cron, undefined);
+    assert.equal(schedule?.retries.maxRetries, 2);
+  });
+
   it('a spec without a schedule has none', () => {
     assert.equal(
       parseSpec(specText('  {}').replace('schedule:\n  {}\n', ''), 'spec.yaml', {}).spec.schedule,
@@ -159,10 +165,6 @@ describe('the spec schedule section', () => {
     assert.equal(
       scheduleError("  cron: '0 24 * * *'"),
       'spec.yaml:5 schedule.cron: the hour field "24": 24 is outside 0-23',
-    );
-    assert.match(
-      scheduleError('  timezone: UTC'),
-      /schedule\.cron: is required: a preset \(every_15_minutes/,
     );
     assert.match(
       scheduleError('  cron: daily\n  timezone: Berlin/Europe'),

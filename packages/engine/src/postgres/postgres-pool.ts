@@ -55,5 +55,8 @@ export function createPool(settings: ConnectionSettings, options: ConnectOptions
   // An idle connection the server closes (restart, DROP DATABASE ... WITH FORCE) must not crash the
   // process; the next checkout simply opens a new one.
   pool.on('error', () => {});
+  // The same for a connection in use: a terminated backend rejects the query in flight, which is how
+  // the loader learns of it; the client's 'error' event, with nobody listening, would crash the process.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return pool;
 }

@@ -237,10 +237,16 @@ const ScheduleFields = z
   .strict();
 
 /**
- * `cron` may hold a preset name (`cron: daily`); the parsed settings then carry both
+ * Without `cron` (and `preset`) a project has no timetable. `cron` may hold a preset name (`cron: daily`); the parsed settings then carry both
  * `preset: daily` and `cron: '0 0 * * *'`, which parse again to the same thing.
  */
-export const ScheduleSettings = ScheduleFields.transform((settings, ctx) => {
+type ScheduleOutput = Omit<z.output<typeof ScheduleFields>, 'preset' | 'cron'> & {
+  readonly preset?: SchedulePreset;
+  /** The 5-field expression; absent when the project has no timetable. */
+  readonly cron?: string;
+};
+
+export const ScheduleSettings = ScheduleFields.transform((settings, ctx): ScheduleOutput => {
   const { preset: givenPreset, cron: givenCron, ...rest } = settings;
   const fail = (message: string) => {
     ctx.addIssue({ code: 'custom', path: ['cron'], message });
@@ -255,10 +261,9 @@ export const ScheduleSettings = ScheduleFields.transform((settings, ctx) => {
     text = undefined;
   }
   if (text === undefined) {
-    if (!preset)
-      return fail(
-        `is required: a preset (${SchedulePreset.options.join(', ')}) or a 5-field cron expression`,
-      );
+    // No timetable: the project runs when started by hand or by the API, with the retry, alert,
+    // SLA and dependency settings still in force.
+    if (!preset) return { ...rest };
     text = SCHEDULE_PRESETS[preset];
   }
   const check = checkCronExpression(text);

@@ -13,6 +13,8 @@ import { RedisLeases } from './redis-leases.ts';
 /** Job data carries ids and settings, never credentials: BullMQ keeps it in Redis in clear text. */
 export interface AdvanceJobData {
   readonly executionId: string;
+  /** Counts retries of a stage that failed with a transient error. */
+  readonly attempt?: number;
 }
 
 export interface TaskJobData {
@@ -119,9 +121,18 @@ export class BullmqExecutor implements Executor {
     throw new Error(`unknown job ${job.name}`);
   }
 
-  private async advance({ executionId }: AdvanceJobData): Promise<string> {
-    const step = await advanceExecution(this.deps, executionId);
+  private async advance({ executionId, attempt }: AdvanceJobData): Promise<string> {
+    const step = await advanceExecution(this.deps, executionId, { attempt: attempt ?? 1 });
     if (step.kind === 'settled') return step.status;
+    if (step.kind === 'retry') {
+      await this.queue.add('advance', { executionId, attempt: step.attempt } satisfies AdvanceJobData, {
+        jobId: `advance-${executionId}-${randomUUID()}`,
+        delay: step.delayMs,
+        removeOnComplete: 1000,
+        removeOnFail: 5000,
+      });
+      return `retry in ${step.delayMs} ms`;
+    }
     const attempts = 1 + step.retries.maxRetries;
     await this.flows.add({
       name: 'advance',

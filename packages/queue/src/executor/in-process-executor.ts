@@ -44,10 +44,17 @@ export class InProcessExecutor implements Executor {
   }
 
   private async drive(executionId: string): Promise<void> {
+    let attempt = 1;
     for (;;) {
       if (this.shutdown.signal.aborted) return;
-      const step = await advanceExecution(this.deps, executionId);
+      const step = await advanceExecution(this.deps, executionId, { attempt });
       if (step.kind === 'settled') return;
+      if (step.kind === 'retry') {
+        attempt = step.attempt;
+        await sleep(step.delayMs, undefined, { signal: this.shutdown.signal });
+        continue;
+      }
+      attempt = 1;
       const maxAttempts = 1 + step.retries.maxRetries;
       await runLimited(step.taskIds, step.parallelism, async (taskId) => {
         for (let attempt = 1; ; attempt++) {

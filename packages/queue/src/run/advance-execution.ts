@@ -17,10 +17,12 @@ import {
   updateProgress,
   upsertTaskRuns,
 } from '@databridge/store';
+import { retryDelayMs } from '../schedule/retry-delay.ts';
 import { ExecutionLog } from './execution-log.ts';
 import { failWithoutReport, finishExecution } from './finish-execution.ts';
 import { openExecutionSession, type RunDeps } from './open-execution-session.ts';
 import { setStage } from './stage-state.ts';
+import { isTransientError } from './transient-errors.ts';
 import { watchExecution } from './watch-execution.ts';
 
 export type LoadStageId = 'load_dimensions' | 'load_facts';
@@ -36,6 +38,8 @@ export type NextStep =
       readonly parallelism: number;
       readonly retries: RetrySettings;
     }
+  /** A stage of this step failed with a transient error: advance again after `delayMs`. */
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly attempt: number }
   | { readonly kind: 'settled'; readonly status: ExecutionStatus };
 
 const NO_RETRIES: RetrySettings = {
@@ -53,7 +57,12 @@ const NO_RETRIES: RetrySettings = {
  * step can be repeated after a crash: finished stages are skipped, finished tasks are found in the
  * target's checkpoints. Both executors drive executions with this one function.
  */
-export async function advanceExecution(deps: RunDeps, executionId: string): Promise<NextStep> {
+export async function advanceExecution(
+  deps: RunDeps,
+  executionId: string,
+  options: { readonly attempt?: number } = {},
+): Promise<NextStep> {
+  const attempt = options.attempt ?? 1;
   const { store } = deps;
   let execution = await requireExecution(store, executionId);
   if (execution.status === 'pending') {
@@ -143,6 +152,20 @@ export async function advanceExecution(deps: RunDeps, executionId: string): Prom
       return { kind: 'settled', status: 'paused' };
     }
     const now = await getExecution(store, executionId);
+    const retries = session.plan.spec.schedule?.retries ?? NO_RETRIES;
+    if (
+      !watch.reason &&
+      now?.status === 'running' &&
+      isTransientError(error) &&
+      attempt <= retries.maxRetries
+    ) {
+      await stage(current, 'pending');
+      session.log.warning(
+        `stage ${current} failed with a transient error (attempt ${attempt} of ${retries.maxRetries + 1}); it will be retried: ${(error as Error).message}`,
+        { stage: current },
+      );
+      return { kind: 'retry', delayMs: retryDelayMs(attempt, retries), attempt: attempt + 1 };
+    }
     if (watch.reason !== 'stopped') {
       await stage(current, 'failed');
       log.error(`stage ${current} failed: ${(error as Error).message}`, error, { stage: current });

@@ -21,6 +21,10 @@ const TRANSIENT_CODES = new Set([
   'SQLITE_BUSY',
 ]);
 
+// What the drivers say when the connection under a query went away (pg has no code for some of these).
+const TRANSIENT_MESSAGE =
+  /Connection terminated|connection lost|server closed the connection|terminating connection|not queryable|deadlock/i;
+
 /**
  * True when an error (or any error in its cause chain) is one a retry can cure. A bad spec, bad
  * credentials or a constraint violation is not: retrying would fail the same way.
@@ -34,8 +38,7 @@ export function isTransientError(error: unknown): boolean {
     const code = (e as { code?: unknown }).code;
     if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
     const message = e instanceof Error ? e.message : '';
-    if (/Connection terminated|connection lost|server closed the connection|deadlock/i.test(message))
-      return true;
+    if (TRANSIENT_MESSAGE.test(message)) return true;
   }
   return false;
 }

@@ -10,6 +10,7 @@ import {
   LOG_LEVELS,
   listExecutions,
   listLogEntries,
+  listMetricsSamples,
   listStageRuns,
   listTaskRuns,
   type StageRun,
@@ -284,6 +285,12 @@ export async function getExecutionLogs(ctx: Pick<Ctx, 'store'>, executionId: str
     throw new ServiceError('bad_input', `cursor: ${(error as Error).message}`);
   });
   return { entries: page.items, nextCursor: page.nextCursor };
+}
+
+/** The points of the execution's throughput chart, oldest first (at most 500, evenly thinned). */
+export async function getExecutionMetrics(ctx: Pick<Ctx, 'store'>, executionId: string) {
+  await requireExisting(ctx, executionId);
+  return { samples: await listMetricsSamples(ctx.store, executionId) };
 }
 
 /** The HTML report's file, once the execution has one. */

@@ -7,5 +7,6 @@ export {
 } from '../context.ts';
 export * from './connections-service.ts';
 export * from './health-service.ts';
+export * from './preview-service.ts';
 export * from './projects-service.ts';
 export { ServiceError, type ServiceErrorCode, toServiceError } from './service-error.ts';

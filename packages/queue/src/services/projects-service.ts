@@ -487,14 +487,12 @@ function fileBase(name: string): string {
 
 /** Parses YAML or JSON without interpolating `${…}`: variables are the CLI's business at run time. */
 function parseSpecText(text: string, fileName: string): Record<string, unknown> {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) {
-    const line = first.linePos?.[0]?.line;
-    throw new ServiceError(
-      'bad_input',
-      `text: ${fileName}${line ? `:${line}` : ''} is not valid YAML or JSON: ${first.message.split('\n')[0]}`,
-    );
+    // The first line of a pretty error ends with its position: "… at line 3, column 1:".
+    const message = first.message.split('\n')[0]!.replace(/:$/, '');
+    throw new ServiceError('bad_input', `text: ${fileName} is not valid YAML or JSON: ${message}`);
   }
   const value: unknown = doc.toJS();
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
