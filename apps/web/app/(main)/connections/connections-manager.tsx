@@ -1,0 +1,443 @@
+'use client';
+
+import type { ConnectionTestResult, ConnectionView } from '@databridge/queue';
+import { type FormEvent, useId, useState } from 'react';
+import { ApiError, api, fieldErrors } from '../../../lib/api-client.ts';
+import {
+  CONNECTION_KINDS,
+  type ConnectionFormKind,
+  CreateConnectionInput,
+  DEFAULT_PORTS,
+  UpdateConnectionInput,
+} from '../../../lib/client-safe.ts';
+import { buttonClass, describedBy, Field, inputClass, Notice, PageTitle } from '../../_components/ui.tsx';
+
+const KIND_LABELS: Record<ConnectionFormKind, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  sqlite: 'SQLite',
+};
+
+interface FormValues {
+  name: string;
+  kind: ConnectionFormKind;
+  host: string;
+  port: string;
+  user: string;
+  password: string;
+  clearPassword: boolean;
+  database: string;
+  file: string;
+  sslmode: string;
+}
+
+const EMPTY: FormValues = {
+  name: '',
+  kind: 'postgres',
+  host: '',
+  port: '',
+  user: '',
+  password: '',
+  clearPassword: false,
+  database: '',
+  file: '',
+  sslmode: '',
+};
+
+type TestState = (ConnectionTestResult & { pending?: false }) | { pending: true };
+
+export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
+  const [connections, setConnections] = useState(initial);
+  const [editing, setEditing] = useState<'new' | ConnectionView | null>(initial.length === 0 ? 'new' : null);
+  const [tests, setTests] = useState<Record<string, TestState>>({});
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [banner, setBanner] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+
+  const runTest = async (id: string) => {
+    setTests((t) => ({ ...t, [id]: { pending: true } }));
+    try {
+      const result = await api<ConnectionTestResult>(`/api/connections/${id}/test`, { method: 'POST' });
+      setTests((t) => ({ ...t, [id]: result }));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      setTests((t) => ({ ...t, [id]: { ok: false, latencyMs: 0, message } }));
+    }
+  };
+
+  const remove = async (connection: ConnectionView) => {
+    setConfirming(null);
+    try {
+      await api(`/api/connections/${connection.id}`, { method: 'DELETE' });
+      setConnections((list) => list.filter((c) => c.id !== connection.id));
+      setBanner({ tone: 'success', text: `Deleted connection “${connection.name}”.` });
+    } catch (error) {
+      setBanner({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+    }
+  };
+
+  const saved = (connection: ConnectionView, created: boolean) => {
+    setConnections((list) =>
+      [...list.filter((c) => c.id !== connection.id), connection].sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+    );
+    setEditing(null);
+    setBanner({ tone: 'success', text: `${created ? 'Added' : 'Saved'} connection “${connection.name}”.` });
+    void runTest(connection.id);
+  };
+
+  return (
+    <div className="mx-auto max-w-5xl">
+      <PageTitle
+        title="Connections"
+        description="The databases DataBridge reads from and writes to. Passwords are encrypted at rest and never shown again."
+        actions={
+          <button
+            type="button"
+            className={buttonClass('primary')}
+            onClick={() => {
+              setEditing('new');
+              setBanner(null);
+            }}
+          >
+            Add connection
+          </button>
+        }
+      />
+      {banner ? (
+        <div className="mb-4">
+          <Notice tone={banner.tone}>{banner.text}</Notice>
+        </div>
+      ) : null}
+      {editing ? (
+        <ConnectionForm
+          key={editing === 'new' ? 'new' : editing.id}
+          editing={editing === 'new' ? null : editing}
+          onCancel={() => setEditing(null)}
+          onSaved={saved}
+        />
+      ) : null}
+
+      <section aria-labelledby="saved-connections" className="mt-6">
+        <h2 id="saved-connections" className="mb-2 text-lg font-semibold">
+          Saved connections
+        </h2>
+        {connections.length === 0 ? (
+          <p className="text-sm text-slate-600">
+            No connections yet: add the source and the target databases.
+          </p>
+        ) : (
+          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
+            {connections.map((connection) => {
+              const test = tests[connection.id];
+              return (
+                <li key={connection.id} className="flex flex-wrap items-center gap-3 px-4 py-3">
+                  <div className="min-w-0 flex-1">
+                    <p className="font-semibold">
+                      {connection.name}{' '}
+                      <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">
+                        {KIND_LABELS[connection.kind]}
+                      </span>
+                    </p>
+                    <p className="truncate font-mono text-xs text-slate-600" title={connection.url}>
+                      {connection.url}
+                    </p>
+                    {test ? (
+                      <p
+                        role="status"
+                        className={`mt-1 text-xs font-medium ${
+                          test.pending ? 'text-slate-600' : test.ok ? 'text-emerald-800' : 'text-red-700'
+                        }`}
+                      >
+                        {test.pending ? 'Testing…' : `${test.ok ? '✓' : '✗'} ${test.message}`}
+                      </p>
+                    ) : null}
+                  </div>
+                  <div className="flex flex-wrap gap-2">
+                    <button
+                      type="button"
+                      className={buttonClass('secondary', 'sm')}
+                      onClick={() => runTest(connection.id)}
+                      disabled={test?.pending === true}
+                    >
+                      Test<span className="sr-only"> {connection.name}</span>
+                    </button>
+                    <button
+                      type="button"
+                      className={buttonClass('secondary', 'sm')}
+                      onClick={() => {
+                        setEditing(connection);
+                        setBanner(null);
+                      }}
+                    >
+                      Edit<span className="sr-only"> {connection.name}</span>
+                    </button>
+                    {confirming === connection.id ? (
+                      <>
+                        <button
+                          type="button"
+                          className={buttonClass('danger', 'sm')}
+                          onClick={() => remove(connection)}
+                        >
+                          Confirm delete<span className="sr-only"> {connection.name}</span>
+                        </button>
+                        <button
+                          type="button"
+                          className={buttonClass('ghost', 'sm')}
+                          onClick={() => setConfirming(null)}
+                        >
+                          Keep
+                        </button>
+                      </>
+                    ) : (
+                      <button
+                        type="button"
+                        className={buttonClass('danger', 'sm')}
+                        onClick={() => setConfirming(connection.id)}
+                      >
+                        Delete<span className="sr-only"> {connection.name}</span>
+                      </button>
+                    )}
+                  </div>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function valuesOf(connection: ConnectionView | null): FormValues {
+  if (!connection) return EMPTY;
+  return {
+    ...EMPTY,
+    name: connection.name,
+    kind: connection.kind,
+    host: connection.host,
+    port: connection.port === null ? '' : String(connection.port),
+    user: connection.user,
+    database: connection.database,
+    file: connection.file ?? '',
+    sslmode: connection.sslmode ?? '',
+  };
+}
+
+/** The request body: blank optional fields left out, so that an edit keeps what it does not touch. */
+function bodyOf(values: FormValues, editing: boolean): Record<string, unknown> {
+  const body: Record<string, unknown> = { name: values.name, kind: values.kind };
+  if (values.kind === 'sqlite') {
+    body.file = values.file;
+    return body;
+  }
+  body.host = values.host;
+  body.database = values.database;
+  if (values.port.trim() !== '') body.port = values.port.trim();
+  if (values.user.trim() !== '') body.user = values.user;
+  if (values.password !== '') body.password = values.password;
+  if (editing && values.clearPassword) body.clearPassword = true;
+  if (values.kind === 'postgres' && values.sslmode) body.sslmode = values.sslmode;
+  return body;
+}
+
+function ConnectionForm(props: {
+  editing: ConnectionView | null;
+  onCancel: () => void;
+  onSaved: (connection: ConnectionView, created: boolean) => void;
+}) {
+  const id = useId();
+  const [values, setValues] = useState<FormValues>(() => valuesOf(props.editing));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const editing = props.editing;
+  const schema = editing ? UpdateConnectionInput : CreateConnectionInput;
+
+  const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => {
+    const next = { ...values, [key]: value };
+    setValues(next);
+    // Re-validate as the user types, but only fields that already showed an error.
+    if (Object.keys(errors).length > 0) {
+      const result = schema.safeParse(bodyOf(next, editing !== null));
+      setErrors(result.success ? {} : fieldErrors(result.error.issues));
+    }
+  };
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setFailure(null);
+    const body = bodyOf(values, editing !== null);
+    const result = schema.safeParse(body);
+    if (!result.success) {
+      setErrors(fieldErrors(result.error.issues));
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const saved = await api<ConnectionView>(
+        editing ? `/api/connections/${editing.id}` : '/api/connections',
+        {
+          method: editing ? 'PATCH' : 'POST',
+          body,
+        },
+      );
+      props.onSaved(saved, editing === null);
+    } catch (error) {
+      if (error instanceof ApiError && error.field && error.field in values) {
+        setErrors({ [error.field]: error.detail });
+      } else {
+        setFailure(error instanceof Error ? error.message : String(error));
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const field = (key: keyof FormValues) => `${id}-${key}`;
+  const text = (
+    key: 'name' | 'host' | 'port' | 'user' | 'database' | 'file',
+    label: string,
+    options: { placeholder?: string; hint?: string; inputMode?: 'numeric'; className?: string } = {},
+  ) => (
+    <Field
+      id={field(key)}
+      label={label}
+      error={errors[key]}
+      hint={options.hint}
+      className={options.className}
+    >
+      <input
+        id={field(key)}
+        name={key}
+        className={inputClass(Boolean(errors[key]))}
+        value={values[key]}
+        placeholder={options.placeholder}
+        inputMode={options.inputMode}
+        aria-invalid={Boolean(errors[key])}
+        aria-describedby={describedBy(field(key), errors[key], Boolean(options.hint))}
+        onChange={(e) => set(key, e.target.value)}
+        autoComplete="off"
+      />
+    </Field>
+  );
+
+  const server = values.kind !== 'sqlite';
+  return (
+    <form
+      onSubmit={submit}
+      noValidate
+      aria-labelledby={`${id}-title`}
+      className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+    >
+      <h2 id={`${id}-title`} className="mb-4 text-lg font-semibold">
+        {editing ? `Edit “${editing.name}”` : 'Add a connection'}
+      </h2>
+      {failure ? (
+        <div className="mb-4">
+          <Notice tone="error">{failure}</Notice>
+        </div>
+      ) : null}
+      <div className="grid gap-4 md:grid-cols-2">
+        {text('name', 'Name', { placeholder: 'e.g. shop-production' })}
+        <Field id={field('kind')} label="Database" error={errors.kind}>
+          <select
+            id={field('kind')}
+            name="kind"
+            className={inputClass(Boolean(errors.kind))}
+            value={values.kind}
+            onChange={(e) => set('kind', e.target.value as ConnectionFormKind)}
+            aria-describedby={describedBy(field('kind'), errors.kind)}
+          >
+            {CONNECTION_KINDS.map((kind) => (
+              <option key={kind} value={kind}>
+                {KIND_LABELS[kind]}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {server ? (
+          <>
+            {text('host', 'Host', { placeholder: 'db.example.com' })}
+            {text('port', 'Port', {
+              placeholder: String(DEFAULT_PORTS[values.kind as keyof typeof DEFAULT_PORTS]),
+              inputMode: 'numeric',
+            })}
+            {text('user', 'User', { placeholder: values.kind === 'postgres' ? 'postgres' : 'root' })}
+            <Field
+              id={field('password')}
+              label="Password"
+              error={errors.password}
+              hint={
+                editing?.hasPassword
+                  ? 'A password is stored. Leave this empty to keep it; it is never shown.'
+                  : 'Stored encrypted; it is never shown again.'
+              }
+            >
+              <input
+                id={field('password')}
+                name="password"
+                type="password"
+                className={inputClass(Boolean(errors.password))}
+                value={values.password}
+                placeholder={editing?.hasPassword ? '•••••• (unchanged)' : ''}
+                autoComplete="new-password"
+                aria-invalid={Boolean(errors.password)}
+                aria-describedby={describedBy(field('password'), errors.password, true)}
+                onChange={(e) => set('password', e.target.value)}
+              />
+            </Field>
+            {editing?.hasPassword ? (
+              <div className="flex items-center gap-2 md:col-start-2">
+                <input
+                  id={field('clearPassword')}
+                  type="checkbox"
+                  className="h-4 w-4 accent-cyan-600"
+                  checked={values.clearPassword}
+                  onChange={(e) => set('clearPassword', e.target.checked)}
+                />
+                <label htmlFor={field('clearPassword')} className="text-sm">
+                  Remove the stored password
+                </label>
+              </div>
+            ) : null}
+            {text('database', 'Database name', { placeholder: 'shop' })}
+            {values.kind === 'postgres' ? (
+              <Field id={field('sslmode')} label="SSL mode" error={errors.sslmode}>
+                <select
+                  id={field('sslmode')}
+                  className={inputClass(Boolean(errors.sslmode))}
+                  value={values.sslmode}
+                  onChange={(e) => set('sslmode', e.target.value)}
+                >
+                  <option value="">Driver default</option>
+                  {['disable', 'prefer', 'require', 'verify-ca', 'verify-full'].map((mode) => (
+                    <option key={mode} value={mode}>
+                      {mode}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            ) : null}
+          </>
+        ) : (
+          text('file', 'Database file', {
+            placeholder: '/data/chinook.sqlite',
+            hint: 'An absolute path on the DataBridge server. A missing file is created by the first load into it.',
+            className: 'md:col-span-2',
+          })
+        )}
+      </div>
+      <div className="mt-5 flex flex-wrap gap-2">
+        <button type="submit" className={buttonClass('primary')} disabled={busy}>
+          {busy ? 'Saving…' : editing ? 'Save changes' : 'Add connection'}
+        </button>
+        <button type="button" className={buttonClass('ghost')} onClick={props.onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,11 @@
+import { getServiceContext, listConnectionViews } from '@databridge/queue';
+import type { Metadata } from 'next';
+import { ConnectionsManager } from './connections-manager.tsx';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Connections' };
+
+export default async function ConnectionsPage() {
+  const connections = await listConnectionViews(await getServiceContext());
+  return <ConnectionsManager initial={connections} />;
+}

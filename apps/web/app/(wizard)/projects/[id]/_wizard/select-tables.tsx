@@ -1,0 +1,516 @@
+'use client';
+
+import type { MigrationSpec, TableInfo } from '@databridge/engine';
+import type { TableSuggestionView } from '@databridge/queue';
+import { useEffect, useId, useMemo, useState } from 'react';
+import { formatCount, formatScore } from '../../../../../lib/format.ts';
+import { buttonClass, inputClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
+import { IssueList } from './issue-list.tsx';
+import { findTable, qualified, type SchemaData, sameNamedColumns, specName } from './schema-names.ts';
+import { type Loadable, useWizard } from './wizard-context.tsx';
+
+type TableMappingValue = MigrationSpec['mappings'][number];
+
+function newMapping(source: string, target: string, columns: readonly { source: string; target: string }[]) {
+  return {
+    source,
+    target,
+    mode: 'append',
+    columns: columns.map((c) => ({ source: c.source, target: c.target, transform: [], onInvalid: 'reject' })),
+    exclude: [],
+  } satisfies TableMappingValue;
+}
+
+/** Each mapping with a key that survives removals: its pair, numbered when the pair repeats. */
+function keyedRows(mappings: readonly TableMappingValue[]) {
+  const seen = new Map<string, number>();
+  return mappings.map((mapping, index) => {
+    const base = `${mapping.source}→${mapping.target}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return { mapping, index, key: n === 0 ? base : `${base}#${n}` };
+  });
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Step 1: which source tables load into which target tables. */
+export function SelectTables() {
+  const wizard = useWizard();
+  const { spec, edit, sourceSchema, targetSchema, suggestions, loadSchemas, loadSuggestions, issues } =
+    wizard;
+  const [selectedSource, setSelectedSource] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    loadSchemas();
+    loadSuggestions();
+  }, [loadSchemas, loadSuggestions]);
+
+  const isMapped = (source: string, target: string) =>
+    spec.mappings.some((m) => sameName(m.source, source) && sameName(m.target, target));
+
+  const addMapping = (mapping: TableMappingValue) => {
+    if (isMapped(mapping.source, mapping.target)) {
+      setNotice(`${mapping.source} → ${mapping.target} is already mapped.`);
+      return;
+    }
+    edit((s) => ({ ...s, mappings: [...s.mappings, mapping] }));
+    setNotice(`Mapped ${mapping.source} → ${mapping.target} (${mapping.columns.length} columns).`);
+  };
+
+  const accept = (suggestion: TableSuggestionView, confidentScore: number) => {
+    const confident = suggestion.columns.filter((c) => c.score >= confidentScore);
+    addMapping(
+      newMapping(suggestion.source, suggestion.target, confident.length > 0 ? confident : suggestion.columns),
+    );
+  };
+
+  const acceptAll = (view: { tables: readonly TableSuggestionView[]; confidentScore: number }) => {
+    const fresh = view.tables.filter((t) => t.confident && !isMapped(t.source, t.target));
+    edit((s) => ({
+      ...s,
+      mappings: [
+        ...s.mappings,
+        ...fresh.map((t) => {
+          const confident = t.columns.filter((c) => c.score >= view.confidentScore);
+          return newMapping(t.source, t.target, confident.length > 0 ? confident : t.columns);
+        }),
+      ],
+    }));
+    setNotice(
+      fresh.length > 0
+        ? `Accepted ${fresh.length} suggestion(s).`
+        : 'Every confident suggestion is already mapped.',
+    );
+  };
+
+  const mapTo = (target: TableInfo | string) => {
+    if (!selectedSource) return;
+    const source =
+      sourceSchema.state === 'ready'
+        ? findTable(sourceSchema.value, selectedSource, spec.source.schema)
+        : undefined;
+    if (typeof target === 'string') {
+      addMapping(
+        newMapping(
+          selectedSource,
+          target,
+          (source?.columns ?? []).map((c) => ({ source: c.name, target: c.name })),
+        ),
+      );
+      return;
+    }
+    const targetDefault =
+      spec.target.schema ?? (targetSchema.state === 'ready' ? targetSchema.value.defaultSchema : 'public');
+    addMapping(
+      newMapping(
+        selectedSource,
+        specName(target, targetDefault),
+        source ? sameNamedColumns(source, target) : [],
+      ),
+    );
+  };
+
+  const remove = (index: number) => {
+    edit((s) => ({ ...s, mappings: s.mappings.filter((_, i) => i !== index) }));
+  };
+
+  const tableIssues = issues.filter((i) => i.step === 'tables');
+
+  return (
+    <div className="mx-auto max-w-6xl space-y-6">
+      <PageTitle
+        title="1. Select tables"
+        description="Accept the auto-mapping suggestions, or pick a source table and then the target table it loads into. One source table may load into several targets."
+      />
+      <IssueList issues={tableIssues} label="Table mapping checks" />
+      {notice ? <Notice tone="info">{notice}</Notice> : null}
+
+      <SuggestionsPanel
+        suggestions={suggestions}
+        isMapped={isMapped}
+        onAccept={accept}
+        onAcceptAll={acceptAll}
+        onRetry={() => loadSuggestions(true)}
+      />
+
+      <div className="grid gap-4 lg:grid-cols-2">
+        <TableList
+          title="Source tables"
+          schema={sourceSchema}
+          defaultSchema={spec.source.schema}
+          selected={selectedSource}
+          mappedCount={(name) => spec.mappings.filter((m) => sameName(m.source, name)).length}
+          onPick={(name) => setSelectedSource((current) => (current === name ? null : name))}
+          pickLabel="Select"
+          onRetry={() => loadSchemas(true)}
+        />
+        <div className="space-y-3">
+          <TableList
+            title="Target tables"
+            schema={targetSchema}
+            defaultSchema={spec.target.schema}
+            selected={null}
+            mappedCount={(name) => spec.mappings.filter((m) => sameName(m.target, name)).length}
+            onPick={(_, table) => mapTo(table)}
+            pickLabel={selectedSource ? `Map ${selectedSource} to` : 'Select a source table first, then'}
+            disabled={!selectedSource}
+            onRetry={() => loadSchemas(true)}
+          />
+          <NewTableForm selectedSource={selectedSource} onAdd={(name) => mapTo(name)} />
+        </div>
+      </div>
+
+      <section aria-labelledby="current-mappings">
+        <h2 id="current-mappings" className="mb-2 text-lg font-semibold">
+          Table mappings ({spec.mappings.length})
+        </h2>
+        {spec.mappings.length === 0 ? (
+          <p className="text-sm text-slate-600">Nothing is mapped yet.</p>
+        ) : (
+          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
+            <table className="min-w-full text-left text-sm">
+              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+                <tr>
+                  <th scope="col" className="px-3 py-2">
+                    Source
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Target
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Columns
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    Load mode
+                  </th>
+                  <th scope="col" className="px-3 py-2">
+                    <span className="sr-only">Remove</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200">
+                {keyedRows(spec.mappings).map(({ mapping, index, key }) => {
+                  const problem = tableIssues.find((i) => i.mapping === index && i.severity === 'error');
+                  const modeId = `mode-${index}`;
+                  return (
+                    <tr key={key} className={problem ? 'bg-red-50' : ''}>
+                      <td className="px-3 py-2 font-mono text-xs">{mapping.source}</td>
+                      <td className="px-3 py-2 font-mono text-xs">{mapping.target}</td>
+                      <td className="px-3 py-2 tabular-nums">{mapping.columns.length}</td>
+                      <td className="px-3 py-2">
+                        <label htmlFor={modeId} className="sr-only">
+                          Load mode of {mapping.source} → {mapping.target}
+                        </label>
+                        <select
+                          id={modeId}
+                          className={`${inputClass()} py-1`}
+                          value={mapping.mode}
+                          onChange={(e) =>
+                            edit((s) => ({
+                              ...s,
+                              mappings: s.mappings.map((m, i) =>
+                                i === index ? { ...m, mode: e.target.value as TableMappingValue['mode'] } : m,
+                              ),
+                            }))
+                          }
+                        >
+                          <option value="append">append</option>
+                          <option value="replace">replace (empty the target first)</option>
+                          <option value="upsert">upsert (by key)</option>
+                        </select>
+                      </td>
+                      <td className="px-3 py-2 text-right">
+                        <button
+                          type="button"
+                          className={buttonClass('danger', 'sm')}
+                          onClick={() => remove(index)}
+                        >
+                          Remove
+                          <span className="sr-only">
+                            {' '}
+                            {mapping.source} → {mapping.target}
+                          </span>
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}
+
+function ScoreBadge({ score, confident }: { score: number; confident: boolean }) {
+  return (
+    <span
+      className={`inline-flex rounded-full border px-2 py-0.5 text-xs font-semibold tabular-nums ${
+        confident
+          ? 'border-accent bg-accent-soft text-emerald-900'
+          : 'border-amber-300 bg-amber-50 text-amber-900'
+      }`}
+      title={confident ? 'Confident match' : 'Weak match: check it'}
+    >
+      {formatScore(score)}
+    </span>
+  );
+}
+
+function SuggestionsPanel(props: {
+  suggestions: Loadable<{
+    tables: readonly TableSuggestionView[];
+    confidentScore: number;
+    unmatchedSourceTables: readonly string[];
+  }>;
+  isMapped: (source: string, target: string) => boolean;
+  onAccept: (s: TableSuggestionView, confidentScore: number) => void;
+  onAcceptAll: (view: { tables: readonly TableSuggestionView[]; confidentScore: number }) => void;
+  onRetry: () => void;
+}) {
+  const { suggestions } = props;
+  return (
+    <section aria-labelledby="suggestions-title" className="rounded-lg border border-slate-200 bg-white">
+      <div className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-4 py-3">
+        <h2 id="suggestions-title" className="text-lg font-semibold">
+          Auto-mapping suggestions
+        </h2>
+        {suggestions.state === 'ready' ? (
+          <button
+            type="button"
+            className={buttonClass('primary', 'sm')}
+            onClick={() => props.onAcceptAll(suggestions.value)}
+          >
+            Accept all confident
+          </button>
+        ) : null}
+      </div>
+      <div className="max-h-72 overflow-y-auto">
+        {suggestions.state === 'failed' ? (
+          <div className="p-4">
+            <Notice tone="error">
+              {suggestions.message}{' '}
+              <button type="button" className="font-semibold underline" onClick={props.onRetry}>
+                Try again
+              </button>
+            </Notice>
+          </div>
+        ) : suggestions.state !== 'ready' ? (
+          <p className="p-4 text-sm text-slate-600" role="status">
+            Reading both databases…
+          </p>
+        ) : suggestions.value.tables.length === 0 ? (
+          <p className="p-4 text-sm text-slate-600">No table of the source resembles one of the target.</p>
+        ) : (
+          <table className="min-w-full text-left text-sm">
+            <thead className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
+              <tr>
+                <th scope="col" className="px-3 py-2">
+                  Source
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Target
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Score
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  Columns
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  <span className="sr-only">Accept</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {suggestions.value.tables.map((s) => {
+                const mapped = props.isMapped(s.source, s.target);
+                return (
+                  <tr key={`${s.sourceQualified}-${s.targetQualified}`}>
+                    <td className="px-3 py-2 font-mono text-xs">{s.sourceQualified}</td>
+                    <td className="px-3 py-2 font-mono text-xs">{s.targetQualified}</td>
+                    <td className="px-3 py-2">
+                      <ScoreBadge score={s.score} confident={s.confident} />
+                    </td>
+                    <td className="px-3 py-2 text-xs text-slate-600">
+                      {s.columns.length} matched
+                      {s.unmatchedTargetColumns.length > 0
+                        ? `, ${s.unmatchedTargetColumns.length} target unmatched`
+                        : ''}
+                    </td>
+                    <td className="px-3 py-2 text-right">
+                      {mapped ? (
+                        <span className="text-xs font-semibold text-emerald-800">✓ mapped</span>
+                      ) : (
+                        <button
+                          type="button"
+                          className={buttonClass('secondary', 'sm')}
+                          onClick={() => props.onAccept(s, suggestions.value.confidentScore)}
+                        >
+                          Accept
+                          <span className="sr-only">
+                            {' '}
+                            {s.source} → {s.target}
+                          </span>
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function TableList(props: {
+  title: string;
+  schema: Loadable<SchemaData>;
+  defaultSchema: string | undefined;
+  selected: string | null;
+  mappedCount: (specName: string) => number;
+  onPick: (specName: string, table: TableInfo) => void;
+  pickLabel: string;
+  disabled?: boolean;
+  onRetry: () => void;
+}) {
+  const id = useId();
+  const [query, setQuery] = useState('');
+  const tables = useMemo(() => {
+    if (props.schema.state !== 'ready') return [];
+    const q = query.trim().toLowerCase();
+    return props.schema.value.tables.filter((t) => !q || qualified(t).toLowerCase().includes(q));
+  }, [props.schema, query]);
+  const defaultSchema =
+    props.schema.state === 'ready' ? (props.defaultSchema ?? props.schema.value.defaultSchema) : '';
+
+  return (
+    <section aria-labelledby={`${id}-title`} className="rounded-lg border border-slate-200 bg-white">
+      <div className="border-b border-slate-200 px-4 py-3">
+        <h2 id={`${id}-title`} className="text-lg font-semibold">
+          {props.title}
+          {props.schema.state === 'ready' ? (
+            <span className="ml-2 text-sm font-normal text-slate-500">
+              {props.schema.value.tables.length}
+            </span>
+          ) : null}
+        </h2>
+        <label htmlFor={`${id}-search`} className="mt-2 block text-sm font-medium text-slate-700">
+          Search {props.title.toLowerCase()}
+        </label>
+        <input
+          id={`${id}-search`}
+          type="search"
+          className={`${inputClass()} mt-1`}
+          placeholder="schema.table"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+        />
+      </div>
+      <div className="max-h-80 overflow-y-auto">
+        {props.schema.state === 'failed' ? (
+          <div className="p-4">
+            <Notice tone="error">
+              {props.schema.message}{' '}
+              <button type="button" className="font-semibold underline" onClick={props.onRetry}>
+                Try again
+              </button>
+            </Notice>
+          </div>
+        ) : props.schema.state !== 'ready' ? (
+          <p className="p-4 text-sm text-slate-600" role="status">
+            Loading tables…
+          </p>
+        ) : tables.length === 0 ? (
+          <p className="p-4 text-sm text-slate-600">No table matches.</p>
+        ) : (
+          <ul className="divide-y divide-slate-100">
+            {tables.map((table) => {
+              const name = specName(table, defaultSchema);
+              const selected = props.selected !== null && sameName(props.selected, name);
+              const mapped = props.mappedCount(name);
+              return (
+                <li key={qualified(table)}>
+                  <button
+                    type="button"
+                    aria-pressed={props.selected === null ? undefined : selected}
+                    aria-disabled={props.disabled || undefined}
+                    onClick={() => !props.disabled && props.onPick(name, table)}
+                    className={`flex w-full items-center justify-between gap-3 px-4 py-2 text-left text-sm ${
+                      selected
+                        ? 'bg-brand text-ink'
+                        : props.disabled
+                          ? 'text-slate-500'
+                          : 'hover:bg-brand-soft'
+                    }`}
+                  >
+                    <span className="min-w-0">
+                      <span className="sr-only">{props.pickLabel} </span>
+                      <span className="font-mono text-xs">{qualified(table)}</span>
+                      {mapped > 0 ? (
+                        <span className="ml-2 rounded bg-accent-soft px-1.5 text-xs font-semibold text-emerald-900">
+                          mapped{mapped > 1 ? ` ×${mapped}` : ''}
+                        </span>
+                      ) : null}
+                    </span>
+                    <span className="shrink-0 text-xs tabular-nums text-slate-600">
+                      {formatCount(table.rowEstimate)} rows
+                    </span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function NewTableForm(props: { selectedSource: string | null; onAdd: (name: string) => void }) {
+  const id = useId();
+  const [name, setName] = useState('');
+  return (
+    <form
+      className="flex flex-wrap items-end gap-2 rounded-lg border border-dashed border-slate-300 bg-white p-3"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (props.selectedSource && name.trim()) {
+          props.onAdd(name.trim());
+          setName('');
+        }
+      }}
+    >
+      <div className="min-w-48 flex-1">
+        <label htmlFor={id} className="mb-1 block text-sm font-medium text-slate-700">
+          Or load into a new target table
+        </label>
+        <input
+          id={id}
+          className={inputClass()}
+          placeholder={
+            props.selectedSource ? props.selectedSource.toLowerCase() : 'select a source table first'
+          }
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+      </div>
+      <button
+        type="submit"
+        className={buttonClass('secondary', 'sm')}
+        disabled={!props.selectedSource || !name.trim()}
+      >
+        Map to new table
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,20 @@
+/** The six wizard steps, in order; `slug` is the route segment under /projects/[id]/. */
+export const STEPS = [
+  { slug: 'tables', title: 'Select tables', description: 'Which source tables load into which targets' },
+  { slug: 'columns', title: 'Map columns', description: 'Column pairs and their transformations' },
+  { slug: 'pipeline', title: 'Configure pipeline', description: 'Batches, parallelism, errors, hooks' },
+  { slug: 'schedule', title: 'Schedule', description: 'When it runs and who is told' },
+  { slug: 'preview', title: 'Preview and validate', description: 'Sample rows and the plan’s warnings' },
+  { slug: 'execute', title: 'Execute and monitor', description: 'Start, watch, pause, retry' },
+] as const;
+
+export type StepSlug = (typeof STEPS)[number]['slug'];
+
+/** `complete` (done and valid), `error` (needs fixing), `todo` (not done yet). */
+export type StepState = 'complete' | 'error' | 'todo';
+
+export function stepIndex(pathname: string): number {
+  const slug = pathname.split('/').filter(Boolean)[2];
+  const index = STEPS.findIndex((s) => s.slug === slug);
+  return Math.max(index, 0);
+}

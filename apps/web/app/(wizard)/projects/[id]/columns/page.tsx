@@ -1,0 +1,5 @@
+import { MapColumns } from '../_wizard/map-columns.tsx';
+
+export default function ColumnsStep() {
+  return <MapColumns />;
+}

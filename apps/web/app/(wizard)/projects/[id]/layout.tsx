@@ -1,0 +1,51 @@
+import { getProjectView, getServiceContext, ServiceError } from '@databridge/queue';
+import type { Metadata } from 'next';
+import { notFound } from 'next/navigation';
+import type { ReactNode } from 'react';
+import { localUserName } from '../../../../lib/local-user.ts';
+import { AppShell } from '../../../_components/app-shell.tsx';
+import { WizardActions } from './_wizard/wizard-actions.tsx';
+import { WizardProvider } from './_wizard/wizard-context.tsx';
+import { WizardHeader } from './_wizard/wizard-header.tsx';
+import { WizardSteps } from './_wizard/wizard-steps.tsx';
+
+export const dynamic = 'force-dynamic';
+
+interface Props {
+  children: ReactNode;
+  params: Promise<{ id: string }>;
+}
+
+async function loadProject(id: string) {
+  try {
+    return await getProjectView(await getServiceContext(), id);
+  } catch (error) {
+    if (error instanceof ServiceError && error.code === 'not_found') notFound();
+    throw error;
+  }
+}
+
+export async function generateMetadata({ params }: Omit<Props, 'children'>): Promise<Metadata> {
+  const { id } = await params;
+  const project = await loadProject(id);
+  return { title: project.name };
+}
+
+/** The wizard of one project: its header, its steps and its action bar around the current step. */
+export default async function WizardLayout({ children, params }: Props) {
+  const { id } = await params;
+  const project = await loadProject(id);
+  return (
+    <WizardProvider project={project}>
+      <AppShell
+        userName={localUserName()}
+        header={<WizardHeader />}
+        sidebar={<WizardSteps />}
+        sidebarLabel="Wizard steps"
+        footer={<WizardActions />}
+      >
+        {children}
+      </AppShell>
+    </WizardProvider>
+  );
+}

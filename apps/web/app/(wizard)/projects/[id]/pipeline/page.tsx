@@ -1,0 +1,5 @@
+import { PipelineForm } from '../_wizard/pipeline-form.tsx';
+
+export default function PipelineStep() {
+  return <PipelineForm />;
+}

@@ -1,0 +1,5 @@
+import { PreviewStep } from '../_wizard/preview-step.tsx';
+
+export default function PreviewPage() {
+  return <PreviewStep />;
+}

@@ -1,0 +1,6 @@
+import { pauseExecution } from '@databridge/queue';
+import { executionRoute } from '../../../../../lib/execution-route.ts';
+
+export const dynamic = 'force-dynamic';
+
+export const POST = executionRoute((context, id) => pauseExecution(context, id));

@@ -1,0 +1,6 @@
+import { getExecutionStages } from '@databridge/queue';
+import { executionRoute } from '../../../../../lib/execution-route.ts';
+
+export const dynamic = 'force-dynamic';
+
+export const GET = executionRoute((context, id) => getExecutionStages(context, id));

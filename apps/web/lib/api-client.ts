@@ -1,0 +1,59 @@
+/** Calls this app's API from the browser and unwraps `{ success, data }`, throwing ApiError otherwise. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+
+  /** The field the message names (`host: a host is required` -> `host`), if any. */
+  get field(): string | undefined {
+    return /^([A-Za-z][\w.[\]]*): /.exec(this.message)?.[1];
+  }
+
+  /** The message without its leading field name. */
+  get detail(): string {
+    const field = this.field;
+    return field ? this.message.slice(field.length + 2) : this.message;
+  }
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: init.method ?? 'GET',
+      headers: init.body === undefined ? {} : { 'content-type': 'application/json' },
+      body: init.body === undefined ? null : JSON.stringify(init.body),
+      cache: 'no-store',
+    });
+  } catch {
+    throw new ApiError('unavailable', 'The server does not answer; check that DataBridge is running', 0);
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    throw new ApiError('internal', `The server answered ${response.status} without JSON`, response.status);
+  }
+  const reply = body as { success?: boolean; data?: T; error?: { code: string; message: string } };
+  if (reply.success === true) return reply.data as T;
+  throw new ApiError(
+    reply.error?.code ?? 'internal',
+    reply.error?.message ?? `The server answered ${response.status}`,
+    response.status,
+  );
+}
+
+/** Field errors from a zod result, keyed by the first path segment(s) joined with dots. */
+export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]) {
+  const errors: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.') || 'form';
+    errors[key] ??= issue.message;
+  }
+  return errors;
+}

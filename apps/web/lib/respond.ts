@@ -1,0 +1,59 @@
+import { ServiceError, toServiceError } from '@databridge/queue';
+import type { z } from 'zod';
+
+/** The JSON every API route answers with. */
+export type ApiBody<T> =
+  | { readonly success: true; readonly data: T }
+  | { readonly success: false; readonly error: { readonly code: string; readonly message: string } };
+
+/** The second argument Next.js passes a route handler under `[id]`; `params` is a Promise since Next 15. */
+export interface IdRoute {
+  readonly params: Promise<{ id: string }>;
+}
+
+/** `{ success: true, data }` with `status` (200 by default). */
+export function ok<T>(data: T, status = 200): Response {
+  return Response.json({ success: true, data } satisfies ApiBody<T>, {
+    status,
+    headers: { 'cache-control': 'no-store' },
+  });
+}
+
+/** `{ success: false, error: { code, message } }` with the error's HTTP status. */
+export function fail(error: unknown): Response {
+  const failure = toServiceError(error);
+  if (failure.code === 'internal') console.error('[api]', failure.cause ?? failure);
+  return Response.json(
+    { success: false, error: { code: failure.code, message: failure.message } } satisfies ApiBody<never>,
+    { status: failure.status, headers: { 'cache-control': 'no-store' } },
+  );
+}
+
+/** Runs a handler's work; whatever it throws becomes the JSON error with its status. */
+export async function handle(work: () => Promise<Response>): Promise<Response> {
+  try {
+    return await work();
+  } catch (error) {
+    return fail(error);
+  }
+}
+
+/** The request's JSON body parsed with `schema`; a body that is not JSON is `bad_input` naming `body`. */
+export async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  let body: unknown;
+  try {
+    const text = await request.text();
+    body = text.trim() === '' ? {} : JSON.parse(text);
+  } catch {
+    throw new ServiceError('bad_input', 'body: is not valid JSON');
+  }
+  return schema.parse(body);
+}
+
+/** The `[id]` segment of the route, checked with `schema`. */
+export async function readId(route: IdRoute, schema: z.ZodType<string>): Promise<string> {
+  const { id } = await route.params;
+  const parsed = schema.safeParse(id);
+  if (!parsed.success) throw new ServiceError('bad_input', `id: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}

@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ServiceContext } from '@databridge/queue';
+import { setServiceContext } from '@databridge/queue';
+import { openStore, type Store } from '@databridge/store';
+import { freshStorePlace, type StoreKind } from '../../../packages/store/test/support/stores.ts';
+
+export { CHINOOK_SQLITE, loadChinookPostgres } from '../../../packages/engine/test/support/chinook.ts';
+export {
+  freshPostgres,
+  type TestDatabase,
+} from '../../../packages/engine/test/support/databases.ts';
+export { STORE_KINDS, type StoreKind } from '../../../packages/store/test/support/stores.ts';
+
+/** What the route handlers under test are given as their second argument. */
+export type Handler = (request: Request, route: { params: Promise<{ id: string }> }) => Promise<Response>;
+
+export interface ApiReply {
+  readonly status: number;
+  readonly text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON reply is checked field by field by the tests
+  readonly body: any;
+}
+
+/**
+ * A real metadata store installed as the process's service context, and a way to call route handlers
+ * that remembers every response body (so a test can check no secret ever left the server).
+ */
+export interface ApiWorld {
+  readonly store: Store;
+  readonly replies: string[];
+  call(
+    handler: Handler,
+    method: string,
+    path: string,
+    options?: { id?: string; body?: unknown; rawBody?: string },
+  ): Promise<ApiReply>;
+  close(): Promise<void>;
+}
+
+export async function openApiWorld(kind: StoreKind): Promise<ApiWorld> {
+  const place = await freshStorePlace(kind);
+  const store = await openStore(place.options);
+  const reportsDir = mkdtempSync(join(tmpdir(), 'databridge-web-reports-'));
+  // The routes under test use the store and the reports folder only; the executor is not theirs.
+  const context: Pick<ServiceContext, 'store' | 'reportsDir'> = { store, reportsDir };
+  setServiceContext(context as ServiceContext);
+  const replies: string[] = [];
+  return {
+    store,
+    replies,
+    async call(handler, method, path, options = {}) {
+      const init: RequestInit = { method };
+      if (options.rawBody !== undefined) init.body = options.rawBody;
+      else if (options.body !== undefined) init.body = JSON.stringify(options.body);
+      if (init.body !== undefined) init.headers = { 'content-type': 'application/json' };
+      const response = await handler(new Request(`http://localhost${path}`, init), {
+        params: Promise.resolve({ id: options.id ?? '' }),
+      });
+      const text = await response.text();
+      replies.push(text);
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // a file download
+      }
+      return { status: response.status, text, body };
+    },
+    async close() {
+      setServiceContext(undefined);
+      await store.close();
+      await place.drop();
+      rmSync(reportsDir, { recursive: true, force: true });
+    },
+  };
+}
