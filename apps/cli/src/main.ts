@@ -5,6 +5,7 @@ import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
 import { previewCommand } from './commands/preview.ts';
 import { runCommand } from './commands/run.ts';
+import { serveCommand } from './commands/serve.ts';
 import { workerCommand } from './commands/worker.ts';
 import { exitCodeFor, printError } from './errors.ts';
 
@@ -21,6 +22,7 @@ program.addCommand(planCommand());
 program.addCommand(previewCommand());
 program.addCommand(runCommand());
 program.addCommand(demoCommand());
+program.addCommand(serveCommand());
 program.addCommand(workerCommand());
 
 try {

@@ -60,7 +60,8 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     throw new EnvError(`environment variable ${String(issue.path[0])} ${issue.message}`);
   }
   const e = parsed.data;
-  const dataDir = resolve(e.DATABRIDGE_DATA_DIR ?? '.databridge');
+  // The comment keeps Next's file tracing from taking this for a path into the project.
+  const dataDir = resolve(/*turbopackIgnore: true*/ e.DATABRIDGE_DATA_DIR ?? '.databridge');
   const secret = e.SESSION_SECRET ?? generatedSecret(dataDir);
   return {
     dataDir,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { listExecutions } from '@databridge/store';
 import { advanceExecution } from '../run/advance-execution.ts';
 import type { RunDeps } from '../run/open-execution-session.ts';
 import { RetryableTaskError, runExecutionTask } from '../run/run-execution-task.ts';
@@ -28,6 +29,18 @@ export class InProcessExecutor implements Executor {
         if (this.loops.get(executionId) === tracked) this.loops.delete(executionId);
       });
     this.loops.set(executionId, tracked);
+  }
+
+  /**
+   * Drives again the executions a previous in-process server left pending or running (it stopped or
+   * crashed): they continue from their checkpoints. Only for the one process that owns the store's
+   * in-process executions; with BullMQ, stalled-job recovery does this.
+   */
+  async recoverInterrupted(): Promise<string[]> {
+    const page = await listExecutions(this.deps.store, { statuses: ['pending', 'running'], limit: 100 });
+    const ids = page.items.map((e) => e.id).filter((id) => !this.loops.has(id));
+    for (const id of ids) await this.start(id);
+    return ids;
   }
 
   // Pause and cancel travel through the store, which every running task watches.

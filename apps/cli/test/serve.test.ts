@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, it } from 'node:test';
+import { CHINOOK_SQLITE } from '../../../packages/engine/test/support/chinook.ts';
+import { freshPostgres, type TestDatabase } from '../../../packages/engine/test/support/databases.ts';
+import { startCli } from './cli-helpers.ts';
+
+const PORT = 3000 + Math.floor(Math.random() * 2000) + 1000;
+const BASE = `http://127.0.0.1:${PORT}`;
+const dataDir = mkdtempSync(join(tmpdir(), 'databridge-serve-'));
+let target: TestDatabase;
+let server: ReturnType<typeof startCli>;
+let output = '';
+
+async function api(method: string, path: string, body?: unknown) {
+  const response = await fetch(`${BASE}${path}`, {
+    method,
+    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+  });
+  return { status: response.status, body: (await response.json()) as { success: boolean; data: any } };
+}
+
+before(async () => {
+  target = await freshPostgres();
+  server = startCli(['serve', '--port', String(PORT)], { DATABRIDGE_DATA_DIR: dataDir, REDIS_URL: '' });
+  server.stdout!.on('data', (d) => (output += d));
+  server.stderr!.on('data', (d) => (output += d));
+  const deadline = Date.now() + 240_000; // the first start after a change builds the web app
+  while (!output.includes('DataBridge is serving')) {
+    if (server.exitCode !== null) throw new Error(`serve exited: ${output}`);
+    if (Date.now() > deadline) throw new Error(`serve did not start: ${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+});
+
+after(async () => {
+  if (server.exitCode === null) server.kill('SIGKILL');
+  await target.drop();
+});
+
+it('databridge serve: the API over HTTP runs a project with the in-process executor; SIGTERM stops it cleanly', async () => {
+  const sourceFile = join(dataDir, 'chinook.sqlite');
+  copyFileSync(CHINOOK_SQLITE, sourceFile);
+  const source = await api('POST', '/api/connections', { name: 'chinook', url: `sqlite:${sourceFile}` });
+  assert.equal(source.status, 201, JSON.stringify(source.body));
+  const dest = await api('POST', '/api/connections', { name: 'warehouse', url: target.url });
+  assert.equal(dest.status, 201, JSON.stringify(dest.body));
+  const project = await api('POST', '/api/projects', {
+    name: 'chinook to postgres',
+    sourceConnectionId: source.body.data.id,
+    targetConnectionId: dest.body.data.id,
+  });
+  assert.equal(project.status, 201, JSON.stringify(project.body));
+  const started = await api('POST', '/api/executions/start', { projectId: project.body.data.id });
+  assert.equal(started.status, 201);
+  const id = started.body.data.executionId;
+
+  const events = await fetch(`${BASE}/api/executions/${id}/events`);
+  assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
+  const text = await events.text();
+  assert.match(text, /event: end\ndata: \{"executionId":"[^"]+","status":"completed"\}/);
+
+  const status = await api('GET', `/api/executions/${id}/status`);
+  assert.equal(status.body.data.status, 'completed');
+  assert.equal(status.body.data.recordsProcessed, 15_607);
+  const report = await fetch(`${BASE}/api/executions/${id}/report`);
+  assert.equal(report.status, 200);
+
+  server.kill('SIGTERM');
+  const code = await new Promise((resolve) => server.once('exit', resolve));
+  assert.equal(code, 0, output);
+});
