@@ -54,7 +54,11 @@ export class EnvError extends Error {
  * stored credentials stay readable across restarts; a deployment sets its own.
  */
 export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
-  const parsed = EnvSchema.safeParse(env);
+  // An empty value (`SESSION_SECRET=` copied from .env.example) means unset.
+  const given = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = EnvSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new EnvError(`environment variable ${String(issue.path[0])} ${issue.message}`);
