@@ -13,18 +13,26 @@ const dataDir = mkdtempSync(join(tmpdir(), 'databridge-serve-'));
 let target: TestDatabase;
 let server: ReturnType<typeof startCli>;
 let output = '';
+let cookie = '';
+const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
 
 async function api(method: string, path: string, body?: unknown) {
   const response = await fetch(`${BASE}${path}`, {
     method,
-    ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: response.status, body: (await response.json()) as { success: boolean; data: any } };
 }
 
 before(async () => {
   target = await freshPostgres();
-  server = startCli(['serve', '--port', String(PORT)], { DATABRIDGE_DATA_DIR: dataDir, REDIS_URL: '' });
+  server = startCli(['serve', '--port', String(PORT)], {
+    DATABRIDGE_DATA_DIR: dataDir,
+    REDIS_URL: '',
+    DATABRIDGE_ADMIN_EMAIL: ADMIN.email,
+    DATABRIDGE_ADMIN_PASSWORD: ADMIN.password,
+  });
   server.stdout!.on('data', (d) => (output += d));
   server.stderr!.on('data', (d) => (output += d));
   const deadline = Date.now() + 240_000; // the first start after a change builds the web app
@@ -40,7 +48,23 @@ after(async () => {
   await target.drop();
 });
 
-it('databridge serve: the API over HTTP runs a project with the in-process executor; SIGTERM stops it cleanly', async () => {
+it('databridge serve: sign in, then the API over HTTP runs a project with the in-process executor; SIGTERM stops it cleanly', async () => {
+  const anonymous = await api('GET', '/api/projects');
+  assert.equal(anonymous.status, 401);
+  const page = await fetch(`${BASE}/projects`, { redirect: 'manual' });
+  assert.equal(page.status, 307);
+  assert.match(page.headers.get('location') ?? '', /\/login$/);
+  assert.match(page.headers.get('content-security-policy') ?? '', /frame-ancestors 'none'/);
+  const login = await fetch(`${BASE}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
+  assert.equal(login.status, 200);
+  const setCookie = login.headers.get('set-cookie') ?? '';
+  assert.match(setCookie, /HttpOnly/);
+  assert.match(setCookie, /SameSite=Lax/);
+  cookie = setCookie.split(';')[0]!;
   const sourceFile = join(dataDir, 'chinook.sqlite');
   copyFileSync(CHINOOK_SQLITE, sourceFile);
   const source = await api('POST', '/api/connections', { name: 'chinook', url: `sqlite:${sourceFile}` });
@@ -57,7 +81,7 @@ it('databridge serve: the API over HTTP runs a project with the in-process execu
   assert.equal(started.status, 201);
   const id = started.body.data.executionId;
 
-  const events = await fetch(`${BASE}/api/executions/${id}/events`);
+  const events = await fetch(`${BASE}/api/executions/${id}/events`, { headers: { cookie } });
   assert.match(events.headers.get('content-type') ?? '', /text\/event-stream/);
   const text = await events.text();
   assert.match(text, /event: end\ndata: \{"executionId":"[^"]+","status":"completed"\}/);
@@ -65,7 +89,7 @@ it('databridge serve: the API over HTTP runs a project with the in-process execu
   const status = await api('GET', `/api/executions/${id}/status`);
   assert.equal(status.body.data.status, 'completed');
   assert.equal(status.body.data.recordsProcessed, 15_607);
-  const report = await fetch(`${BASE}/api/executions/${id}/report`);
+  const report = await fetch(`${BASE}/api/executions/${id}/report`, { headers: { cookie } });
   assert.equal(report.status, 200);
 
   server.kill('SIGTERM');

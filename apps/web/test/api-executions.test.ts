@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { InProcessExecutor, type ServiceContext, setServiceContext } from '@databridge/queue';
-import { openStore } from '@databridge/store';
+import { createApiKey, openStore } from '@databridge/store';
 import { freshPostgres, type TestDatabase } from '../../../packages/engine/test/support/databases.ts';
 import { chinookProject } from '../../../packages/queue/test/support/harness.ts';
 import { freshStorePlace, type StorePlace } from '../../../packages/store/test/support/stores.ts';
@@ -21,11 +21,13 @@ import { STORE_KINDS } from './support.ts';
 
 type Route = (request: Request, route: { params: Promise<{ id: string }> }) => Promise<Response>;
 
+let adminKey = '';
+
 async function call(handler: Route, method: string, path: string, id = '', body?: unknown) {
-  const init: RequestInit = { method };
+  const init: RequestInit = { method, headers: { authorization: `Bearer ${adminKey}` } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json' };
+    init.headers = { ...init.headers, 'content-type': 'application/json' };
   }
   const response = await handler(new Request(`http://localhost${path}`, init), {
     params: Promise.resolve({ id }),
@@ -69,7 +71,9 @@ for (const kind of STORE_KINDS) {
       const store = await openStore(place.options);
       const reportsDir = `${place.options.dataDir}/reports`;
       const executor = new InProcessExecutor({ store, reportsDir });
-      context = { store, executor, reportsDir, env: {} as ServiceContext['env'], close: async () => {} };
+      const env = { sessionSecret: place.options.sessionSecret } as ServiceContext['env'];
+      context = { store, executor, reportsDir, env, close: async () => {} };
+      adminKey = (await createApiKey(store, { name: 'tests', role: 'admin' })).plaintext;
       setServiceContext(context);
       target = await freshPostgres();
       projectId = (await chinookProject(store, place.options.dataDir, target.url)).id;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceContext } from '@databridge/queue';
 import { setServiceContext } from '@databridge/queue';
-import { openStore, type Store } from '@databridge/store';
+import { createApiKey, openStore, type Store } from '@databridge/store';
 import { freshStorePlace, type StoreKind } from '../../../packages/store/test/support/stores.ts';
 
 export { CHINOOK_SQLITE, loadChinookPostgres } from '../../../packages/engine/test/support/chinook.ts';
@@ -43,18 +43,24 @@ export async function openApiWorld(kind: StoreKind): Promise<ApiWorld> {
   const place = await freshStorePlace(kind);
   const store = await openStore(place.options);
   const reportsDir = mkdtempSync(join(tmpdir(), 'databridge-web-reports-'));
-  // The routes under test use the store and the reports folder only; the executor is not theirs.
-  const context: Pick<ServiceContext, 'store' | 'reportsDir'> = { store, reportsDir };
+  // The routes under test use the store, the secret and the reports folder; the executor is not theirs.
+  const context: Pick<ServiceContext, 'store' | 'reportsDir' | 'env'> = {
+    store,
+    reportsDir,
+    env: { sessionSecret: place.options.sessionSecret } as ServiceContext['env'],
+  };
   setServiceContext(context as ServiceContext);
+  // Every call is made as an admin, with an API key (the authorization matrix tests the other roles).
+  const { plaintext: adminKey } = await createApiKey(store, { name: 'tests', role: 'admin' });
   const replies: string[] = [];
   return {
     store,
     replies,
     async call(handler, method, path, options = {}) {
-      const init: RequestInit = { method };
+      const init: RequestInit = { method, headers: { authorization: `Bearer ${adminKey}` } };
       if (options.rawBody !== undefined) init.body = options.rawBody;
       else if (options.body !== undefined) init.body = JSON.stringify(options.body);
-      if (init.body !== undefined) init.headers = { 'content-type': 'application/json' };
+      if (init.body !== undefined) init.headers = { ...init.headers, 'content-type': 'application/json' };
       const response = await handler(new Request(`http://localhost${path}`, init), {
         params: Promise.resolve({ id: options.id ?? '' }),
       });

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { openStore, type Store } from '@databridge/store';
+import { ensureFirstAdmin, openStore, type Store } from '@databridge/store';
 import { readServerEnv, type ServerEnv } from './env.ts';
 import { createExecutor } from './executor/create-executor.ts';
 import type { Executor } from './executor/executor.ts';
@@ -23,6 +23,7 @@ export async function openServiceContext(env: ServerEnv = readServerEnv()): Prom
   });
   const reportsDir = join(env.dataDir, 'reports');
   try {
+    if (env.firstAdmin) await ensureFirstAdmin(store, env.firstAdmin.email, env.firstAdmin.password);
     const executor = await createExecutor({ env, store, reportsDir, role: 'server' });
     return {
       env,

@@ -24,6 +24,8 @@ const EnvSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABRIDGE_BASE_URL: z.url('must be a URL such as http://localhost:3000').optional(),
+  DATABRIDGE_ADMIN_EMAIL: z.email('must be an email address').optional(),
+  DATABRIDGE_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
   DATABRIDGE_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dots, dashes and underscores only')
@@ -40,6 +42,8 @@ export interface ServerEnv {
   readonly sessionSecretGenerated: boolean;
   readonly cronSecret: string | undefined;
   readonly baseUrl: string;
+  /** The first admin, created at start-up when no admin exists yet (else the setup page does it). */
+  readonly firstAdmin: { readonly email: string; readonly password: string } | undefined;
   /** Namespace of DataBridge's keys in Redis: two deployments can share one Redis. */
   readonly queuePrefix: string;
 }
@@ -64,6 +68,11 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     throw new EnvError(`environment variable ${String(issue.path[0])} ${issue.message}`);
   }
   const e = parsed.data;
+  if (Boolean(e.DATABRIDGE_ADMIN_EMAIL) !== Boolean(e.DATABRIDGE_ADMIN_PASSWORD)) {
+    throw new EnvError(
+      'environment variables DATABRIDGE_ADMIN_EMAIL and DATABRIDGE_ADMIN_PASSWORD go together: set both or neither',
+    );
+  }
   // The comment keeps Next's file tracing from taking this for a path into the project.
   const dataDir = resolve(/*turbopackIgnore: true*/ e.DATABRIDGE_DATA_DIR ?? '.databridge');
   const secret = e.SESSION_SECRET ?? generatedSecret(dataDir);
@@ -76,6 +85,10 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     cronSecret: e.CRON_SECRET,
     baseUrl: e.DATABRIDGE_BASE_URL ?? 'http://localhost:3000',
     queuePrefix: e.DATABRIDGE_QUEUE_PREFIX ?? 'databridge',
+    firstAdmin:
+      e.DATABRIDGE_ADMIN_EMAIL && e.DATABRIDGE_ADMIN_PASSWORD
+        ? { email: e.DATABRIDGE_ADMIN_EMAIL, password: e.DATABRIDGE_ADMIN_PASSWORD }
+        : undefined,
   };
 }
 

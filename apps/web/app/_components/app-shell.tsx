@@ -9,6 +9,8 @@ import { UserMenu } from './user-menu.tsx';
  */
 export function AppShell(props: {
   userName: string;
+  /** The signed-in user's role, shown beside the name. */
+  role?: string;
   /** Extra header content after the logo (the wizard's project name and progress). */
   header?: ReactNode;
   sidebar: ReactNode;
@@ -36,7 +38,7 @@ export function AppShell(props: {
           <span className="hidden sm:inline">DataBridge</span>
         </Link>
         <div className="flex min-w-0 flex-1 items-center gap-3">{props.header}</div>
-        <UserMenu userName={props.userName} />
+        <UserMenu userName={props.userName} {...(props.role ? { role: props.role } : {})} />
       </header>
       <div className="flex min-h-0 flex-1 flex-col md:flex-row">
         <nav

@@ -8,11 +8,14 @@ const LINKS = [
   { href: '/connections', label: 'Connections', hint: 'Databases DataBridge can reach' },
 ] as const;
 
-export function MainNav() {
+const ADMIN_LINK = { href: '/admin', label: 'Administration', hint: 'Users, API keys, audit log' } as const;
+
+export function MainNav({ admin = false }: { admin?: boolean }) {
   const pathname = usePathname();
+  const links = admin ? [...LINKS, ADMIN_LINK] : LINKS;
   return (
     <ul className="flex gap-1 p-3 md:flex-col">
-      {LINKS.map((link) => {
+      {links.map((link) => {
         const current = pathname === link.href || pathname.startsWith(`${link.href}/`);
         return (
           <li key={link.href}>

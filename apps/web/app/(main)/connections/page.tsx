@@ -5,7 +5,10 @@ import { ConnectionsManager } from './connections-manager.tsx';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Connections' };
 
+import { pageActor } from '../../../lib/request-actor.ts';
+
 export default async function ConnectionsPage() {
+  await pageActor();
   const connections = await listConnectionViews(await getServiceContext());
   return <ConnectionsManager initial={connections} />;
 }

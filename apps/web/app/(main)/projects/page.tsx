@@ -5,7 +5,10 @@ import { ProjectsDashboard } from './projects-dashboard.tsx';
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Projects' };
 
+import { pageActor } from '../../../lib/request-actor.ts';
+
 export default async function ProjectsPage() {
+  await pageActor();
   const context = await getServiceContext();
   const [projects, connections] = await Promise.all([
     listProjectSummaries(context),

@@ -1,12 +1,9 @@
-import { getServiceContext, listExecutionHistory } from '@databridge/queue';
-import { handle, ok } from '../../../lib/respond.ts';
+import { listExecutionHistory } from '@databridge/queue';
+import { route } from '../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
 /** History, newest first: `?projectId=&limit=&cursor=`; `nextCursor` fetches the next page. */
-export function GET(request: Request): Promise<Response> {
-  return handle(async () => {
-    const query = Object.fromEntries(new URL(request.url).searchParams);
-    return ok(await listExecutionHistory(await getServiceContext(), query));
-  });
-}
+export const GET = route('read', async (call) => ({
+  data: await listExecutionHistory(call.context, call.query()),
+}));

@@ -1,9 +1,7 @@
-import { checkHealth, getServiceContext } from '@databridge/queue';
-import { handle, ok } from '../../../lib/respond.ts';
+import { checkHealth } from '@databridge/queue';
+import { route } from '../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
-/** Readiness: the metadata store answers (503 when it does not, or when the server cannot start). */
-export function GET(): Promise<Response> {
-  return handle(async () => ok(await checkHealth(await getServiceContext())));
-}
+/** Readiness, public for load balancers: the metadata store answers (503 when it does not). */
+export const GET = route('public', async ({ context }) => ({ data: await checkHealth(context) }));

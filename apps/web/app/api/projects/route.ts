@@ -1,22 +1,14 @@
-import {
-  CreateProjectInput,
-  createProjectRecord,
-  getServiceContext,
-  listProjectSummaries,
-} from '@databridge/queue';
-import { handle, ok, readBody } from '../../../lib/respond.ts';
+import { CreateProjectInput, createProjectRecord, listProjectSummaries } from '@databridge/queue';
+import { route } from '../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
 /** Every project with its connections and last execution. */
-export function GET(): Promise<Response> {
-  return handle(async () => ok(await listProjectSummaries(await getServiceContext())));
-}
+export const GET = route('read', async ({ context }) => ({ data: await listProjectSummaries(context) }));
 
 /** Creates a project; without `spec`, it starts from the auto-mapped tables of its two databases. */
-export function POST(request: Request): Promise<Response> {
-  return handle(async () => {
-    const input = await readBody(request, CreateProjectInput);
-    return ok(await createProjectRecord(await getServiceContext(), input), 201);
-  });
-}
+export const POST = route('edit', async (call) => {
+  const project = await createProjectRecord(call.context, await call.body(CreateProjectInput));
+  await call.audit('project.create', { kind: 'project', id: project.id }, { after: project });
+  return { data: project, status: 201 };
+});

@@ -2,7 +2,7 @@ import { getProjectView, getServiceContext, ServiceError } from '@databridge/que
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
-import { localUserName } from '../../../../lib/local-user.ts';
+import { pageActor } from '../../../../lib/request-actor.ts';
 import { AppShell } from '../../../_components/app-shell.tsx';
 import { WizardActions } from './_wizard/wizard-actions.tsx';
 import { WizardProvider } from './_wizard/wizard-context.tsx';
@@ -17,6 +17,7 @@ interface Props {
 }
 
 async function loadProject(id: string) {
+  await pageActor();
   try {
     return await getProjectView(await getServiceContext(), id);
   } catch (error) {
@@ -34,11 +35,13 @@ export async function generateMetadata({ params }: Omit<Props, 'children'>): Pro
 /** The wizard of one project: its header, its steps and its action bar around the current step. */
 export default async function WizardLayout({ children, params }: Props) {
   const { id } = await params;
+  const actor = await pageActor();
   const project = await loadProject(id);
   return (
     <WizardProvider project={project}>
       <AppShell
-        userName={localUserName()}
+        userName={actor.name}
+        role={actor.role}
         header={<WizardHeader />}
         sidebar={<WizardSteps />}
         sidebarLabel="Wizard steps"

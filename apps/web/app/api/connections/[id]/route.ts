@@ -2,34 +2,32 @@ import {
   ConnectionId,
   deleteConnectionRecord,
   getConnectionView,
-  getServiceContext,
   UpdateConnectionInput,
   updateConnectionRecord,
 } from '@databridge/queue';
-import { handle, type IdRoute, ok, readBody, readId } from '../../../../lib/respond.ts';
+import { route } from '../../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(_request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ConnectionId);
-    return ok(await getConnectionView(await getServiceContext(), id));
-  });
-}
+export const GET = route<{ id: string }>('read', async (call) => ({
+  data: await getConnectionView(call.context, call.id(ConnectionId)),
+}));
 
 /** Renames or repoints a connection; location parts left out (the password included) are kept. */
-export function PATCH(request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ConnectionId);
-    const input = await readBody(request, UpdateConnectionInput);
-    return ok(await updateConnectionRecord(await getServiceContext(), id, input));
-  });
-}
+export const PATCH = route<{ id: string }>('edit', async (call) => {
+  const id = call.id(ConnectionId);
+  const input = await call.body(UpdateConnectionInput);
+  const before = await getConnectionView(call.context, id);
+  const after = await updateConnectionRecord(call.context, id, input);
+  await call.audit('connection.update', { kind: 'connection', id }, { before, after });
+  return { data: after };
+});
 
 /** Deletes a connection no project uses (409 naming the projects otherwise). */
-export function DELETE(_request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ConnectionId);
-    return ok(await deleteConnectionRecord(await getServiceContext(), id));
-  });
-}
+export const DELETE = route<{ id: string }>('edit', async (call) => {
+  const id = call.id(ConnectionId);
+  const before = await getConnectionView(call.context, id);
+  const result = await deleteConnectionRecord(call.context, id);
+  await call.audit('connection.delete', { kind: 'connection', id }, { before });
+  return { data: result };
+});

@@ -1,12 +1,16 @@
-import { getServiceContext, StartExecutionInput, startExecution } from '@databridge/queue';
-import { handle, ok, readBody } from '../../../../lib/respond.ts';
+import { StartExecutionInput, startExecution } from '@databridge/queue';
+import { route } from '../../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
 /** `{ projectId }` → 201 `{ executionId, status }`; 409 while the project has an execution active. */
-export function POST(request: Request): Promise<Response> {
-  return handle(async () => {
-    const input = await readBody(request, StartExecutionInput);
-    return ok(await startExecution(await getServiceContext(), input, 'api'), 201);
-  });
-}
+export const POST = route('run', async (call) => {
+  const input = await call.body(StartExecutionInput);
+  const started = await startExecution(call.context, input, 'api');
+  await call.audit(
+    'execution.start',
+    { kind: 'execution', id: started.executionId },
+    { projectId: input.projectId },
+  );
+  return { data: started, status: 201 };
+});

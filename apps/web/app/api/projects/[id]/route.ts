@@ -1,35 +1,33 @@
 import {
   deleteProjectRecord,
   getProjectView,
-  getServiceContext,
   ProjectId,
   UpdateProjectInput,
   updateProjectRecord,
 } from '@databridge/queue';
-import { handle, type IdRoute, ok, readBody, readId } from '../../../../lib/respond.ts';
+import { route } from '../../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
-export function GET(_request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ProjectId);
-    return ok(await getProjectView(await getServiceContext(), id));
-  });
-}
+export const GET = route<{ id: string }>('read', async (call) => ({
+  data: await getProjectView(call.context, call.id(ProjectId)),
+}));
 
 /** Changes any of name, description, connections, spec; the spec is validated (400 names the field). */
-export function PATCH(request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ProjectId);
-    const input = await readBody(request, UpdateProjectInput);
-    return ok(await updateProjectRecord(await getServiceContext(), id, input));
-  });
-}
+export const PATCH = route<{ id: string }>('edit', async (call) => {
+  const id = call.id(ProjectId);
+  const input = await call.body(UpdateProjectInput);
+  const before = await getProjectView(call.context, id);
+  const after = await updateProjectRecord(call.context, id, input);
+  await call.audit('project.update', { kind: 'project', id }, { before, after });
+  return { data: after };
+});
 
 /** Deletes the project and its history (409 while an execution is active). */
-export function DELETE(_request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ProjectId);
-    return ok(await deleteProjectRecord(await getServiceContext(), id));
-  });
-}
+export const DELETE = route<{ id: string }>('edit', async (call) => {
+  const id = call.id(ProjectId);
+  const before = await getProjectView(call.context, id);
+  const result = await deleteProjectRecord(call.context, id);
+  await call.audit('project.delete', { kind: 'project', id }, { before });
+  return { data: result };
+});

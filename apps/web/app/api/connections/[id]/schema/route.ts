@@ -1,6 +1,6 @@
-import { ConnectionId, getServiceContext, introspectConnection } from '@databridge/queue';
+import { ConnectionId, introspectConnection } from '@databridge/queue';
 import { z } from 'zod';
-import { handle, type IdRoute, ok, readId } from '../../../../../lib/respond.ts';
+import { route } from '../../../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -9,17 +9,11 @@ const Query = z.object({
 });
 
 /** Schemas, tables with row estimates, columns with types, keys. `?schema=a&schema=b` limits it. */
-export function GET(request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ConnectionId);
-    const params = new URL(request.url).searchParams.getAll('schema');
-    const query = Query.parse({ schema: params.length > 0 ? params : undefined });
-    return ok(
-      await introspectConnection(
-        await getServiceContext(),
-        id,
-        query.schema ? { schemas: query.schema } : {},
-      ),
-    );
-  });
-}
+export const GET = route<{ id: string }>('read', async (call) => {
+  const id = call.id(ConnectionId);
+  const schemas = new URL(call.request.url).searchParams.getAll('schema');
+  const query = Query.parse({ schema: schemas.length > 0 ? schemas : undefined });
+  return {
+    data: await introspectConnection(call.context, id, query.schema ? { schemas: query.schema } : {}),
+  };
+});

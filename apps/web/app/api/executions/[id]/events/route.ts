@@ -1,6 +1,6 @@
-import { executionEvents, getServiceContext } from '@databridge/queue';
+import { executionEvents } from '@databridge/queue';
+import { route } from '../../../../../lib/api.ts';
 import { ExecutionId } from '../../../../../lib/execution-route.ts';
-import { handle, type IdRoute, readId } from '../../../../../lib/respond.ts';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,49 +12,48 @@ const KEEP_ALIVE_MS = 15_000;
  * change, in order, numbered by `id:`; after the terminal state an `end` event, then the stream closes.
  * An unknown id is a JSON 404, not a stream.
  */
-export function GET(request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ExecutionId);
-    const events = executionEvents(await getServiceContext(), id, { signal: request.signal });
-    const first = await events.next(); // throws not_found before any byte of the stream is sent
-    const encoder = new TextEncoder();
-    let sequence = 0;
-    let keepAlive: ReturnType<typeof setInterval> | undefined;
-    const stream = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        const send = (event: string, data: unknown) => {
-          sequence += 1;
-          controller.enqueue(
-            encoder.encode(`id: ${sequence}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
-          );
-        };
-        keepAlive = setInterval(() => controller.enqueue(encoder.encode(': keep-alive\n\n')), KEEP_ALIVE_MS);
-        try {
-          if (!first.done) send('status', first.value);
-          let last = first.done ? undefined : first.value;
-          for await (const view of events) {
-            send('status', view);
-            last = view;
-          }
-          if (!request.signal.aborted) send('end', { executionId: id, status: last?.status ?? null });
-        } catch (error) {
-          send('error', { message: error instanceof Error ? error.message : String(error) });
-        } finally {
-          clearInterval(keepAlive);
-          controller.close();
+export const GET = route<{ id: string }>('read', async (call) => {
+  const { request } = call;
+  const id = call.id(ExecutionId);
+  const events = executionEvents(call.context, id, { signal: request.signal });
+  const first = await events.next(); // throws not_found before any byte of the stream is sent
+  const encoder = new TextEncoder();
+  let sequence = 0;
+  let keepAlive: ReturnType<typeof setInterval> | undefined;
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (event: string, data: unknown) => {
+        sequence += 1;
+        controller.enqueue(
+          encoder.encode(`id: ${sequence}\nevent: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+        );
+      };
+      keepAlive = setInterval(() => controller.enqueue(encoder.encode(': keep-alive\n\n')), KEEP_ALIVE_MS);
+      try {
+        if (!first.done) send('status', first.value);
+        let last = first.done ? undefined : first.value;
+        for await (const view of events) {
+          send('status', view);
+          last = view;
         }
-      },
-      async cancel() {
+        if (!request.signal.aborted) send('end', { executionId: id, status: last?.status ?? null });
+      } catch (error) {
+        send('error', { message: error instanceof Error ? error.message : String(error) });
+      } finally {
         clearInterval(keepAlive);
-        await events.return(undefined);
-      },
-    });
-    return new Response(stream, {
-      headers: {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        'x-accel-buffering': 'no',
-      },
-    });
+        controller.close();
+      }
+    },
+    async cancel() {
+      clearInterval(keepAlive);
+      await events.return(undefined);
+    },
   });
-}
+  return new Response(stream, {
+    headers: {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      'x-accel-buffering': 'no',
+    },
+  });
+});

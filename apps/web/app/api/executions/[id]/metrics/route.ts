@@ -1,7 +1,9 @@
 import { getExecutionMetrics } from '@databridge/queue';
-import { executionRoute } from '../../../../../lib/execution-route.ts';
+import { route } from '../../../../../lib/api.ts';
+import { ExecutionId } from '../../../../../lib/execution-route.ts';
 
 export const dynamic = 'force-dynamic';
 
-/** The throughput chart: rows processed, failed and rows/s over time, oldest first. */
-export const GET = executionRoute((context, id) => getExecutionMetrics(context, id));
+export const GET = route<{ id: string }>('read', async (call) => ({
+  data: await getExecutionMetrics(call.context, call.id(ExecutionId)),
+}));

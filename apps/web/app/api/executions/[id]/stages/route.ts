@@ -1,6 +1,9 @@
 import { getExecutionStages } from '@databridge/queue';
-import { executionRoute } from '../../../../../lib/execution-route.ts';
+import { route } from '../../../../../lib/api.ts';
+import { ExecutionId } from '../../../../../lib/execution-route.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = executionRoute((context, id) => getExecutionStages(context, id));
+export const GET = route<{ id: string }>('read', async (call) => ({
+  data: await getExecutionStages(call.context, call.id(ExecutionId)),
+}));

@@ -1,6 +1,9 @@
 import { getExecutionStatus } from '@databridge/queue';
-import { executionRoute } from '../../../../../lib/execution-route.ts';
+import { route } from '../../../../../lib/api.ts';
+import { ExecutionId } from '../../../../../lib/execution-route.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = executionRoute((context, id) => getExecutionStatus(context, id));
+export const GET = route<{ id: string }>('read', async (call) => ({
+  data: await getExecutionStatus(call.context, call.id(ExecutionId)),
+}));

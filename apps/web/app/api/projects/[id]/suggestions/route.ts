@@ -1,12 +1,9 @@
-import { getServiceContext, ProjectId, suggestMappingsForProject } from '@databridge/queue';
-import { handle, type IdRoute, ok, readId } from '../../../../../lib/respond.ts';
+import { ProjectId, suggestMappingsForProject } from '@databridge/queue';
+import { route } from '../../../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
 /** Auto-mapping suggestions (table and column pairs with scores) between the project's databases. */
-export function GET(_request: Request, route: IdRoute): Promise<Response> {
-  return handle(async () => {
-    const id = await readId(route, ProjectId);
-    return ok(await suggestMappingsForProject(await getServiceContext(), id));
-  });
-}
+export const GET = route<{ id: string }>('read', async (call) => ({
+  data: await suggestMappingsForProject(call.context, call.id(ProjectId)),
+}));

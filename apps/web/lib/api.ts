@@ -1,0 +1,92 @@
+import {
+  type Actor,
+  audit,
+  authorize,
+  getServiceContext,
+  type Permission,
+  type ServiceContext,
+  ServiceError,
+} from '@databridge/queue';
+import type { AuditDetails } from '@databridge/store';
+import type { z } from 'zod';
+import { handle, ok, readBody } from './respond.ts';
+
+/** What a route handler gets once the request is authenticated and authorised. */
+export interface ApiCall<P> {
+  readonly request: Request;
+  readonly context: ServiceContext;
+  /** Who is asking; null only on public routes. */
+  readonly actor: Actor | null;
+  /** The client's address as the server saw it, for the audit log and sign-in limits. */
+  readonly ip: string;
+  readonly params: P;
+  /** The `[id]` segment checked with `schema` (400 names `id`). */
+  id(schema: z.ZodType<string>): string;
+  /** The JSON body, checked with `schema` (400 names the field). */
+  body<S extends z.ZodType>(schema: S): Promise<z.output<S>>;
+  /** The query string as a plain object, for a zod schema. */
+  query(): Record<string, string>;
+  /** Records the change in the audit log with who, when and from where. */
+  audit(
+    action: string,
+    target: { kind: string; id: string | null } | null,
+    details?: AuditDetails,
+  ): Promise<void>;
+}
+
+/** `public` routes answer without credentials (health, sign-in, setup). */
+export type Access = Permission | 'public';
+
+/**
+ * Declares a route handler: the permission it needs, then the work. Every API route goes through
+ * here, so authentication (session cookie or API key) and the role check happen in one place before
+ * any input is read: 401 without credentials, 403 for a role without the permission. The work returns
+ * a Response, or data that becomes `{ success: true, data }` (`status` 200, or as given).
+ */
+export function route<P extends Record<string, string> = Record<string, string>>(
+  access: Access,
+  work: (call: ApiCall<P>) => Promise<Response | { readonly data: unknown; readonly status?: number }>,
+  // `segment` is Next.js's second argument: `{ params: Promise<…> }` under a dynamic segment.
+): (request: Request, segment?: { params: Promise<P> }) => Promise<Response> {
+  return (request, segment) =>
+    handle(async () => {
+      const context = await getServiceContext();
+      const credentials = {
+        authorization: request.headers.get('authorization'),
+        cookie: request.headers.get('cookie'),
+      };
+      const actor = access === 'public' ? null : await authorize(context, credentials, access);
+      const ip = clientAddress(request);
+      const params = (segment ? await segment.params : {}) as P;
+      const call: ApiCall<P> = {
+        request,
+        context,
+        actor,
+        ip,
+        params,
+        id: (schema) => {
+          const parsed = schema.safeParse(params.id);
+          if (!parsed.success) throw new ServiceError('bad_input', `id: ${parsed.error.issues[0]?.message}`);
+          return parsed.data;
+        },
+        body: (schema) => readBody(request, schema),
+        query: () => Object.fromEntries(new URL(request.url).searchParams),
+        audit: (action, target, details) =>
+          audit(context, actor, action, target, { ip, details: details ?? null }),
+      };
+      const result = await work(call);
+      return result instanceof Response ? result : ok(result.data, result.status);
+    });
+}
+
+/** The first address of X-Forwarded-For (set by Next.js's server from the socket), else `unknown`. */
+export function clientAddress(request: Request): string {
+  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+}
+
+/** Whether the browser reached us over HTTPS (directly or through a proxy): cookies are then Secure. */
+export function isHttps(request: Request): boolean {
+  return (
+    (request.headers.get('x-forwarded-proto') ?? new URL(request.url).protocol.replace(':', '')) === 'https'
+  );
+}

@@ -1,0 +1,41 @@
+import { authenticateApiKey, getUser, type Store, unsealSession } from '@databridge/store';
+import type { Actor } from './actor.ts';
+import { readSessionCookie } from './session-cookie.ts';
+
+export interface Credentials {
+  /** The Authorization header. */
+  readonly authorization: string | null;
+  /** The Cookie header. */
+  readonly cookie: string | null;
+}
+
+/**
+ * Who sent a request: an API key (`Authorization: Bearer dbk_…`) or a session cookie. The role is
+ * read from the store on every request, so a demotion, a disabled account or a revoked key takes
+ * effect at once. Returns null when there are no valid credentials; a tampered or expired cookie is
+ * simply not a session.
+ */
+export async function authenticate(
+  context: { store: Store; env: { sessionSecret: string } },
+  credentials: Credentials,
+): Promise<Actor | null> {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(credentials.authorization ?? '')?.[1];
+  if (bearer) {
+    const key = await authenticateApiKey(context.store, bearer);
+    if (!key) return null;
+    return {
+      kind: 'api_key',
+      id: key.id,
+      display: `${key.name} (${key.prefix})`,
+      role: key.role,
+      name: key.name,
+    };
+  }
+  const sealed = readSessionCookie(credentials.cookie);
+  if (!sealed) return null;
+  const check = unsealSession(context.env.sessionSecret, sealed);
+  if (!check.ok) return null;
+  const user = await getUser(context.store, check.session.userId);
+  if (!user || user.disabledAt) return null;
+  return { kind: 'user', id: user.id, display: user.email, role: user.role, name: user.name };
+}
