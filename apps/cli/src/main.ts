@@ -5,6 +5,7 @@ import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
 import { previewCommand } from './commands/preview.ts';
 import { runCommand } from './commands/run.ts';
+import { schedulerCommand } from './commands/scheduler.ts';
 import { serveCommand } from './commands/serve.ts';
 import { workerCommand } from './commands/worker.ts';
 import { exitCodeFor, printError } from './errors.ts';
@@ -23,6 +24,7 @@ program.addCommand(previewCommand());
 program.addCommand(runCommand());
 program.addCommand(demoCommand());
 program.addCommand(serveCommand());
+program.addCommand(schedulerCommand());
 program.addCommand(workerCommand());
 
 try {

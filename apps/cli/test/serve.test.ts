@@ -22,6 +22,7 @@ async function api(method: string, path: string, body?: unknown) {
     headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: a JSON reply is checked field by field
   return { status: response.status, body: (await response.json()) as { success: boolean; data: any } };
 }
 

@@ -29,6 +29,8 @@ import * as connectionRoute from '../app/api/connections/[id]/route.ts';
 import * as connectionSchemaRoute from '../app/api/connections/[id]/schema/route.ts';
 import * as connectionTestRoute from '../app/api/connections/[id]/test/route.ts';
 import * as connectionsRoute from '../app/api/connections/route.ts';
+import * as cronRoute from '../app/api/cron/tick/route.ts';
+import * as dependenciesRoute from '../app/api/dependencies/route.ts';
 import * as cancelRoute from '../app/api/executions/[id]/cancel/route.ts';
 import * as eventsRoute from '../app/api/executions/[id]/events/route.ts';
 import * as logsRoute from '../app/api/executions/[id]/logs/route.ts';
@@ -42,6 +44,7 @@ import * as statusRoute from '../app/api/executions/[id]/status/route.ts';
 import * as executionsRoute from '../app/api/executions/route.ts';
 import * as startRoute from '../app/api/executions/start/route.ts';
 import * as healthRoute from '../app/api/health/route.ts';
+import * as backfillRoute from '../app/api/projects/[id]/backfill/route.ts';
 import * as exportRoute from '../app/api/projects/[id]/export/route.ts';
 import * as previewRoute from '../app/api/projects/[id]/preview/route.ts';
 import * as projectRoute from '../app/api/projects/[id]/route.ts';
@@ -81,6 +84,8 @@ const ROUTES: readonly (readonly [string, Handler, Permission | 'public', unknow
   ['GET /api/projects/[id]/suggestions', suggestionsRoute.GET, 'read'],
   ['GET /api/projects/[id]/preview', previewRoute.GET, 'run'],
   ['GET /api/projects/[id]/export', exportRoute.GET, 'read'],
+  ['POST /api/projects/[id]/backfill', backfillRoute.POST, 'run', {}],
+  ['GET /api/dependencies', dependenciesRoute.GET, 'read'],
   ['GET /api/executions', executionsRoute.GET, 'read'],
   ['POST /api/executions/start', startRoute.POST, 'run', {}],
   ['GET /api/executions/[id]/status', statusRoute.GET, 'read'],
@@ -100,6 +105,11 @@ const ROUTES: readonly (readonly [string, Handler, Permission | 'public', unknow
   ['POST /api/api-keys', apiKeysRoute.POST, 'admin', {}],
   ['DELETE /api/api-keys/[id]', apiKeyRoute.DELETE, 'admin'],
   ['GET /api/audit', auditRoute.GET, 'admin'],
+];
+
+/** Routes only a shared secret opens, whoever else asks: they answer 401 to every identity here. */
+const SECRET_ONLY: readonly (readonly [string, Handler])[] = [
+  ['GET /api/cron/tick', cronRoute.GET as Handler],
 ];
 
 const ROLES: readonly UserRole[] = ['viewer', 'operator', 'editor', 'admin'];
@@ -123,7 +133,7 @@ describe('authorization matrix: every route × every identity', () => {
     setServiceContext({
       store,
       reportsDir: place.options.dataDir,
-      env: { sessionSecret: secret },
+      env: { sessionSecret: secret, cronSecret: 'the-cron-secret-of-this-test' },
     } as ServiceContext);
     const hour = Date.now() + 3600_000;
     for (const role of ROLES) {
@@ -253,6 +263,21 @@ describe('authorization matrix: every route × every identity', () => {
             ? response.status !== 401 && response.status !== 403
             : response.status === expected;
         if (!ok) violations.push(`${name} as ${identity.name}: ${response.status}, expected ${expected}`);
+      }
+    }
+    for (const [name, handler] of SECRET_ONLY) {
+      const [method, path] = name.split(' ') as [string, string];
+      for (const identity of identities) {
+        cases += 1;
+        const response = await handler(
+          new Request(`http://localhost${path}`, { method, headers: identity.headers }),
+          {
+            params: Promise.resolve({ id: '' }),
+          },
+        );
+        await response.body?.cancel();
+        if (response.status !== 401)
+          violations.push(`${name} as ${identity.name}: ${response.status}, expected 401`);
       }
     }
     assert.ok(cases >= 200, `${cases} cases`);

@@ -11,5 +11,6 @@ export { RetryableTaskError, runExecutionTask, type TaskOutcome } from './run/ru
 export { isTransientError } from './run/transient-errors.ts';
 export { waitUntilSettled } from './run/wait-until-settled.ts';
 export * from './schedule/index.ts';
+export * from './scheduler/index.ts';
 export * from './services/executions-service.ts';
 export * from './services/index.ts';

@@ -18,6 +18,7 @@ export * from './projects-repository.ts';
 export * from './rejected-rows-repository.ts';
 export * from './roles.ts';
 export * from './rotate-secret.ts';
+export * from './scheduled-runs-repository.ts';
 export type { StoreDialect } from './schema/column-types.ts';
 export type { Database } from './schema/database.ts';
 export { MIN_SECRET_LENGTH } from './secret-box.ts';

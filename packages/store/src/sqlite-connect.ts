@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect } from 'kysely';
 import type { Database as Tables } from './schema/database.ts';
 
 /**
@@ -14,5 +14,21 @@ export function connectSqlite(file: string): Kysely<Tables> {
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');
   database.pragma('foreign_keys = ON');
-  return new Kysely<Tables>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<Tables>({ dialect: new ImmediateSqliteDialect({ database }) });
+}
+
+/**
+ * Transactions that take the write lock when they begin (`BEGIN IMMEDIATE`). A deferred transaction
+ * that reads and then writes fails at once with "database is locked" when another process wrote in
+ * between (WAL cannot upgrade a stale read snapshot, and does not wait): the server, a scheduler and
+ * workers on one SQLite file do exactly that. An immediate one waits its turn (the 10 s timeout).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
 }

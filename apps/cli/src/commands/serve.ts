@@ -4,7 +4,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { InProcessExecutor, openServiceContext, readServerEnv, setServiceContext } from '@databridge/queue';
+import {
+  InProcessExecutor,
+  openServiceContext,
+  readServerEnv,
+  runScheduler,
+  setServiceContext,
+} from '@databridge/queue';
 import { Command } from 'commander';
 import { wholeNumber } from './preview.ts';
 
@@ -48,6 +54,12 @@ export function serveCommand(): Command {
         const resumed = await context.executor.recoverInterrupted();
         if (resumed.length > 0) process.stdout.write(`resuming ${resumed.length} interrupted execution(s)\n`);
       }
+      // The scheduler loop ticks in this process (with Redis, BullMQ workers run what it starts).
+      const scheduling = new AbortController();
+      const scheduler = runScheduler(context, {
+        signal: scheduling.signal,
+        onError: (error) => process.stderr.write(`scheduler: ${(error as Error).message}\n`),
+      });
       const { default: next } = (await import(NEXT)) as { default: NextFactory };
       const app = next({ dev: false, dir: webDir, hostname: opts.hostname, port: opts.port });
       await app.prepare();
@@ -68,6 +80,8 @@ export function serveCommand(): Command {
       process.stdout.write('stopping: running tasks stop at their next batch boundary\n');
       server.close();
       server.closeAllConnections();
+      scheduling.abort();
+      await scheduler;
       await context.close();
       await app.close();
     });

@@ -48,7 +48,11 @@ export function AppShell(props: {
           {props.sidebar}
         </nav>
         <div className="flex min-h-0 min-w-0 flex-1 flex-col">
-          <main id="content" tabIndex={-1} className="min-h-0 flex-1 overflow-y-auto px-4 py-6 md:px-8">
+          <main
+            id="content"
+            tabIndex={-1}
+            className="relative min-h-0 flex-1 overflow-y-auto px-4 py-6 md:px-8"
+          >
             {props.children}
           </main>
           {props.footer ? (

@@ -77,7 +77,7 @@ export async function advanceExecution(
   if (execution.status === 'completed' || execution.status === 'paused') {
     return { kind: 'settled', status: execution.status };
   }
-  if ((execution.status === 'failed' || execution.status === 'cancelled') && execution.summary) {
+  if ((execution.status === 'failed' || execution.status === 'cancelled') && execution.endedAt) {
     return { kind: 'settled', status: execution.status };
   }
   const log = new ExecutionLog(store, executionId);

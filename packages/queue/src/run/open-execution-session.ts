@@ -20,7 +20,7 @@ export async function openExecutionSession(
   signal: AbortSignal,
   log: ExecutionLog,
 ): Promise<RunSession> {
-  const { spec, specHash } = await executionSpec(deps.store, execution.projectId);
+  const { spec, specHash } = await executionSpec(deps.store, execution.projectId, execution);
   return RunSession.open({
     spec,
     specHash,

@@ -9,7 +9,9 @@ export async function waitUntilSettled(store: Store, executionId: string, pollMs
   for (;;) {
     const execution = await getExecution(store, executionId);
     if (!execution || execution.status === 'completed') return;
-    if ((execution.status === 'failed' || execution.status === 'cancelled') && execution.summary) return;
+    // A failed or cancelled run is over once it has ended: with its report, or without one when it
+    // could not even be planned.
+    if ((execution.status === 'failed' || execution.status === 'cancelled') && execution.endedAt) return;
     if (execution.status === 'paused') {
       const tasks = await listTaskRuns(store, executionId);
       if (!tasks.some((t) => t.status === 'running')) return;

@@ -324,8 +324,9 @@ export async function* executionEvents(
       last = key;
       yield view;
     }
-    // The report comes last: a failed or cancelled run is over once its summary is written.
-    if (TERMINAL.includes(view.status) && (view.status === 'completed' || execution.summary)) return;
+    // The report comes last: a failed or cancelled run is over once it has ended (its summary written,
+    // or none when it could not be planned).
+    if (TERMINAL.includes(view.status) && (view.status === 'completed' || execution.endedAt)) return;
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
 }

@@ -11,6 +11,7 @@ import {
 import { runnableSpec } from '@databridge/store';
 import { z } from 'zod';
 import type { ServiceContext } from '../context.ts';
+import { withLogicalDate } from '../run/execution-spec.ts';
 import { requireProject } from './projects-service.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
 
@@ -77,9 +78,11 @@ export async function previewProject(
 ): Promise<ProjectPreview> {
   const options = PreviewQuery.parse(query);
   await requireProject(ctx, id);
-  const spec = await runnableSpec(ctx.store, id).catch((error: unknown) => {
+  // A preview reads as a run started now would: `{{logical_date}}` in a filter is the current time.
+  const saved = await runnableSpec(ctx.store, id).catch((error: unknown) => {
     throw toServiceError(error);
   });
+  const spec = withLogicalDate(saved, new Date());
   const secrets = [spec.source.url, spec.target.url]
     .map((url) => parseConnectionUrl(url).password)
     .filter((p): p is string => Boolean(p));

@@ -28,6 +28,7 @@ import {
 } from '@databridge/store';
 import { Document, parseDocument } from 'yaml';
 import type { ServiceContext } from '../context.ts';
+import { checkDependencies, dependsOnOf } from '../scheduler/dependencies.ts';
 import { requireConnection, withOpenConnection } from './connections-service.ts';
 import {
   CreateProjectInput,
@@ -141,6 +142,8 @@ export async function createProjectRecord(
     connectionOrBadInput(ctx, 'targetConnectionId', parsed.targetConnectionId),
   ]);
   const spec = parsed.spec ?? (await draftSpec(ctx, parsed.name, source, target));
+  // Upstream projects must exist and must not wait for this one, directly or not.
+  await checkDependencies(ctx, null, dependsOnOf(spec), { name: parsed.name });
   const project = await wrap(() =>
     createProject(ctx.store, {
       name: parsed.name,
@@ -160,8 +163,11 @@ export async function updateProjectRecord(
   input: UpdateProjectInput,
 ): Promise<ProjectView> {
   const parsed = UpdateProjectInput.parse(input);
-  await requireProject(ctx, id);
+  const current = await requireProject(ctx, id);
   if (parsed.name !== undefined) await checkNameFree(ctx, parsed.name, id);
+  await checkDependencies(ctx, id, dependsOnOf(parsed.spec ?? current.spec), {
+    name: parsed.name ?? current.name,
+  });
   const project = await wrap(() =>
     updateProject(ctx.store, id, {
       ...(parsed.name !== undefined ? { name: parsed.name } : {}),

@@ -4,6 +4,7 @@ import { core } from './0001-core.ts';
 import { runTelemetry } from './0002-run-telemetry.ts';
 import { security } from './0003-security.ts';
 import { engineRuns } from './0004-engine-runs.ts';
+import { schedules } from './0005-schedules.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -14,6 +15,7 @@ const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0002_run_telemetry': runTelemetry,
   '0003_security': security,
   '0004_engine_runs': engineRuns,
+  '0005_schedules': schedules,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);

@@ -54,6 +54,12 @@ export interface ExecutionsTable {
   error_message: ColumnType<string | null, string | null | undefined, string | null>;
   summary: JsonOrNull<object>;
   created_at: Time;
+  /** The scheduled instant a run is for (schedule and backfill runs); null for manual runs. */
+  logical_date: TimeOrNull;
+  /** When the run's one SLA alert was claimed. */
+  sla_alerted_at: TimeOrNull;
+  /** The `status:attempt` whose failure or recovery alert has been decided (see scheduled-runs-repository.ts). */
+  outcome_alerted: TextOrNull;
 }
 
 export interface StageRunsTable {
@@ -197,6 +203,38 @@ export interface EngineTasksTable {
   range_json: TextOrNull;
 }
 
+export interface ScheduledRunsTable {
+  project_id: string;
+  logical_date: Time;
+  /** `schedule` or `backfill`. */
+  kind: string;
+  /** `waiting`, `started` or `skipped`. */
+  status: string;
+  execution_id: TextOrNull;
+  /** Why it waits or was skipped. */
+  reason: TextOrNull;
+  /** Ticks that changed its state or its reason. */
+  attempts: Count;
+  created_at: Time;
+  updated_at: Time;
+  started_at: TimeOrNull;
+}
+
+export interface ScheduleStatesTable {
+  project_id: string;
+  /** Cron, time zone and enabled flag as last seen: a change starts the timetable afresh. */
+  timetable: string;
+  /** The latest logical date the scheduler has handled (or the time the timetable was saved). */
+  last_due_at: Time;
+  updated_at: Time;
+}
+
+export interface SchedulerLeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Time;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   projects: ProjectsTable;
@@ -214,4 +252,7 @@ export interface Database {
   engine_runs: EngineRunsTable;
   engine_tasks: EngineTasksTable;
   engine_run_notes: EngineRunNotesTable;
+  scheduled_runs: ScheduledRunsTable;
+  schedule_states: ScheduleStatesTable;
+  scheduler_leases: SchedulerLeasesTable;
 }

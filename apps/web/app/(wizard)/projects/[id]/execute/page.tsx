@@ -1,10 +1,35 @@
-import { StepPlaceholder } from '../_wizard/step-placeholder.tsx';
+import { can, getServiceContext, listExecutionHistory } from '@databridge/queue';
+import { pageActor } from '../../../../../lib/request-actor.ts';
+import { ExecutionMonitor } from './execution-monitor.tsx';
 
-export default function ExecuteStep() {
+export const dynamic = 'force-dynamic';
+
+const HISTORY_PAGE = 10;
+
+interface Props {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}
+
+/**
+ * Step 6: the project's latest execution live (or the one `?execution=` names) and its history. Read
+ * again on every navigation here, so that the bottom bar's Start shows the run it started.
+ */
+export default async function ExecuteStep({ params, searchParams }: Props) {
+  const [{ id }, query] = await Promise.all([params, searchParams]);
+  const actor = await pageActor();
+  const history = await listExecutionHistory(await getServiceContext(), {
+    projectId: id,
+    limit: HISTORY_PAGE,
+  });
+  const requested = typeof query.execution === 'string' ? query.execution : null;
   return (
-    <StepPlaceholder
-      title="Execute and monitor"
-      text="Start the migration with the button below. The live monitor (progress, stages, logs, history) is being built with the execution API."
+    <ExecutionMonitor
+      projectId={id}
+      initialHistory={history}
+      requested={requested}
+      pageSize={HISTORY_PAGE}
+      canRun={can(actor.role, 'run')}
     />
   );
 }
