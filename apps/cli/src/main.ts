@@ -4,6 +4,7 @@ import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
 import { previewCommand } from './commands/preview.ts';
+import { rotateSecretCommand } from './commands/rotate-secret.ts';
 import { runCommand } from './commands/run.ts';
 import { schedulerCommand } from './commands/scheduler.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -26,6 +27,7 @@ program.addCommand(demoCommand());
 program.addCommand(serveCommand());
 program.addCommand(schedulerCommand());
 program.addCommand(workerCommand());
+program.addCommand(rotateSecretCommand());
 
 try {
   await program.parseAsync(process.argv);
