@@ -252,6 +252,40 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
       await assert.rejects(startExecution(h, { projectId: 'nope' }), (e: ServiceError) => e.status === 404);
     });
 
+    it('the pipeline’s parallelism caps the tasks of a run that run at once, and they do run side by side', async () => {
+      const source = await database();
+      const target = await database();
+      const tables = ['p1', 'p2', 'p3', 'p4', 'p5'];
+      await sql(
+        source.url,
+        tables
+          .map(
+            (t) =>
+              `CREATE TABLE ${t} (id int PRIMARY KEY, v text); INSERT INTO ${t} SELECT g, md5(g::text) FROM generate_series(1, 40000) g;`,
+          )
+          .join('\n'),
+      );
+      const project = await projectFor(h.store, source.url, target.url, {
+        version: 1,
+        name: 'capped',
+        pipeline: { batchSize: 500, parallelism: 2, createTables: true },
+        mappings: tables.map((t) => ({ source: t, target: t, columns: same('id', 'v') })),
+      });
+      const { executionId } = await startExecution(h, { projectId: project.id });
+      let most = 0;
+      for (;;) {
+        const status = await getExecutionStatus(h, executionId);
+        const running = (await getExecutionStages(h, executionId)).stages
+          .flatMap((s) => s.tasks)
+          .filter((t) => t.status === 'running').length;
+        most = Math.max(most, running);
+        if (status.status === 'completed' || status.status === 'failed') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal((await getExecutionStatus(h, executionId)).status, 'completed');
+      assert.equal(most, 2, 'two tasks at a time, never more');
+    });
+
     it('a second start of a project with an active execution is refused with 409', async () => {
       const source = await database();
       const target = await database();

@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/projects', label: 'Projects', hint: 'Migrations and their runs' },
   { href: '/connections', label: 'Connections', hint: 'Databases DataBridge can reach' },
+  { href: '/dependencies', label: 'Dependencies', hint: 'Which projects wait for which' },
 ] as const;
 
 const ADMIN_LINK = { href: '/admin', label: 'Administration', hint: 'Users, API keys, audit log' } as const;

@@ -1,5 +1,14 @@
+import { can } from '@databridge/queue';
+import { pageActor } from '../../../../../lib/request-actor.ts';
 import { ScheduleForm } from '../_wizard/schedule-form.tsx';
+import { BackfillSection } from './backfill-section.tsx';
 
-export default function ScheduleStep() {
-  return <ScheduleForm />;
+export default async function ScheduleStep() {
+  const actor = await pageActor();
+  return (
+    <>
+      <ScheduleForm />
+      <BackfillSection canRun={can(actor.role, 'run')} />
+    </>
+  );
 }
