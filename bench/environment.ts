@@ -1,6 +1,6 @@
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import Database from 'better-sqlite3';
-import { MYSQL_DB, PG_TARGET_DB, REPO_DIR } from './config.ts';
+import { PG_TARGET_DB, REPO_DIR } from './config.ts';
 import { mysql, mysqlVersion } from './mysql.ts';
 import { pgVersion, psql } from './postgres.ts';
 import { run } from './sh.ts';
@@ -34,7 +34,7 @@ export async function describeEnvironment(options: {
   const sqliteVersion = (sqlite.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v;
   sqlite.close();
   const myBuffer = options.mysql
-    ? await mysql(MYSQL_DB, 'SELECT @@innodb_buffer_pool_size / 1048576, @@innodb_flush_log_at_trx_commit')
+    ? await mysql('mysql', 'SELECT @@innodb_buffer_pool_size / 1048576, @@innodb_flush_log_at_trx_commit')
     : null;
   return {
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
