@@ -1,12 +1,15 @@
 // Bundles the CLI and the engine into one ES module (npm dependencies stay in node_modules), so a run
 // starts without compiling TypeScript: about 40 MB less memory and half the start-up time of tsx.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 export const ENTRY = fileURLToPath(new URL('./src/main.ts', import.meta.url));
 export const OUTFILE = fileURLToPath(new URL('./dist/databridge.mjs', import.meta.url));
+// The server commands (serve, worker, scheduler, rotate-secret) load the store, BullMQ and Next.js:
+// a bundle of their own beside the main one, imported only when one of them runs.
+const SERVER_ENTRY = fileURLToPath(new URL('./src/server/index.ts', import.meta.url));
 
 const externalDependencies = {
   name: 'external-dependencies',
@@ -18,10 +21,19 @@ const externalDependencies = {
   },
 };
 
-/** Builds the bundle into a temporary file and renames it into place, so a reader never sees half of it. */
+/**
+ * Builds the two bundles, each into a temporary file renamed into place, so a reader never sees half
+ * of one. The server bundle goes first: the main bundle's time is what says the build is current.
+ */
 export async function buildCli(outfile = OUTFILE) {
+  mkdirSync(dirname(outfile), { recursive: true });
+  await bundle(SERVER_ENTRY, join(dirname(outfile), 'server.mjs'));
+  await bundle(ENTRY, outfile);
+}
+
+async function bundle(entry, outfile) {
   const result = await build({
-    entryPoints: [ENTRY],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: 'node',
@@ -32,7 +44,6 @@ export async function buildCli(outfile = OUTFILE) {
     logLevel: 'warning',
     plugins: [externalDependencies],
   });
-  mkdirSync(dirname(outfile), { recursive: true });
   const temporary = `${outfile}.${process.pid}.tmp`;
   writeFileSync(temporary, result.outputFiles[0].contents);
   renameSync(temporary, outfile);

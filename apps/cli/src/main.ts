@@ -4,12 +4,9 @@ import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
 import { previewCommand } from './commands/preview.ts';
-import { rotateSecretCommand } from './commands/rotate-secret.ts';
 import { runCommand } from './commands/run.ts';
-import { schedulerCommand } from './commands/scheduler.ts';
-import { serveCommand } from './commands/serve.ts';
-import { workerCommand } from './commands/worker.ts';
 import { exitCodeFor, printError } from './errors.ts';
+import { addServerCommands } from './server-commands.ts';
 
 const program = new Command()
   .name('databridge')
@@ -24,10 +21,7 @@ program.addCommand(planCommand());
 program.addCommand(previewCommand());
 program.addCommand(runCommand());
 program.addCommand(demoCommand());
-program.addCommand(serveCommand());
-program.addCommand(schedulerCommand());
-program.addCommand(workerCommand());
-program.addCommand(rotateSecretCommand());
+await addServerCommands(program);
 
 try {
   await program.parseAsync(process.argv);

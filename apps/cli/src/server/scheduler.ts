@@ -1,6 +1,6 @@
 import { describeTick, openServiceContext, readServerEnv, runScheduler, tick } from '@databridge/queue';
 import { Command } from 'commander';
-import { wholeNumber } from './preview.ts';
+import { wholeNumber } from '../commands/preview.ts';
 
 /**
  * `databridge scheduler`: starts the runs schedules make due, and sends SLA, failure and recovery

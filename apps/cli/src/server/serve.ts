@@ -12,7 +12,7 @@ import {
   setServiceContext,
 } from '@databridge/queue';
 import { Command } from 'commander';
-import { wholeNumber } from './preview.ts';
+import { wholeNumber } from '../commands/preview.ts';
 
 // Next.js is loaded by name, not typed by import: its type declarations change the global
 // `process.env` type (NODE_ENV required) for every file of the program.

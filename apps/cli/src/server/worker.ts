@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { BullmqExecutor, EnvError, readServerEnv } from '@databridge/queue';
 import { openStore } from '@databridge/store';
 import { Command } from 'commander';
-import { wholeNumber } from './preview.ts';
+import { wholeNumber } from '../commands/preview.ts';
 
 /**
  * `databridge worker`: executes queued runs from Redis until stopped. Start as many as you like, on
