@@ -26,6 +26,7 @@ import {
   UpdateConnectionInput,
 } from './connection-inputs.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
+import { notFound, withServiceErrors } from './service-failures.ts';
 
 export * from './connection-inputs.ts';
 
@@ -82,7 +83,7 @@ export async function createConnectionRecord(
   const parsed = CreateConnectionInput.parse(input);
   const url = parsed.url ?? buildUrl(parsed, undefined);
   checkUrl(url);
-  return wrap(async () => toView(await createConnection(ctx.store, { name: parsed.name, url })));
+  return withServiceErrors(async () => toView(await createConnection(ctx.store, { name: parsed.name, url })));
 }
 
 /**
@@ -130,7 +131,7 @@ export async function updateConnectionRecord(
     );
   }
   if (url !== undefined) checkUrl(url);
-  return wrap(async () =>
+  return withServiceErrors(async () =>
     toView(
       await updateConnection(ctx.store, id, {
         ...(parsed.name !== undefined ? { name: parsed.name } : {}),
@@ -142,8 +143,8 @@ export async function updateConnectionRecord(
 
 /** Deletes a connection; `not_found`, or `conflict` naming the projects that use it. */
 export async function deleteConnectionRecord(ctx: ConnectionsContext, id: string): Promise<{ id: string }> {
-  const deleted = await wrap(() => deleteConnection(ctx.store, id));
-  if (!deleted) throw notFound(id);
+  const deleted = await withServiceErrors(() => deleteConnection(ctx.store, id));
+  if (!deleted) throw notFound('connection', id);
   return { id };
 }
 
@@ -158,7 +159,7 @@ export async function testConnection(
   options: { timeoutMs?: number } = {},
 ): Promise<ConnectionTestResult> {
   await requireConnection(ctx, id);
-  const url = await wrap(() => revealConnectionUrl(ctx.store, id));
+  const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
   const settings = parseConnectionUrl(url);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -198,7 +199,7 @@ export async function introspectConnection(
   options: { schemas?: readonly string[] } = {},
 ): Promise<SchemaView> {
   await requireConnection(ctx, id);
-  const url = await wrap(() => revealConnectionUrl(ctx.store, id));
+  const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
   return withOpenConnection(url, async (connection) => {
     const schema = await connection.introspect(options.schemas ? { schemas: options.schemas } : {});
     return {
@@ -233,7 +234,7 @@ export async function withOpenConnection<T>(
 /** The connection or `not_found`. */
 export async function requireConnection(ctx: ConnectionsContext, id: string): Promise<Connection> {
   const connection = await getConnection(ctx.store, id);
-  if (!connection) throw notFound(id);
+  if (!connection) throw notFound('connection', id);
   return connection;
 }
 
@@ -295,18 +296,6 @@ function checkUrl(url: string): void {
   } catch (error) {
     throw new ServiceError('bad_input', `url: ${messageOf(error)}`, { cause: error });
   }
-}
-
-async function wrap<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toServiceError(error);
-  }
-}
-
-function notFound(id: string): ServiceError {
-  return new ServiceError('not_found', `There is no connection ${id}`);
 }
 
 /** Removes a password from a driver's message, in case a driver ever echoes it. */

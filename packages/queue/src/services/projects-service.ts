@@ -36,7 +36,8 @@ import {
   type SpecFormat,
   UpdateProjectInput,
 } from './project-inputs.ts';
-import { ServiceError, toServiceError } from './service-error.ts';
+import { ServiceError } from './service-error.ts';
+import { notFound, withServiceErrors } from './service-failures.ts';
 
 export * from './project-inputs.ts';
 
@@ -144,7 +145,7 @@ export async function createProjectRecord(
   const spec = parsed.spec ?? (await draftSpec(ctx, parsed.name, source, target));
   // Upstream projects must exist and must not wait for this one, directly or not.
   await checkDependencies(ctx, null, dependsOnOf(spec), { name: parsed.name });
-  const project = await wrap(() =>
+  const project = await withServiceErrors(() =>
     createProject(ctx.store, {
       name: parsed.name,
       ...(parsed.description !== undefined ? { description: parsed.description } : {}),
@@ -168,7 +169,7 @@ export async function updateProjectRecord(
   await checkDependencies(ctx, id, dependsOnOf(parsed.spec ?? current.spec), {
     name: parsed.name ?? current.name,
   });
-  const project = await wrap(() =>
+  const project = await withServiceErrors(() =>
     updateProject(ctx.store, id, {
       ...(parsed.name !== undefined ? { name: parsed.name } : {}),
       ...(parsed.description !== undefined ? { description: parsed.description } : {}),
@@ -185,8 +186,8 @@ export async function updateProjectRecord(
  * reports folder. `not_found`; `conflict` while an execution is pending, running or paused.
  */
 export async function deleteProjectRecord(ctx: ProjectsContext, id: string): Promise<{ id: string }> {
-  const result = await wrap(() => deleteProject(ctx.store, id));
-  if (!result.deleted) throw notFound(id);
+  const result = await withServiceErrors(() => deleteProject(ctx.store, id));
+  if (!result.deleted) throw notFound('project', id);
   const reports = resolve(ctx.reportsDir);
   await Promise.all(
     result.files
@@ -303,8 +304,8 @@ export async function importProjectSpec(
 
 /** The project or `not_found`. */
 export async function requireProject(ctx: Pick<ProjectsContext, 'store'>, id: string): Promise<Project> {
-  const project = await wrap(() => getProject(ctx.store, id));
-  if (!project) throw notFound(id);
+  const project = await withServiceErrors(() => getProject(ctx.store, id));
+  if (!project) throw notFound('project', id);
   return project;
 }
 
@@ -376,7 +377,7 @@ async function readSchema(
   ctx: Pick<ProjectsContext, 'store'>,
   connectionId: string,
 ): Promise<{ schema: DatabaseSchema; defaultSchema: string; dialect: DialectName }> {
-  const url = await wrap(() => revealConnectionUrl(ctx.store, connectionId));
+  const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, connectionId));
   return withOpenConnection(url, async (connection) => {
     const schema = await connection.introspect();
     return {
@@ -527,16 +528,4 @@ function serverKey(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-async function wrap<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    throw toServiceError(error);
-  }
-}
-
-function notFound(id: string): ServiceError {
-  return new ServiceError('not_found', `There is no project ${id}`);
 }

@@ -5,6 +5,21 @@ import { buttonClass, Field, inputClass, Notice } from '../../_components/ui.tsx
 
 const ROLES = ['viewer', 'operator', 'editor', 'admin'] as const;
 
+function RoleOptions() {
+  return ROLES.map((r) => <option key={r}>{r}</option>);
+}
+
+/** The role of a new user or key, sent as the form's `role`. */
+function RoleField(props: { id: string; defaultRole: (typeof ROLES)[number] }) {
+  return (
+    <Field id={props.id} label="Role">
+      <select id={props.id} name="role" className={inputClass()} defaultValue={props.defaultRole}>
+        <RoleOptions />
+      </select>
+    </Field>
+  );
+}
+
 interface User {
   id: string;
   email: string;
@@ -81,26 +96,30 @@ export function AdminConsole() {
     }
   };
 
-  const createUser = (event: FormEvent<HTMLFormElement>) => {
+  /** Sends a form's fields with `create`, then empties the form. */
+  const submitAndReset = (
+    event: FormEvent<HTMLFormElement>,
+    create: (values: Record<string, FormDataEntryValue>) => Promise<void>,
+  ) => {
     event.preventDefault();
     const form = event.currentTarget;
     const values = Object.fromEntries(new FormData(form).entries());
     void act(async () => {
-      await call('POST', '/api/users', values);
+      await create(values);
       form.reset();
     });
   };
 
-  const createKey = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    const form = event.currentTarget;
-    const values = Object.fromEntries(new FormData(form).entries());
-    void act(async () => {
+  const createUser = (event: FormEvent<HTMLFormElement>) =>
+    submitAndReset(event, async (values) => {
+      await call('POST', '/api/users', values);
+    });
+
+  const createKey = (event: FormEvent<HTMLFormElement>) =>
+    submitAndReset(event, async (values) => {
       const created = await call<{ key: string }>('POST', '/api/api-keys', values);
       setNewKey(created.key);
-      form.reset();
     });
-  };
 
   return (
     <div className="space-y-8">
@@ -135,9 +154,7 @@ export function AdminConsole() {
                     }
                     className={inputClass()}
                   >
-                    {ROLES.map((r) => (
-                      <option key={r}>{r}</option>
-                    ))}
+                    <RoleOptions />
                   </select>
                 </td>
                 <td>
@@ -165,13 +182,7 @@ export function AdminConsole() {
           <Field id="new-user-password" label="Password (12+ characters)">
             <input id="new-user-password" name="password" type="password" required className={inputClass()} />
           </Field>
-          <Field id="new-user-role" label="Role">
-            <select id="new-user-role" name="role" className={inputClass()} defaultValue="viewer">
-              {ROLES.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
-          </Field>
+          <RoleField id="new-user-role" defaultRole="viewer" />
           <button type="submit" className={buttonClass('primary')}>
             Add user
           </button>
@@ -212,13 +223,7 @@ export function AdminConsole() {
           <Field id="new-key-name" label="Key name">
             <input id="new-key-name" name="name" required className={inputClass()} />
           </Field>
-          <Field id="new-key-role" label="Role">
-            <select id="new-key-role" name="role" className={inputClass()} defaultValue="operator">
-              {ROLES.map((r) => (
-                <option key={r}>{r}</option>
-              ))}
-            </select>
-          </Field>
+          <RoleField id="new-key-role" defaultRole="operator" />
           <button type="submit" className={buttonClass('primary')}>
             Create key
           </button>

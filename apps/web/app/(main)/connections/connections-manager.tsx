@@ -2,7 +2,7 @@
 
 import type { ConnectionTestResult, ConnectionView } from '@databridge/queue';
 import { type FormEvent, useId, useState } from 'react';
-import { ApiError, api, fieldErrors } from '../../../lib/api-client.ts';
+import { api, fieldErrors } from '../../../lib/api-client.ts';
 import {
   CONNECTION_KINDS,
   type ConnectionFormKind,
@@ -10,7 +10,16 @@ import {
   DEFAULT_PORTS,
   UpdateConnectionInput,
 } from '../../../lib/client-safe.ts';
-import { buttonClass, describedBy, Field, inputClass, Notice, PageTitle } from '../../_components/ui.tsx';
+import {
+  Banner,
+  type BannerMessage,
+  FormButtons,
+  FormCard,
+  reportInBanner,
+  useApiForm,
+} from '../../_components/api-form.tsx';
+import { ConfirmDelete, RowAction, useConfirmDelete } from '../../_components/row-actions.tsx';
+import { buttonClass, describedBy, Field, inputClass, PageTitle } from '../../_components/ui.tsx';
 
 const KIND_LABELS: Record<ConnectionFormKind, string> = {
   postgres: 'PostgreSQL',
@@ -51,8 +60,7 @@ export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
   const [connections, setConnections] = useState(initial);
   const [editing, setEditing] = useState<'new' | ConnectionView | null>(initial.length === 0 ? 'new' : null);
   const [tests, setTests] = useState<Record<string, TestState>>({});
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [banner, setBanner] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const [banner, setBanner] = useState<BannerMessage | null>(null);
 
   const runTest = async (id: string) => {
     setTests((t) => ({ ...t, [id]: { pending: true } }));
@@ -65,16 +73,12 @@ export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
     }
   };
 
-  const remove = async (connection: ConnectionView) => {
-    setConfirming(null);
-    try {
+  const confirmDelete = useConfirmDelete((connection: ConnectionView) =>
+    reportInBanner(setBanner, `Deleted connection “${connection.name}”.`, async () => {
       await api(`/api/connections/${connection.id}`, { method: 'DELETE' });
       setConnections((list) => list.filter((c) => c.id !== connection.id));
-      setBanner({ tone: 'success', text: `Deleted connection “${connection.name}”.` });
-    } catch (error) {
-      setBanner({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
-    }
-  };
+    }),
+  );
 
   const saved = (connection: ConnectionView, created: boolean) => {
     setConnections((list) =>
@@ -105,11 +109,7 @@ export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
           </button>
         }
       />
-      {banner ? (
-        <div className="mb-4">
-          <Notice tone={banner.tone}>{banner.text}</Notice>
-        </div>
-      ) : null}
+      <Banner message={banner} />
       {editing ? (
         <ConnectionForm
           key={editing === 'new' ? 'new' : editing.id}
@@ -155,50 +155,21 @@ export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
                     ) : null}
                   </div>
                   <div className="flex flex-wrap gap-2">
-                    <button
-                      type="button"
-                      className={buttonClass('secondary', 'sm')}
+                    <RowAction
+                      verb="Test"
+                      target={connection.name}
                       onClick={() => runTest(connection.id)}
                       disabled={test?.pending === true}
-                    >
-                      Test<span className="sr-only"> {connection.name}</span>
-                    </button>
-                    <button
-                      type="button"
-                      className={buttonClass('secondary', 'sm')}
+                    />
+                    <RowAction
+                      verb="Edit"
+                      target={connection.name}
                       onClick={() => {
                         setEditing(connection);
                         setBanner(null);
                       }}
-                    >
-                      Edit<span className="sr-only"> {connection.name}</span>
-                    </button>
-                    {confirming === connection.id ? (
-                      <>
-                        <button
-                          type="button"
-                          className={buttonClass('danger', 'sm')}
-                          onClick={() => remove(connection)}
-                        >
-                          Confirm delete<span className="sr-only"> {connection.name}</span>
-                        </button>
-                        <button
-                          type="button"
-                          className={buttonClass('ghost', 'sm')}
-                          onClick={() => setConfirming(null)}
-                        >
-                          Keep
-                        </button>
-                      </>
-                    ) : (
-                      <button
-                        type="button"
-                        className={buttonClass('danger', 'sm')}
-                        onClick={() => setConfirming(connection.id)}
-                      >
-                        Delete<span className="sr-only"> {connection.name}</span>
-                      </button>
-                    )}
+                    />
+                    <ConfirmDelete {...confirmDelete(connection)} />
                   </div>
                 </li>
               );
@@ -249,9 +220,7 @@ function ConnectionForm(props: {
 }) {
   const id = useId();
   const [values, setValues] = useState<FormValues>(() => valuesOf(props.editing));
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, failure, setFailure, busy, send } = useApiForm();
   const editing = props.editing;
   const schema = editing ? UpdateConnectionInput : CreateConnectionInput;
 
@@ -274,9 +243,7 @@ function ConnectionForm(props: {
       setErrors(fieldErrors(result.error.issues));
       return;
     }
-    setErrors({});
-    setBusy(true);
-    try {
+    await send(Object.keys(values), async () => {
       const saved = await api<ConnectionView>(
         editing ? `/api/connections/${editing.id}` : '/api/connections',
         {
@@ -285,15 +252,7 @@ function ConnectionForm(props: {
         },
       );
       props.onSaved(saved, editing === null);
-    } catch (error) {
-      if (error instanceof ApiError && error.field && error.field in values) {
-        setErrors({ [error.field]: error.detail });
-      } else {
-        setFailure(error instanceof Error ? error.message : String(error));
-      }
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const field = (key: keyof FormValues) => `${id}-${key}`;
@@ -326,20 +285,11 @@ function ConnectionForm(props: {
 
   const server = values.kind !== 'sqlite';
   return (
-    <form
+    <FormCard
+      title={editing ? `Edit “${editing.name}”` : 'Add a connection'}
+      failure={failure}
       onSubmit={submit}
-      noValidate
-      aria-labelledby={`${id}-title`}
-      className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
     >
-      <h2 id={`${id}-title`} className="mb-4 text-lg font-semibold">
-        {editing ? `Edit “${editing.name}”` : 'Add a connection'}
-      </h2>
-      {failure ? (
-        <div className="mb-4">
-          <Notice tone="error">{failure}</Notice>
-        </div>
-      ) : null}
       <div className="grid gap-4 md:grid-cols-2">
         {text('name', 'Name', { placeholder: 'e.g. shop-production' })}
         <Field id={field('kind')} label="Database" error={errors.kind}>
@@ -430,14 +380,12 @@ function ConnectionForm(props: {
           })
         )}
       </div>
-      <div className="mt-5 flex flex-wrap gap-2">
-        <button type="submit" className={buttonClass('primary')} disabled={busy}>
-          {busy ? 'Saving…' : editing ? 'Save changes' : 'Add connection'}
-        </button>
-        <button type="button" className={buttonClass('ghost')} onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      <FormButtons
+        submitLabel={editing ? 'Save changes' : 'Add connection'}
+        busyLabel="Saving…"
+        busy={busy}
+        onCancel={props.onCancel}
+      />
+    </FormCard>
   );
 }

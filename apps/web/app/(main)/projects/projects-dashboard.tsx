@@ -4,9 +4,19 @@ import type { ProjectSummary, ProjectView } from '@databridge/queue';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useId, useState } from 'react';
-import { ApiError, api, fieldErrors } from '../../../lib/api-client.ts';
+import { api, fieldErrors } from '../../../lib/api-client.ts';
 import { CreateProjectInput } from '../../../lib/client-safe.ts';
 import { formatTime } from '../../../lib/format.ts';
+import {
+  Banner,
+  type BannerMessage,
+  FormButtons,
+  FormCard,
+  reportInBanner,
+  useApiForm,
+} from '../../_components/api-form.tsx';
+import { TableCard } from '../../_components/data-table.tsx';
+import { ConfirmDelete, useConfirmDelete } from '../../_components/row-actions.tsx';
 import {
   buttonClass,
   describedBy,
@@ -28,19 +38,14 @@ export function ProjectsDashboard(props: { initial: ProjectSummary[]; connection
   const [panel, setPanel] = useState<'create' | 'import' | null>(
     props.initial.length === 0 ? 'create' : null,
   );
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [banner, setBanner] = useState<{ tone: 'error' | 'success'; text: string } | null>(null);
+  const [banner, setBanner] = useState<BannerMessage | null>(null);
 
-  const remove = async (project: ProjectSummary) => {
-    setConfirming(null);
-    try {
+  const confirmDelete = useConfirmDelete((project: ProjectSummary) =>
+    reportInBanner(setBanner, `Deleted project “${project.name}” and its history.`, async () => {
       await api(`/api/projects/${project.id}`, { method: 'DELETE' });
       setProjects((list) => list.filter((p) => p.id !== project.id));
-      setBanner({ tone: 'success', text: `Deleted project “${project.name}” and its history.` });
-    } catch (error) {
-      setBanner({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
-    }
-  };
+    }),
+  );
 
   return (
     <div className="mx-auto max-w-6xl">
@@ -58,11 +63,7 @@ export function ProjectsDashboard(props: { initial: ProjectSummary[]; connection
           </>
         }
       />
-      {banner ? (
-        <div className="mb-4">
-          <Notice tone={banner.tone}>{banner.text}</Notice>
-        </div>
-      ) : null}
+      <Banner message={banner} />
       {props.connections.length < 1 ? (
         <div className="mb-4">
           <Notice tone="info">
@@ -85,110 +86,66 @@ export function ProjectsDashboard(props: { initial: ProjectSummary[]; connection
         {projects.length === 0 ? (
           <p className="text-sm text-slate-600">No projects yet.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="px-4 py-2">
-                    Project
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    Source → target
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    Tables
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    Last execution
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    Next run
-                  </th>
-                  <th scope="col" className="px-4 py-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {projects.map((project) => (
-                  <tr key={project.id}>
-                    <td className="px-4 py-3">
-                      <Link
-                        href={`/projects/${project.id}/tables`}
-                        className="font-semibold text-cyan-800 underline-offset-2 hover:underline"
-                      >
-                        {project.name}
-                      </Link>
-                      {project.description ? (
-                        <p className="text-xs text-slate-600">{project.description}</p>
-                      ) : null}
-                    </td>
-                    <td className="px-4 py-3">
-                      {project.source?.name ?? '?'} <span aria-hidden="true">→</span>
-                      <span className="sr-only">to</span> {project.target?.name ?? '?'}
-                    </td>
-                    <td className="px-4 py-3 tabular-nums">{project.tableMappings}</td>
-                    <td className="px-4 py-3">
-                      {project.lastExecution ? (
-                        <span className="flex flex-wrap items-center gap-2">
-                          <StatusBadge status={project.lastExecution.status} />
-                          <span className="text-xs text-slate-600">
-                            {formatTime(project.lastExecution.startedAt ?? project.lastExecution.createdAt)}
-                          </span>
-                        </span>
-                      ) : (
-                        <span className="text-slate-500">never run</span>
-                      )}
-                    </td>
-                    <td className="px-4 py-3 text-slate-500">not scheduled</td>
-                    <td className="px-4 py-3">
-                      <div className="flex flex-wrap justify-end gap-2">
-                        <Link
-                          href={`/projects/${project.id}/tables`}
-                          className={buttonClass('secondary', 'sm')}
-                        >
-                          Open<span className="sr-only"> {project.name}</span>
-                        </Link>
-                        <a
-                          href={`/api/projects/${project.id}/export?format=yaml`}
-                          className={buttonClass('secondary', 'sm')}
-                          download
-                        >
-                          Export<span className="sr-only"> {project.name} as YAML</span>
-                        </a>
-                        {confirming === project.id ? (
-                          <>
-                            <button
-                              type="button"
-                              className={buttonClass('danger', 'sm')}
-                              onClick={() => remove(project)}
-                            >
-                              Confirm delete<span className="sr-only"> {project.name}</span>
-                            </button>
-                            <button
-                              type="button"
-                              className={buttonClass('ghost', 'sm')}
-                              onClick={() => setConfirming(null)}
-                            >
-                              Keep
-                            </button>
-                          </>
-                        ) : (
-                          <button
-                            type="button"
-                            className={buttonClass('danger', 'sm')}
-                            onClick={() => setConfirming(project.id)}
-                          >
-                            Delete<span className="sr-only"> {project.name}</span>
-                          </button>
-                        )}
-                      </div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <TableCard
+            cellPadding="px-4 py-2"
+            columns={[
+              'Project',
+              'Source → target',
+              'Tables',
+              'Last execution',
+              'Next run',
+              { label: 'Actions', hidden: true },
+            ]}
+          >
+            {projects.map((project) => (
+              <tr key={project.id}>
+                <td className="px-4 py-3">
+                  <Link
+                    href={`/projects/${project.id}/tables`}
+                    className="font-semibold text-cyan-800 underline-offset-2 hover:underline"
+                  >
+                    {project.name}
+                  </Link>
+                  {project.description ? (
+                    <p className="text-xs text-slate-600">{project.description}</p>
+                  ) : null}
+                </td>
+                <td className="px-4 py-3">
+                  {project.source?.name ?? '?'} <span aria-hidden="true">→</span>
+                  <span className="sr-only">to</span> {project.target?.name ?? '?'}
+                </td>
+                <td className="px-4 py-3 tabular-nums">{project.tableMappings}</td>
+                <td className="px-4 py-3">
+                  {project.lastExecution ? (
+                    <span className="flex flex-wrap items-center gap-2">
+                      <StatusBadge status={project.lastExecution.status} />
+                      <span className="text-xs text-slate-600">
+                        {formatTime(project.lastExecution.startedAt ?? project.lastExecution.createdAt)}
+                      </span>
+                    </span>
+                  ) : (
+                    <span className="text-slate-500">never run</span>
+                  )}
+                </td>
+                <td className="px-4 py-3 text-slate-500">not scheduled</td>
+                <td className="px-4 py-3">
+                  <div className="flex flex-wrap justify-end gap-2">
+                    <Link href={`/projects/${project.id}/tables`} className={buttonClass('secondary', 'sm')}>
+                      Open<span className="sr-only"> {project.name}</span>
+                    </Link>
+                    <a
+                      href={`/api/projects/${project.id}/export?format=yaml`}
+                      className={buttonClass('secondary', 'sm')}
+                      download
+                    >
+                      Export<span className="sr-only"> {project.name} as YAML</span>
+                    </a>
+                    <ConfirmDelete {...confirmDelete(project)} />
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </TableCard>
         )}
       </section>
     </div>
@@ -229,9 +186,7 @@ function CreateProjectForm(props: { connections: ConnectionOption[]; onCancel: (
   const id = useId();
   const router = useRouter();
   const [values, setValues] = useState({ name: '', sourceConnectionId: '', targetConnectionId: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, failure, setFailure, busy, send } = useApiForm();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -241,38 +196,19 @@ function CreateProjectForm(props: { connections: ConnectionOption[]; onCancel: (
       setErrors(fieldErrors(result.error.issues));
       return;
     }
-    setErrors({});
-    setBusy(true);
-    try {
+    await send(Object.keys(values), async () => {
       const project = await api<ProjectView>('/api/projects', { method: 'POST', body: values });
       router.push(`/projects/${project.id}/tables`);
-    } catch (error) {
-      if (error instanceof ApiError && error.field && error.field in values) {
-        setErrors({ [error.field]: error.detail });
-      } else setFailure(error instanceof Error ? error.message : String(error));
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
+    <FormCard
+      title="New project"
+      intro="DataBridge reads both databases and maps the tables and columns it is confident about; you review them in the wizard."
+      failure={failure}
       onSubmit={submit}
-      noValidate
-      aria-labelledby={`${id}-title`}
-      className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
     >
-      <h2 id={`${id}-title`} className="text-lg font-semibold">
-        New project
-      </h2>
-      <p className="mb-4 text-sm text-slate-600">
-        DataBridge reads both databases and maps the tables and columns it is confident about; you review them
-        in the wizard.
-      </p>
-      {failure ? (
-        <div className="mb-4">
-          <Notice tone="error">{failure}</Notice>
-        </div>
-      ) : null}
       <div className="grid gap-4 md:grid-cols-3">
         <Field id={`${id}-name`} label="Project name" error={errors.name}>
           <input
@@ -301,15 +237,13 @@ function CreateProjectForm(props: { connections: ConnectionOption[]; onCancel: (
           onChange={(v) => setValues({ ...values, targetConnectionId: v })}
         />
       </div>
-      <div className="mt-5 flex gap-2">
-        <button type="submit" className={buttonClass('primary')} disabled={busy}>
-          {busy ? 'Reading both databases…' : 'Create project'}
-        </button>
-        <button type="button" className={buttonClass('ghost')} onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      <FormButtons
+        submitLabel="Create project"
+        busyLabel="Reading both databases…"
+        busy={busy}
+        onCancel={props.onCancel}
+      />
+    </FormCard>
   );
 }
 
@@ -320,9 +254,7 @@ function ImportProjectForm(props: { connections: ConnectionOption[]; onCancel: (
   const [name, setName] = useState('');
   const [source, setSource] = useState('');
   const [target, setTarget] = useState('');
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { errors, setErrors, failure, setFailure, busy, send } = useApiForm();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -331,9 +263,7 @@ function ImportProjectForm(props: { connections: ConnectionOption[]; onCancel: (
       setErrors({ text: 'choose a spec file (YAML or JSON)' });
       return;
     }
-    setErrors({});
-    setBusy(true);
-    try {
+    await send(['text', 'name', 'sourceConnectionId', 'targetConnectionId'], async () => {
       const text = await file.text();
       const project = await api<ProjectView>('/api/projects/import', {
         method: 'POST',
@@ -346,34 +276,21 @@ function ImportProjectForm(props: { connections: ConnectionOption[]; onCancel: (
         },
       });
       router.push(`/projects/${project.id}/tables`);
-    } catch (error) {
-      const known = ['text', 'name', 'sourceConnectionId', 'targetConnectionId'];
-      if (error instanceof ApiError && error.field && known.includes(error.field)) {
-        setErrors({ [error.field]: error.detail });
-      } else setFailure(error instanceof Error ? error.message : String(error));
-      setBusy(false);
-    }
+    });
   };
 
   return (
-    <form
+    <FormCard
+      title="Import a spec file"
+      intro={
+        <>
+          The same YAML or JSON document <code>databridge run</code> takes. Its URLs pick the saved
+          connections to the same servers unless you choose them here.
+        </>
+      }
+      failure={failure}
       onSubmit={submit}
-      noValidate
-      aria-labelledby={`${id}-title`}
-      className="rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
     >
-      <h2 id={`${id}-title`} className="text-lg font-semibold">
-        Import a spec file
-      </h2>
-      <p className="mb-4 text-sm text-slate-600">
-        The same YAML or JSON document <code>databridge run</code> takes. Its URLs pick the saved connections
-        to the same servers unless you choose them here.
-      </p>
-      {failure ? (
-        <div className="mb-4">
-          <Notice tone="error">{failure}</Notice>
-        </div>
-      ) : null}
       <div className="grid gap-4 md:grid-cols-2">
         <Field id={`${id}-file`} label="Spec file" error={errors.text}>
           <input
@@ -419,14 +336,7 @@ function ImportProjectForm(props: { connections: ConnectionOption[]; onCancel: (
           optional
         />
       </div>
-      <div className="mt-5 flex gap-2">
-        <button type="submit" className={buttonClass('primary')} disabled={busy}>
-          {busy ? 'Importing…' : 'Import'}
-        </button>
-        <button type="button" className={buttonClass('ghost')} onClick={props.onCancel}>
-          Cancel
-        </button>
-      </div>
-    </form>
+      <FormButtons submitLabel="Import" busyLabel="Importing…" busy={busy} onCancel={props.onCancel} />
+    </FormCard>
   );
 }

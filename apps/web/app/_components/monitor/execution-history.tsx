@@ -1,6 +1,8 @@
 'use client';
 
 import { formatTime } from '../../../lib/format.ts';
+import { TableHead } from '../data-table.tsx';
+import { RowAction } from '../row-actions.tsx';
 import { buttonClass, StatusBadge } from '../ui.tsx';
 import type { ExecutionStatusView } from './execution-types.ts';
 import { formatDuration, formatPercent, formatRate, formatRows, secondsBetween } from './monitor-format.ts';
@@ -25,34 +27,19 @@ export function ExecutionHistory(props: {
       <div className="max-h-80 overflow-auto rounded-lg border border-slate-200 bg-white">
         <table className="min-w-full text-left text-sm">
           <caption className="sr-only">Executions of this project, newest first</caption>
-          <thead className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-            <tr>
-              <th scope="col" className="px-3 py-2">
-                Started
-              </th>
-              <th scope="col" className="px-3 py-2">
-                Status
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Rows
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Failed
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Success
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Throughput
-              </th>
-              <th scope="col" className="px-3 py-2 text-right">
-                Duration
-              </th>
-              <th scope="col" className="px-3 py-2">
-                <span className="sr-only">Monitor</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead
+            sticky
+            columns={[
+              'Started',
+              'Status',
+              { label: 'Rows', align: 'right' },
+              { label: 'Failed', align: 'right' },
+              { label: 'Success', align: 'right' },
+              { label: 'Throughput', align: 'right' },
+              { label: 'Duration', align: 'right' },
+              { label: 'Monitor', hidden: true },
+            ]}
+          />
           <tbody className="divide-y divide-slate-200">
             {props.executions.map((e) => {
               const selected = e.executionId === props.selectedId;
@@ -89,14 +76,11 @@ export function ExecutionHistory(props: {
                     {selected ? (
                       <span className="text-xs font-semibold text-cyan-900">Shown above</span>
                     ) : (
-                      <button
-                        type="button"
-                        className={buttonClass('secondary', 'sm')}
+                      <RowAction
+                        verb="Monitor"
+                        target={`the execution started ${formatTime(e.startTime)}`}
                         onClick={() => props.onSelect(e.executionId)}
-                      >
-                        Monitor
-                        <span className="sr-only"> the execution started {formatTime(e.startTime)}</span>
-                      </button>
+                      />
                     )}
                   </td>
                 </tr>

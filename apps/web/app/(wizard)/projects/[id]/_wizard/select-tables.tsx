@@ -4,6 +4,8 @@ import type { MigrationSpec, TableInfo } from '@databridge/engine';
 import type { TableSuggestionView } from '@databridge/queue';
 import { useEffect, useId, useMemo, useState } from 'react';
 import { formatCount, formatScore } from '../../../../../lib/format.ts';
+import { TableCard, TableHead } from '../../../../_components/data-table.tsx';
+import { RowAction } from '../../../../_components/row-actions.tsx';
 import { buttonClass, inputClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
 import { IssueList } from './issue-list.tsx';
 import { findTable, qualified, type SchemaData, sameNamedColumns, specName } from './schema-names.ts';
@@ -171,77 +173,51 @@ export function SelectTables() {
         {spec.mappings.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing is mapped yet.</p>
         ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="min-w-full text-left text-sm">
-              <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-                <tr>
-                  <th scope="col" className="px-3 py-2">
-                    Source
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Target
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Columns
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    Load mode
-                  </th>
-                  <th scope="col" className="px-3 py-2">
-                    <span className="sr-only">Remove</span>
-                  </th>
+          <TableCard
+            columns={['Source', 'Target', 'Columns', 'Load mode', { label: 'Remove', hidden: true }]}
+          >
+            {keyedRows(spec.mappings).map(({ mapping, index, key }) => {
+              const problem = tableIssues.find((i) => i.mapping === index && i.severity === 'error');
+              const modeId = `mode-${index}`;
+              return (
+                <tr key={key} className={problem ? 'bg-red-50' : ''}>
+                  <td className="px-3 py-2 font-mono text-xs">{mapping.source}</td>
+                  <td className="px-3 py-2 font-mono text-xs">{mapping.target}</td>
+                  <td className="px-3 py-2 tabular-nums">{mapping.columns.length}</td>
+                  <td className="px-3 py-2">
+                    <label htmlFor={modeId} className="sr-only">
+                      Load mode of {mapping.source} → {mapping.target}
+                    </label>
+                    <select
+                      id={modeId}
+                      className={`${inputClass()} py-1`}
+                      value={mapping.mode}
+                      onChange={(e) =>
+                        edit((s) => ({
+                          ...s,
+                          mappings: s.mappings.map((m, i) =>
+                            i === index ? { ...m, mode: e.target.value as TableMappingValue['mode'] } : m,
+                          ),
+                        }))
+                      }
+                    >
+                      <option value="append">append</option>
+                      <option value="replace">replace (empty the target first)</option>
+                      <option value="upsert">upsert (by key)</option>
+                    </select>
+                  </td>
+                  <td className="px-3 py-2 text-right">
+                    <RowAction
+                      verb="Remove"
+                      target={`${mapping.source} → ${mapping.target}`}
+                      variant="danger"
+                      onClick={() => remove(index)}
+                    />
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-200">
-                {keyedRows(spec.mappings).map(({ mapping, index, key }) => {
-                  const problem = tableIssues.find((i) => i.mapping === index && i.severity === 'error');
-                  const modeId = `mode-${index}`;
-                  return (
-                    <tr key={key} className={problem ? 'bg-red-50' : ''}>
-                      <td className="px-3 py-2 font-mono text-xs">{mapping.source}</td>
-                      <td className="px-3 py-2 font-mono text-xs">{mapping.target}</td>
-                      <td className="px-3 py-2 tabular-nums">{mapping.columns.length}</td>
-                      <td className="px-3 py-2">
-                        <label htmlFor={modeId} className="sr-only">
-                          Load mode of {mapping.source} → {mapping.target}
-                        </label>
-                        <select
-                          id={modeId}
-                          className={`${inputClass()} py-1`}
-                          value={mapping.mode}
-                          onChange={(e) =>
-                            edit((s) => ({
-                              ...s,
-                              mappings: s.mappings.map((m, i) =>
-                                i === index ? { ...m, mode: e.target.value as TableMappingValue['mode'] } : m,
-                              ),
-                            }))
-                          }
-                        >
-                          <option value="append">append</option>
-                          <option value="replace">replace (empty the target first)</option>
-                          <option value="upsert">upsert (by key)</option>
-                        </select>
-                      </td>
-                      <td className="px-3 py-2 text-right">
-                        <button
-                          type="button"
-                          className={buttonClass('danger', 'sm')}
-                          onClick={() => remove(index)}
-                        >
-                          Remove
-                          <span className="sr-only">
-                            {' '}
-                            {mapping.source} → {mapping.target}
-                          </span>
-                        </button>
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </div>
+              );
+            })}
+          </TableCard>
         )}
       </section>
     </div>
@@ -260,6 +236,20 @@ function ScoreBadge({ score, confident }: { score: number; confident: boolean })
     >
       {formatScore(score)}
     </span>
+  );
+}
+
+/** Why a list could not load, with a button to load it again. */
+function LoadFailure(props: { message: string; onRetry: () => void }) {
+  return (
+    <div className="p-4">
+      <Notice tone="error">
+        {props.message}{' '}
+        <button type="button" className="font-semibold underline" onClick={props.onRetry}>
+          Try again
+        </button>
+      </Notice>
+    </div>
   );
 }
 
@@ -293,14 +283,7 @@ function SuggestionsPanel(props: {
       </div>
       <div className="max-h-72 overflow-y-auto">
         {suggestions.state === 'failed' ? (
-          <div className="p-4">
-            <Notice tone="error">
-              {suggestions.message}{' '}
-              <button type="button" className="font-semibold underline" onClick={props.onRetry}>
-                Try again
-              </button>
-            </Notice>
-          </div>
+          <LoadFailure message={suggestions.message} onRetry={props.onRetry} />
         ) : suggestions.state !== 'ready' ? (
           <p className="p-4 text-sm text-slate-600" role="status">
             Reading both databases…
@@ -309,25 +292,10 @@ function SuggestionsPanel(props: {
           <p className="p-4 text-sm text-slate-600">No table of the source resembles one of the target.</p>
         ) : (
           <table className="min-w-full text-left text-sm">
-            <thead className="sticky top-0 bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Source
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Target
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Score
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Columns
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Accept</span>
-                </th>
-              </tr>
-            </thead>
+            <TableHead
+              sticky
+              columns={['Source', 'Target', 'Score', 'Columns', { label: 'Accept', hidden: true }]}
+            />
             <tbody className="divide-y divide-slate-100">
               {suggestions.value.tables.map((s) => {
                 const mapped = props.isMapped(s.source, s.target);
@@ -348,17 +316,11 @@ function SuggestionsPanel(props: {
                       {mapped ? (
                         <span className="text-xs font-semibold text-emerald-800">✓ mapped</span>
                       ) : (
-                        <button
-                          type="button"
-                          className={buttonClass('secondary', 'sm')}
+                        <RowAction
+                          verb="Accept"
+                          target={`${s.source} → ${s.target}`}
                           onClick={() => props.onAccept(s, suggestions.value.confidentScore)}
-                        >
-                          Accept
-                          <span className="sr-only">
-                            {' '}
-                            {s.source} → {s.target}
-                          </span>
-                        </button>
+                        />
                       )}
                     </td>
                   </tr>
@@ -418,14 +380,7 @@ function TableList(props: {
       </div>
       <div className="max-h-80 overflow-y-auto">
         {props.schema.state === 'failed' ? (
-          <div className="p-4">
-            <Notice tone="error">
-              {props.schema.message}{' '}
-              <button type="button" className="font-semibold underline" onClick={props.onRetry}>
-                Try again
-              </button>
-            </Notice>
-          </div>
+          <LoadFailure message={props.schema.message} onRetry={props.onRetry} />
         ) : props.schema.state !== 'ready' ? (
           <p className="p-4 text-sm text-slate-600" role="status">
             Loading tables…
