@@ -6,11 +6,6 @@ export type ApiBody<T> =
   | { readonly success: true; readonly data: T }
   | { readonly success: false; readonly error: { readonly code: string; readonly message: string } };
 
-/** The second argument Next.js passes a route handler under `[id]`; `params` is a Promise since Next 15. */
-export interface IdRoute {
-  readonly params: Promise<{ id: string }>;
-}
-
 /** `{ success: true, data }` with `status` (200 by default). */
 export function ok<T>(data: T, status = 200): Response {
   return Response.json({ success: true, data } satisfies ApiBody<T>, {
@@ -48,12 +43,4 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
     throw new ServiceError('bad_input', 'body: is not valid JSON');
   }
   return schema.parse(body);
-}
-
-/** The `[id]` segment of the route, checked with `schema`. */
-export async function readId(route: IdRoute, schema: z.ZodType<string>): Promise<string> {
-  const { id } = await route.params;
-  const parsed = schema.safeParse(id);
-  if (!parsed.success) throw new ServiceError('bad_input', `id: ${parsed.error.issues[0]?.message}`);
-  return parsed.data;
 }
