@@ -58,7 +58,7 @@ test('PostgreSQL sums the same checksum DataBridge computes from values as other
       ],
       [null, null, null, null, null, null, null, null, null, null],
     ];
-    const local = new RowChecksum(columns, 'md5');
+    const local = await RowChecksum.md5(columns);
     for (const row of delivered) local.add(row);
     const conn = await openConnection(db.url);
     try {

@@ -90,6 +90,19 @@ describe('order-independent checksum', () => {
     assert.equal(canonicalDecimal('-0.00'), '0');
     assert.equal(canonicalDecimal('5'), '5');
     assert.equal(canonicalDecimal('.5'), '0.5');
+    // The plain-digits fast path gives what the regular path gives.
+    for (const [text, canonical] of <[string, string][]>[
+      ['0.00', '0'],
+      ['10', '10'],
+      ['10.50', '10.5'],
+      ['10.', '10'],
+      ['100.000', '100'],
+      ['0.10', '0.1'],
+      ['-1.50', '-1.5'],
+      [' 2.50 ', '2.5'],
+      ['1e3', '1000'],
+    ])
+      assert.equal(canonicalDecimal(text), canonical, text);
   });
 });
 

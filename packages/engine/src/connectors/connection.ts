@@ -182,7 +182,30 @@ export interface Connection {
   /** Creates the checkpoint table if missing (`_databridge_checkpoints` in the default schema). */
   ensureCheckpointTable(): Promise<void>;
   readCheckpoints(runId: string): Promise<Checkpoint[]>;
+  /** Dropping foreign keys for a load and adding them back checked once; absent where unsupported. */
+  readonly foreignKeys?: ForeignKeyControl;
   close(): Promise<void>;
+}
+
+/** A foreign key as the target declares it, kept so that it can be added back exactly. */
+export interface DeclaredForeignKey {
+  /** The table the constraint is declared on (the referencing one). */
+  readonly table: TableRef;
+  readonly name: string;
+  /** The clause after `ADD CONSTRAINT name`, e.g. `FOREIGN KEY (a) REFERENCES b(id) ON DELETE CASCADE`. */
+  readonly definition: string;
+  /** False for a constraint declared NOT VALID: it is added back without checking existing rows. */
+  readonly validated: boolean;
+}
+
+export interface ForeignKeyControl {
+  /** The foreign keys declared on these tables. */
+  list(tables: readonly TableRef[]): Promise<DeclaredForeignKey[]>;
+  drop(fk: DeclaredForeignKey): Promise<void>;
+  /** Adds it back without checking the rows already there (NOT VALID); repeating it does nothing. */
+  add(fk: DeclaredForeignKey): Promise<void>;
+  /** Checks every row once; on a violation the constraint stays unchecked and this throws. */
+  validate(fk: DeclaredForeignKey): Promise<void>;
 }
 
 export interface ConnectOptions {

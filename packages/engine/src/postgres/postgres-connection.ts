@@ -11,6 +11,7 @@ import {
 } from './postgres-checkpoints.ts';
 import { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors, type ServerLabel, toDataBridgeError } from './postgres-errors.ts';
+import { PostgresForeignKeys } from './postgres-foreign-keys.ts';
 import { PostgresIntrospector } from './postgres-introspector.ts';
 import { createPool } from './postgres-pool.ts';
 import { PostgresReader } from './postgres-reader.ts';
@@ -41,6 +42,7 @@ export class PostgresConnection implements Connection {
   readonly displayUrl: string;
   readonly reader: PostgresReader;
   readonly loader: PostgresBulkLoader;
+  readonly foreignKeys: PostgresForeignKeys;
   private readonly introspector: PostgresIntrospector;
 
   private constructor(
@@ -51,6 +53,7 @@ export class PostgresConnection implements Connection {
     this.reader = new PostgresReader(pool, this.dialect);
     this.loader = new PostgresBulkLoader(pool, this.dialect);
     this.introspector = new PostgresIntrospector(pool, this.dialect);
+    this.foreignKeys = new PostgresForeignKeys(pool, this.dialect);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Value } from '../values.ts';
+import type { Md5SumState } from './checksum.ts';
 
 /**
  * A task's committed position: the last key loaded (undefined before the first) and how many rows of
@@ -8,6 +9,11 @@ import type { Value } from '../values.ts';
 export interface Position {
   readonly key: Value[] | undefined;
   readonly rejected: number;
+  /**
+   * The md5 sum of the task's source rows committed so far, when the task sums them while loading
+   * (so that validation need not read the source again); absent when it does not.
+   */
+  readonly sum?: Md5SumState;
 }
 
 export function encodePosition(position: Position): string {
@@ -19,17 +25,18 @@ export function encodePosition(position: Position): string {
           ? { bigint: v.toString() }
           : v,
     ) ?? null;
-  return JSON.stringify({ key, rejected: position.rejected });
+  return JSON.stringify({ key, rejected: position.rejected, ...(position.sum ? { sum: position.sum } : {}) });
 }
 
 export function decodePosition(text: string): Position {
-  const parsed = JSON.parse(text) as { key: unknown[] | null; rejected?: number } | null;
-  if (!parsed?.key) return { key: undefined, rejected: parsed?.rejected ?? 0 };
+  const parsed = JSON.parse(text) as { key: unknown[] | null; rejected?: number; sum?: Md5SumState } | null;
+  const sum = parsed?.sum ? { sum: parsed.sum } : {};
+  if (!parsed?.key) return { key: undefined, rejected: parsed?.rejected ?? 0, ...sum };
   const key = parsed.key.map((v) => {
     if (v && typeof v === 'object' && 'bytes' in v)
       return Buffer.from((v as { bytes: string }).bytes, 'base64');
     if (v && typeof v === 'object' && 'bigint' in v) return BigInt((v as { bigint: string }).bigint);
     return v as Value;
   });
-  return { key, rejected: parsed.rejected ?? 0 };
+  return { key, rejected: parsed.rejected ?? 0, ...sum };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { maskPassword } from '../connectors/url.ts';
 import { isDataBridgeError, messageOf } from '../errors.ts';
 import { writeReport } from '../report/write-report.ts';
+import { stillDroppedWarnings } from './deferred-foreign-keys.ts';
 import { decodePosition } from './key-codec.ts';
 import { type StageProgress, type TableProgress, tableSeconds } from './progress.ts';
 import type { RunSession } from './run-session.ts';
@@ -25,6 +26,14 @@ export interface ReportInput {
  */
 export async function reportRun(session: RunSession, input: ReportInput): Promise<RunSummary> {
   const { plan } = session;
+  if (input.final && input.outcome !== 'completed') {
+    // A run that stopped before its load finished still owes the target its foreign keys.
+    await session.restoreDeferredForeignKeys({ strict: false, skipUnchecked: true }).catch((error: unknown) =>
+      session.log.error('foreign keys dropped for the load were not added back', {
+        error: messageOf(error),
+      }),
+    );
+  }
   const [committed, tasks, notes, samples] = await Promise.all([
     session.checkpoints().catch(() => new Map()),
     session.options.state.tasks(session.runId),
@@ -87,7 +96,7 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
       rowsRejected: tables.reduce((n, t) => n + t.rowsRejected, 0),
       rowsPerSecond: loadSeconds > 0 ? Math.round(rowsWritten / loadSeconds) : 0,
     },
-    warnings: [...plan.warnings, ...notes.warnings],
+    warnings: [...plan.warnings, ...notes.warnings, ...stillDroppedWarnings(notes.deferredForeignKeys)],
     validation: notes.validation,
     hooks: notes.hooks,
     rules: notes.rules,

@@ -6,6 +6,8 @@ import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
 import { checkSourceQueries } from '../plan/check-source-queries.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { type Md5SumState, RowChecksum } from './checksum.ts';
+import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
 import { decodePosition } from './key-codec.ts';
@@ -20,7 +22,7 @@ import { RunLog, type RunLogEntry } from './run-log.ts';
 import type { NewRun, RunRecord, RunStateStore, TaskRecord } from './run-state.ts';
 import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
-import { validateTables } from './validate.ts';
+import { sumWhileLoading, validateTables } from './validate.ts';
 import { checkRules } from './validation-rules.ts';
 
 export interface SessionOptions {
@@ -147,6 +149,8 @@ export class RunSession {
         },
         tasks,
       );
+      const deferrable = tablesToDefer(this.plan.mappings, this.settings, targetBefore);
+      await deferForeignKeys(this.target, state, this.runId, deferrable, this.log);
       record = (await state.getRun(this.runId))!;
     }
     if (hooksPending) await state.markPreHooksDone(this.runId);
@@ -210,6 +214,13 @@ export class RunSession {
     const mapping = this.mapping(task.mappingId);
     const { layout, transform } = this.transforms().get(mapping.id)!;
     const samples: Promise<void>[] = [];
+    const sourceSum = sumWhileLoading(
+      mapping,
+      this.source,
+      this.target,
+      this.settings.validation.checksum,
+      layout.valueIndex,
+    );
     const context: TaskContext = {
       runId: this.runId,
       task,
@@ -221,6 +232,7 @@ export class RunSession {
       batchSize: this.settings.batchSize,
       policy: this.settings.errorPolicy,
       checkpoint: (await this.checkpoints()).get(task.id),
+      ...(sourceSum ? { sourceSum } : {}),
       signal: this.signal,
       onBatch: (b) => {
         this.log.debug(`page of ${b.rowsRead} rows into ${mapping.target.name}`, {
@@ -276,7 +288,21 @@ export class RunSession {
     const lastLoadStage = this.plan.mappings.some((m) => m.stage === 'load_facts')
       ? 'load_facts'
       : 'load_dimensions';
-    if (stageId === lastLoadStage) await this.addCreatedForeignKeys();
+    if (stageId !== lastLoadStage) return;
+    await this.addCreatedForeignKeys();
+    await this.restoreDeferredForeignKeys({ strict: this.settings.errorPolicy === 'fail_fast' });
+  }
+
+  /**
+   * Adds back the foreign keys dropped for the load, each checked in one pass. Also called when a run
+   * ends otherwise (failed, cancelled), so that a target is never left without its constraints; then
+   * constraints already found broken are left as they are.
+   */
+  async restoreDeferredForeignKeys(options: { strict: boolean; skipUnchecked?: boolean }): Promise<void> {
+    const warnings = await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, options);
+    if (warnings.length === 0) return;
+    const earlier = (await this.options.state.notes(this.runId)).warnings;
+    await this.options.state.saveNotes(this.runId, { warnings: [...earlier, ...warnings] });
   }
 
   private async addCreatedForeignKeys(): Promise<void> {
@@ -322,6 +348,7 @@ export class RunSession {
       ...settings,
       rejected,
       targetBefore: record.targetBefore,
+      sourceSums: await this.sourceSumsFromLoad(),
       signal: this.signal,
     });
     const rules = await checkRules(this.settings.rules, { source: this.source, target: this.target });
@@ -332,6 +359,29 @@ export class RunSession {
     ];
     if (problems.length > 0)
       throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
+  }
+
+  /**
+   * The source checksums the load tasks computed while reading, by mapping: only for mappings whose
+   * every task finished with a sum in its checkpoint (a task resumed from a byte pass-through has none).
+   */
+  private async sourceSumsFromLoad(): Promise<Record<string, { rows: number; digest: string }>> {
+    const tasks = await this.options.state.tasks(this.runId);
+    const checkpoints = await this.checkpoints();
+    const sums: Record<string, { rows: number; digest: string }> = {};
+    for (const m of this.plan.mappings) {
+      const positions = tasks
+        .filter((t) => t.mappingId === m.id)
+        .map((t) => checkpoints.get(t.id))
+        .map((c) => (c?.done ? decodePosition(c.position).sum : undefined));
+      if (positions.length === 0 || positions.some((p) => p === undefined)) continue;
+      sums[m.id] = RowChecksum.combine(positions as Md5SumState[]);
+      this.log.info(
+        `source checksum of ${m.target.schema}.${m.target.name} from the rows read during the load`,
+        { tasks: positions.length },
+      );
+    }
+    return sums;
   }
 
   /** Rows rejected so far by mapping, as the committed checkpoints record them. */

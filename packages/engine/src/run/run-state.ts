@@ -1,5 +1,6 @@
 import type { KeyRange } from '../connectors/connection.ts';
 import type { PlanWarning } from '../plan/plan-types.ts';
+import type { DeferredForeignKey } from './deferred-foreign-keys.ts';
 import type { HookResult } from './hooks.ts';
 import type { RejectedRow } from './rejected-row.ts';
 import type { RunSummary } from './run-summary.ts';
@@ -64,9 +65,17 @@ export interface RunNotes {
   readonly rules: readonly RuleResult[];
   /** Warnings found while running (a foreign key that could not be added), beside the plan's. */
   readonly warnings: readonly PlanWarning[];
+  /** Foreign keys dropped for the load, with where each stands (see deferred-foreign-keys.ts). */
+  readonly deferredForeignKeys: readonly DeferredForeignKey[];
 }
 
-export const EMPTY_NOTES: RunNotes = { hooks: [], validation: [], rules: [], warnings: [] };
+export const EMPTY_NOTES: RunNotes = {
+  hooks: [],
+  validation: [],
+  rules: [],
+  warnings: [],
+  deferredForeignKeys: [],
+};
 
 /** How many rejected rows per mapping a report shows. */
 export const REJECTED_SAMPLES = 20;

@@ -7,9 +7,11 @@ import type {
 } from '../connectors/connection.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
+import type { ColumnInfo } from '../schema/model.ts';
 import type { ErrorPolicy } from '../spec/spec-schema.ts';
 import type { Value } from '../values.ts';
-import { decodePosition, encodePosition } from './key-codec.ts';
+import { RowChecksum } from './checksum.ts';
+import { decodePosition, encodePosition, type Position } from './key-codec.ts';
 import { loadPage, RowsRejected } from './load-page.ts';
 import { pageSizeFor } from './page-size.ts';
 import type { ReadLayout } from './read-layout.ts';
@@ -36,6 +38,11 @@ export interface TaskContext {
   readonly policy: ErrorPolicy;
   /** The task's last committed checkpoint, when resuming. */
   readonly checkpoint: Checkpoint | undefined;
+  /**
+   * Sum the source rows while reading them (md5, by these target types, of the values at these
+   * indexes), committed with each checkpoint: the validate stage then need not read the source again.
+   */
+  readonly sourceSum?: { readonly types: readonly ColumnInfo[]; readonly indexes: readonly number[] };
   readonly signal: AbortSignal;
   onBatch(stats: BatchStats): void;
   /**
@@ -110,12 +117,13 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   let written = ctx.checkpoint?.rowsWritten ?? 0;
   let rejectedTotal = start.rejected;
   let lastKey = start.key;
+  const sum = await startSum(ctx, ctx.checkpoint ? start : undefined);
   let session: LoadSession | undefined;
   let inBatch = 0;
   let batchRejects: RejectedRow[] = [];
   const commit = async (done: boolean) => {
     session ??= await ctx.target.loader.begin();
-    const position = encodePosition({ key: lastKey, rejected: rejectedTotal });
+    const position = encodePosition({ key: lastKey, rejected: rejectedTotal, ...sumState(sum) });
     await session.writeCheckpoint({
       runId: ctx.runId,
       taskId: ctx.task.id,
@@ -145,6 +153,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
         lastKey = ctx.layout.keyIndex.map((k) => rows[rows.length - 1]![k]!);
         session ??= await ctx.target.loader.begin();
         const result = await loadOrReport(ctx, () => loadPage(page, session!, target, rows, writeMode));
+        if (sum) for (const row of rows) sum.addAt(row, ctx.sourceSum!.indexes);
         written += result.written;
         rejectedTotal += result.rejected.length;
         batchRejects = batchRejects.concat(result.rejected);
@@ -171,6 +180,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
   const target = loadTarget(ctx.mapping);
   const page = pageContext(ctx);
   const session = await ctx.target.loader.begin();
+  const sum = await startSum(ctx, undefined);
   let written = 0;
   let rejected: RejectedRow[] = [];
   try {
@@ -183,6 +193,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
       const writeStarted = performance.now();
       const mode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
       const result = await loadOrReport(ctx, () => loadPage(page, session, target, rows, mode));
+      if (sum) for (const row of rows) sum.addAt(row, ctx.sourceSum!.indexes);
       written += result.written;
       rejected = rejected.concat(result.rejected);
       ctx.onBatch({
@@ -194,7 +205,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
       if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
       started = performance.now();
     }
-    const position = encodePosition({ key: undefined, rejected: rejected.length });
+    const position = encodePosition({ key: undefined, rejected: rejected.length, ...sumState(sum) });
     await session.writeCheckpoint({
       runId: ctx.runId,
       taskId: ctx.task.id,
@@ -209,6 +220,19 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
     await session.rollback();
   }
 }
+
+/**
+ * The task's running source sum: new for a task starting from nothing, continued from a checkpoint
+ * that carries one; none when the checkpoint has none (a byte pass-through wrote it): then the
+ * validate stage reads the source instead.
+ */
+async function startSum(ctx: TaskContext, resumed: Position | undefined): Promise<RowChecksum | undefined> {
+  if (!ctx.sourceSum) return undefined;
+  if (!resumed) return RowChecksum.md5(ctx.sourceSum.types);
+  return resumed.sum ? RowChecksum.md5(ctx.sourceSum.types, resumed.sum) : undefined;
+}
+
+const sumState = (sum: RowChecksum | undefined) => (sum ? { sum: sum.state } : {});
 
 /** Runs a page load; a fail-fast rejection still reports its rows; other errors name the tables. */
 async function loadOrReport<T>(ctx: TaskContext, work: () => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
-import type { Connection } from '../connectors/connection.ts';
+import type { Connection, ReadRequest } from '../connectors/connection.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
+import type { ColumnInfo } from '../schema/model.ts';
 import { RowChecksum } from './checksum.ts';
 
 export interface TableValidation {
@@ -25,6 +26,8 @@ export interface ValidateOptions {
   readonly rejected: Readonly<Record<string, number>>;
   /** Target rows before this run's first load, by target table. */
   readonly targetBefore: Readonly<Record<string, number>>;
+  /** Source checksums the load tasks computed while reading, by mapping id (see `sumWhileLoading`). */
+  readonly sourceSums?: Readonly<Record<string, { rows: number; digest: string }>>;
   readonly signal: AbortSignal;
 }
 
@@ -116,17 +119,12 @@ async function compareChecksums(
     ...(m.where ? { where: m.where } : {}),
   };
   const targetRequest = { table: m.target, select: m.columns.map((c) => ({ column: c.target.name })) };
-  // Same kind of database, same native types: both servers checksum their own rows, nothing moves.
-  const sameTypes = m.columns.every((c) => c.source!.nativeType === c.target.nativeType);
-  if (
-    sameTypes &&
-    source.dialect.name === target.dialect.name &&
-    source.reader.checksumInDatabase &&
-    target.reader.checksumInDatabase
-  ) {
+  const method = checksumMethod(m, source, target);
+  if (method === 'in_database') {
+    // Same kind of database, same native types: both servers checksum their own rows, nothing moves.
     const [s, t] = await Promise.all([
-      source.reader.checksumInDatabase(sourceRequest),
-      target.reader.checksumInDatabase(targetRequest),
+      source.reader.checksumInDatabase!(sourceRequest),
+      target.reader.checksumInDatabase!(targetRequest),
     ]);
     return {
       source: `${s.rows}:${s.digest}`,
@@ -135,21 +133,18 @@ async function compareChecksums(
     };
   }
   const types = m.columns.map((c) => c.target);
-  // The target server can sum its own side in DataBridge's canonical form: only the source is read here.
-  const canonical = m.columns.map((c) => ({ name: c.target.name, type: c.target.type }));
-  const serverTypes = target.reader.canonicalChecksumTypes;
-  if (target.reader.checksumCanonical && serverTypes && canonical.every((c) => serverTypes.has(c.type))) {
-    const sourceSum = new RowChecksum(types, 'md5');
-    const [, t] = await Promise.all([
-      (async () => {
-        for await (const rows of source.reader.stream(sourceRequest, 5_000, options.signal))
-          for (const r of rows) sourceSum.add(r);
-      })(),
-      target.reader.checksumCanonical(targetRequest, canonical),
+  if (method === 'canonical') {
+    // The target server sums its own side in DataBridge's canonical form. The source side was summed
+    // by the load tasks as they read it, when every task could; else it is read again here.
+    const canonical = m.columns.map((c) => ({ name: c.target.name, type: c.target.type }));
+    const summed = options.sourceSums?.[m.id];
+    const [s, t] = await Promise.all([
+      summed ?? sumSource(m, source, sourceRequest, options.signal),
+      target.reader.checksumCanonical!(targetRequest, canonical),
     ]);
-    const s = `${sourceSum.rows}:${sourceSum.digest()}`;
+    const ss = `${s.rows}:${s.digest}`;
     const tt = `${t.rows}:${t.digest}`;
-    return { source: s, target: tt, matches: s === tt };
+    return { source: ss, target: tt, matches: ss === tt };
   }
   const sourceSum = new RowChecksum(types);
   const targetSum = new RowChecksum(types);
@@ -167,4 +162,60 @@ async function compareChecksums(
   const s = sourceSum.digest();
   const t = targetSum.digest();
   return { source: s, target: t, matches: s === t };
+}
+
+async function sumSource(
+  m: PlannedMapping,
+  source: Connection,
+  request: ReadRequest,
+  signal: AbortSignal,
+): Promise<{ rows: number; digest: string }> {
+  const sum = await RowChecksum.md5(m.columns.map((c) => c.target));
+  for await (const rows of source.reader.stream(request, 5_000, signal)) for (const r of rows) sum.add(r);
+  return { rows: sum.rows, digest: sum.digest() };
+}
+
+/**
+ * How a plain copy's checksum is computed: by both servers in SQL (same database, same types), by
+ * the target server in DataBridge's canonical form against an md5 sum of the source rows, or by
+ * DataBridge reading both sides.
+ */
+export function checksumMethod(
+  m: PlannedMapping,
+  source: Connection,
+  target: Connection,
+): 'in_database' | 'canonical' | 'in_process' {
+  const sameTypes = m.columns.every((c) => c.source?.nativeType === c.target.nativeType);
+  if (
+    sameTypes &&
+    source.dialect.name === target.dialect.name &&
+    source.reader.checksumInDatabase &&
+    target.reader.checksumInDatabase
+  )
+    return 'in_database';
+  const serverTypes = target.reader.canonicalChecksumTypes;
+  if (
+    target.reader.checksumCanonical &&
+    serverTypes &&
+    m.columns.every((c) => serverTypes.has(c.target.type))
+  )
+    return 'canonical';
+  return 'in_process';
+}
+
+/**
+ * Whether the load tasks of a mapping should sum its source rows as they read them, and where each
+ * checksummed value sits in a read row: for plain copies whose validation would otherwise read the
+ * whole source again to compare with the target server's canonical sum.
+ */
+export function sumWhileLoading(
+  m: PlannedMapping,
+  source: Connection,
+  target: Connection,
+  checksumOn: boolean,
+  valueIndex: readonly number[],
+): { types: readonly ColumnInfo[]; indexes: readonly number[] } | undefined {
+  if (!checksumOn || !m.plainCopy || m.mode === 'upsert') return undefined;
+  if (valueIndex.some((i) => i < 0) || checksumMethod(m, source, target) !== 'canonical') return undefined;
+  return { types: m.columns.map((c) => c.target), indexes: valueIndex };
 }

@@ -153,6 +153,12 @@ export const PipelineSettings = z
     logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
     /** Create missing target tables from the source schema with mapped names and types. */
     createTables: z.boolean().default(false),
+    /**
+     * When the foreign keys of existing target tables that start empty are checked: `after_load`
+     * drops them for the load and adds them back, every row checked in one pass (PostgreSQL targets);
+     * `per_row` keeps them, so the database checks each row as it arrives.
+     */
+    foreignKeyCheck: z.enum(['after_load', 'per_row']).default('after_load'),
     /** Statements run in order before the first row moves (`pre`) and after the last (`post`). */
     hooks: z
       .object({ pre: z.array(Hook).default([]), post: z.array(Hook).default([]) })

@@ -20,6 +20,7 @@ interface Draft {
   errorPolicy: Pipeline['errorPolicy'];
   logLevel: Pipeline['logLevel'];
   createTables: boolean;
+  foreignKeyCheck: Pipeline['foreignKeyCheck'];
   validation: Pipeline['validation'];
   pre: HookDraft[];
   post: HookDraft[];
@@ -93,6 +94,7 @@ function draftOf(p: Pipeline): Draft {
     errorPolicy: p.errorPolicy,
     logLevel: p.logLevel,
     createTables: p.createTables,
+    foreignKeyCheck: p.foreignKeyCheck,
     validation: p.validation,
     pre: p.hooks.pre.map(hook),
     post: p.hooks.post.map(hook),
@@ -115,6 +117,7 @@ function candidate(d: Draft): unknown {
     errorPolicy: d.errorPolicy,
     logLevel: d.logLevel,
     createTables: d.createTables,
+    foreignKeyCheck: d.foreignKeyCheck,
     validation: d.validation,
     hooks: { pre: d.pre.map(hook), post: d.post.map(hook) },
     rules: d.rules.map((r) => ({ name: r.name, sql: r.sql, expect: expectValue(r.expect), on: r.on })),
@@ -210,6 +213,22 @@ export function PipelineForm() {
             <option value="info">info</option>
             <option value="warning">warning</option>
             <option value="error">error</option>
+          </select>
+        </Field>
+        <Field
+          id={f('fk')}
+          label="Foreign keys of empty target tables"
+          hint="After the load: dropped while loading, added back and checked in one pass (PostgreSQL)."
+        >
+          <select
+            id={f('fk')}
+            className={inputClass()}
+            value={draft.foreignKeyCheck}
+            aria-describedby={describedBy(f('fk'), undefined, true)}
+            onChange={(e) => set('foreignKeyCheck', e.target.value as Draft['foreignKeyCheck'])}
+          >
+            <option value="after_load">checked once after the load</option>
+            <option value="per_row">checked row by row</option>
           </select>
         </Field>
         <div className="flex items-start gap-2 pt-6">

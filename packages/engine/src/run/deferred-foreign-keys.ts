@@ -1,0 +1,138 @@
+import type { Connection, DeclaredForeignKey } from '../connectors/connection.ts';
+import { DataBridgeError, messageOf } from '../errors.ts';
+import type { PlannedMapping, PlanWarning } from '../plan/plan-types.ts';
+import type { TableRef } from '../schema/model.ts';
+import type { PipelineSettings } from '../spec/spec-schema.ts';
+import type { RunLog } from './run-log.ts';
+import type { RunStateStore } from './run-state.ts';
+
+/**
+ * A foreign key dropped for the load: `dropped` until it is added back, `unchecked` when it was
+ * added back but the loaded rows break it (it stays NOT VALID: enforced for new rows, a retry checks
+ * again), `restored` once added back and checked.
+ */
+export interface DeferredForeignKey extends DeclaredForeignKey {
+  readonly state: 'dropped' | 'unchecked' | 'restored';
+}
+
+const qualified = (t: TableRef) => `${t.schema}.${t.name}`;
+
+/**
+ * The existing target tables whose foreign keys can wait for the end of the load: tables that held
+ * nothing before the run (or are replaced by it) and that this run appends to. A table that holds
+ * other rows keeps its constraints: its users may be writing to it.
+ */
+export function tablesToDefer(
+  mappings: readonly PlannedMapping[],
+  settings: Pick<PipelineSettings, 'foreignKeyCheck'>,
+  targetBefore: Readonly<Record<string, number>>,
+): TableRef[] {
+  if (settings.foreignKeyCheck !== 'after_load') return [];
+  const tables = new Map<string, TableRef>();
+  const excluded = new Set<string>();
+  for (const m of mappings) {
+    const key = qualified(m.target);
+    const eligible =
+      !m.createTarget && m.mode !== 'upsert' && (m.mode === 'replace' || targetBefore[key] === 0);
+    if (!eligible) excluded.add(key);
+    else tables.set(key, { schema: m.target.schema, name: m.target.name });
+  }
+  return [...tables].filter(([key]) => !excluded.has(key)).map(([, t]) => t);
+}
+
+/**
+ * Records the tables' foreign keys in the run state, then drops them. The record comes first, so a
+ * crash between the two still leaves the run knowing what to add back.
+ */
+export async function deferForeignKeys(
+  target: Connection,
+  state: RunStateStore,
+  runId: string,
+  tables: readonly TableRef[],
+  log: RunLog,
+): Promise<void> {
+  if (!target.foreignKeys || tables.length === 0) return;
+  const declared = await target.foreignKeys.list(tables);
+  if (declared.length === 0) return;
+  const deferred: DeferredForeignKey[] = declared.map((fk) => ({ ...fk, state: 'dropped' }));
+  await state.saveNotes(runId, { deferredForeignKeys: deferred });
+  for (const fk of declared) await target.foreignKeys.drop(fk);
+  log.info(`foreign keys dropped for the load, checked once after it`, {
+    constraints: declared.map((fk) => `${qualified(fk.table)}.${fk.name}`),
+  });
+}
+
+export interface RestoreOptions {
+  /** Throw on the first constraint the loaded rows break (fail_fast); else report it as a warning. */
+  readonly strict: boolean;
+  /** Leave alone constraints a previous attempt added back unchecked (a run that already failed). */
+  readonly skipUnchecked?: boolean;
+}
+
+/**
+ * Adds back every foreign key this run dropped and checks the loaded rows against it in one pass.
+ * Returns the warnings for constraints the rows break; under `strict`, throws instead.
+ */
+export async function restoreForeignKeys(
+  target: Connection,
+  state: RunStateStore,
+  runId: string,
+  log: RunLog,
+  options: RestoreOptions,
+): Promise<PlanWarning[]> {
+  const control = target.foreignKeys;
+  let deferred = [...(await state.notes(runId)).deferredForeignKeys];
+  const pending = deferred.filter(
+    (fk) => fk.state === 'dropped' || (fk.state === 'unchecked' && !options.skipUnchecked),
+  );
+  if (!control || pending.length === 0) return [];
+  const warnings: PlanWarning[] = [];
+  for (const fk of pending) {
+    const name = `${qualified(fk.table)}.${fk.name}`;
+    const started = performance.now();
+    let next: DeferredForeignKey['state'] = fk.state;
+    let message: string | undefined;
+    try {
+      await control.add(fk);
+      next = 'unchecked';
+      if (fk.validated) await control.validate(fk);
+      next = 'restored';
+      log.info(`foreign key ${name} added back${fk.validated ? ' and checked' : ''}`, {
+        seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
+      });
+    } catch (error) {
+      message =
+        next === 'unchecked'
+          ? `foreign key ${fk.name} is back, NOT VALID, but the loaded rows break it: ${messageOf(error)}`
+          : `foreign key ${fk.name}, dropped for the load, could not be added back: ${messageOf(error)}`;
+    }
+    deferred = deferred.map((d) => (d === fk ? { ...d, state: next } : d));
+    await state.saveNotes(runId, { deferredForeignKeys: deferred });
+    if (message === undefined) continue;
+    log.error(`${qualified(fk.table)}: ${message}`);
+    if (options.strict)
+      throw new DataBridgeError('constraint_violation', `${qualified(fk.table)}: ${message}`);
+    warnings.push({
+      kind: 'foreign_key',
+      table: qualified(fk.table),
+      message,
+      fix:
+        next === 'unchecked'
+          ? `load the missing parent rows, then run ALTER TABLE ${qualified(fk.table)} VALIDATE CONSTRAINT ${fk.name} (or retry the run)`
+          : `add it back: ALTER TABLE ${qualified(fk.table)} ADD CONSTRAINT ${fk.name} ${fk.definition}`,
+    });
+  }
+  return warnings;
+}
+
+/** A paused run leaves the foreign keys it dropped for the load dropped until it goes on: say so. */
+export function stillDroppedWarnings(deferred: readonly DeferredForeignKey[]): PlanWarning[] {
+  return deferred
+    .filter((fk) => fk.state === 'dropped')
+    .map((fk) => ({
+      kind: 'foreign_key',
+      table: qualified(fk.table),
+      message: `foreign key ${fk.name} is dropped for the load until the run goes on`,
+      fix: 'resume the run (it adds the key back and checks it), or cancel it (it adds the key back)',
+    }));
+}

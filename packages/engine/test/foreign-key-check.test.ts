@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { freshDatabase, rawExec, type TestDatabase } from './support/databases.ts';
+import { runSpec } from './support/run-spec.ts';
+
+/**
+ * Foreign keys of existing, empty PostgreSQL target tables are dropped for the load and added back
+ * afterwards, every row checked in one pass (`foreignKeyCheck: after_load`, the default). What a
+ * user must be able to count on: the target ends with exactly the constraints it had, rows that
+ * break one are never silently accepted, and a run that stops early still gives the keys back.
+ */
+const databases: TestDatabase[] = [];
+after(async () => {
+  await Promise.allSettled(databases.map((d) => d.drop()));
+});
+
+const PARENTS = 300;
+const CHILDREN = 900;
+
+/** SQLite source without foreign keys (so it can hold orphans); PostgreSQL target with them. */
+async function setUp(orphans: number[] = []) {
+  const source = await freshDatabase('sqlite');
+  const target = await freshDatabase('postgres');
+  databases.push(source, target);
+  const parents = Array.from({ length: PARENTS }, (_, i) => `(${i + 1}, 'parent ${i + 1}')`);
+  const children = Array.from({ length: CHILDREN }, (_, i) => {
+    const id = i + 1;
+    const parent = orphans.includes(id) ? PARENTS + 1000 + id : (i % PARENTS) + 1;
+    return `(${id}, ${parent}, ${id * 3})`;
+  });
+  await rawExec(
+    source,
+    'sqlite',
+    `CREATE TABLE parent (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+     CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER NOT NULL, qty INTEGER NOT NULL);
+     INSERT INTO parent VALUES ${parents.join(', ')};
+     INSERT INTO child VALUES ${children.join(', ')};`,
+  );
+  await rawExec(
+    target,
+    'postgres',
+    `CREATE TABLE parent (id bigint PRIMARY KEY, name text NOT NULL);
+     CREATE TABLE child (id bigint PRIMARY KEY,
+       parent_id bigint NOT NULL,
+       qty int NOT NULL CHECK (qty < 100000),
+       CONSTRAINT child_parent_fk FOREIGN KEY (parent_id) REFERENCES parent (id) ON DELETE CASCADE DEFERRABLE);`,
+  );
+  return { source, target };
+}
+
+function spec(source: TestDatabase, target: TestDatabase, pipeline = '') {
+  return `name: fk
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { batchSize: 100, parallelism: 2${pipeline ? `, ${pipeline}` : ''} }
+mappings:
+  - { source: parent, target: parent, columns: [{ source: id, target: id }, { source: name, target: name }] }
+  - source: child
+    target: child
+    columns: [{ source: id, target: id }, { source: parent_id, target: parent_id }, { source: qty, target: qty }]
+`;
+}
+
+async function constraints(target: TestDatabase) {
+  return (await rawExec(
+    target,
+    'postgres',
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition, convalidated AS validated
+     FROM pg_constraint WHERE conrelid = 'child'::regclass AND contype = 'f'`,
+  )) as { name: string; definition: string; validated: boolean }[];
+}
+
+const count = async (db: TestDatabase, sql: string) =>
+  Number(Object.values((await rawExec(db, 'postgres', sql))[0] as object)[0]);
+
+const EXPECTED_FK = {
+  name: 'child_parent_fk',
+  definition: 'FOREIGN KEY (parent_id) REFERENCES parent(id) ON DELETE CASCADE DEFERRABLE',
+  validated: true,
+};
+
+const NOT_VALID_FK = { ...EXPECTED_FK, definition: `${EXPECTED_FK.definition} NOT VALID`, validated: false };
+
+describe('foreign keys checked after the load (PostgreSQL target)', () => {
+  test('the constraint is dropped while loading and comes back exactly as declared, checked', async () => {
+    const { source, target } = await setUp();
+    const summary = await runSpec(spec(source, target));
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    assert.equal(await count(target, 'SELECT count(*) FROM child'), CHILDREN);
+    assert.deepEqual(await constraints(target), [EXPECTED_FK]);
+    const log = await import('node:fs').then((fs) => fs.readFileSync(summary.log, 'utf8'));
+    assert.match(log, /foreign keys dropped for the load/);
+    assert.match(log, /foreign key public\.child\.child_parent_fk added back and checked/);
+    // The constraint works again: a child without a parent is refused.
+    await assert.rejects(
+      rawExec(target, 'postgres', 'INSERT INTO child VALUES (99999, 424242, 1)'),
+      /foreign key/,
+    );
+  });
+
+  test('orphan rows fail a fail_fast run, named by key; the constraint stays, NOT VALID, and still guards new rows', async () => {
+    const { source, target } = await setUp([17]);
+    const summary = await runSpec(spec(source, target));
+    assert.equal(summary.status, 'failed');
+    assert.equal(summary.error?.code, 'constraint_violation');
+    assert.match(summary.error!.message, /public\.child: foreign key child_parent_fk is back, NOT VALID/);
+    assert.match(summary.error!.message, /Key \(parent_id\)=\(1317\) is not present in table "parent"/);
+    assert.deepEqual(await constraints(target), [NOT_VALID_FK]);
+    await assert.rejects(
+      rawExec(target, 'postgres', 'INSERT INTO child VALUES (99999, 424242, 1)'),
+      /foreign key/,
+    );
+  });
+
+  test('under skip_and_log orphan rows are kept and reported with a fix; the run completes', async () => {
+    const { source, target } = await setUp([5, 6]);
+    const summary = await runSpec(spec(source, target, 'errorPolicy: skip_and_log'));
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    const warning = summary.warnings.find((w) => w.kind === 'foreign_key');
+    assert.ok(warning, 'a foreign-key warning in the report');
+    assert.match(warning.message, /NOT VALID, but the loaded rows break it/);
+    assert.match(warning.fix, /VALIDATE CONSTRAINT child_parent_fk/);
+    assert.deepEqual(await constraints(target), [NOT_VALID_FK]);
+  });
+
+  test('per_row keeps the constraint during the load: orphans are rejected row by row', async () => {
+    const { source, target } = await setUp([5, 6]);
+    const summary = await runSpec(
+      spec(source, target, 'errorPolicy: skip_and_log, foreignKeyCheck: per_row'),
+    );
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    const child = summary.tables.find((t) => t.target.endsWith('child'))!;
+    assert.equal(child.rowsRejected, 2);
+    assert.equal(await count(target, 'SELECT count(*) FROM child'), CHILDREN - 2);
+    assert.deepEqual(await constraints(target), [EXPECTED_FK]);
+  });
+
+  test('a run that fails mid-load gives the constraint back, and a retry loads the rest against it', async () => {
+    const { source, target } = await setUp();
+    // Row 600 breaks the check constraint: the child load stops there under fail_fast.
+    await rawExec(source, 'sqlite', 'UPDATE child SET qty = 100000 WHERE id = 600');
+    const failed = await runSpec(spec(source, target));
+    assert.equal(failed.status, 'failed');
+    assert.deepEqual(await constraints(target), [EXPECTED_FK]);
+    assert.ok(!failed.warnings.some((w) => w.kind === 'foreign_key'), JSON.stringify(failed.warnings));
+  });
+
+  test('a table that already holds rows keeps its constraint during the load', async () => {
+    const { source, target } = await setUp([5]);
+    await rawExec(
+      target,
+      'postgres',
+      `INSERT INTO parent VALUES (100000, 'kept'); INSERT INTO child VALUES (100000, 100000, 1)`,
+    );
+    const summary = await runSpec(spec(source, target, 'errorPolicy: skip_and_log'));
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    const child = summary.tables.find((t) => t.target.endsWith('child'))!;
+    assert.equal(child.rowsRejected, 1, 'the orphan was refused by the constraint in place');
+    assert.deepEqual(await constraints(target), [EXPECTED_FK]);
+  });
+});
