@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { MYSQL_DB, mysqlUrl, PG_SOURCE_DB, PG_SOURCE_SCHEMA, pgUrl } from './config.ts';
 import type { Contender } from './contenders/contender.ts';
-import { copyPipe } from './contenders/copy-pipe.ts';
+import { copyPipe, copyPipeKeyAfter } from './contenders/copy-pipe.ts';
 import { dataBridge } from './contenders/databridge.ts';
 import { pgloader, pgloaderCommand } from './contenders/pgloader.ts';
 import {
@@ -69,6 +69,7 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
         }),
         copyPipe('text'),
         copyPipe('binary'),
+        copyPipeKeyAfter(),
       ];
     },
   },
