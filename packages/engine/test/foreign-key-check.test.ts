@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import { PAUSED } from '../src/run/run-migration.ts';
 import { freshDatabase, rawExec, type TestDatabase } from './support/databases.ts';
 import { runSpec } from './support/run-spec.ts';
 
@@ -88,7 +92,7 @@ describe('foreign keys checked after the load (PostgreSQL target)', () => {
     assert.equal(summary.status, 'completed', summary.error?.message ?? '');
     assert.equal(await count(target, 'SELECT count(*) FROM child'), CHILDREN);
     assert.deepEqual(await constraints(target), [EXPECTED_FK]);
-    const log = await import('node:fs').then((fs) => fs.readFileSync(summary.log, 'utf8'));
+    const log = readFileSync(summary.log, 'utf8');
     assert.match(log, /foreign keys dropped for the load/);
     assert.match(log, /foreign key public\.child\.child_parent_fk added back and checked/);
     // The constraint works again: a child without a parent is refused.
@@ -143,6 +147,35 @@ describe('foreign keys checked after the load (PostgreSQL target)', () => {
     assert.equal(failed.status, 'failed');
     assert.deepEqual(await constraints(target), [EXPECTED_FK]);
     assert.ok(!failed.warnings.some((w) => w.kind === 'foreign_key'), JSON.stringify(failed.warnings));
+  });
+
+  test('a paused run says its constraint is still dropped; the resumed run adds it back, checked', async () => {
+    const { source, target } = await setUp();
+    await rawExec(
+      source,
+      'sqlite',
+      `INSERT INTO child
+       WITH RECURSIVE n(i) AS (SELECT ${CHILDREN + 1} UNION ALL SELECT i + 1 FROM n WHERE i < 60000)
+       SELECT i, i % ${PARENTS} + 1, i % 1000 FROM n`,
+    );
+    const stateDir = mkdtempSync(join(tmpdir(), 'databridge-fk-'));
+    const pause = new AbortController();
+    const watcher = setInterval(async () => {
+      const rows = await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM child').catch(() => []);
+      if (((rows[0] as { n?: number } | undefined)?.n ?? 0) >= 2_000) pause.abort(PAUSED);
+    }, 20);
+    const paused = await runSpec(spec(source, target), {}, { stateDir, signal: pause.signal });
+    clearInterval(watcher);
+    assert.equal(paused.status, 'paused');
+    assert.deepEqual(await constraints(target), [], 'dropped while the run is paused');
+    const warning = paused.warnings.find((w) => w.kind === 'foreign_key');
+    assert.match(warning?.message ?? '', /child_parent_fk is dropped for the load until the run goes on/);
+
+    const resumed = await runSpec(spec(source, target), {}, { stateDir, resumeRunId: paused.runId });
+    assert.equal(resumed.status, 'completed', resumed.error?.message ?? '');
+    assert.equal(await count(target, 'SELECT count(*) FROM child'), 60_000);
+    assert.deepEqual(await constraints(target), [EXPECTED_FK]);
+    assert.ok(!resumed.warnings.some((w) => w.kind === 'foreign_key'), JSON.stringify(resumed.warnings));
   });
 
   test('a table that already holds rows keeps its constraint during the load', async () => {
