@@ -178,6 +178,32 @@ describe('foreign keys checked after the load (PostgreSQL target)', () => {
     assert.ok(!resumed.warnings.some((w) => w.kind === 'foreign_key'), JSON.stringify(resumed.warnings));
   });
 
+  test('a user who does not own the table loads with the constraint in place, row by row', async () => {
+    const { source, target } = await setUp([5]);
+    const role = `dbt_loader_${Date.now().toString(36)}`;
+    await rawExec(
+      target,
+      'postgres',
+      `CREATE ROLE ${role} LOGIN; GRANT USAGE, CREATE ON SCHEMA public TO ${role};
+       GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role};`,
+    );
+    try {
+      const asLoader = { ...target, url: target.url.replace('postgres@', `${role}@`) };
+      const summary = await runSpec(spec(source, asLoader, 'errorPolicy: skip_and_log'));
+      assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+      const child = summary.tables.find((t) => t.target.endsWith('child'))!;
+      assert.equal(child.rowsRejected, 1, 'the orphan was refused by the constraint in place');
+      assert.deepEqual(await constraints(target), [EXPECTED_FK]);
+      assert.match(
+        readFileSync(summary.log, 'utf8'),
+        /checked row by row: only the table owner may drop them/,
+      );
+    } finally {
+      await rawExec(target, 'postgres', `DROP OWNED BY ${role}`);
+      await rawExec(target, 'postgres', `DROP ROLE ${role}`);
+    }
+  });
+
   test('a table that already holds rows keeps its constraint during the load', async () => {
     const { source, target } = await setUp([5]);
     await rawExec(

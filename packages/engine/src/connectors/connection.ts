@@ -201,7 +201,8 @@ export interface DeclaredForeignKey {
 export interface ForeignKeyControl {
   /** The foreign keys declared on these tables. */
   list(tables: readonly TableRef[]): Promise<DeclaredForeignKey[]>;
-  drop(fk: DeclaredForeignKey): Promise<void>;
+  /** Drops it; false when the user may not (the constraint stays and checks row by row). */
+  drop(fk: DeclaredForeignKey): Promise<boolean>;
   /** Adds it back without checking the rows already there (NOT VALID); repeating it does nothing. */
   add(fk: DeclaredForeignKey): Promise<void>;
   /** Checks every row once; on a violation the constraint stays unchecked and this throws. */

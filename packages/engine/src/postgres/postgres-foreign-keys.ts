@@ -17,6 +17,7 @@ const LIST_SQL = `
   ORDER BY n.nspname, c.relname, con.conname`;
 
 const DUPLICATE_OBJECT = '42710';
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 /**
  * Drops foreign keys for a bulk load and adds them back afterwards: a row-by-row check costs a
@@ -42,9 +43,18 @@ export class PostgresForeignKeys implements ForeignKeyControl {
     }));
   }
 
-  async drop(fk: DeclaredForeignKey): Promise<void> {
+  /** False when the connected user may not alter the table (only its owner may): it keeps the key. */
+  async drop(fk: DeclaredForeignKey): Promise<boolean> {
     const sql = `ALTER TABLE ${this.dialect.qualify(fk.table)} DROP CONSTRAINT IF EXISTS ${this.dialect.quoteIdentifier(fk.name)}`;
-    await mapPgErrors(`Dropping foreign key ${fk.name} for the load`, () => this.pool.query(sql));
+    return mapPgErrors(`Dropping foreign key ${fk.name} for the load`, async () => {
+      try {
+        await this.pool.query(sql);
+        return true;
+      } catch (error) {
+        if ((error as { code?: string }).code === INSUFFICIENT_PRIVILEGE) return false;
+        throw error;
+      }
+    });
   }
 
   /**

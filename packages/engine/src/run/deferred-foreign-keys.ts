@@ -54,13 +54,25 @@ export async function deferForeignKeys(
   if (!target.foreignKeys || tables.length === 0) return;
   const declared = await target.foreignKeys.list(tables);
   if (declared.length === 0) return;
-  const deferred: DeferredForeignKey[] = declared.map((fk) => ({ ...fk, state: 'dropped' }));
+  let deferred: DeferredForeignKey[] = declared.map((fk) => ({ ...fk, state: 'dropped' }));
   await state.saveNotes(runId, { deferredForeignKeys: deferred });
-  for (const fk of declared) await target.foreignKeys.drop(fk);
-  log.info(`foreign keys dropped for the load, checked once after it`, {
-    constraints: declared.map((fk) => `${qualified(fk.table)}.${fk.name}`),
-  });
+  const kept: DeclaredForeignKey[] = [];
+  for (const fk of declared) if (!(await target.foreignKeys.drop(fk))) kept.push(fk);
+  if (kept.length > 0) {
+    deferred = deferred.filter((d) => !kept.some((k) => k.name === d.name && sameTable(k.table, d.table)));
+    await state.saveNotes(runId, { deferredForeignKeys: deferred });
+    log.warning('foreign keys checked row by row: only the table owner may drop them for the load', {
+      constraints: kept.map(nameOf),
+    });
+  }
+  if (deferred.length > 0)
+    log.info('foreign keys dropped for the load, checked once after it', {
+      constraints: deferred.map(nameOf),
+    });
 }
+
+const nameOf = (fk: DeclaredForeignKey) => `${qualified(fk.table)}.${fk.name}`;
+const sameTable = (a: TableRef, b: TableRef) => a.schema === b.schema && a.name === b.name;
 
 export interface RestoreOptions {
   /** Throw on the first constraint the loaded rows break (fail_fast); else report it as a warning. */
