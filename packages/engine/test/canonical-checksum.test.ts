@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { openConnection } from '../src/connectors/open.ts';
 import { RowChecksum } from '../src/run/checksum.ts';
+import { pgHash64 } from '../src/run/pg-hash64.ts';
 import type { NormalisedType } from '../src/schema/model.ts';
 import type { Row } from '../src/values.ts';
 import { freshDatabase, rawExec } from './support/databases.ts';
@@ -58,7 +59,7 @@ test('PostgreSQL sums the same checksum DataBridge computes from values as other
       ],
       [null, null, null, null, null, null, null, null, null, null],
     ];
-    const local = await RowChecksum.md5(columns);
+    const local = RowChecksum.postgres(columns);
     for (const row of delivered) local.add(row);
     const conn = await openConnection(db.url);
     try {
@@ -71,6 +72,72 @@ test('PostgreSQL sums the same checksum DataBridge computes from values as other
       await conn.query("UPDATE t SET s = 'changed' WHERE i = -1");
       const changed = await conn.reader.checksumCanonical!(request, columns);
       assert.notEqual(changed.digest, local.digest(), 'one changed value changes the sum');
+    } finally {
+      await conn.close();
+    }
+  } finally {
+    await db.drop();
+  }
+});
+
+test("pgHash64 is PostgreSQL's hashtextextended(text, 0), byte for byte, for every tail length and any UTF-8", async () => {
+  const db = await freshDatabase('postgres');
+  try {
+    const texts = ['', 'a', 'héllo wörld', '日本語テキスト', '😀 four-byte', '\u0001\u001f', "it's \\ back"];
+    for (let length = 0; length <= 40; length++)
+      texts.push(
+        Array.from({ length }, (_, i) => String.fromCharCode(33 + ((i * 7 + length) % 90))).join(''),
+      );
+    texts.push('é'.repeat(1000));
+    const rows = (await rawExec(
+      db,
+      'postgres',
+      `SELECT t, hashtextextended(t, 0)::text AS h FROM unnest(ARRAY[${texts.map((t) => `'${t.replaceAll("'", "''")}'`).join(', ')}]::text[]) t`,
+    )) as { t: string; h: string }[];
+    assert.equal(rows.length, texts.length);
+    const out = new Float64Array(2);
+    for (const { t, h } of rows) {
+      pgHash64(t, out);
+      assert.equal((BigInt(out[0]!) * 2n ** 32n + BigInt(out[1]!)).toString(), h, JSON.stringify(t));
+    }
+  } finally {
+    await db.drop();
+  }
+});
+
+test('a checksum summed over many rows, and over parts carried through checkpoints, is the server sum exactly', async () => {
+  const db = await freshDatabase('postgres');
+  try {
+    await rawExec(
+      db,
+      'postgres',
+      `CREATE TABLE n AS SELECT g AS id, 'row ' || g || repeat('é', g % 7) AS label FROM generate_series(1, 30000) g`,
+    );
+    const columns: { name: string; type: NormalisedType }[] = [
+      { name: 'id', type: 'int64' },
+      { name: 'label', type: 'text' },
+    ];
+    const rows = (await rawExec(db, 'postgres', 'SELECT id::text AS id, label FROM n')) as {
+      id: string;
+      label: string;
+    }[];
+    // Three tasks, each carried through a checkpoint state half way, as resumed tasks are.
+    const parts = [0, 1, 2].map((p) => rows.filter((_, i) => i % 3 === p));
+    const states = parts.map((part) => {
+      const first = RowChecksum.postgres(columns);
+      const half = Math.floor(part.length / 2);
+      for (const r of part.slice(0, half)) first.add([r.id, r.label]);
+      const resumed = RowChecksum.postgres(columns, JSON.parse(JSON.stringify(first.state)));
+      for (const r of part.slice(half)) resumed.add([r.id, r.label]);
+      return resumed.state;
+    });
+    const conn = await openConnection(db.url);
+    try {
+      const server = await conn.reader.checksumCanonical!(
+        { table: { schema: 'public', name: 'n' }, select: columns.map((c) => ({ column: c.name })) },
+        columns,
+      );
+      assert.deepEqual(server, RowChecksum.combine(states));
     } finally {
       await conn.close();
     }

@@ -103,7 +103,7 @@ export interface Reader {
    */
   checksumInDatabase?(request: ReadRequest): Promise<{ rows: number; digest: string }>;
   /**
-   * Only where the database can: the checksum DataBridge computes in its md5 mode (run/checksum.ts),
+   * Only where the database can: the checksum DataBridge computes in its PostgreSQL mode (run/checksum.ts),
    * summed by the server over each row's canonical text, so it compares with rows DataBridge read
    * from any other database, for columns whose types are all in `canonicalChecksumTypes`.
    */

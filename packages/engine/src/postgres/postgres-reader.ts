@@ -100,8 +100,9 @@ export class PostgresReader implements Reader {
   }
 
   /**
-   * The checksum run/checksum.ts computes in md5 mode, summed by the server: each row's canonical text
-   * hashed with md5, the first 60 bits summed. Undefined when a column's type has no exact SQL form.
+   * The checksum run/checksum.ts computes in PostgreSQL mode, summed by the server: each row's
+   * canonical text hashed with hashtextextended, summed as numeric. Undefined when a column's type has
+   * no exact SQL form.
    */
   readonly canonicalChecksumTypes = CANONICAL_IN_SQL;
 
@@ -117,7 +118,7 @@ export class PostgresReader implements Reader {
       select: [{ expression: `${canonicalRowSql(this.dialect, columns)} AS t` }],
     });
     const sql =
-      `SELECT count(*)::text, coalesce(sum(('x' || substr(md5(r.t), 1, 15))::bit(60)::bigint), 0)::text ` +
+      `SELECT count(*)::text, coalesce(sum(hashtextextended(r.t, 0)::numeric), 0)::text ` +
       `FROM (${text}) r`;
     const result = await mapPgErrors(`Checksumming ${qualifiedName(request.table)}`, () =>
       this.pool.query<Row>({ text: sql, values, rowMode: 'array' }),

@@ -1,6 +1,6 @@
-import { createMD5, type IHasher } from 'hash-wasm';
 import type { ColumnInfo, NormalisedType } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
+import { pgHash64 } from './pg-hash64.ts';
 
 /**
  * An order-independent checksum of rows: each row is reduced to a canonical text by the target
@@ -9,35 +9,36 @@ import type { Row, Value } from '../values.ts';
  * attackers), and the four 32-bit words are summed lane by lane. Equal multisets of rows give equal
  * sums whatever order the databases return them in. MD5 did the same at a fifth of the speed.
  *
- * The md5 mode (made by `RowChecksum.md5`) matches what PostgreSQL computes in SQL; it hashes with
- * hash-wasm's reusable WebAssembly MD5, twice as fast per row as node:crypto's createHash, which
- * builds a hash object for every row.
+ * The PostgreSQL mode (made by `RowChecksum.postgres`) sums each canonical text's
+ * `hashtextextended(text, 0)` (see pg-hash64.ts), exactly what PostgreSQL sums in SQL.
  */
 export class RowChecksum {
   private readonly lanes = new Uint32Array(4);
   private count = 0;
   private readonly canon: ((v: Value) => string)[];
-  // md5 mode: the first 60 bits of each row's MD5, summed exactly as two numbers (high 28, low 32 bits).
+  // PostgreSQL mode: each row's signed 64-bit hash summed exactly as two numbers, the signed high
+  // 32 bits and the unsigned low 32 bits (carried into `high` before they pass 2^53).
   private high = 0;
-  // Each row adds up to 2^28 to `high`: past 2^52 it moves here, so sums stay exact beyond 33M rows.
+  // Each row moves `high` by up to 2^31: past 2^52 it moves here, so sums stay exact for any count.
   private highCarried = 0n;
   private low = 0;
+  private readonly hash = new Float64Array(2);
 
   /**
-   * `murmur` (the default) is for comparing two checksums computed here; `md5` matches what
+   * The default (murmur) is for comparing two checksums computed here; `postgres` matches what
    * PostgreSQL computes with `canonicalRowSql` (see postgres/postgres-checksum.ts), so one side can be
    * summed by the database server while this process sums the other.
    */
   constructor(
     columns: readonly Pick<ColumnInfo, 'type'>[],
-    private readonly md5Hasher?: IHasher,
+    private readonly mode: 'murmur' | 'postgres' = 'murmur',
   ) {
     this.canon = columns.map((c) => canonicalFor(c.type));
   }
 
-  /** An md5 checksum, new or going on from a state carried in a checkpoint. */
-  static async md5(columns: readonly Pick<ColumnInfo, 'type'>[], from?: Md5SumState): Promise<RowChecksum> {
-    const sum = new RowChecksum(columns, await sharedMd5());
+  /** A checksum PostgreSQL can match in SQL, new or going on from a state carried in a checkpoint. */
+  static postgres(columns: readonly Pick<ColumnInfo, 'type'>[], from?: ServerSumState): RowChecksum {
+    const sum = new RowChecksum(columns, 'postgres');
     if (from) {
       sum.count = from.rows;
       sum.highCarried = BigInt(from.high);
@@ -53,20 +54,15 @@ export class RowChecksum {
       text += (v === null ? NULL_MARK : this.canon[i]!(v)) + SEPARATOR;
     }
     this.count += 1;
-    const md5 = this.md5Hasher;
-    if (md5) {
-      md5.init();
-      md5.update(text);
-      const b = md5.digest('binary');
-      // The first 60 bits: 28 (seven hex digits) and 32 (the next eight), as PostgreSQL sums them.
-      this.high += (b[0]! << 20) | (b[1]! << 12) | (b[2]! << 4) | (b[3]! >>> 4);
-      this.low +=
-        (((b[3]! & 0xf) << 28) | (b[4]! << 20) | (b[5]! << 12) | (b[6]! << 4) | (b[7]! >>> 4)) >>> 0;
+    if (this.mode === 'postgres') {
+      pgHash64(text, this.hash);
+      this.high += this.hash[0]!;
+      this.low += this.hash[1]!;
       if (this.low > 2 ** 52) {
         this.high += Math.floor(this.low / 2 ** 32);
         this.low %= 2 ** 32;
       }
-      if (this.high > 2 ** 52) {
+      if (Math.abs(this.high) > 2 ** 52) {
         this.highCarried += BigInt(this.high);
         this.high = 0;
       }
@@ -87,9 +83,10 @@ export class RowChecksum {
     return this.count;
   }
 
-  /** The md5 sum so far, to be carried in a checkpoint and continued with `resume`. */
-  get state(): Md5SumState {
-    if (!this.md5Hasher) throw new Error('only an md5 checksum can be carried in a checkpoint');
+  /** The PostgreSQL-mode sum so far, to be carried in a checkpoint and continued from there. */
+  get state(): ServerSumState {
+    if (this.mode !== 'postgres')
+      throw new Error('only a PostgreSQL-mode checksum can be carried in a checkpoint');
     return { rows: this.count, high: this.highTotal().toString(), low: this.low };
   }
 
@@ -97,8 +94,8 @@ export class RowChecksum {
     return this.highCarried + BigInt(this.high);
   }
 
-  /** Several md5 sums (one per task of a table) as one: rows and the decimal digest. */
-  static combine(states: readonly Md5SumState[]): { rows: number; digest: string } {
+  /** Several PostgreSQL-mode sums (one per task of a table) as one: rows and the decimal digest. */
+  static combine(states: readonly ServerSumState[]): { rows: number; digest: string } {
     let high = 0n;
     let low = 0n;
     let rows = 0;
@@ -110,23 +107,15 @@ export class RowChecksum {
     return { rows, digest: (high * 2n ** 32n + low).toString() };
   }
 
-  /** murmur: hex of the four summed lanes; md5: the exact decimal sum, as PostgreSQL prints it. */
+  /** murmur: hex of the four summed lanes; postgres: the exact decimal sum, as PostgreSQL prints it. */
   digest(): string {
-    if (this.md5Hasher) return (this.highTotal() * 2n ** 32n + BigInt(this.low)).toString();
+    if (this.mode === 'postgres') return (this.highTotal() * 2n ** 32n + BigInt(this.low)).toString();
     return Array.from(this.lanes, (n) => n.toString(16).padStart(8, '0')).join('');
   }
 }
 
-let md5Instance: Promise<IHasher> | undefined;
-
-/** One WebAssembly MD5 for the process: each `add` uses it from init to digest without awaiting. */
-function sharedMd5(): Promise<IHasher> {
-  md5Instance ??= createMD5();
-  return md5Instance;
-}
-
-/** An md5 row sum in flight: rows summed and the two exact parts of the sum (see `add`). */
-export interface Md5SumState {
+/** A PostgreSQL-mode row sum in flight: rows summed and the two exact parts of the sum (see `add`). */
+export interface ServerSumState {
   readonly rows: number;
   /** Decimal: it may pass 2^53. */
   readonly high: string;

@@ -1,5 +1,5 @@
 import type { Value } from '../values.ts';
-import type { Md5SumState } from './checksum.ts';
+import type { ServerSumState } from './checksum.ts';
 
 /**
  * A task's committed position: the last key loaded (undefined before the first) and how many rows of
@@ -10,10 +10,10 @@ export interface Position {
   readonly key: Value[] | undefined;
   readonly rejected: number;
   /**
-   * The md5 sum of the task's source rows committed so far, when the task sums them while loading
+   * The checksum sum (PostgreSQL mode) of the task's source rows committed so far, when the task sums them while loading
    * (so that validation need not read the source again); absent when it does not.
    */
-  readonly sum?: Md5SumState;
+  readonly sum?: ServerSumState;
 }
 
 export function encodePosition(position: Position): string {
@@ -29,7 +29,11 @@ export function encodePosition(position: Position): string {
 }
 
 export function decodePosition(text: string): Position {
-  const parsed = JSON.parse(text) as { key: unknown[] | null; rejected?: number; sum?: Md5SumState } | null;
+  const parsed = JSON.parse(text) as {
+    key: unknown[] | null;
+    rejected?: number;
+    sum?: ServerSumState;
+  } | null;
   const sum = parsed?.sum ? { sum: parsed.sum } : {};
   if (!parsed?.key) return { key: undefined, rejected: parsed?.rejected ?? 0, ...sum };
   const key = parsed.key.map((v) => {

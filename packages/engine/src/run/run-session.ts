@@ -6,7 +6,7 @@ import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
 import { checkSourceQueries } from '../plan/check-source-queries.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
-import { type Md5SumState, RowChecksum } from './checksum.ts';
+import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
@@ -375,7 +375,7 @@ export class RunSession {
         .map((t) => checkpoints.get(t.id))
         .map((c) => (c?.done ? decodePosition(c.position).sum : undefined));
       if (positions.length === 0 || positions.some((p) => p === undefined)) continue;
-      sums[m.id] = RowChecksum.combine(positions as Md5SumState[]);
+      sums[m.id] = RowChecksum.combine(positions as ServerSumState[]);
       this.log.info(
         `source checksum of ${m.target.schema}.${m.target.name} from the rows read during the load`,
         { tasks: positions.length },

@@ -39,7 +39,7 @@ export interface TaskContext {
   /** The task's last committed checkpoint, when resuming. */
   readonly checkpoint: Checkpoint | undefined;
   /**
-   * Sum the source rows while reading them (md5, by these target types, of the values at these
+   * Sum the source rows while reading them (PostgreSQL's hash of the canonical text by these target types, of the values at these
    * indexes), committed with each checkpoint: the validate stage then need not read the source again.
    */
   readonly sourceSum?: { readonly types: readonly ColumnInfo[]; readonly indexes: readonly number[] };
@@ -117,7 +117,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   let written = ctx.checkpoint?.rowsWritten ?? 0;
   let rejectedTotal = start.rejected;
   let lastKey = start.key;
-  const sum = await startSum(ctx, ctx.checkpoint ? start : undefined);
+  const sum = startSum(ctx, ctx.checkpoint ? start : undefined);
   let session: LoadSession | undefined;
   let inBatch = 0;
   let batchRejects: RejectedRow[] = [];
@@ -180,7 +180,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
   const target = loadTarget(ctx.mapping);
   const page = pageContext(ctx);
   const session = await ctx.target.loader.begin();
-  const sum = await startSum(ctx, undefined);
+  const sum = startSum(ctx, undefined);
   let written = 0;
   let rejected: RejectedRow[] = [];
   try {
@@ -226,10 +226,10 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
  * that carries one; none when the checkpoint has none (a byte pass-through wrote it): then the
  * validate stage reads the source instead.
  */
-async function startSum(ctx: TaskContext, resumed: Position | undefined): Promise<RowChecksum | undefined> {
+function startSum(ctx: TaskContext, resumed: Position | undefined): RowChecksum | undefined {
   if (!ctx.sourceSum) return undefined;
-  if (!resumed) return RowChecksum.md5(ctx.sourceSum.types);
-  return resumed.sum ? RowChecksum.md5(ctx.sourceSum.types, resumed.sum) : undefined;
+  if (!resumed) return RowChecksum.postgres(ctx.sourceSum.types);
+  return resumed.sum ? RowChecksum.postgres(ctx.sourceSum.types, resumed.sum) : undefined;
 }
 
 const sumState = (sum: RowChecksum | undefined) => (sum ? { sum: sum.state } : {});

@@ -170,14 +170,14 @@ async function sumSource(
   request: ReadRequest,
   signal: AbortSignal,
 ): Promise<{ rows: number; digest: string }> {
-  const sum = await RowChecksum.md5(m.columns.map((c) => c.target));
+  const sum = RowChecksum.postgres(m.columns.map((c) => c.target));
   for await (const rows of source.reader.stream(request, 5_000, signal)) for (const r of rows) sum.add(r);
   return { rows: sum.rows, digest: sum.digest() };
 }
 
 /**
  * How a plain copy's checksum is computed: by both servers in SQL (same database, same types), by
- * the target server in DataBridge's canonical form against an md5 sum of the source rows, or by
+ * the target server in DataBridge's canonical form against the same hash summed over the source rows, or by
  * DataBridge reading both sides.
  */
 export function checksumMethod(
