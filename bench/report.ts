@@ -72,6 +72,20 @@ function targetRows(r: BenchResult): string[][] {
       verdict(p.pass),
     ]);
   }
+  const pg = r.paths.find((p) => p.path.id === 'pg');
+  const rowByRow = pg?.contenders
+    .filter((c) => (c.id === 'copy-text' || c.id === 'copy-binary') && c.rowsPerSecond !== null)
+    .sort((a, b) => b.rowsPerSecond! - a.rowsPerSecond!)[0];
+  if (pg?.headline?.rowsPerSecond && rowByRow?.rowsPerSecond) {
+    // The issue's pipes check the foreign key row by row; DataBridge by default checks it once after
+    // the load. The row above holds DataBridge to the pipe that does the same; this one, to the letter.
+    const q = pg.headline.rowsPerSecond / rowByRow.rowsPerSecond;
+    out.push([
+      `${pg.path.title}, as first specified: DataBridge ≥ ${pg.path.target.ratio}× the faster of the text and binary pipes (foreign key checked row by row)`,
+      `${ratio(q)} (${rate(pg.headline.rowsPerSecond)} vs ${rate(rowByRow.rowsPerSecond)} rows/s, ${rowByRow.label})`,
+      verdict(q >= pg.path.target.ratio),
+    ]);
+  }
   for (const p of r.paths) {
     const peak = p.headline?.counted ? p.headline.maxRssMb : null;
     out.push([

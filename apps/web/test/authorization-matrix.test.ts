@@ -194,11 +194,38 @@ describe('authorization matrix: every route × every identity', () => {
       role: 'admin',
     });
     const disabledSession = sealSession(secret, { userId: disabled.id, role: 'admin', expiresAt: hour });
+    const disabledUsersKey = await createApiKey(store, {
+      name: 'gone',
+      role: 'admin',
+      createdBy: disabled.id,
+    });
     await updateUser(store, disabled.id, { disabled: true });
     identities.push({
       name: 'disabled user',
       role: null,
       headers: { cookie: `${SESSION_COOKIE}=${disabledSession}` },
+    });
+    identities.push({
+      name: 'API key made by a user since disabled',
+      role: null,
+      headers: { authorization: `Bearer ${disabledUsersKey.plaintext}` },
+    });
+    const demoted = await createUser(store, {
+      email: 'demoted@example.com',
+      name: 'demoted',
+      password: 'a long enough password',
+      role: 'admin',
+    });
+    const demotedUsersKey = await createApiKey(store, {
+      name: 'demoted',
+      role: 'admin',
+      createdBy: demoted.id,
+    });
+    await updateUser(store, demoted.id, { role: 'viewer' });
+    identities.push({
+      name: 'admin API key made by a user since demoted to viewer',
+      role: 'viewer',
+      headers: { authorization: `Bearer ${demotedUsersKey.plaintext}` },
     });
     const revoked = await createApiKey(store, { name: 'revoked', role: 'admin' });
     await revokeApiKey(store, revoked.apiKey.id);

@@ -1,5 +1,6 @@
 import { authenticateApiKey, getUser, type Store, unsealSession } from '@databridge/store';
 import type { Actor } from './actor.ts';
+import { lesserRole } from './permissions.ts';
 import { readSessionCookie } from './session-cookie.ts';
 
 export interface Credentials {
@@ -12,7 +13,7 @@ export interface Credentials {
 /**
  * Who sent a request: an API key (`Authorization: Bearer dbk_…`) or a session cookie. The role is
  * read from the store on every request, so a demotion, a disabled account or a revoked key takes
- * effect at once. Returns null when there are no valid credentials; a tampered or expired cookie is
+ * effect at once, for the account's API keys too. Returns null when there are no valid credentials; a tampered or expired cookie is
  * simply not a session.
  */
 export async function authenticate(
@@ -23,11 +24,19 @@ export async function authenticate(
   if (bearer) {
     const key = await authenticateApiKey(context.store, bearer);
     if (!key) return null;
+    // A key acts for the user who made it: it stops working when that user is disabled and never
+    // does more than that user may now do (an admin demoted to viewer keeps only read through keys).
+    let role = key.role;
+    if (key.createdBy) {
+      const owner = await getUser(context.store, key.createdBy);
+      if (!owner || owner.disabledAt) return null;
+      role = lesserRole(key.role, owner.role);
+    }
     return {
       kind: 'api_key',
       id: key.id,
       display: `${key.name} (${key.prefix})`,
-      role: key.role,
+      role,
       name: key.name,
     };
   }

@@ -21,3 +21,10 @@ const GRANTS: Record<UserRole, readonly Permission[]> = {
 export function can(role: UserRole, permission: Permission): boolean {
   return GRANTS[role].includes(permission);
 }
+
+const RANK: Record<UserRole, number> = { viewer: 0, operator: 1, editor: 2, admin: 3 };
+
+/** The role with fewer permissions of the two. */
+export function lesserRole(a: UserRole, b: UserRole): UserRole {
+  return RANK[a] <= RANK[b] ? a : b;
+}
