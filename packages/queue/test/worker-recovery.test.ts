@@ -96,6 +96,18 @@ it('two workers share a run; one killed with SIGKILL mid-load; the run completes
        INSERT INTO ${t} SELECT g, g % 997, 'order ' || g, (g % 10000) / 100.0 FROM generate_series(1, ${ROWS}) g;`,
     );
   }
+  // Each batch's COPY fires a statement trigger that sleeps 0.1 s, so every task lasts seconds on any
+  // machine and the kill below lands inside one (tasks of a fraction of a second made that luck).
+  await query(
+    target.url,
+    `CREATE FUNCTION slow_batch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$;
+     ${TABLES.map(
+       (
+         t,
+       ) => `CREATE TABLE ${t} (id bigint PRIMARY KEY, customer int NOT NULL, note text, amount numeric(12,2));
+       CREATE TRIGGER slow_batch AFTER INSERT ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION slow_batch();`,
+     ).join('\n')}`,
+  );
   const columns = ['id', 'customer', 'note', 'amount'].map((c) => ({ source: c, target: c }));
   const project = await projectFor(store, source.url, target.url, {
     version: 1,
@@ -103,7 +115,6 @@ it('two workers share a run; one killed with SIGKILL mid-load; the run completes
     pipeline: {
       batchSize: 2000,
       parallelism: 4,
-      createTables: true,
       validation: { rowCount: true, checksum: true },
     },
     mappings: TABLES.map((t) => ({ source: t, target: t, columns })),
@@ -117,6 +128,20 @@ it('two workers share a run; one killed with SIGKILL mid-load; the run completes
     return new Set(logs.items.map((e) => e.fields?.pid).filter((p) => p !== undefined));
   };
   await eventually(async () => (await startedOn()).size >= 2, 'both workers to run tasks', 60_000);
+  // Kill the first worker only while it holds a task with committed but unfinished progress, so that
+  // the survivor must resume from a checkpoint (killing it between two tasks would prove nothing).
+  const midTask = async () => {
+    const logs = await listLogEntries(store, executionId, { limit: 1000 });
+    const mine = new Set(
+      logs.items.filter((e) => e.fields?.pid === first.pid).map((e) => String(e.fields?.taskId)),
+    );
+    const committed = await query<{ task_id: string }>(
+      target.url,
+      `SELECT task_id FROM public._databridge_checkpoints WHERE run_id = '${executionId}' AND NOT done AND rows_written > 0`,
+    ).catch(() => []);
+    return committed.some((c) => mine.has(c.task_id));
+  };
+  await eventually(midTask, 'the first worker to commit part of a task', 60_000);
   const status = await getExecutionStatus({ store }, executionId);
   assert.ok(status.recordsProcessed < ROWS * TABLES.length, 'killed before the load finished');
   first.kill('SIGKILL');
