@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { PAUSED } from '../src/run/run-migration.ts';
 import { freshDatabase, rawExec, type TestDatabase } from './support/databases.ts';
-import { runSpec } from './support/run-spec.ts';
+import { runSpec, runSpecPausedAt } from './support/run-spec.ts';
 
 /**
  * Foreign keys of existing, empty PostgreSQL target tables are dropped for the load and added back
@@ -159,13 +158,7 @@ describe('foreign keys checked after the load (PostgreSQL target)', () => {
        SELECT i, i % ${PARENTS} + 1, i % 1000 FROM n`,
     );
     const stateDir = mkdtempSync(join(tmpdir(), 'databridge-fk-'));
-    const pause = new AbortController();
-    const watcher = setInterval(async () => {
-      const rows = await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM child').catch(() => []);
-      if (((rows[0] as { n?: number } | undefined)?.n ?? 0) >= 2_000) pause.abort(PAUSED);
-    }, 20);
-    const paused = await runSpec(spec(source, target), {}, { stateDir, signal: pause.signal });
-    clearInterval(watcher);
+    const paused = await runSpecPausedAt(spec(source, target), target, 'child', 2_000, stateDir);
     assert.equal(paused.status, 'paused');
     assert.deepEqual(await constraints(target), [], 'dropped while the run is paused');
     const warning = paused.warnings.find((w) => w.kind === 'foreign_key');

@@ -3,9 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { PAUSED } from '../src/run/run-migration.ts';
 import { freshDatabase, rawExec, type TestDatabase } from './support/databases.ts';
-import { runSpec } from './support/run-spec.ts';
+import { runSpec, runSpecPausedAt } from './support/run-spec.ts';
 
 /**
  * From another database into PostgreSQL, the load tasks sum the source rows as they read them and
@@ -92,14 +91,7 @@ describe('source checksum summed while loading', () => {
   test('a paused and resumed run carries the sum through its checkpoints and still matches', async () => {
     const { source, target } = await setUp();
     const stateDir = mkdtempSync(join(tmpdir(), 'databridge-inflight-'));
-    const pause = new AbortController();
-    const watcher = setInterval(async () => {
-      const rows = await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM item').catch(() => []);
-      const n = (rows[0] as { n?: number } | undefined)?.n ?? 0;
-      if (n >= 5_000) pause.abort(PAUSED);
-    }, 20);
-    const paused = await runSpec(spec(source, target), {}, { stateDir, signal: pause.signal });
-    clearInterval(watcher);
+    const paused = await runSpecPausedAt(spec(source, target), target, 'item', 5_000, stateDir);
     assert.equal(paused.status, 'paused');
     const loaded = paused.totals.rowsWritten;
     assert.ok(loaded > 0 && loaded < ROWS, `paused part way (${loaded} rows)`);

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runMigration } from '../../src/run/run-migration.ts';
+import { PAUSED, runMigration } from '../../src/run/run-migration.ts';
 import type { RunSummary } from '../../src/run/run-summary.ts';
 import { parseSpec } from '../../src/spec/load-spec.ts';
+import { rawExec, type TestDatabase } from './databases.ts';
 
 /** Runs spec text end to end with its own state file and reports folder, as the CLI would. */
 export async function runSpec(
@@ -23,4 +24,29 @@ export async function runSpec(
     ...(options.resumeRunId ? { resumeRunId: options.resumeRunId } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+/**
+ * Runs spec text and pauses it (as `databridge` does on SIGINT) once the PostgreSQL target's `table`
+ * holds at least `rows` committed rows: a pause that lands mid-load whatever the machine's speed.
+ */
+export async function runSpecPausedAt(
+  text: string,
+  target: TestDatabase,
+  table: string,
+  rows: number,
+  stateDir: string,
+): Promise<RunSummary> {
+  const pause = new AbortController();
+  const watcher = setInterval(async () => {
+    const counted = await rawExec(target, 'postgres', `SELECT count(*)::int AS n FROM ${table}`).catch(
+      () => [],
+    );
+    if (((counted[0] as { n?: number } | undefined)?.n ?? 0) >= rows) pause.abort(PAUSED);
+  }, 20);
+  try {
+    return await runSpec(text, {}, { stateDir, signal: pause.signal });
+  } finally {
+    clearInterval(watcher);
+  }
 }
