@@ -222,7 +222,7 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
       assert.equal(done.recordsProcessed, 6000);
     });
 
-    it('cancels a paused execution: it ends cancelled with a report of what was loaded', async () => {
+    it('cancels a paused execution: it ends cancelled with a report of what was loaded, its foreign key back', async () => {
       const source = await database();
       const target = await database();
       await sql(
@@ -230,16 +230,34 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
         `CREATE TABLE t (id bigint PRIMARY KEY, v text);
          INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 400000) g;`,
       );
+      // An empty target with a foreign key: dropped for the load, still dropped while paused.
+      await sql(
+        target.url,
+        'CREATE TABLE t (id bigint PRIMARY KEY, v text, up bigint CONSTRAINT t_up REFERENCES t)',
+      );
+      const foreignKey = async () => {
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        try {
+          const { rows } = await client.query(
+            "SELECT convalidated FROM pg_constraint WHERE conname = 't_up'",
+          );
+          return rows[0] ? (rows[0].convalidated ? 'checked' : 'not valid') : 'absent';
+        } finally {
+          await client.end();
+        }
+      };
       const project = await projectFor(h.store, source.url, target.url, {
         version: 1,
         name: 'cancel',
-        pipeline: { batchSize: 500, parallelism: 1, createTables: true },
+        pipeline: { batchSize: 500, parallelism: 1 },
         mappings: [{ source: 't', target: 't', columns: same('id', 'v') }],
       });
       const { executionId } = await startExecution(h, { projectId: project.id });
       await eventually(async () => (await getExecutionStatus(h, executionId)).recordsProcessed > 0, 'rows');
       await pauseExecution(h, executionId);
       await h.executor.settled(executionId);
+      assert.equal(await foreignKey(), 'absent');
       const cancelled = await cancelExecution(h, executionId);
       assert.equal(cancelled.status, 'cancelled');
       await h.executor.settled(executionId);
@@ -248,6 +266,7 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
       assert.ok(status.reportUrl, 'a cancelled execution has its report');
       const loaded = await count(target.url, 'public.t');
       assert.equal(status.recordsProcessed, loaded, 'the report counts what the target holds');
+      assert.equal(await foreignKey(), 'checked', 'cancel gives the target its foreign key back');
       await assert.rejects(pauseExecution(h, executionId), /cannot pause/);
       await assert.rejects(startExecution(h, { projectId: 'nope' }), (e: ServiceError) => e.status === 404);
     });
