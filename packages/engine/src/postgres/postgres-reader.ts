@@ -8,7 +8,7 @@ import type { Row, Value } from '../values.ts';
 import { CANONICAL_IN_SQL, canonicalRowSql } from './postgres-checksum.ts';
 import type { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors, toDataBridgeError } from './postgres-errors.ts';
-import { buildSelect } from './postgres-select.ts';
+import { buildSelect, type Statement } from './postgres-select.ts';
 
 const CURSOR = 'databridge_read';
 
@@ -87,16 +87,8 @@ export class PostgresReader implements Reader {
    * 2.5 times faster than md5 here: 0.94 s against 2.31 s over 2M rows) and summed as numeric (no
    * overflow), plus the count.
    */
-  async checksumInDatabase(request: ReadRequest): Promise<{ rows: number; digest: string }> {
-    const { text, values } = buildSelect(this.dialect, request);
-    const sql =
-      `SELECT count(*)::text AS n, coalesce(sum(hashtextextended(r::text, 0)::numeric), 0)::text AS s ` +
-      `FROM (${text}) r`;
-    const result = await mapPgErrors(`Checksumming ${qualifiedName(request.table)}`, () =>
-      this.pool.query<Row>({ text: sql, values, rowMode: 'array' }),
-    );
-    const [n = '0', sum = '0'] = result.rows[0] ?? [];
-    return { rows: Number(n), digest: String(sum) };
+  checksumInDatabase(request: ReadRequest): Promise<{ rows: number; digest: string }> {
+    return this.#sumHashes(request.table, buildSelect(this.dialect, request), 'r::text');
   }
 
   /**
@@ -113,15 +105,24 @@ export class PostgresReader implements Reader {
     const unsupported = columns.find((c) => !CANONICAL_IN_SQL.has(c.type));
     if (unsupported) throw new DataBridgeError('internal', `no canonical SQL form for ${unsupported.type}`);
     const { select: _select, ...rest } = request;
-    const { text, values } = buildSelect(this.dialect, {
+    const select = buildSelect(this.dialect, {
       ...rest,
       select: [{ expression: `${canonicalRowSql(this.dialect, columns)} AS t` }],
     });
+    return this.#sumHashes(request.table, select, 'r.t');
+  }
+
+  /** The row count and the exact sum of `hashtextextended(<rowText>, 0)` over the rows `r` of `select`. */
+  async #sumHashes(
+    table: TableRef,
+    select: Statement,
+    rowText: string,
+  ): Promise<{ rows: number; digest: string }> {
     const sql =
-      `SELECT count(*)::text, coalesce(sum(hashtextextended(r.t, 0)::numeric), 0)::text ` +
-      `FROM (${text}) r`;
-    const result = await mapPgErrors(`Checksumming ${qualifiedName(request.table)}`, () =>
-      this.pool.query<Row>({ text: sql, values, rowMode: 'array' }),
+      `SELECT count(*)::text, coalesce(sum(hashtextextended(${rowText}, 0)::numeric), 0)::text ` +
+      `FROM (${select.text}) r`;
+    const result = await mapPgErrors(`Checksumming ${qualifiedName(table)}`, () =>
+      this.pool.query<Row>({ text: sql, values: select.values, rowMode: 'array' }),
     );
     const [n = '0', sum = '0'] = result.rows[0] ?? [];
     return { rows: Number(n), digest: String(sum) };

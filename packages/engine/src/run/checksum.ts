@@ -47,10 +47,14 @@ export class RowChecksum {
     return sum;
   }
 
-  add(row: Row): void {
+  /**
+   * Adds a row: its values in column order, or, with `indexes`, the values at those positions of a
+   * row read in another layout (a source row carrying key columns the mapping does not copy).
+   */
+  add(row: Row, indexes?: readonly number[]): void {
     let text = '';
     for (let i = 0; i < this.canon.length; i++) {
-      const v = row[i] ?? null;
+      const v = row[indexes ? indexes[i]! : i] ?? null;
       text += (v === null ? NULL_MARK : this.canon[i]!(v)) + SEPARATOR;
     }
     this.count += 1;
@@ -72,13 +76,6 @@ export class RowChecksum {
       this.lanes[lane] = (this.lanes[lane]! + murmur3(text, SEEDS[lane]!)) >>> 0;
   }
 
-  /** Adds the values of `row` at `indexes`, in that order: a source row read in another layout. */
-  addAt(row: Row, indexes: readonly number[]): void {
-    const projected: Value[] = new Array(indexes.length);
-    for (let i = 0; i < indexes.length; i++) projected[i] = row[indexes[i]!] ?? null;
-    this.add(projected);
-  }
-
   get rows(): number {
     return this.count;
   }
@@ -87,11 +84,7 @@ export class RowChecksum {
   get state(): ServerSumState {
     if (this.mode !== 'postgres')
       throw new Error('only a PostgreSQL-mode checksum can be carried in a checkpoint');
-    return { rows: this.count, high: this.highTotal().toString(), low: this.low };
-  }
-
-  private highTotal(): bigint {
-    return this.highCarried + BigInt(this.high);
+    return { rows: this.count, high: (this.highCarried + BigInt(this.high)).toString(), low: this.low };
   }
 
   /** Several PostgreSQL-mode sums (one per task of a table) as one: rows and the decimal digest. */
@@ -109,7 +102,7 @@ export class RowChecksum {
 
   /** murmur: hex of the four summed lanes; postgres: the exact decimal sum, as PostgreSQL prints it. */
   digest(): string {
-    if (this.mode === 'postgres') return (this.highTotal() * 2n ** 32n + BigInt(this.low)).toString();
+    if (this.mode === 'postgres') return RowChecksum.combine([this.state]).digest;
     return Array.from(this.lanes, (n) => n.toString(16).padStart(8, '0')).join('');
   }
 }

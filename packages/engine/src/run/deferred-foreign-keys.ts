@@ -54,25 +54,24 @@ export async function deferForeignKeys(
   if (!target.foreignKeys || tables.length === 0) return;
   const declared = await target.foreignKeys.list(tables);
   if (declared.length === 0) return;
-  let deferred: DeferredForeignKey[] = declared.map((fk) => ({ ...fk, state: 'dropped' }));
+  const deferred: DeferredForeignKey[] = declared.map((fk) => ({ ...fk, state: 'dropped' }));
   await state.saveNotes(runId, { deferredForeignKeys: deferred });
-  const kept: DeclaredForeignKey[] = [];
-  for (const fk of declared) if (!(await target.foreignKeys.drop(fk))) kept.push(fk);
+  const kept: DeferredForeignKey[] = [];
+  for (const fk of deferred) if (!(await target.foreignKeys.drop(fk))) kept.push(fk);
+  const dropped = deferred.filter((fk) => !kept.includes(fk));
   if (kept.length > 0) {
-    deferred = deferred.filter((d) => !kept.some((k) => k.name === d.name && sameTable(k.table, d.table)));
-    await state.saveNotes(runId, { deferredForeignKeys: deferred });
+    await state.saveNotes(runId, { deferredForeignKeys: dropped });
     log.warning('foreign keys checked row by row: only the table owner may drop them for the load', {
       constraints: kept.map(nameOf),
     });
   }
-  if (deferred.length > 0)
+  if (dropped.length > 0)
     log.info('foreign keys dropped for the load, checked once after it', {
-      constraints: deferred.map(nameOf),
+      constraints: dropped.map(nameOf),
     });
 }
 
 const nameOf = (fk: DeclaredForeignKey) => `${qualified(fk.table)}.${fk.name}`;
-const sameTable = (a: TableRef, b: TableRef) => a.schema === b.schema && a.name === b.name;
 
 export interface RestoreOptions {
   /** Throw on the first constraint the loaded rows break (fail_fast); else report it as a warning. */
@@ -100,7 +99,7 @@ export async function restoreForeignKeys(
   if (!control || pending.length === 0) return [];
   const warnings: PlanWarning[] = [];
   for (const fk of pending) {
-    const name = `${qualified(fk.table)}.${fk.name}`;
+    const name = nameOf(fk);
     const started = performance.now();
     let next: DeferredForeignKey['state'] = fk.state;
     let message: string | undefined;

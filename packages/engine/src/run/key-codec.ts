@@ -10,8 +10,8 @@ export interface Position {
   readonly key: Value[] | undefined;
   readonly rejected: number;
   /**
-   * The checksum sum (PostgreSQL mode) of the task's source rows committed so far, when the task sums them while loading
-   * (so that validation need not read the source again); absent when it does not.
+   * The checksum (PostgreSQL mode) of the task's source rows committed so far, when the task sums
+   * them while loading (so that validation need not read the source again); absent when it does not.
    */
   readonly sum?: ServerSumState;
 }

@@ -10,7 +10,7 @@ import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
-import { decodePosition } from './key-codec.ts';
+import { decodePosition, type Position } from './key-codec.ts';
 import { openPair } from './open-pair.ts';
 import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
 import { decodePlan, encodePlan } from './plan-codec.ts';
@@ -343,12 +343,12 @@ export class RunSession {
     const settings = this.settings.validation;
     if (!settings.rowCount && !settings.checksum && this.settings.rules.length === 0) return;
     const record = await this.record();
-    const rejected = await this.rejectedByMapping();
+    const committed = await this.committedTasks();
     const validation = await validateTables(this.plan.mappings, this.source, this.target, {
       ...settings,
-      rejected,
+      rejected: await this.rejectedByMapping(committed),
       targetBefore: record.targetBefore,
-      sourceSums: await this.sourceSumsFromLoad(),
+      sourceSums: this.sourceSumsFromLoad(committed),
       signal: this.signal,
     });
     const rules = await checkRules(this.settings.rules, { source: this.source, target: this.target });
@@ -361,39 +361,45 @@ export class RunSession {
       throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
   }
 
+  /** Every task of the run with the position of its committed checkpoint, if it has one. */
+  private async committedTasks(): Promise<CommittedTask[]> {
+    const [tasks, checkpoints] = await Promise.all([
+      this.options.state.tasks(this.runId),
+      this.checkpoints(),
+    ]);
+    return tasks.map((t) => {
+      const c = checkpoints.get(t.id);
+      return { mappingId: t.mappingId, done: c?.done ?? false, position: c && decodePosition(c.position) };
+    });
+  }
+
   /**
    * The source checksums the load tasks computed while reading, by mapping: only for mappings whose
    * every task finished with a sum in its checkpoint (a task resumed from a byte pass-through has none).
    */
-  private async sourceSumsFromLoad(): Promise<Record<string, { rows: number; digest: string }>> {
-    const tasks = await this.options.state.tasks(this.runId);
-    const checkpoints = await this.checkpoints();
+  private sourceSumsFromLoad(
+    committed: readonly CommittedTask[],
+  ): Record<string, { rows: number; digest: string }> {
     const sums: Record<string, { rows: number; digest: string }> = {};
     for (const m of this.plan.mappings) {
-      const positions = tasks
-        .filter((t) => t.mappingId === m.id)
-        .map((t) => checkpoints.get(t.id))
-        .map((c) => (c?.done ? decodePosition(c.position).sum : undefined));
-      if (positions.length === 0 || positions.some((p) => p === undefined)) continue;
-      sums[m.id] = RowChecksum.combine(positions as ServerSumState[]);
+      const own = committed.filter((t) => t.mappingId === m.id);
+      const states = own.map((t) => (t.done ? t.position?.sum : undefined));
+      if (states.length === 0 || states.some((s) => s === undefined)) continue;
+      sums[m.id] = RowChecksum.combine(states as ServerSumState[]);
       this.log.info(
         `source checksum of ${m.target.schema}.${m.target.name} from the rows read during the load`,
-        { tasks: positions.length },
+        { tasks: states.length },
       );
     }
     return sums;
   }
 
   /** Rows rejected so far by mapping, as the committed checkpoints record them. */
-  async rejectedByMapping(): Promise<Record<string, number>> {
-    const tasks = await this.options.state.tasks(this.runId);
-    const checkpoints = await this.checkpoints();
+  async rejectedByMapping(committed?: readonly CommittedTask[]): Promise<Record<string, number>> {
     const rejected: Record<string, number> = {};
     for (const m of this.plan.mappings) rejected[m.id] = 0;
-    for (const t of tasks) {
-      const c = checkpoints.get(t.id);
-      if (c) rejected[t.mappingId]! += decodePosition(c.position).rejected;
-    }
+    for (const t of committed ?? (await this.committedTasks()))
+      if (t.position) rejected[t.mappingId]! += t.position.rejected;
     return rejected;
   }
 
@@ -467,6 +473,12 @@ export class RunSession {
   async close(): Promise<void> {
     await Promise.allSettled([this.source.close(), this.target.close()]);
   }
+}
+
+interface CommittedTask {
+  readonly mappingId: string;
+  readonly done: boolean;
+  readonly position: Position | undefined;
 }
 
 /** Plans a new run and checks the plan against the databases. */

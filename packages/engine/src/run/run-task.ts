@@ -39,8 +39,9 @@ export interface TaskContext {
   /** The task's last committed checkpoint, when resuming. */
   readonly checkpoint: Checkpoint | undefined;
   /**
-   * Sum the source rows while reading them (PostgreSQL's hash of the canonical text by these target types, of the values at these
-   * indexes), committed with each checkpoint: the validate stage then need not read the source again.
+   * Sum the source rows while reading them (PostgreSQL's hash of each row's canonical text by these
+   * target types, of the values at these indexes), committed with each checkpoint: the validate stage
+   * then need not read the source again.
    */
   readonly sourceSum?: { readonly types: readonly ColumnInfo[]; readonly indexes: readonly number[] };
   readonly signal: AbortSignal;
@@ -153,7 +154,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
         lastKey = ctx.layout.keyIndex.map((k) => rows[rows.length - 1]![k]!);
         session ??= await ctx.target.loader.begin();
         const result = await loadOrReport(ctx, () => loadPage(page, session!, target, rows, writeMode));
-        if (sum) for (const row of rows) sum.addAt(row, ctx.sourceSum!.indexes);
+        if (sum) for (const row of rows) sum.add(row, ctx.sourceSum!.indexes);
         written += result.written;
         rejectedTotal += result.rejected.length;
         batchRejects = batchRejects.concat(result.rejected);
@@ -193,7 +194,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
       const writeStarted = performance.now();
       const mode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
       const result = await loadOrReport(ctx, () => loadPage(page, session, target, rows, mode));
-      if (sum) for (const row of rows) sum.addAt(row, ctx.sourceSum!.indexes);
+      if (sum) for (const row of rows) sum.add(row, ctx.sourceSum!.indexes);
       written += result.written;
       rejected = rejected.concat(result.rejected);
       ctx.onBatch({

@@ -137,48 +137,40 @@ async function compareChecksums(
     // The target server sums its own side in DataBridge's canonical form. The source side was summed
     // by the load tasks as they read it, when every task could; else it is read again here.
     const canonical = m.columns.map((c) => ({ name: c.target.name, type: c.target.type }));
-    const summed = options.sourceSums?.[m.id];
     const [s, t] = await Promise.all([
-      summed ?? sumSource(m, source, sourceRequest, options.signal),
+      options.sourceSums?.[m.id] ??
+        sumRows(source, sourceRequest, RowChecksum.postgres(types), options.signal).then((sum) => ({
+          rows: sum.rows,
+          digest: sum.digest(),
+        })),
       target.reader.checksumCanonical!(targetRequest, canonical),
     ]);
     const ss = `${s.rows}:${s.digest}`;
     const tt = `${t.rows}:${t.digest}`;
     return { source: ss, target: tt, matches: ss === tt };
   }
-  const sourceSum = new RowChecksum(types);
-  const targetSum = new RowChecksum(types);
-  const batch = 5_000;
-  await Promise.all([
-    (async () => {
-      for await (const rows of source.reader.stream(sourceRequest, batch, options.signal))
-        for (const r of rows) sourceSum.add(r);
-    })(),
-    (async () => {
-      for await (const rows of target.reader.stream(targetRequest, batch, options.signal))
-        for (const r of rows) targetSum.add(r);
-    })(),
+  const [s, t] = await Promise.all([
+    sumRows(source, sourceRequest, new RowChecksum(types), options.signal),
+    sumRows(target, targetRequest, new RowChecksum(types), options.signal),
   ]);
-  const s = sourceSum.digest();
-  const t = targetSum.digest();
-  return { source: s, target: t, matches: s === t };
+  return { source: s.digest(), target: t.digest(), matches: s.digest() === t.digest() };
 }
 
-async function sumSource(
-  m: PlannedMapping,
-  source: Connection,
+/** Reads every row of `request` into `sum`. */
+async function sumRows(
+  connection: Connection,
   request: ReadRequest,
+  sum: RowChecksum,
   signal: AbortSignal,
-): Promise<{ rows: number; digest: string }> {
-  const sum = RowChecksum.postgres(m.columns.map((c) => c.target));
-  for await (const rows of source.reader.stream(request, 5_000, signal)) for (const r of rows) sum.add(r);
-  return { rows: sum.rows, digest: sum.digest() };
+): Promise<RowChecksum> {
+  for await (const rows of connection.reader.stream(request, 5_000, signal)) for (const r of rows) sum.add(r);
+  return sum;
 }
 
 /**
  * How a plain copy's checksum is computed: by both servers in SQL (same database, same types), by
- * the target server in DataBridge's canonical form against the same hash summed over the source rows, or by
- * DataBridge reading both sides.
+ * the target server in DataBridge's canonical form against the same hash summed over the source
+ * rows, or by DataBridge reading both sides.
  */
 export function checksumMethod(
   m: PlannedMapping,
