@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +17,7 @@ import {
   type StoreOptions,
 } from '@databridge/store';
 import Database from 'better-sqlite3';
+import { startGatedChild, waitForGo } from '../../store/test/support/gated-child.ts';
 import { freshStorePlace, type StorePlace } from '../../store/test/support/stores.ts';
 import type { Executor } from '../src/executor/executor.ts';
 import { InProcessExecutor } from '../src/executor/in-process-executor.ts';
@@ -55,8 +55,7 @@ class HandOver implements Executor {
 /** A scheduler process: connects, waits for the go, ticks once at `now`, prints the summary. */
 async function childMain(input: ChildInput): Promise<void> {
   const store = await openStore(input.store);
-  process.stderr.write('ready\n');
-  await new Promise((resolve) => process.stdin.once('data', resolve));
+  await waitForGo();
   const summary = await tick({ store, executor: new HandOver() }, new Date(input.now), {
     smtp: null,
     log: () => {},
@@ -72,26 +71,8 @@ interface SchedulerProcess {
 }
 
 function startScheduler(input: ChildInput): SchedulerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', SELF, 'scheduler-child', JSON.stringify(input)]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  const ready = new Promise<void>((resolve) => {
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (stderr.includes('ready\n')) resolve();
-    });
-  });
-  const summary = new Promise<TickSummary>((resolve, reject) => {
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(stdout) as TickSummary)
-        : reject(new Error(`scheduler exited ${code}: ${stderr}`)),
-    );
-  });
-  return { ready, go: () => child.stdin.end('go\n'), summary };
+  const child = startGatedChild<TickSummary>([SELF, 'scheduler-child', JSON.stringify(input)]);
+  return { ready: child.ready, go: child.go, summary: child.result };
 }
 
 function eventsSource(file: string): void {

@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { migrateStore } from '../../src/migrate.ts';
 import { connectPostgres } from '../../src/postgres-connect.ts';
 import { connectSqlite } from '../../src/sqlite-connect.ts';
+import { startGatedChild, waitForGo } from './gated-child.ts';
 
 /**
  * What openStore does at start-up, in a process of its own: connect, then (when told to go on
@@ -18,33 +18,14 @@ export interface MigratingProcess {
 }
 
 export function startMigratingProcess(kind: 'postgres' | 'sqlite', where: string): MigratingProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), kind, where]);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  const ready = new Promise<void>((resolve) => {
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      if (stderr.includes('ready\n')) resolve();
-    });
-  });
-  const applied = new Promise<string[]>((resolve, reject) => {
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(JSON.parse(stdout) as string[])
-        : reject(new Error(`child exited ${code}: ${stderr}`)),
-    );
-  });
-  return { ready, go: () => child.stdin.end('go\n'), applied };
+  const child = startGatedChild<string[]>([fileURLToPath(import.meta.url), kind, where]);
+  return { ready: child.ready, go: child.go, applied: child.result };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [kind, where] = process.argv.slice(2) as ['postgres' | 'sqlite', string];
   const db = kind === 'postgres' ? connectPostgres(where) : connectSqlite(where);
-  process.stderr.write('ready\n');
-  await new Promise((resolve) => process.stdin.once('data', resolve));
+  await waitForGo();
   process.stdout.write(JSON.stringify(await migrateStore(db, kind)));
   await db.destroy();
 }
