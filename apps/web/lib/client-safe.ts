@@ -26,6 +26,11 @@ export {
   ValidationRule,
 } from '../../../packages/engine/src/spec/spec-schema.ts';
 export {
+  endOfSkippedTime,
+  instantsAtWallClock,
+  wallClockAt,
+} from '../../../packages/queue/src/schedule/time-zone.ts';
+export {
   CONNECTION_KINDS,
   type ConnectionFormKind,
   CreateConnectionInput,

@@ -1,40 +1,13 @@
+import { endOfSkippedTime, instantsAtWallClock, wallClockAt } from '../../../../../lib/client-safe.ts';
+
 /** A day as a date input gives it: `2024-05-01`. */
 type Day = string;
 
-/** How far `zone`'s wall clock is ahead of UTC at `instant`, in milliseconds. */
-function zoneOffset(zone: string, instant: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: zone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return wall - Math.floor(instant / 1000) * 1000;
-}
-
-/** The instant `day` begins in `zone` (its midnight, or the first minute after a DST gap). */
+/** The instant `day` begins in `zone` (its first midnight, or the moment clocks jump over it). */
 export function startOfDay(day: Day, zone: string): number {
   const [year = Number.NaN, month = Number.NaN, date = Number.NaN] = day.split('-').map(Number);
-  const wall = Date.UTC(year, month - 1, date);
-  // Near a DST change the offset at midnight may differ from the one a few hours off it: try both.
-  const guess = wall - zoneOffset(zone, wall);
-  const candidates = [guess, wall - zoneOffset(zone, guess)];
-  const exact = candidates.filter((t) => t + zoneOffset(zone, t) === wall);
-  // No exact one: midnight falls in the gap, so the day starts when the clocks jump.
-  return exact.length > 0 ? Math.min(...exact) : Math.max(...candidates);
+  const midnight = Date.UTC(year, month - 1, date);
+  return instantsAtWallClock(midnight, zone)[0] ?? endOfSkippedTime(midnight, zone);
 }
 
 /** The next calendar day of `day`. */
@@ -62,5 +35,5 @@ export function backfillRange(
 
 /** Today in `zone`, as a date input writes it (the inputs' upper bound). */
 export function today(zone: string, now = Date.now()): Day {
-  return new Date(now + zoneOffset(zone, now)).toISOString().slice(0, 10);
+  return new Date(wallClockAt(now, zone)).toISOString().slice(0, 10);
 }
