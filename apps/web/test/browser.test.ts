@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { eventually } from '../../../packages/queue/test/support/harness.ts';
 import { ARTIFACTS, type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
 import {
   bigPostgresSource,
@@ -23,9 +24,9 @@ import { ensureWebBuild } from './browser/web-build.ts';
 import { startWebServer, type WebServer } from './browser/web-server.ts';
 import {
   addConnection,
+  BROWSER_WAIT_MS,
   barButton,
   createProject,
-  eventually,
   metric,
   next,
   progressBar,
@@ -168,7 +169,8 @@ describe('the web wizard and live monitor in Chromium', {
       assert.equal(await progressBar(page).getAttribute('aria-valuenow'), '100');
       await eventually(
         async () => (await stageStatuses(page)).join() === Array(6).fill('completed').join(),
-        'every stage is completed',
+        'every stage to be completed',
+        BROWSER_WAIT_MS,
       );
       assert.equal(
         await metric(page, 'rows'),
@@ -313,7 +315,11 @@ describe('the web wizard and live monitor in Chromium', {
       // The history holds both runs, newest first; choosing the first shows it again.
       const history = page.getByRole('region', { name: 'Execution history' });
       const rows = history.locator('tbody tr');
-      await eventually(async () => (await rows.count()) === 2, 'the history shows both runs');
+      await eventually(
+        async () => (await rows.count()) === 2,
+        'the history to show both runs',
+        BROWSER_WAIT_MS,
+      );
       assert.match((await rows.nth(0).textContent()) ?? '', /failed/);
       await rows
         .nth(1)

@@ -105,19 +105,8 @@ export async function signIn(page: Page, base: string): Promise<void> {
   await page.waitForURL(/\/projects$/);
 }
 
-/** Polls `check` until it holds (the page updates as events arrive), failing with `what` after `timeoutMs`. */
-export async function eventually(
-  check: () => Promise<boolean>,
-  what: string,
-  timeoutMs = 15_000,
-): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`timed out waiting until ${what}`);
-}
+/** How long the page may take to show what a test waits for with `eventually`. */
+export const BROWSER_WAIT_MS = 15_000;
 
 /** The statuses of the monitor's six stages, in order. */
 export function stageStatuses(page: Page): Promise<(string | null)[]> {

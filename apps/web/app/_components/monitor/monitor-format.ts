@@ -1,5 +1,22 @@
 /** Formatting of the live monitor's numbers and times, as a person skims them. */
 
+import type { StageView } from './execution-types.ts';
+
+// Typed by the stage ids, so a stage added to the engine without a label here does not compile.
+const STAGE_LABELS: Readonly<Record<StageView['stageId'], string>> = {
+  extract: 'Extract',
+  transform: 'Transform',
+  load_dimensions: 'Load dimensions',
+  load_facts: 'Load facts',
+  validate: 'Validate',
+  report: 'Report',
+};
+
+/** A run stage's name as the monitor and the preview show it (`load_facts`: Load facts). */
+export function stageLabel(stageId: string): string {
+  return (STAGE_LABELS as Readonly<Record<string, string>>)[stageId] ?? stageId;
+}
+
 /** `42 s`, `3 min 05 s`, `1 h 02 min`; an em dash for no value. */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';

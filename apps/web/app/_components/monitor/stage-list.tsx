@@ -3,17 +3,8 @@
 import { useState } from 'react';
 import { StatusBadge } from '../ui.tsx';
 import type { StageView, TaskView } from './execution-types.ts';
-import { formatClock, formatDuration, formatRows, secondsBetween } from './monitor-format.ts';
+import { formatClock, formatDuration, formatRows, secondsBetween, stageLabel } from './monitor-format.ts';
 import { useNow } from './use-now.ts';
-
-export const STAGE_LABELS: Record<StageView['stageId'], string> = {
-  extract: 'Extract',
-  transform: 'Transform',
-  load_dimensions: 'Load dimensions',
-  load_facts: 'Load facts',
-  validate: 'Validate',
-  report: 'Report',
-};
 
 const STAGE_MARKS: Record<StageView['status'], string> = {
   pending: 'border-slate-300 bg-white text-slate-600',
@@ -61,7 +52,7 @@ export function StageList(props: {
               >
                 {stage.status === 'completed' ? '✓' : stage.status === 'failed' ? '!' : index + 1}
               </span>
-              <span className="w-36 shrink-0 font-semibold">{STAGE_LABELS[stage.stageId]}</span>
+              <span className="w-36 shrink-0 font-semibold">{stageLabel(stage.stageId)}</span>
               <span className="w-24 shrink-0">
                 <StatusBadge status={stage.status} />
               </span>
@@ -86,7 +77,7 @@ export function StageList(props: {
                 >
                   <span aria-hidden="true">{expanded ? '▾' : '▸'} </span>
                   {done}/{stage.tasks.length} task{stage.tasks.length === 1 ? '' : 's'}
-                  <span className="sr-only"> of {STAGE_LABELS[stage.stageId]}</span>
+                  <span className="sr-only"> of {stageLabel(stage.stageId)}</span>
                 </button>
               ) : null}
             </div>

@@ -4,6 +4,7 @@ import type { ColumnInfo, MigrationSpec } from '@databridge/engine';
 import Link from 'next/link';
 import { useEffect, useId, useState } from 'react';
 import { type ColumnMappingValue, type Compatibility, compareTypes } from '../../../../../lib/client-safe.ts';
+import { TableCard } from '../../../../_components/data-table.tsx';
 import { buttonClass, inputClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
 import { IssueList } from './issue-list.tsx';
 import { findColumn, findTable, nameKey } from './schema-names.ts';
@@ -221,95 +222,80 @@ export function MapColumns() {
         <h2 id="pairs-title" className="mb-2 text-lg font-semibold">
           Mapped columns ({mapping.columns.length})
         </h2>
-        <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-          <table className="min-w-full text-left text-sm">
-            <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  Target column
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Filled from
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Types
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  Transformation
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  <span className="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-200">
-              {mapping.columns.map((column) => {
-                const sourceColumn = column.source ? findColumn(sourceTable, column.source) : undefined;
-                const targetColumn = findColumn(targetTable, column.target);
-                const verdict =
-                  sourceColumn && targetColumn ? compareTypes(sourceColumn, targetColumn) : undefined;
-                const problem = hereIssues.find((i) => i.column === column.target && i.severity === 'error');
-                const open = editing === column.target;
-                return [
-                  <tr key={column.target} className={problem ? 'bg-red-50' : open ? 'bg-brand-soft/40' : ''}>
-                    <td className="px-3 py-2 font-mono text-xs">{column.target}</td>
-                    <td className="px-3 py-2 font-mono text-xs">{describeColumn(column)}</td>
-                    <td className="px-3 py-2 text-xs">
-                      <span className="font-mono text-slate-700">
-                        {sourceColumn?.nativeType ?? (column.expression ? 'expression' : '—')} →{' '}
-                        {targetColumn?.nativeType ?? 'new'}
-                      </span>{' '}
-                      {verdict ? (
-                        <span
-                          className={`ml-1 inline-flex rounded-full border px-1.5 text-xs font-semibold ${COMPATIBILITY[verdict.level].look}`}
-                          title={verdict.reason || undefined}
-                        >
-                          {COMPATIBILITY[verdict.level].label}
-                          {verdict.reason ? <span className="sr-only">: {verdict.reason}</span> : null}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td className="px-3 py-2 text-xs text-slate-700">{describeTransform(column) || '—'}</td>
-                    <td className="px-3 py-2">
-                      <div className="flex justify-end gap-2">
-                        <button
-                          type="button"
-                          className={buttonClass(open ? 'primary' : 'secondary', 'sm')}
-                          aria-expanded={open}
-                          onClick={() => setEditing(open ? null : column.target)}
-                        >
-                          Transform<span className="sr-only"> {column.target}</span>
-                        </button>
-                        <button
-                          type="button"
-                          className={buttonClass('ghost', 'sm')}
-                          onClick={() => unmap(column.target, false)}
-                        >
-                          Unmap<span className="sr-only"> {column.target}</span>
-                        </button>
-                      </div>
-                    </td>
-                  </tr>,
-                  open ? (
-                    <tr key={`${column.target}-editor`}>
-                      <td colSpan={5} className="px-3 py-3">
-                        <TransformEditor
-                          mappingKey={`${mapping.source}→${mapping.target}`}
-                          column={column}
-                          sourceColumns={sourceColumns}
-                          targetColumn={targetColumn}
-                          onChange={(next) => setColumn(column.target, next)}
-                          onExclude={() => unmap(column.target, true)}
-                          onClose={() => setEditing(null)}
-                        />
-                      </td>
-                    </tr>
-                  ) : null,
-                ];
-              })}
-            </tbody>
-          </table>
-        </div>
+        <TableCard
+          columns={[
+            'Target column',
+            'Filled from',
+            'Types',
+            'Transformation',
+            { label: 'Actions', hidden: true },
+          ]}
+        >
+          {mapping.columns.map((column) => {
+            const sourceColumn = column.source ? findColumn(sourceTable, column.source) : undefined;
+            const targetColumn = findColumn(targetTable, column.target);
+            const verdict =
+              sourceColumn && targetColumn ? compareTypes(sourceColumn, targetColumn) : undefined;
+            const problem = hereIssues.find((i) => i.column === column.target && i.severity === 'error');
+            const open = editing === column.target;
+            return [
+              <tr key={column.target} className={problem ? 'bg-red-50' : open ? 'bg-brand-soft/40' : ''}>
+                <td className="px-3 py-2 font-mono text-xs">{column.target}</td>
+                <td className="px-3 py-2 font-mono text-xs">{describeColumn(column)}</td>
+                <td className="px-3 py-2 text-xs">
+                  <span className="font-mono text-slate-700">
+                    {sourceColumn?.nativeType ?? (column.expression ? 'expression' : '—')} →{' '}
+                    {targetColumn?.nativeType ?? 'new'}
+                  </span>{' '}
+                  {verdict ? (
+                    <span
+                      className={`ml-1 inline-flex rounded-full border px-1.5 text-xs font-semibold ${COMPATIBILITY[verdict.level].look}`}
+                      title={verdict.reason || undefined}
+                    >
+                      {COMPATIBILITY[verdict.level].label}
+                      {verdict.reason ? <span className="sr-only">: {verdict.reason}</span> : null}
+                    </span>
+                  ) : null}
+                </td>
+                <td className="px-3 py-2 text-xs text-slate-700">{describeTransform(column) || '—'}</td>
+                <td className="px-3 py-2">
+                  <div className="flex justify-end gap-2">
+                    <button
+                      type="button"
+                      className={buttonClass(open ? 'primary' : 'secondary', 'sm')}
+                      aria-expanded={open}
+                      onClick={() => setEditing(open ? null : column.target)}
+                    >
+                      Transform<span className="sr-only"> {column.target}</span>
+                    </button>
+                    <button
+                      type="button"
+                      className={buttonClass('ghost', 'sm')}
+                      onClick={() => unmap(column.target, false)}
+                    >
+                      Unmap<span className="sr-only"> {column.target}</span>
+                    </button>
+                  </div>
+                </td>
+              </tr>,
+              open ? (
+                <tr key={`${column.target}-editor`}>
+                  <td colSpan={5} className="px-3 py-3">
+                    <TransformEditor
+                      mappingKey={`${mapping.source}→${mapping.target}`}
+                      column={column}
+                      sourceColumns={sourceColumns}
+                      targetColumn={targetColumn}
+                      onChange={(next) => setColumn(column.target, next)}
+                      onExclude={() => unmap(column.target, true)}
+                      onClose={() => setEditing(null)}
+                    />
+                  </td>
+                </tr>
+              ) : null,
+            ];
+          })}
+        </TableCard>
         {mapping.exclude.length > 0 ? (
           <p className="mt-2 text-sm text-slate-600">
             Excluded source columns: <span className="font-mono">{mapping.exclude.join(', ')}</span>

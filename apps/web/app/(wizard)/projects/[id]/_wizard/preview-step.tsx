@@ -5,18 +5,10 @@ import type { ProjectPreview } from '@databridge/queue';
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../../../../lib/api-client.ts';
+import { stageLabel } from '../../../../_components/monitor/monitor-format.ts';
 import { buttonClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
 import { STEPS } from './steps.ts';
 import { useWizard } from './wizard-context.tsx';
-
-const STAGE_LABELS: Record<string, string> = {
-  extract: 'Extract',
-  transform: 'Transform',
-  load_dimensions: 'Load dimensions',
-  load_facts: 'Load facts',
-  validate: 'Validate',
-  report: 'Report',
-};
 
 const WARNING_LABELS: Record<string, string> = {
   type_compatibility: 'Type compatibility',
@@ -111,7 +103,7 @@ function PreviewResult({ preview, projectId }: { preview: ProjectPreview; projec
             <li key={stage.id} className="flex shrink-0 items-stretch gap-2">
               <div className="w-44 rounded-lg border-2 border-brand bg-white">
                 <p className="border-b border-brand bg-brand px-3 py-1.5 text-sm font-semibold text-ink">
-                  {index + 1}. {STAGE_LABELS[stage.id] ?? stage.id}
+                  {index + 1}. {stageLabel(stage.id)}
                 </p>
                 <ul className="max-h-40 space-y-0.5 overflow-y-auto px-3 py-2 text-xs">
                   {stage.tables.length === 0 ? (
