@@ -9,5 +9,6 @@ export {
 } from './cron.ts';
 export { type DependencyEdges, describeCycle, findCycle, topologicalOrder } from './dependency-graph.ts';
 export { type DueRunsInput, dueRuns, MAX_CATCH_UP_RUNS } from './due-runs.ts';
+export { type NextRun, nextRun, type TimetableSettings } from './next-run.ts';
 export { latestOccurrence, nextOccurrences, occurrencesBetween } from './occurrences.ts';
 export { retryDelayMs } from './retry-delay.ts';

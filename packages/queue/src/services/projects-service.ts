@@ -28,6 +28,7 @@ import {
 } from '@databridge/store';
 import { Document, parseDocument } from 'yaml';
 import type { ServiceContext } from '../context.ts';
+import { type NextRun, nextRun } from '../schedule/next-run.ts';
 import { checkDependencies, dependsOnOf } from '../scheduler/dependencies.ts';
 import { requireConnection, withOpenConnection } from './connections-service.ts';
 import {
@@ -69,6 +70,8 @@ export interface ProjectSummary {
   readonly target: ConnectionSummary | null;
   readonly tableMappings: number;
   readonly lastExecution: LastExecution | null;
+  /** The timetable's next run in the project's time zone, or why there is none. */
+  readonly nextRun: NextRun;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -335,6 +338,7 @@ async function summarise(
           endedAt: last.endedAt,
         }
       : null,
+    nextRun: nextRun(project.spec.schedule, new Date()),
     createdAt: project.createdAt,
     updatedAt: project.updatedAt,
   };

@@ -127,7 +127,9 @@ export function ProjectsDashboard(props: { initial: ProjectSummary[]; connection
                     <span className="text-slate-500">never run</span>
                   )}
                 </td>
-                <td className="px-4 py-3 text-slate-500">not scheduled</td>
+                <td className="px-4 py-3" data-next-run={project.nextRun.state}>
+                  <NextRunCell nextRun={project.nextRun} />
+                </td>
                 <td className="px-4 py-3">
                   <div className="flex flex-wrap justify-end gap-2">
                     <Link href={`/projects/${project.id}/tables`} className={buttonClass('secondary', 'sm')}>
@@ -150,6 +152,24 @@ export function ProjectsDashboard(props: { initial: ProjectSummary[]; connection
       </section>
     </div>
   );
+}
+
+/** The timetable's next run in the project's own time zone, or why there is none. */
+function NextRunCell({ nextRun }: { nextRun: ProjectSummary['nextRun'] }) {
+  switch (nextRun.state) {
+    case 'scheduled':
+      return (
+        <time dateTime={nextRun.at} className="tabular-nums">
+          {nextRun.local} <span className="text-xs text-slate-600">{nextRun.timezone}</span>
+        </time>
+      );
+    case 'paused':
+      return <span className="text-amber-800">paused</span>;
+    case 'invalid':
+      return <span className="text-red-700">schedule invalid: {nextRun.message}</span>;
+    default:
+      return <span className="text-slate-500">not scheduled</span>;
+  }
 }
 
 function ConnectionSelect(props: {
