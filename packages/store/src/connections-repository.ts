@@ -6,7 +6,7 @@ import { newId } from './ids.ts';
 import type { Store } from './open-store.ts';
 import type { ConnectionsTable } from './schema/database.ts';
 import type { ConnectionKind } from './statuses.ts';
-import { readTime } from './values.ts';
+import { readBool, readTime, type TimeInput, toIso, writeBool } from './values.ts';
 
 /** A saved database connection as everything but the executor sees it: no password anywhere. */
 export interface Connection {
@@ -17,6 +17,17 @@ export interface Connection {
   readonly url: string;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The last test of the connection, or null when it was never tested at its current URL. */
+  readonly lastTest: ConnectionTest | null;
+}
+
+/** How a connection test went. */
+export interface ConnectionTest {
+  readonly ok: boolean;
+  readonly message: string;
+  readonly latencyMs: number;
+  /** ISO time of the test. */
+  readonly testedAt: string;
 }
 
 export interface ConnectionInput {
@@ -26,7 +37,26 @@ export interface ConnectionInput {
 }
 
 // The sealed URL is deliberately absent: only revealConnectionUrl reads it.
-const PUBLIC_COLUMNS = ['id', 'name', 'kind', 'display_url', 'created_at', 'updated_at'] as const;
+const PUBLIC_COLUMNS = [
+  'id',
+  'name',
+  'kind',
+  'display_url',
+  'created_at',
+  'updated_at',
+  'last_test_ok',
+  'last_test_message',
+  'last_test_latency_ms',
+  'last_tested_at',
+] as const;
+
+/** A new URL makes the last test meaningless. */
+const NO_TEST = {
+  last_test_ok: null,
+  last_test_message: null,
+  last_test_latency_ms: null,
+  last_tested_at: null,
+} as const;
 
 export async function createConnection(store: Store, input: ConnectionInput): Promise<Connection> {
   const id = newId();
@@ -69,7 +99,7 @@ export async function updateConnection(
   patch: Partial<ConnectionInput>,
 ): Promise<Connection> {
   const name = patch.name === undefined ? undefined : checkName(patch.name);
-  const sealed = patch.url === undefined ? {} : sealUrl(store, id, patch.url);
+  const sealed = patch.url === undefined ? {} : { ...sealUrl(store, id, patch.url), ...NO_TEST };
   const row = await insertOrConflict(patch.name ?? '', () =>
     store.db
       .updateTable('connections')
@@ -78,6 +108,27 @@ export async function updateConnection(
       .returning(PUBLIC_COLUMNS)
       .executeTakeFirst(),
   );
+  if (!row) throw new StoreError('not_found', `There is no connection ${id}`);
+  return toConnection(row);
+}
+
+/** Keeps how a test of the connection went, for the connections page. Throws `not_found`. */
+export async function recordConnectionTest(
+  store: Store,
+  id: string,
+  test: Omit<ConnectionTest, 'testedAt'> & { testedAt?: TimeInput },
+): Promise<Connection> {
+  const row = await store.db
+    .updateTable('connections')
+    .set({
+      last_test_ok: writeBool(test.ok),
+      last_test_message: test.message,
+      last_test_latency_ms: Math.round(test.latencyMs),
+      last_tested_at: toIso(test.testedAt ?? new Date()),
+    })
+    .where('id', '=', id)
+    .returning(PUBLIC_COLUMNS)
+    .executeTakeFirst();
   if (!row) throw new StoreError('not_found', `There is no connection ${id}`);
   return toConnection(row);
 }
@@ -170,5 +221,14 @@ function toConnection(row: Omit<Selectable<ConnectionsTable>, 'secret_url' | 'ke
     url: row.display_url,
     createdAt: readTime(row.created_at),
     updatedAt: readTime(row.updated_at),
+    lastTest:
+      row.last_tested_at === null || row.last_test_ok === null
+        ? null
+        : {
+            ok: readBool(row.last_test_ok),
+            message: row.last_test_message ?? '',
+            latencyMs: Number(row.last_test_latency_ms ?? 0),
+            testedAt: readTime(row.last_tested_at),
+          },
   };
 }

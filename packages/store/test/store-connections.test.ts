@@ -8,6 +8,7 @@ import {
   isStoreError,
   listConnections,
   openStore,
+  recordConnectionTest,
   revealConnectionUrl,
   type Store,
   updateConnection,
@@ -46,6 +47,33 @@ for (const kind of STORE_KINDS) {
       assert.equal(await getConnection(store, created.id), undefined);
       assert.equal(await deleteConnection(store, created.id), false);
       await assert.rejects(updateConnection(store, created.id, { name: 'x' }), code('not_found'));
+    });
+
+    it('keeps the last test result and time until the URL changes', async () => {
+      const created = await createConnection(store, { name: unique('tested'), url: SOURCE_URL });
+      assert.equal(created.lastTest, null);
+      await recordConnectionTest(store, created.id, {
+        ok: false,
+        message: 'connection refused',
+        latencyMs: 12.4,
+        testedAt: '2026-12-02T14:00:00Z',
+      });
+      const failing = {
+        ok: false,
+        message: 'connection refused',
+        latencyMs: 12,
+        testedAt: '2026-12-02T14:00:00.000Z',
+      };
+      assert.deepEqual((await getConnection(store, created.id))?.lastTest, failing);
+      assert.deepEqual((await listConnections(store)).find((c) => c.id === created.id)?.lastTest, failing);
+      const renamed = await updateConnection(store, created.id, { name: `${created.name}-x` });
+      assert.deepEqual(renamed.lastTest, failing, 'a new name keeps the test');
+      const moved = await updateConnection(store, created.id, { url: TARGET_URL });
+      assert.equal(moved.lastTest, null, 'a new address forgets the old test');
+      await assert.rejects(
+        recordConnectionTest(store, 'nope', { ok: true, message: '', latencyMs: 1 }),
+        code('not_found'),
+      );
     });
 
     it('never hands the password out except through revealConnectionUrl', async () => {

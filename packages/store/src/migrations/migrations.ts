@@ -5,6 +5,7 @@ import { runTelemetry } from './0002-run-telemetry.ts';
 import { security } from './0003-security.ts';
 import { engineRuns } from './0004-engine-runs.ts';
 import { schedules } from './0005-schedules.ts';
+import { connectionTests } from './0007-connection-tests.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -16,6 +17,7 @@ const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0003_security': security,
   '0004_engine_runs': engineRuns,
   '0005_schedules': schedules,
+  '0007_connection_tests': connectionTests,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);

@@ -23,6 +23,15 @@ export interface ConnectionsTable {
   key_version: number;
   created_at: Time;
   updated_at: Time;
+  /** The last connection test: null until the first one (and after the URL changes). */
+  last_test_ok: ColumnType<
+    boolean | number | null,
+    boolean | number | null | undefined,
+    boolean | number | null
+  >;
+  last_test_message: string | null;
+  last_test_latency_ms: number | null;
+  last_tested_at: ColumnType<Date | string | null, string | null | undefined, string | null>;
 }
 
 export interface ProjectsTable {
