@@ -5,6 +5,7 @@ import * as connectionRoute from '../app/api/connections/[id]/route.ts';
 import * as schemaRoute from '../app/api/connections/[id]/schema/route.ts';
 import * as testRoute from '../app/api/connections/[id]/test/route.ts';
 import * as connectionsRoute from '../app/api/connections/route.ts';
+import * as draftTestRoute from '../app/api/connections/test/route.ts';
 import * as healthRoute from '../app/api/health/route.ts';
 import {
   type ApiWorld,
@@ -182,6 +183,42 @@ for (const kind of STORE_KINDS) {
         id: missingId,
       });
       assert.equal(failed.body.data.ok, false);
+    });
+
+    test('a form is tested before saving; a saved connection keeps its last test after a reload', async () => {
+      const before = (await world.call(connectionsRoute.GET, 'GET', '/api/connections')).body.data.length;
+      const refused = await world.call(draftTestRoute.POST, 'POST', '/api/connections/test', {
+        body: {
+          name: 'draft',
+          kind: 'postgres',
+          host: '127.0.0.1',
+          port: 1,
+          user: 'postgres',
+          database: 'x',
+        },
+      });
+      assert.equal(refused.status, 200, refused.text);
+      assert.equal(refused.body.data.ok, false);
+      assert.match(refused.body.data.message, /127\.0\.0\.1:1/);
+      const list = (await world.call(connectionsRoute.GET, 'GET', '/api/connections')).body.data;
+      assert.equal(list.length, before, 'testing a form saves nothing');
+      const missing = await world.call(draftTestRoute.POST, 'POST', '/api/connections/test', {
+        body: { name: 'draft', kind: 'postgres', database: 'x' },
+      });
+      assert.equal(missing.status, 400, missing.text);
+      assert.match(missing.body.error.message, /\bhost\b/);
+      // An edit is tested with the stored password, which the form never holds.
+      const edit = await world.call(draftTestRoute.POST, 'POST', '/api/connections/test', {
+        body: { id: pgId, host: '127.0.0.1', password: '' },
+      });
+      assert.equal(edit.body.data.ok, true, edit.body.data.message);
+
+      await world.call(testRoute.POST, 'POST', `/api/connections/${pgId}/test`, { id: pgId });
+      const reloaded = await world.call(connectionRoute.GET, 'GET', `/api/connections/${pgId}`, { id: pgId });
+      const lastTest = reloaded.body.data.lastTest;
+      assert.equal(lastTest.ok, true);
+      assert.match(lastTest.message, /^Connected in \d+ ms$/);
+      assert.ok(Date.now() - Date.parse(lastTest.testedAt) < 60_000, lastTest.testedAt);
     });
 
     test('editing the host keeps the stored password; the form never needs it back', async () => {

@@ -14,12 +14,14 @@ import {
   deleteConnection,
   getConnection,
   listConnections,
+  recordConnectionTest,
   revealConnectionUrl,
   updateConnection,
 } from '@databridge/store';
 import type { ServiceContext } from '../context.ts';
 import {
   type ConnectionFormKind,
+  ConnectionId,
   CreateConnectionInput,
   DEFAULT_PORTS,
   type LocationInput,
@@ -51,6 +53,8 @@ export interface ConnectionView {
   readonly hasPassword: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The last test at the current address, kept across reloads; null when never tested there. */
+  readonly lastTest: (ConnectionTestResult & { readonly testedAt: string }) | null;
 }
 
 export interface ConnectionTestResult {
@@ -96,6 +100,24 @@ export async function updateConnectionRecord(
   input: UpdateConnectionInput,
 ): Promise<ConnectionView> {
   const parsed = UpdateConnectionInput.parse(input);
+  const url = await updatedUrl(ctx, id, parsed);
+  if (url !== undefined) checkUrl(url);
+  return withServiceErrors(async () =>
+    toView(
+      await updateConnection(ctx.store, id, {
+        ...(parsed.name !== undefined ? { name: parsed.name } : {}),
+        ...(url !== undefined ? { url } : {}),
+      }),
+    ),
+  );
+}
+
+/** The URL an edit leads to (stored parts fill what it leaves out), or undefined when it keeps the address. */
+async function updatedUrl(
+  ctx: ConnectionsContext,
+  id: string,
+  parsed: ReturnType<typeof UpdateConnectionInput.parse>,
+): Promise<string | undefined> {
   const current = await requireConnection(ctx, id);
   const touchesLocation =
     parsed.url !== undefined ||
@@ -108,36 +130,25 @@ export async function updateConnectionRecord(
     parsed.sslmode !== undefined ||
     (parsed.password !== undefined && parsed.password !== '') ||
     parsed.clearPassword === true;
-  let url: string | undefined;
-  if (parsed.url !== undefined) url = parsed.url;
-  else if (touchesLocation) {
-    const stored = parseConnectionUrl(await revealConnectionUrl(ctx.store, id));
-    const was = toView(current);
-    const kind = parsed.kind ?? was.kind;
-    const sameServerKind = kind === was.kind || (kind !== 'sqlite' && was.kind !== 'sqlite');
-    const keptPassword = parsed.clearPassword ? undefined : sameServerKind ? stored.password : undefined;
-    url = buildUrl(
-      {
-        kind,
-        host: parsed.host ?? (sameServerKind ? was.host : undefined),
-        port: parsed.port ?? (sameServerKind && kind !== 'sqlite' ? (was.port ?? undefined) : undefined),
-        user: parsed.user ?? (sameServerKind ? was.user : undefined),
-        database: parsed.database ?? (sameServerKind ? was.database : undefined),
-        file: parsed.file ?? was.file ?? undefined,
-        sslmode: parsed.sslmode ?? (sameServerKind ? (was.sslmode ?? undefined) : undefined),
-        password: parsed.password,
-      },
-      keptPassword,
-    );
-  }
-  if (url !== undefined) checkUrl(url);
-  return withServiceErrors(async () =>
-    toView(
-      await updateConnection(ctx.store, id, {
-        ...(parsed.name !== undefined ? { name: parsed.name } : {}),
-        ...(url !== undefined ? { url } : {}),
-      }),
-    ),
+  if (parsed.url !== undefined) return parsed.url;
+  if (!touchesLocation) return undefined;
+  const stored = parseConnectionUrl(await revealConnectionUrl(ctx.store, id));
+  const was = toView(current);
+  const kind = parsed.kind ?? was.kind;
+  const sameServerKind = kind === was.kind || (kind !== 'sqlite' && was.kind !== 'sqlite');
+  const keptPassword = parsed.clearPassword ? undefined : sameServerKind ? stored.password : undefined;
+  return buildUrl(
+    {
+      kind,
+      host: parsed.host ?? (sameServerKind ? was.host : undefined),
+      port: parsed.port ?? (sameServerKind && kind !== 'sqlite' ? (was.port ?? undefined) : undefined),
+      user: parsed.user ?? (sameServerKind ? was.user : undefined),
+      database: parsed.database ?? (sameServerKind ? was.database : undefined),
+      file: parsed.file ?? was.file ?? undefined,
+      sslmode: parsed.sslmode ?? (sameServerKind ? (was.sslmode ?? undefined) : undefined),
+      password: parsed.password,
+    },
+    keptPassword,
   );
 }
 
@@ -151,7 +162,7 @@ export async function deleteConnectionRecord(ctx: ConnectionsContext, id: string
 /**
  * Opens the connection and runs `SELECT 1`. A refused, unreachable or misconfigured database is a
  * result with `ok: false` and the reason, never an error; only an unknown id throws (`not_found`).
- * Gives up after `timeoutMs` (default 10 s).
+ * The result is kept on the connection. Gives up after `timeoutMs` (default 10 s).
  */
 export async function testConnection(
   ctx: ConnectionsContext,
@@ -160,6 +171,37 @@ export async function testConnection(
 ): Promise<ConnectionTestResult> {
   await requireConnection(ctx, id);
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
+  const result = await testUrl(url, options);
+  await withServiceErrors(() => recordConnectionTest(ctx.store, id, result));
+  return result;
+}
+
+/**
+ * Tests what a connection form holds before it is saved, so that the form can ask before saving a
+ * connection that does not work. With `id` (an edit) the fields not given keep their stored values,
+ * the password included. `bad_input` names a missing field; nothing is stored.
+ */
+export async function testConnectionDraft(
+  ctx: ConnectionsContext,
+  input: Readonly<Record<string, unknown>>,
+  options: { timeoutMs?: number } = {},
+): Promise<ConnectionTestResult> {
+  const { id, ...fields } = input;
+  let url: string;
+  if (id !== undefined) {
+    const connectionId = ConnectionId.parse(id);
+    const patch = UpdateConnectionInput.parse(fields);
+    url =
+      (await updatedUrl(ctx, connectionId, patch)) ?? (await revealConnectionUrl(ctx.store, connectionId));
+  } else {
+    const parsed = CreateConnectionInput.parse(fields);
+    url = parsed.url ?? buildUrl(parsed, undefined);
+  }
+  checkUrl(url);
+  return testUrl(url, options);
+}
+
+async function testUrl(url: string, options: { timeoutMs?: number }): Promise<ConnectionTestResult> {
   const settings = parseConnectionUrl(url);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -265,6 +307,7 @@ function toView(connection: Connection): ConnectionView {
     hasPassword: parts?.password !== undefined,
     createdAt: connection.createdAt,
     updatedAt: connection.updatedAt,
+    lastTest: connection.lastTest,
   };
 }
 

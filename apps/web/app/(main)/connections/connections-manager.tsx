@@ -10,6 +10,7 @@ import {
   DEFAULT_PORTS,
   UpdateConnectionInput,
 } from '../../../lib/client-safe.ts';
+import { formatTime } from '../../../lib/format.ts';
 import {
   Banner,
   type BannerMessage,
@@ -54,19 +55,22 @@ const EMPTY: FormValues = {
   sslmode: '',
 };
 
-type TestState = (ConnectionTestResult & { pending?: false }) | { pending: true };
+type TestState = (ConnectionTestResult & { pending?: false; testedAt?: string }) | { pending: true };
 
 export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
   const [connections, setConnections] = useState(initial);
   const [editing, setEditing] = useState<'new' | ConnectionView | null>(initial.length === 0 ? 'new' : null);
-  const [tests, setTests] = useState<Record<string, TestState>>({});
+  // The last test of each connection, kept by the server: it survives a reload.
+  const [tests, setTests] = useState<Record<string, TestState>>(() =>
+    Object.fromEntries(initial.flatMap((c) => (c.lastTest ? [[c.id, c.lastTest]] : []))),
+  );
   const [banner, setBanner] = useState<BannerMessage | null>(null);
 
   const runTest = async (id: string) => {
     setTests((t) => ({ ...t, [id]: { pending: true } }));
     try {
       const result = await api<ConnectionTestResult>(`/api/connections/${id}/test`, { method: 'POST' });
-      setTests((t) => ({ ...t, [id]: result }));
+      setTests((t) => ({ ...t, [id]: { ...result, testedAt: new Date().toISOString() } }));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       setTests((t) => ({ ...t, [id]: { ok: false, latencyMs: 0, message } }));
@@ -80,14 +84,23 @@ export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
     }),
   );
 
-  const saved = (connection: ConnectionView, created: boolean) => {
+  const saved = (connection: ConnectionView, created: boolean, failedTest: string | null) => {
     setConnections((list) =>
       [...list.filter((c) => c.id !== connection.id), connection].sort((a, b) =>
         a.name.localeCompare(b.name),
       ),
     );
     setEditing(null);
-    setBanner({ tone: 'success', text: `${created ? 'Added' : 'Saved'} connection “${connection.name}”.` });
+    const verb = created ? 'Added' : 'Saved';
+    // A connection saved although its test failed is not a success to celebrate in green.
+    setBanner(
+      failedTest === null
+        ? { tone: 'success', text: `${verb} connection “${connection.name}”.` }
+        : {
+            tone: 'error',
+            text: `${verb} connection “${connection.name}”, but it does not work yet: ${failedTest}`,
+          },
+    );
     void runTest(connection.id);
   };
 
@@ -151,6 +164,12 @@ export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
                         }`}
                       >
                         {test.pending ? 'Testing…' : `${test.ok ? '✓' : '✗'} ${test.message}`}
+                        {!test.pending && test.testedAt ? (
+                          <span className="font-normal text-slate-600">
+                            {' '}
+                            · tested <time dateTime={test.testedAt}>{formatTime(test.testedAt)}</time>
+                          </span>
+                        ) : null}
                       </p>
                     ) : null}
                   </div>
@@ -216,10 +235,12 @@ function bodyOf(values: FormValues, editing: boolean): Record<string, unknown> {
 function ConnectionForm(props: {
   editing: ConnectionView | null;
   onCancel: () => void;
-  onSaved: (connection: ConnectionView, created: boolean) => void;
+  onSaved: (connection: ConnectionView, created: boolean, failedTest: string | null) => void;
 }) {
   const id = useId();
   const [values, setValues] = useState<FormValues>(() => valuesOf(props.editing));
+  // The failed test of exactly these values: saving them again means "save anyway".
+  const [failedTest, setFailedTest] = useState<{ body: string; message: string } | null>(null);
   const { errors, setErrors, failure, setFailure, busy, send } = useApiForm();
   const editing = props.editing;
   const schema = editing ? UpdateConnectionInput : CreateConnectionInput;
@@ -227,6 +248,7 @@ function ConnectionForm(props: {
   const set = <K extends keyof FormValues>(key: K, value: FormValues[K]) => {
     const next = { ...values, [key]: value };
     setValues(next);
+    setFailedTest(null);
     // Re-validate as the user types, but only fields that already showed an error.
     if (Object.keys(errors).length > 0) {
       const result = schema.safeParse(bodyOf(next, editing !== null));
@@ -243,7 +265,19 @@ function ConnectionForm(props: {
       setErrors(fieldErrors(result.error.issues));
       return;
     }
+    const asked = failedTest?.body === JSON.stringify(body) ? failedTest.message : null;
     await send(Object.keys(values), async () => {
+      if (asked === null) {
+        // Test first: a connection that does not answer is saved only when the user says so.
+        const test = await api<ConnectionTestResult>('/api/connections/test', {
+          method: 'POST',
+          body: editing ? { ...body, id: editing.id } : body,
+        });
+        if (!test.ok) {
+          setFailedTest({ body: JSON.stringify(body), message: test.message });
+          throw new Error(''); // frees the form; the question below says what happened
+        }
+      }
       const saved = await api<ConnectionView>(
         editing ? `/api/connections/${editing.id}` : '/api/connections',
         {
@@ -251,7 +285,7 @@ function ConnectionForm(props: {
           body,
         },
       );
-      props.onSaved(saved, editing === null);
+      props.onSaved(saved, editing === null, asked);
     });
   };
 
@@ -380,9 +414,20 @@ function ConnectionForm(props: {
           })
         )}
       </div>
+      {failedTest ? (
+        <div
+          role="alert"
+          className="mt-5 rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800"
+        >
+          <p className="font-semibold">The test of this connection failed: {failedTest.message}</p>
+          <p className="mt-1">
+            Fix the fields above and try again, or save it anyway (for a database that is not up yet).
+          </p>
+        </div>
+      ) : null}
       <FormButtons
-        submitLabel={editing ? 'Save changes' : 'Add connection'}
-        busyLabel="Saving…"
+        submitLabel={failedTest ? 'Save anyway' : editing ? 'Save changes' : 'Add connection'}
+        busyLabel="Testing and saving…"
         busy={busy}
         onCancel={props.onCancel}
       />
