@@ -22,6 +22,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../context.ts';
 import { setStage } from '../run/stage-state.ts';
 import { ServiceError } from './service-error.ts';
+import { withServiceErrors } from './service-failures.ts';
 
 type Ctx = Pick<ServiceContext, 'store' | 'executor'>;
 
@@ -58,8 +59,8 @@ export interface ExecutionStatusView {
   /** True when recordsTotal comes from the source's statistics rather than a count. */
   readonly recordsTotalIsEstimate: boolean;
   readonly failedRecords: number;
-  /** Loaded rows as a percentage of rows handled (loaded + rejected); 100 before any row. */
-  readonly successRate: number;
+  /** Loaded rows as a percentage of rows handled (loaded + rejected); null while none was handled. */
+  readonly successRate: number | null;
   /** Rows per second over the load so far. */
   readonly throughput: number;
   readonly error: { readonly code: string; readonly message: string } | null;
@@ -144,7 +145,7 @@ export function statusView(e: Execution): ExecutionStatusView {
     recordsTotal: e.recordsTotal,
     recordsTotalIsEstimate: e.recordsTotalIsEstimate,
     failedRecords: e.failedRecords,
-    successRate: handled === 0 ? 100 : Math.round((e.recordsProcessed / handled) * 10_000) / 100,
+    successRate: handled === 0 ? null : Math.round((e.recordsProcessed / handled) * 10_000) / 100,
     throughput: e.throughput,
     error: e.errorCode ? { code: e.errorCode, message: e.errorMessage ?? '' } : null,
     reportUrl: e.summary ? `/api/executions/${e.id}/report` : null,
@@ -199,7 +200,13 @@ function taskView(t: TaskRun): TaskView {
 
 /** Tasks stop at their next batch boundary, committed and checkpointed, and release their workers. */
 export async function pauseExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
-  const paused = await transition(ctx, executionId, ['pending', 'running'], { status: 'paused' }, 'pause');
+  const paused = await transition(
+    ctx,
+    executionId,
+    ['pending', 'queued', 'running', 'interrupted'],
+    { status: 'paused' },
+    'pause',
+  );
   await ctx.executor.pause(executionId);
   return statusView(paused);
 }
@@ -248,13 +255,17 @@ export async function retryExecution(ctx: Ctx, executionId: string): Promise<Exe
   return statusView(retried);
 }
 
-/** Stops an execution for good; its report says what was loaded before it stopped. */
+/**
+ * Stops an execution for good; its report says what was loaded before it stopped. The execution is
+ * `cancelling` while its statements are ended on both databases (within seconds, even one blocked
+ * on a lock), and `cancelled` once nothing of it runs any more.
+ */
 export async function cancelExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
   const cancelled = await transition(
     ctx,
     executionId,
-    ['pending', 'running', 'paused'],
-    { status: 'cancelled', errorCode: 'cancelled', errorMessage: 'cancelled by request' },
+    ['pending', 'queued', 'running', 'paused', 'interrupted'],
+    { status: 'cancelling', errorCode: 'cancelled', errorMessage: 'cancelled by request' },
     'cancel',
   );
   await ctx.executor.cancel(executionId);
@@ -269,9 +280,8 @@ export async function listExecutionHistory(ctx: Pick<Ctx, 'store'>, input: unkno
   if (query.projectId && !(await getProject(ctx.store, query.projectId))) {
     throw new ServiceError('not_found', `There is no project ${query.projectId}`);
   }
-  const page = await listExecutions(ctx.store, query).catch((error: unknown) => {
-    throw new ServiceError('bad_input', `cursor: ${(error as Error).message}`);
-  });
+  // The store's bad_input names the cursor itself; any other failure keeps its own code.
+  const page = await withServiceErrors(() => listExecutions(ctx.store, query));
   return {
     executions: page.items.map((e) => statusView({ ...e, summary: null })),
     nextCursor: page.nextCursor,
@@ -281,9 +291,8 @@ export async function listExecutionHistory(ctx: Pick<Ctx, 'store'>, input: unkno
 export async function getExecutionLogs(ctx: Pick<Ctx, 'store'>, executionId: string, input: unknown) {
   const query = ExecutionLogsInput.parse(input);
   await requireExisting(ctx, executionId);
-  const page = await listLogEntries(ctx.store, executionId, query).catch((error: unknown) => {
-    throw new ServiceError('bad_input', `cursor: ${(error as Error).message}`);
-  });
+  // The store's bad_input names the cursor itself; any other failure keeps its own code.
+  const page = await withServiceErrors(() => listLogEntries(ctx.store, executionId, query));
   return { entries: page.items, nextCursor: page.nextCursor };
 }
 
@@ -291,14 +300,6 @@ export async function getExecutionLogs(ctx: Pick<Ctx, 'store'>, executionId: str
 export async function getExecutionMetrics(ctx: Pick<Ctx, 'store'>, executionId: string) {
   await requireExisting(ctx, executionId);
   return { samples: await listMetricsSamples(ctx.store, executionId) };
-}
-
-/** The HTML report's file, once the execution has one. */
-export async function getExecutionReport(ctx: Pick<Ctx, 'store'>, executionId: string) {
-  const execution = await requireExisting(ctx, executionId);
-  const report = execution.summary?.report;
-  if (!report) throw new ServiceError('not_found', `Execution ${executionId} has no report yet`);
-  return report;
 }
 
 const TERMINAL: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
