@@ -8,6 +8,7 @@ import { TableCard } from '../../../../_components/data-table.tsx';
 import { buttonClass, inputClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
 import { IssueList } from './issue-list.tsx';
 import { findColumn, findTable, nameKey } from './schema-names.ts';
+import { stepHeading } from './steps.ts';
 import { TransformEditor } from './transform-editor.tsx';
 import { useWizard } from './wizard-context.tsx';
 
@@ -51,7 +52,7 @@ export function MapColumns() {
   if (!mapping) {
     return (
       <div className="mx-auto max-w-4xl">
-        <PageTitle title="2. Map columns" />
+        <PageTitle title={stepHeading('columns')} />
         <Notice tone="info">
           Map a table first in{' '}
           <Link className="font-semibold underline" href={`/projects/${project.id}/tables`}>
@@ -137,7 +138,7 @@ export function MapColumns() {
   return (
     <div className="mx-auto max-w-6xl space-y-5">
       <PageTitle
-        title="2. Map columns"
+        title={stepHeading('columns')}
         description="Click a source column, then the target column it fills (or the other way round). Open a pair's transformation to convert, compute, default or trim its values."
       />
       <div className="flex flex-wrap items-end gap-3">

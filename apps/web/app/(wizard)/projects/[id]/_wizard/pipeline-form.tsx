@@ -4,6 +4,7 @@ import type { MigrationSpec } from '@databridge/engine';
 import { useEffect, useId, useState } from 'react';
 import { PipelineSettings } from '../../../../../lib/client-safe.ts';
 import { buttonClass, describedBy, Field, inputClass, PageTitle } from '../../../../_components/ui.tsx';
+import { stepHeading } from './steps.ts';
 import { useWizard } from './wizard-context.tsx';
 
 type Pipeline = MigrationSpec['pipeline'];
@@ -155,9 +156,10 @@ export function PipelineForm() {
   const f = (name: string) => `${id}-${name}`;
 
   return (
-    <div className="mx-auto max-w-4xl space-y-8">
+    // As wide as the other steps (same left edge); the form itself keeps a readable width.
+    <div className="mx-auto max-w-6xl space-y-8 *:max-w-4xl">
       <PageTitle
-        title="3. Configure pipeline"
+        title={stepHeading('pipeline')}
         description="How rows move: in committed batches, several tables at once, with the checks and SQL hooks you choose."
       />
 

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../../../../../lib/api-client.ts';
 import { stageLabel } from '../../../../_components/monitor/monitor-format.ts';
 import { buttonClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
-import { STEPS } from './steps.ts';
+import { STEPS, stepHeading } from './steps.ts';
 import { useWizard } from './wizard-context.tsx';
 
 const WARNING_LABELS: Record<string, string> = {
@@ -59,7 +59,7 @@ export function PreviewStep() {
   return (
     <div className="mx-auto max-w-6xl space-y-6">
       <PageTitle
-        title="5. Preview and validate"
+        title={stepHeading('preview')}
         description="The first rows of each mapping as read and as the target would get them, without writing anything."
         actions={
           <button

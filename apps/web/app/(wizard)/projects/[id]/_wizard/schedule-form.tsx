@@ -12,6 +12,7 @@ import {
   ScheduleSettings,
 } from '../../../../../lib/client-safe.ts';
 import { describedBy, Field, inputClass, PageTitle } from '../../../../_components/ui.tsx';
+import { stepHeading } from './steps.ts';
 import { useWizard } from './wizard-context.tsx';
 
 type Schedule = NonNullable<MigrationSpec['schedule']>;
@@ -265,9 +266,10 @@ export function ScheduleForm() {
   );
 
   return (
-    <div className="mx-auto max-w-4xl space-y-8">
+    // As wide as the other steps (same left edge); the form itself keeps a readable width.
+    <div className="mx-auto max-w-6xl space-y-8 *:max-w-4xl">
       <PageTitle
-        title="4. Schedule and dependencies"
+        title={stepHeading('schedule')}
         description="When the migration runs by itself, what happens when a run fails, and who hears about it. Saved in the project's spec."
       />
 

@@ -9,6 +9,7 @@ import { RowAction } from '../../../../_components/row-actions.tsx';
 import { buttonClass, inputClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
 import { IssueList } from './issue-list.tsx';
 import { findTable, qualified, type SchemaData, sameNamedColumns, specName } from './schema-names.ts';
+import { stepHeading } from './steps.ts';
 import { type Loadable, useWizard } from './wizard-context.tsx';
 
 type TableMappingValue = MigrationSpec['mappings'][number];
@@ -125,7 +126,7 @@ export function SelectTables() {
   return (
     <div className="mx-auto max-w-6xl space-y-6">
       <PageTitle
-        title="1. Select tables"
+        title={stepHeading('tables')}
         description="Accept the auto-mapping suggestions, or pick a source table and then the target table it loads into. One source table may load into several targets."
       />
       <IssueList issues={tableIssues} label="Table mapping checks" />

@@ -112,7 +112,7 @@ export function BackfillSection({ canRun }: { canRun: boolean }) {
   );
 
   return (
-    <section aria-labelledby={f('title')} className="mx-auto mt-8 max-w-4xl space-y-3">
+    <section aria-labelledby={f('title')} className="mx-auto mt-8 max-w-6xl space-y-3 *:max-w-4xl">
       <h2 id={f('title')} className="text-lg font-semibold">
         Backfill
       </h2>
