@@ -22,7 +22,11 @@ export function UserMenu({ userName, role }: { userName: string; role?: string }
         >
           {userName.slice(0, 1)}
         </span>
-        <span className="max-w-40 truncate" title={role ? `${userName} (${role})` : userName}>
+        {/* On a narrow window the initial stands for the name, which screen readers still hear. */}
+        <span
+          className="sr-only sm:not-sr-only sm:max-w-40 sm:truncate"
+          title={role ? `${userName} (${role})` : userName}
+        >
           <span className="sr-only">Signed in as </span>
           {userName}
           {role ? <span className="ml-1 hidden text-xs text-slate-300 sm:inline">{role}</span> : null}

@@ -2,6 +2,7 @@
 
 import { formatTime } from '../../../lib/format.ts';
 import { Notice } from '../ui.tsx';
+import { InActionBar } from './bar-slot.tsx';
 import { ExecutionControls } from './execution-controls.tsx';
 import { ExecutionProgress } from './execution-progress.tsx';
 import { isActive, isTerminal } from './execution-types.ts';
@@ -63,7 +64,11 @@ export function LiveExecution(props: { executionId: string; events: ExecutionEve
           </p>
         </div>
         <div className="ml-auto flex flex-wrap items-center gap-2">
-          {view ? <ExecutionControls view={view} onChange={events.accept} allowed={props.canRun} /> : null}
+          {view ? (
+            <InActionBar>
+              <ExecutionControls view={view} onChange={events.accept} allowed={props.canRun} />
+            </InActionBar>
+          ) : null}
           {view?.reportUrl ? (
             <a
               href={view.reportUrl}

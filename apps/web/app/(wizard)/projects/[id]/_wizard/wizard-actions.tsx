@@ -3,6 +3,8 @@
 import { usePathname, useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { api } from '../../../../../lib/api-client.ts';
+import { ExecutionBarSlot } from '../../../../_components/monitor/bar-slot.tsx';
+import type { ExecutionStatus } from '../../../../_components/monitor/execution-types.ts';
 import { buttonClass } from '../../../../_components/ui.tsx';
 import { STEPS, stepIndex } from './steps.ts';
 import { useWizard } from './wizard-context.tsx';
@@ -11,7 +13,8 @@ import { useWizard } from './wizard-context.tsx';
 export function WizardActions() {
   const pathname = usePathname();
   const router = useRouter();
-  const { project, dirty, saving, saveError, savedAt, save, issues, draftErrors } = useWizard();
+  const { project, dirty, saving, saveError, savedAt, save, issues, draftErrors, noteExecution } =
+    useWizard();
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const index = stepIndex(pathname);
@@ -31,7 +34,11 @@ export function WizardActions() {
     if (dirty && !(await save())) return;
     setStarting(true);
     try {
-      await api('/api/executions/start', { method: 'POST', body: { projectId: project.id } });
+      const started = await api<{ executionId: string; status: ExecutionStatus }>('/api/executions/start', {
+        method: 'POST',
+        body: { projectId: project.id },
+      });
+      noteExecution(started.executionId, started.status);
       router.push(`/projects/${project.id}/execute`);
     } catch (error) {
       setStartError(error instanceof Error ? error.message : String(error));
@@ -70,6 +77,7 @@ export function WizardActions() {
           </span>
         ) : null}
       </p>
+      {STEPS[index]?.slug === 'execute' ? <ExecutionBarSlot /> : null}
       <button
         type="button"
         className={buttonClass('secondary')}

@@ -13,6 +13,8 @@ import {
   useState,
 } from 'react';
 import { api } from '../../../../../lib/api-client.ts';
+import { type ExecutionStatus, isTerminal } from '../../../../_components/monitor/execution-types.ts';
+import { useExecutionEvents } from '../../../../_components/monitor/use-execution-events.ts';
 import type { SchemaData } from './schema-names.ts';
 import type { StepSlug, StepState } from './steps.ts';
 import { type Issue, specIssues, stepStates } from './validation.ts';
@@ -38,6 +40,10 @@ interface WizardValue {
   /** How the last preview of the saved spec went; forgotten at the next edit. */
   readonly previewStatus: 'clean' | 'issues' | null;
   setPreviewStatus(status: 'clean' | 'issues' | null): void;
+  /** The project's newest execution as last seen live; the sidebar and the header follow it. */
+  readonly lastExecution: { readonly id: string; readonly status: ExecutionStatus } | null;
+  /** Tells the wizard of an execution's status (a start, the monitor's stream, the history). */
+  noteExecution(id: string, status: ExecutionStatus, newest?: boolean): void;
   /** A form reports its invalid draft under `key` (null when valid again or gone). */
   reportDraft(key: string, issue: Issue | null): void;
   readonly states: Record<StepSlug, StepState>;
@@ -87,7 +93,10 @@ export function WizardProvider({
   const [targetSchema, setTargetSchema] = useState<Loadable<SchemaData>>({ state: 'idle' });
   const [suggestions, setSuggestions] = useState<Loadable<SuggestionsView>>({ state: 'idle' });
   const [drafts, setDrafts] = useState<Record<string, Issue>>({});
-  const [previewStatus, setPreviewStatus] = useState<'clean' | 'issues' | null>(null);
+  const [previewStatus, setPreviewState] = useState<'clean' | 'issues' | null>(null);
+  const [lastExecution, setLastExecution] = useState<WizardValue['lastExecution']>(
+    initial.lastExecution ? { id: initial.lastExecution.id, status: initial.lastExecution.status } : null,
+  );
   const specRef = useRef(spec);
   specRef.current = spec;
   const schemaState = useRef({ source: sourceSchema.state, target: targetSchema.state, suggestions: 'idle' });
@@ -100,7 +109,7 @@ export function WizardProvider({
   const edit = useCallback((change: (spec: MigrationSpec) => MigrationSpec) => {
     setSpec((current) => change(current));
     setDirty(true);
-    setPreviewStatus(null);
+    setPreviewState(null);
     setSaveError(null);
   }, []);
 
@@ -129,10 +138,13 @@ export function WizardProvider({
   const loadSchemas = useCallback(
     (force = false) => {
       const state = schemaState.current;
+      // Marked at once: a page and the provider may both ask in the same render.
       if (project.source && (force || state.source === 'idle' || state.source === 'failed')) {
+        state.source = 'loading';
         void load(`/api/connections/${project.source.id}/schema`, setSourceSchema);
       }
       if (project.target && (force || state.target === 'idle' || state.target === 'failed')) {
+        state.target = 'loading';
         void load(`/api/connections/${project.target.id}/schema`, setTargetSchema);
       }
     },
@@ -148,6 +160,55 @@ export function WizardProvider({
     },
     [project.id],
   );
+
+  // A preview's verdict holds for the saved spec it checked: kept in the browser, so that step 5's
+  // mark survives a reload or a visit the next day, and dropped once the spec is saved differently.
+  const previewKey = `databridge:preview:${project.id}`;
+  useEffect(() => {
+    try {
+      const stored = JSON.parse(window.localStorage.getItem(previewKey) ?? 'null') as {
+        updatedAt: string;
+        status: 'clean' | 'issues';
+      } | null;
+      if (stored && stored.updatedAt === project.updatedAt) setPreviewState(stored.status);
+    } catch {
+      // storage off or unreadable: the mark waits for the next preview
+    }
+  }, [previewKey, project.updatedAt]);
+  const setPreviewStatus = useCallback(
+    (status: 'clean' | 'issues' | null) => {
+      setPreviewState(status);
+      try {
+        if (status === null) window.localStorage.removeItem(previewKey);
+        else
+          window.localStorage.setItem(previewKey, JSON.stringify({ updatedAt: project.updatedAt, status }));
+      } catch {
+        // storage off: the mark lasts as long as the page
+      }
+    },
+    [previewKey, project.updatedAt],
+  );
+
+  const noteExecution = useCallback((id: string, status: ExecutionStatus, newest = true) => {
+    setLastExecution((current) => {
+      if (current?.id === id) return current.status === status ? current : { id, status };
+      return newest ? { id, status } : current;
+    });
+  }, []);
+
+  // The newest execution while it runs, followed live wherever the user is in the wizard.
+  const followed = lastExecution && !isTerminal(lastExecution.status) ? lastExecution.id : null;
+  const followedEvents = useExecutionEvents(followed);
+  useEffect(() => {
+    const view = followedEvents.view;
+    if (view) noteExecution(view.executionId, view.status, false);
+  }, [followedEvents.view, noteExecution]);
+
+  // Every step's state needs the schemas (step 2's checks use them): read them on any first page, so
+  // that the header's count does not depend on which step was opened first.
+  useEffect(() => {
+    loadSchemas();
+  }, [loadSchemas]);
 
   const reportDraft = useCallback((key: string, issue: Issue | null) => {
     setDrafts((current) => {
@@ -178,8 +239,8 @@ export function WizardProvider({
   const draftErrors = useMemo(() => Object.values(drafts), [drafts]);
   const issues = useMemo(() => [...specIssues(spec, schemas), ...draftErrors], [spec, schemas, draftErrors]);
   const states = useMemo(
-    () => stepStates(spec, issues, project.lastExecution?.status ?? null, previewStatus),
-    [spec, issues, project.lastExecution, previewStatus],
+    () => stepStates(spec, issues, lastExecution?.status ?? null, previewStatus),
+    [spec, issues, lastExecution, previewStatus],
   );
 
   const value: WizardValue = {
@@ -194,6 +255,8 @@ export function WizardProvider({
     reportDraft,
     previewStatus,
     setPreviewStatus,
+    lastExecution,
+    noteExecution,
     states,
     sourceSchema,
     targetSchema,

@@ -40,7 +40,9 @@ export function WizardSteps() {
       <Link href="/projects" className="mb-3 block rounded px-2 py-1 text-sm text-cyan-800 hover:underline">
         ← All projects
       </Link>
-      <ol className="flex gap-1 overflow-x-auto md:flex-col">
+      {/* `relative`: the screen-reader-only state of each step (absolutely positioned) stays inside
+          this strip; without it, it stretched a narrow page sideways. */}
+      <ol className="relative flex gap-1 overflow-x-auto md:flex-col">
         {STEPS.map((step, index) => {
           const state = states[step.slug];
           const isCurrent = index === current;

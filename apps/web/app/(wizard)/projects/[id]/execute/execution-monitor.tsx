@@ -17,6 +17,7 @@ import { ThroughputChart } from '../../../../_components/monitor/throughput-char
 import { useExecutionEvents } from '../../../../_components/monitor/use-execution-events.ts';
 import { useLiveResource } from '../../../../_components/monitor/use-live-resource.ts';
 import { Notice, PageTitle } from '../../../../_components/ui.tsx';
+import { stepHeading } from '../_wizard/steps.ts';
 import { useWizard } from '../_wizard/wizard-context.tsx';
 
 /** How often the history is read again while nothing runs, to notice runs started elsewhere. */
@@ -40,7 +41,7 @@ export function ExecutionMonitor(props: {
   /** False for a role that may only look (viewer): the controls stay off. */
   canRun: boolean;
 }) {
-  const { project } = useWizard();
+  const { project, noteExecution } = useWizard();
   const [history, setHistory] = useState(props.initialHistory.executions);
   const [cursor, setCursor] = useState(props.initialHistory.nextCursor);
   const [loadingMore, setLoadingMore] = useState(false);
@@ -64,13 +65,15 @@ export function ExecutionMonitor(props: {
   const takeFirstPage = useCallback(
     (page: HistoryPage) => {
       setHistory((current) => mergeHistory(page.executions, current));
-      const newest = page.executions[0]?.executionId ?? null;
+      const first = page.executions[0];
+      if (first) noteExecution(first.executionId, first.status);
+      const newest = first?.executionId ?? null;
       if (newest && newest !== newestKnown.current) {
         newestKnown.current = newest;
         if (following.current) select(newest, true);
       }
     },
-    [select],
+    [select, noteExecution],
   );
 
   // The server reads the history again on each navigation here (the bottom bar's Start navigates).
@@ -125,8 +128,11 @@ export function ExecutionMonitor(props: {
 
   // The history keeps the last status seen live, also after another execution is chosen.
   useEffect(() => {
-    if (view) setHistory((current) => current.map((e) => (e.executionId === view.executionId ? view : e)));
-  }, [view]);
+    if (!view) return;
+    setHistory((current) => current.map((e) => (e.executionId === view.executionId ? view : e)));
+    // The sidebar's step 6 and the header's count follow the newest execution as it changes.
+    noteExecution(view.executionId, view.status, false);
+  }, [view, noteExecution]);
   const mappingLabel = useCallback(
     (mappingId: string) => {
       const mapping = project.spec.mappings[Number(mappingId.replace(/^m/, '')) - 1];
@@ -140,7 +146,7 @@ export function ExecutionMonitor(props: {
     // content instead of stretching the window, which must not scroll.
     <div className="relative mx-auto max-w-6xl space-y-6">
       <PageTitle
-        title="6. Execute and monitor"
+        title={stepHeading('execute')}
         description="Start the migration with the button below; its progress, stages and log update here as it runs."
       />
       {selectedId === null ? (
