@@ -47,7 +47,13 @@ export async function openApiWorld(kind: StoreKind): Promise<ApiWorld> {
   const context: Pick<ServiceContext, 'store' | 'reportsDir' | 'env'> = {
     store,
     reportsDir,
-    env: { sessionSecret: place.options.sessionSecret } as ServiceContext['env'],
+    // These suites open fixture files anywhere on disk, so every folder but the data folder is allowed
+    // here; injection.test.ts checks the default folder, `<dataDir>/files`.
+    env: {
+      sessionSecret: place.options.sessionSecret,
+      dataDir: place.options.dataDir,
+      sqliteDir: '/',
+    } as ServiceContext['env'],
   };
   setServiceContext(context as ServiceContext);
   // Every call is made as an admin, with an API key (the authorization matrix tests the other roles).

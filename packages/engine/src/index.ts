@@ -1,5 +1,6 @@
 export type * from './connectors/connection.ts';
 export { openConnection } from './connectors/open.ts';
+export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
 export { maskPassword, parseConnectionUrl } from './connectors/url.ts';
 export { DataBridgeError, type ErrorCode, isDataBridgeError, messageOf } from './errors.ts';
 export {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -9,6 +9,7 @@ import { z } from 'zod';
  */
 const EnvSchema = z.object({
   DATABRIDGE_DATA_DIR: z.string().trim().min(1).optional(),
+  DATABRIDGE_SQLITE_DIR: z.string().trim().min(1).optional(),
   DATABASE_URL: z
     .string()
     .trim()
@@ -35,6 +36,11 @@ const EnvSchema = z.object({
 export interface ServerEnv {
   /** Absolute path of the data folder (`.databridge/` in the working directory by default). */
   readonly dataDir: string;
+  /**
+   * Absolute path of the only folder whose SQLite files the server opens (`<dataDir>/files` by
+   * default): web users cannot open the server's own files as a database.
+   */
+  readonly sqliteDir: string;
   readonly databaseUrl: string | undefined;
   readonly redisUrl: string | undefined;
   readonly sessionSecret: string;
@@ -75,9 +81,11 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   }
   // The comment keeps Next's file tracing from taking this for a path into the project.
   const dataDir = resolve(/*turbopackIgnore: true*/ e.DATABRIDGE_DATA_DIR ?? '.databridge');
+  const sqliteDir = sqliteFolder(e.DATABRIDGE_SQLITE_DIR, dataDir);
   const secret = e.SESSION_SECRET ?? generatedSecret(dataDir);
   return {
     dataDir,
+    sqliteDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     sessionSecret: secret,
@@ -90,6 +98,25 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
         ? { email: e.DATABRIDGE_ADMIN_EMAIL, password: e.DATABRIDGE_ADMIN_PASSWORD }
         : undefined,
   };
+}
+
+/**
+ * DATABRIDGE_SQLITE_DIR, resolved; inside the data folder only as `files` or below it, so that the
+ * store, the secret and the reports never become reachable as SQLite files.
+ */
+function sqliteFolder(given: string | undefined, dataDir: string): string {
+  const files = join(dataDir, 'files');
+  if (given === undefined) return files;
+  const folder = resolve(/*turbopackIgnore: true*/ given);
+  const inData = relative(dataDir, folder);
+  const inFiles = relative(files, folder);
+  const within = (rel: string) => !rel.startsWith('..') && !isAbsolute(rel);
+  if (within(inData) && !within(inFiles)) {
+    throw new EnvError(
+      `environment variable DATABRIDGE_SQLITE_DIR must not be the data folder ${dataDir} or a folder of its own (use ${files} or a folder outside it)`,
+    );
+  }
+  return folder;
 }
 
 function generatedSecret(dataDir: string): string {

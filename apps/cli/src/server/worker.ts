@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { BullmqExecutor, EnvError, readServerEnv } from '@databridge/queue';
+import { BullmqExecutor, EnvError, readServerEnv, sqliteFolderOf } from '@databridge/queue';
 import { openStore } from '@databridge/store';
 import { Command } from 'commander';
 import { wholeNumber } from '../commands/preview.ts';
@@ -33,7 +33,7 @@ export function workerCommand(): Command {
         sessionSecret: env.sessionSecret,
       });
       const executor = new BullmqExecutor(
-        { store, reportsDir: join(env.dataDir, 'reports') },
+        { store, reportsDir: join(env.dataDir, 'reports'), sqliteFolder: sqliteFolderOf(env) },
         {
           redisUrl: env.redisUrl,
           prefix: env.queuePrefix,

@@ -212,6 +212,26 @@ export interface ForeignKeyControl {
 export interface ConnectOptions {
   /** Upper bound of pooled connections; the runner sets it from the pipeline's parallelism. Default 4. */
   readonly poolSize?: number;
+  /**
+   * Set by a shared server, never by the CLI: SQLite files only inside this folder, and no statement
+   * that reaches another file (ATTACH, DETACH, VACUUM INTO, extensions). Other databases ignore it.
+   */
+  readonly sqliteFolder?: SqliteFolder;
+}
+
+/**
+ * Where a shared server lets SQLite files live. A server passes it to `openConnection` so that a user
+ * of the web API cannot open the server's own files (its metadata store, its secrets) as a database,
+ * and so that statements from users cannot reach other files. The CLI passes none: the user owns the
+ * machine.
+ */
+export interface SqliteFolder {
+  /** SQLite files must resolve inside this folder, symlinks followed. */
+  readonly folder: string;
+  /** Folders inside `folder` that are still refused (the server's data folder when it lies inside). */
+  readonly except?: readonly string[];
+  /** How the operator changes `folder`, for the refusal message (e.g. `set DATABRIDGE_SQLITE_DIR`). */
+  readonly howToChange?: string;
 }
 
 export type { NormalisedType };

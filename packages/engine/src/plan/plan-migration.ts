@@ -1,3 +1,4 @@
+import type { SqliteFolder } from '../connectors/connection.ts';
 import { openPair } from '../run/open-pair.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { buildPlan } from './build-plan.ts';
@@ -5,12 +6,19 @@ import { checkKeyConflicts } from './check-key-conflicts.ts';
 import { checkSourceQueries } from './check-source-queries.ts';
 import type { MigrationPlan } from './plan-types.ts';
 
-/** Connects to both databases, reads their schemas and builds the plan, without moving a row. */
+/**
+ * Connects to both databases, reads their schemas and builds the plan, without moving a row.
+ * `sqliteFolder`: a server's confinement of SQLite files (none for the CLI).
+ */
 export async function planMigration(
   spec: MigrationSpec,
   lineOf: (path: readonly (string | number)[]) => string = () => 'spec',
+  sqliteFolder?: SqliteFolder,
 ): Promise<MigrationPlan> {
-  const { source, target } = await openPair({ ...spec, pipeline: { ...spec.pipeline, parallelism: 1 } });
+  const { source, target } = await openPair(
+    { ...spec, pipeline: { ...spec.pipeline, parallelism: 1 } },
+    sqliteFolder,
+  );
   try {
     const [sourceSchema, targetSchema] = await Promise.all([source.introspect(), target.introspect()]);
     const built = buildPlan({

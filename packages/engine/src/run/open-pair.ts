@@ -1,14 +1,21 @@
-import type { Connection } from '../connectors/connection.ts';
+import type { Connection, SqliteFolder } from '../connectors/connection.ts';
 import { openConnection } from '../connectors/open.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 
-/** Opens the spec's source and target with pools sized for its parallelism; closes the first if the second fails. */
-export async function openPair(spec: MigrationSpec): Promise<{ source: Connection; target: Connection }> {
+/**
+ * Opens the spec's source and target with pools sized for its parallelism; closes the first if the
+ * second fails. `sqliteFolder`: a server's confinement of SQLite files (none for the CLI).
+ */
+export async function openPair(
+  spec: MigrationSpec,
+  sqliteFolder?: SqliteFolder,
+): Promise<{ source: Connection; target: Connection }> {
   // Each running task holds one source and one target connection, plus one for the read-ahead.
   const poolSize = spec.pipeline.parallelism * 2 + 2;
-  const source = await openConnection(spec.source.url, { poolSize });
+  const confined = sqliteFolder ? { sqliteFolder } : {};
+  const source = await openConnection(spec.source.url, { poolSize, ...confined });
   try {
-    const target = await openConnection(spec.target.url, { poolSize });
+    const target = await openConnection(spec.target.url, { poolSize, ...confined });
     return { source, target };
   } catch (error) {
     await source.close();

@@ -1,3 +1,4 @@
+import type { SqliteFolder } from '../connectors/connection.ts';
 import { openConnection } from '../connectors/open.ts';
 import { parseConnectionUrl } from '../connectors/url.ts';
 import { DataBridgeError } from '../errors.ts';
@@ -17,6 +18,8 @@ export interface PreviewOptions {
   /** Sample rows per mapping; default 10. */
   readonly rows?: number;
   readonly signal?: AbortSignal;
+  /** A server's confinement of SQLite files (none for the CLI). */
+  readonly sqliteFolder?: SqliteFolder;
 }
 
 /** What fills one target column. */
@@ -58,10 +61,13 @@ export interface MappingPreview {
  */
 export async function previewMigration(options: PreviewOptions): Promise<MappingPreview[]> {
   const { spec } = options;
-  const plan = await planMigration(spec, options.lineOf);
+  const plan = await planMigration(spec, options.lineOf, options.sqliteFolder);
   const selected = selectMappings(plan, options.table);
   const targetDialect = parseConnectionUrl(spec.target.url).dialect;
-  const source = await openConnection(spec.source.url, { poolSize: 1 });
+  const source = await openConnection(spec.source.url, {
+    poolSize: 1,
+    ...(options.sqliteFolder ? { sqliteFolder: options.sqliteFolder } : {}),
+  });
   try {
     const previews: MappingPreview[] = [];
     for (const mapping of selected) {

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Checkpoint, Connection } from '../connectors/connection.ts';
+import type { Checkpoint, Connection, SqliteFolder } from '../connectors/connection.ts';
 import { DataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
@@ -37,6 +37,8 @@ export interface SessionOptions {
   readonly signal: AbortSignal;
   /** Receives every log line written at or above the pipeline's level. */
   readonly onLog?: (entry: RunLogEntry) => void;
+  /** A server's confinement of SQLite files and statements (none for the CLI). */
+  readonly sqliteFolder?: SqliteFolder;
 }
 
 /** Source tables at least this large (by statistics) are counted by estimate where counting is slow. */
@@ -83,7 +85,7 @@ export class RunSession {
    * throws here, before any row moves.
    */
   static async open(options: SessionOptions): Promise<RunSession> {
-    const { source, target } = await openPair(options.spec);
+    const { source, target } = await openPair(options.spec, options.sqliteFolder);
     try {
       const record = await options.state.getRun(options.runId);
       const plan = record?.plan

@@ -20,6 +20,7 @@ import { toDataBridgeError } from './sqlite-errors.ts';
 import { openHandles, type SqliteHandles } from './sqlite-handles.ts';
 import { introspectSqlite } from './sqlite-introspector.ts';
 import { SqliteReader } from './sqlite-reader.ts';
+import { confineSqliteFile } from './sqlite-server-guard.ts';
 import { StatementCache } from './sqlite-statements.ts';
 import { storedValue } from './sqlite-values.ts';
 import { WriteLock } from './sqlite-write-lock.ts';
@@ -65,15 +66,19 @@ export class SqliteConnection implements Connection {
    * folder exists; a missing folder is `connection_failed` naming the path, and so is a file that is
    * not an SQLite database.
    */
-  static async open(settings: ConnectionSettings, _options: ConnectOptions = {}): Promise<SqliteConnection> {
-    const file = settings.database;
+  static async open(settings: ConnectionSettings, options: ConnectOptions = {}): Promise<SqliteConnection> {
+    // On a server the file is checked here, at every opening, not only when the URL was saved: a file
+    // swapped for a symlink since then must not get through.
+    const file = options.sqliteFolder
+      ? confineSqliteFile(settings.database, options.sqliteFolder)
+      : settings.database;
     if (file !== ':memory:' && !existsSync(dirname(resolve(file)))) {
       throw new DataBridgeError(
         'connection_failed',
         `Cannot open SQLite file ${file}: the folder ${dirname(resolve(file))} does not exist`,
       );
     }
-    return new SqliteConnection(openHandles(file));
+    return new SqliteConnection(openHandles(file, { guarded: options.sqliteFolder !== undefined }));
   }
 
   async introspect(options?: { schemas?: readonly string[] }): Promise<DatabaseSchema> {

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { toDataBridgeError } from './sqlite-errors.ts';
+import { guardStatements } from './sqlite-server-guard.ts';
 
 /** The two better-sqlite3 handles of one connection; the same handle twice for `:memory:`. */
 export interface SqliteHandles {
@@ -34,17 +35,19 @@ export function enableWal(db: Database.Database): void {
  * Opens the write handle first (it creates a missing file in an existing folder), then a read-only
  * handle on the same file.
  */
-export function openHandles(file: string): SqliteHandles {
+export function openHandles(file: string, options: { guarded?: boolean } = {}): SqliteHandles {
   const opened: Database.Database[] = [];
   try {
     const write = new Database(file);
     opened.push(write);
     configureWriter(write);
+    if (options.guarded) guardStatements(write);
     // One in-memory database, one handle: unsafe mode lets it load while a stream of it is open.
     if (write.memory) return { file, read: write.unsafeMode(true), write };
     const read = new Database(file, { readonly: true });
     opened.push(read);
     read.pragma('busy_timeout = 5000');
+    if (options.guarded) guardStatements(read);
     return { file, read, write };
   } catch (error) {
     for (const db of opened.reverse()) db.close();

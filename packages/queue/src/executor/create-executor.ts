@@ -1,3 +1,4 @@
+import { sqliteFolderOf } from '../services/sqlite-files.ts';
 import { BullmqExecutor } from './bullmq-executor.ts';
 import type { Executor, ExecutorOptions } from './executor.ts';
 import { InProcessExecutor } from './in-process-executor.ts';
@@ -7,7 +8,11 @@ import { InProcessExecutor } from './in-process-executor.ts';
  * also executes), else in-process.
  */
 export async function createExecutor(options: ExecutorOptions): Promise<Executor> {
-  const deps = { store: options.store, reportsDir: options.reportsDir };
+  const deps = {
+    store: options.store,
+    reportsDir: options.reportsDir,
+    sqliteFolder: sqliteFolderOf(options.env),
+  };
   if (!options.env.redisUrl) return new InProcessExecutor(deps);
   const executor = new BullmqExecutor(deps, {
     redisUrl: options.env.redisUrl,

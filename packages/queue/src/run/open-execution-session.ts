@@ -1,4 +1,4 @@
-import { RunSession } from '@databridge/engine';
+import { RunSession, type SqliteFolder } from '@databridge/engine';
 import { type Execution, type Store, storeRunState } from '@databridge/store';
 import type { ExecutionLog } from './execution-log.ts';
 import { executionSpec } from './execution-spec.ts';
@@ -7,6 +7,11 @@ export interface RunDeps {
   readonly store: Store;
   /** Reports, rejects files and run logs: `<dataDir>/reports/<executionId>/`. */
   readonly reportsDir: string;
+  /**
+   * A server's SQLite folder: its runs open SQLite files only there, and hooks, rules, expressions
+   * and filters cannot reach other files. `databridge serve` and `worker` always set it.
+   */
+  readonly sqliteFolder?: SqliteFolder;
 }
 
 /**
@@ -29,5 +34,6 @@ export async function openExecutionSession(
     reportsDir: deps.reportsDir,
     signal,
     onLog: log.sink,
+    ...(deps.sqliteFolder ? { sqliteFolder: deps.sqliteFolder } : {}),
   });
 }

@@ -7,6 +7,7 @@ import {
   messageOf,
   openConnection,
   parseConnectionUrl,
+  type SqliteFolder,
 } from '@databridge/engine';
 import {
   type Connection,
@@ -29,11 +30,12 @@ import {
 } from './connection-inputs.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
+import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
 
 export * from './connection-inputs.ts';
 
-/** What the connection services need of the context: the store only. */
-export type ConnectionsContext = Pick<ServiceContext, 'store'>;
+/** What the connection services need of the context: the store, and the env for the SQLite folder. */
+export type ConnectionsContext = Pick<ServiceContext, 'store' | 'env'>;
 
 /** A saved connection as the API shows it: the masked URL and its parts, never the password. */
 export interface ConnectionView {
@@ -87,6 +89,7 @@ export async function createConnectionRecord(
   const parsed = CreateConnectionInput.parse(input);
   const url = parsed.url ?? buildUrl(parsed, undefined);
   checkUrl(url);
+  checkSqliteLocation(ctx.env, url, parsed.url !== undefined ? 'url' : 'file');
   return withServiceErrors(async () => toView(await createConnection(ctx.store, { name: parsed.name, url })));
 }
 
@@ -102,6 +105,7 @@ export async function updateConnectionRecord(
   const parsed = UpdateConnectionInput.parse(input);
   const url = await updatedUrl(ctx, id, parsed);
   if (url !== undefined) checkUrl(url);
+  if (url !== undefined) checkSqliteLocation(ctx.env, url, parsed.url !== undefined ? 'url' : 'file');
   return withServiceErrors(async () =>
     toView(
       await updateConnection(ctx.store, id, {
@@ -171,7 +175,8 @@ export async function testConnection(
 ): Promise<ConnectionTestResult> {
   await requireConnection(ctx, id);
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
-  const result = await testUrl(url, options);
+  checkSqliteLocation(ctx.env, url, 'url');
+  const result = await testUrl(url, { ...options, sqliteFolder: sqliteFolderOf(ctx.env) });
   await withServiceErrors(() => recordConnectionTest(ctx.store, id, result));
   return result;
 }
@@ -198,10 +203,14 @@ export async function testConnectionDraft(
     url = parsed.url ?? buildUrl(parsed, undefined);
   }
   checkUrl(url);
-  return testUrl(url, options);
+  checkSqliteLocation(ctx.env, url, fields.url !== undefined ? 'url' : 'file');
+  return testUrl(url, { ...options, sqliteFolder: sqliteFolderOf(ctx.env) });
 }
 
-async function testUrl(url: string, options: { timeoutMs?: number }): Promise<ConnectionTestResult> {
+async function testUrl(
+  url: string,
+  options: { timeoutMs?: number; sqliteFolder: SqliteFolder },
+): Promise<ConnectionTestResult> {
   const settings = parseConnectionUrl(url);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
@@ -215,7 +224,7 @@ async function testUrl(url: string, options: { timeoutMs?: number }): Promise<Co
   }
   try {
     const attempt = (async () => {
-      const connection = await openConnection(url, { poolSize: 1 });
+      const connection = await openConnection(url, { poolSize: 1, sqliteFolder: options.sqliteFolder });
       try {
         await connection.query('SELECT 1');
       } finally {
@@ -242,7 +251,8 @@ export async function introspectConnection(
 ): Promise<SchemaView> {
   await requireConnection(ctx, id);
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
-  return withOpenConnection(url, async (connection) => {
+  checkSqliteLocation(ctx.env, url, 'url');
+  return withOpenConnection(url, sqliteFolderOf(ctx.env), async (connection) => {
     const schema = await connection.introspect(options.schemas ? { schemas: options.schemas } : {});
     return {
       ...schema,
@@ -253,17 +263,18 @@ export async function introspectConnection(
 }
 
 /**
- * Opens a saved connection for the length of `work` and closes it. Errors are ServiceErrors whose
- * messages never carry the password.
+ * Opens a saved connection for the length of `work` and closes it, SQLite files confined to
+ * `sqliteFolder`. Errors are ServiceErrors whose messages never carry the password.
  */
 export async function withOpenConnection<T>(
   url: string,
+  sqliteFolder: SqliteFolder,
   work: (connection: EngineConnection) => Promise<T>,
 ): Promise<T> {
   const password = parseConnectionUrl(url).password;
   let connection: EngineConnection | undefined;
   try {
-    connection = await openConnection(url, { poolSize: 1 });
+    connection = await openConnection(url, { poolSize: 1, sqliteFolder });
     return await work(connection);
   } catch (error) {
     const failure = toServiceError(error);
@@ -274,7 +285,7 @@ export async function withOpenConnection<T>(
 }
 
 /** The connection or `not_found`. */
-export async function requireConnection(ctx: ConnectionsContext, id: string): Promise<Connection> {
+export async function requireConnection(ctx: Pick<ServiceContext, 'store'>, id: string): Promise<Connection> {
   const connection = await getConnection(ctx.store, id);
   if (!connection) throw notFound('connection', id);
   return connection;

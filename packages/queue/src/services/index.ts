@@ -9,4 +9,6 @@ export * from './connections-service.ts';
 export * from './health-service.ts';
 export * from './preview-service.ts';
 export * from './projects-service.ts';
+export * from './report-files.ts';
 export { ServiceError, type ServiceErrorCode, toServiceError } from './service-error.ts';
+export * from './sqlite-files.ts';

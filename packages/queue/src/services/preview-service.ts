@@ -14,6 +14,7 @@ import type { ServiceContext } from '../context.ts';
 import { withLogicalDate } from '../run/execution-spec.ts';
 import { requireProject } from './projects-service.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
+import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
 
 /** Query of `GET /api/projects/[id]/preview`. */
 export const PreviewQuery = z
@@ -72,7 +73,7 @@ export interface ProjectPreview {
  * or column, bad SQL), `unavailable` when a database does not answer. Never returns a password.
  */
 export async function previewProject(
-  ctx: Pick<ServiceContext, 'store'>,
+  ctx: Pick<ServiceContext, 'store' | 'env'>,
   id: string,
   query: PreviewQuery = {},
 ): Promise<ProjectPreview> {
@@ -86,10 +87,14 @@ export async function previewProject(
   const secrets = [spec.source.url, spec.target.url]
     .map((url) => parseConnectionUrl(url).password)
     .filter((p): p is string => Boolean(p));
+  checkSqliteLocation(ctx.env, spec.source.url, 'source.url');
+  checkSqliteLocation(ctx.env, spec.target.url, 'target.url');
+  const sqliteFolder = sqliteFolderOf(ctx.env);
   try {
-    const plan = await planMigration(spec);
+    const plan = await planMigration(spec, undefined, sqliteFolder);
     const mappings = await previewMigration({
       spec,
+      sqliteFolder,
       rows: options.rows,
       ...(options.table ? { table: options.table } : {}),
     });

@@ -39,11 +39,12 @@ import {
 } from './project-inputs.ts';
 import { ServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
+import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
 
 export * from './project-inputs.ts';
 
 /** What the project services need of the context. */
-export type ProjectsContext = Pick<ServiceContext, 'store' | 'reportsDir'>;
+export type ProjectsContext = Pick<ServiceContext, 'store' | 'reportsDir' | 'env'>;
 
 export interface ConnectionSummary {
   readonly id: string;
@@ -136,7 +137,7 @@ export async function getProjectView(ctx: Pick<ProjectsContext, 'store'>, id: st
  * when another project has the name; `unavailable` when a database does not answer.
  */
 export async function createProjectRecord(
-  ctx: Pick<ProjectsContext, 'store'>,
+  ctx: Pick<ProjectsContext, 'store' | 'env'>,
   input: CreateProjectInput,
 ): Promise<ProjectView> {
   const parsed = CreateProjectInput.parse(input);
@@ -206,7 +207,7 @@ export async function deleteProjectRecord(ctx: ProjectsContext, id: string): Pro
 
 /** Auto-mapping suggestions between the project's source and target, with their scores. */
 export async function suggestMappingsForProject(
-  ctx: Pick<ProjectsContext, 'store'>,
+  ctx: Pick<ProjectsContext, 'store' | 'env'>,
   id: string,
 ): Promise<SuggestionsView> {
   const project = await requireProject(ctx, id);
@@ -262,7 +263,7 @@ export async function exportProjectSpec(
  * and database, unless ids are given. `bad_input` names the field or the line.
  */
 export async function importProjectSpec(
-  ctx: Pick<ProjectsContext, 'store'>,
+  ctx: Pick<ProjectsContext, 'store' | 'env'>,
   input: ImportProjectInput,
 ): Promise<ProjectView> {
   const parsed = ImportProjectInput.parse(input);
@@ -378,11 +379,12 @@ async function connectionOrBadInput(
 }
 
 async function readSchema(
-  ctx: Pick<ProjectsContext, 'store'>,
+  ctx: Pick<ProjectsContext, 'store' | 'env'>,
   connectionId: string,
 ): Promise<{ schema: DatabaseSchema; defaultSchema: string; dialect: DialectName }> {
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, connectionId));
-  return withOpenConnection(url, async (connection) => {
+  checkSqliteLocation(ctx.env, url, 'url');
+  return withOpenConnection(url, sqliteFolderOf(ctx.env), async (connection) => {
     const schema = await connection.introspect();
     return {
       schema: { ...schema, tables: schema.tables.filter((t) => !t.name.startsWith('_databridge')) },
@@ -394,7 +396,7 @@ async function readSchema(
 
 /** The starting spec of a new project: what auto-mapping is confident about. */
 async function draftSpec(
-  ctx: Pick<ProjectsContext, 'store'>,
+  ctx: Pick<ProjectsContext, 'store' | 'env'>,
   name: string,
   source: Connection,
   target: Connection,
