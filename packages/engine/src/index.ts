@@ -1,6 +1,6 @@
+export { classifyFailure, isTransientFailure } from './connectors/classify-error.ts';
 export type * from './connectors/connection.ts';
 export { openConnection } from './connectors/open.ts';
-export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
 export { maskPassword, parseConnectionUrl } from './connectors/url.ts';
 export { DataBridgeError, type ErrorCode, isDataBridgeError, messageOf } from './errors.ts';
 export {
@@ -15,6 +15,7 @@ export type * from './plan/plan-types.ts';
 export { STAGES } from './plan/plan-types.ts';
 export { compareTypes } from './plan/type-compatibility.ts';
 export { renderHtmlReport } from './report/html-report.ts';
+export { writeReport } from './report/write-report.ts';
 export { type DryRunOptions, type DryRunResult, type DryRunTable, dryRun } from './run/dry-run.ts';
 export { decodePosition } from './run/key-codec.ts';
 export {
@@ -28,6 +29,7 @@ export type * from './run/progress.ts';
 export { totals } from './run/progress.ts';
 export type { RejectedRow } from './run/rejected-row.ts';
 export { type ReportInput, reportRun } from './run/report-run.ts';
+export { reportUnstartedRun, type UnstartedRun } from './run/report-unstarted.ts';
 export type { RunLogEntry } from './run/run-log.ts';
 export { initialProgress, PAUSED, type RunOptions, runMigration } from './run/run-migration.ts';
 export { type ExtractResult, RunSession, type SessionOptions, type TaskHandlers } from './run/run-session.ts';
@@ -45,9 +47,12 @@ export {
 } from './run/run-state.ts';
 export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
+export { SqliteRunState } from './run/sqlite-run-state.ts';
 export type * from './schema/model.ts';
 export { formatPath, type LoadedSpec, loadSpecFile, parseSpec } from './spec/load-spec.ts';
 export * from './spec/schedule-schema.ts';
 export * from './spec/spec-schema.ts';
+export * from './spec/table-names.ts';
 export { renderSpecYaml } from './spec/write-spec.ts';
+export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
 export type { Row, Value } from './values.ts';

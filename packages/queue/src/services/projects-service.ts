@@ -39,6 +39,7 @@ import {
 } from './project-inputs.ts';
 import { ServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
+import { checkTargetTableNames } from './target-names.ts';
 import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
 
 export * from './project-inputs.ts';
@@ -170,6 +171,10 @@ export async function updateProjectRecord(
   const parsed = UpdateProjectInput.parse(input);
   const current = await requireProject(ctx, id);
   if (parsed.name !== undefined) await checkNameFree(ctx, parsed.name, id);
+  if (parsed.spec !== undefined) {
+    const target = await requireConnection(ctx, parsed.targetConnectionId ?? current.targetConnectionId);
+    checkTargetTableNames(parsed.spec, target.kind);
+  }
   await checkDependencies(ctx, id, dependsOnOf(parsed.spec ?? current.spec), {
     name: parsed.name ?? current.name,
   });
