@@ -25,6 +25,7 @@ export {
   TableMapping,
   ValidationRule,
 } from '../../../packages/engine/src/spec/spec-schema.ts';
+export { checkNewTableName } from '../../../packages/engine/src/spec/table-names.ts';
 export {
   endOfSkippedTime,
   instantsAtWallClock,

@@ -2,16 +2,95 @@
 // with the code and the field path kept apart for programs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import * as connectionsRoute from '../app/api/connections/route.ts';
 import * as history from '../app/api/executions/route.ts';
-import { type ApiWorld, openApiWorld } from './support.ts';
+import * as projectRoute from '../app/api/projects/[id]/route.ts';
+import * as projectsRoute from '../app/api/projects/route.ts';
+import { type ApiWorld, CHINOOK_SQLITE, freshPostgres, openApiWorld, type TestDatabase } from './support.ts';
 
 describe('messages for people (sqlite store)', () => {
   let world: ApiWorld;
+  let target: TestDatabase;
+  let projectId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the spec travels as JSON
+  let spec: any;
   before(async () => {
     world = await openApiWorld('sqlite');
+    target = await freshPostgres();
+    const connection = async (body: Record<string, unknown>) =>
+      (await world.call(connectionsRoute.POST, 'POST', '/api/connections', { body })).body.data.id as string;
+    const source = await connection({ name: 'chinook', kind: 'sqlite', file: CHINOOK_SQLITE });
+    const into = await connection({
+      name: 'empty',
+      kind: 'postgres',
+      host: '127.0.0.1',
+      port: 5432,
+      user: 'postgres',
+      database: target.name,
+    });
+    const created = await world.call(projectsRoute.POST, 'POST', '/api/projects', {
+      body: { name: 'Chinook copy', sourceConnectionId: source, targetConnectionId: into },
+    });
+    assert.equal(created.status, 201, created.text);
+    projectId = created.body.data.id;
+    spec = created.body.data.spec;
   });
   after(async () => {
     await world.close();
+    await target?.drop();
+  });
+
+  const saveSpec = (next: unknown) =>
+    world.call(projectRoute.PATCH, 'PATCH', `/api/projects/${projectId}`, {
+      id: projectId,
+      body: { spec: next },
+    });
+
+  test('a new target table name PostgreSQL would cut is refused, naming the mapping; an odd one is the user’s call', async () => {
+    const long = 'a'.repeat(64);
+    const refused = await saveSpec({
+      ...spec,
+      mappings: spec.mappings.map((m: { source: string }, i: number) =>
+        i === 0 ? { ...m, target: long } : m,
+      ),
+    });
+    assert.equal(refused.status, 400, refused.text);
+    assert.equal(refused.body.error.code, 'bad_input');
+    assert.equal(
+      refused.body.error.message,
+      `mappings.0.target: the target table “${long}” of ${spec.mappings[0].source} cannot be created: the table name is 64 bytes long; PostgreSQL allows at most 63; choose a shorter or plainer name`,
+    );
+    const odd = await saveSpec({
+      ...spec,
+      mappings: spec.mappings.map((m: { source: string }, i: number) =>
+        i === 0 ? { ...m, target: 'bad name!' } : m,
+      ),
+    });
+    assert.equal(odd.status, 200, odd.text);
+    assert.equal(odd.body.data.spec.mappings[0].target, 'bad name!');
+  });
+
+  test('the projects list shows the next run in the project’s time zone, or paused', async () => {
+    const scheduled = await saveSpec({
+      ...spec,
+      schedule: { cron: '30 2 * * 1-5', timezone: 'Europe/Berlin' },
+    });
+    assert.equal(scheduled.status, 200, scheduled.text);
+    const list = await world.call(projectsRoute.GET, 'GET', '/api/projects');
+    const next = list.body.data.find((p: { id: string }) => p.id === projectId).nextRun;
+    assert.equal(next.state, 'scheduled');
+    assert.equal(next.timezone, 'Europe/Berlin');
+    assert.match(next.local, /^(Mon|Tue|Wed|Thu|Fri) \d{1,2} \w{3}( \d{4})?, 02:30$/);
+    const at = new Date(next.at);
+    assert.ok(at.getTime() > Date.now() && at.getTime() - Date.now() <= 4 * 86_400_000, next.at);
+    await saveSpec({
+      ...spec,
+      schedule: { cron: '30 2 * * 1-5', timezone: 'Europe/Berlin', enabled: false },
+    });
+    const paused = await world.call(projectsRoute.GET, 'GET', '/api/projects');
+    assert.deepEqual(paused.body.data.find((p: { id: string }) => p.id === projectId).nextRun, {
+      state: 'paused',
+    });
   });
 
   test('a cursor the list never handed out is named once', async () => {

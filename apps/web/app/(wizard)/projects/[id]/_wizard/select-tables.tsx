@@ -2,11 +2,13 @@
 
 import type { MigrationSpec, TableInfo } from '@databridge/engine';
 import type { TableSuggestionView } from '@databridge/queue';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { checkNewTableName } from '../../../../../lib/client-safe.ts';
 import { formatCount, formatScore } from '../../../../../lib/format.ts';
 import { TableCard, TableHead } from '../../../../_components/data-table.tsx';
 import { RowAction } from '../../../../_components/row-actions.tsx';
 import { buttonClass, inputClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
+import { BulkSettings, setForMappings } from './bulk-settings.tsx';
 import { IssueList } from './issue-list.tsx';
 import { findTable, qualified, type SchemaData, sameNamedColumns, specName } from './schema-names.ts';
 import { stepHeading } from './steps.ts';
@@ -42,10 +44,21 @@ function sameName(a: string, b: string): boolean {
 /** Step 1: which source tables load into which target tables. */
 export function SelectTables() {
   const wizard = useWizard();
-  const { spec, edit, sourceSchema, targetSchema, suggestions, loadSchemas, loadSuggestions, issues } =
-    wizard;
+  const {
+    spec,
+    edit,
+    sourceSchema,
+    targetSchema,
+    suggestions,
+    loadSchemas,
+    loadSuggestions,
+    issues,
+    project,
+  } = wizard;
   const [selectedSource, setSelectedSource] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // What the last action did, shown beside the control that did it (not at the top of the page).
+  const [notice, setNotice] = useState<{ text: string; near: 'suggestions' | 'targets' } | null>(null);
+  const [selected, setSelected] = useState<ReadonlySet<number>>(new Set());
 
   useEffect(() => {
     loadSchemas();
@@ -55,19 +68,23 @@ export function SelectTables() {
   const isMapped = (source: string, target: string) =>
     spec.mappings.some((m) => sameName(m.source, source) && sameName(m.target, target));
 
-  const addMapping = (mapping: TableMappingValue) => {
+  const addMapping = (mapping: TableMappingValue, near: 'suggestions' | 'targets') => {
     if (isMapped(mapping.source, mapping.target)) {
-      setNotice(`${mapping.source} → ${mapping.target} is already mapped.`);
+      setNotice({ text: `${mapping.source} → ${mapping.target} is already mapped.`, near });
       return;
     }
     edit((s) => ({ ...s, mappings: [...s.mappings, mapping] }));
-    setNotice(`Mapped ${mapping.source} → ${mapping.target} (${mapping.columns.length} columns).`);
+    setNotice({
+      text: `Mapped ${mapping.source} → ${mapping.target} (${mapping.columns.length} columns).`,
+      near,
+    });
   };
 
   const accept = (suggestion: TableSuggestionView, confidentScore: number) => {
     const confident = suggestion.columns.filter((c) => c.score >= confidentScore);
     addMapping(
       newMapping(suggestion.source, suggestion.target, confident.length > 0 ? confident : suggestion.columns),
+      'suggestions',
     );
   };
 
@@ -83,11 +100,13 @@ export function SelectTables() {
         }),
       ],
     }));
-    setNotice(
-      fresh.length > 0
-        ? `Accepted ${fresh.length} suggestion(s).`
-        : 'Every confident suggestion is already mapped.',
-    );
+    setNotice({
+      text:
+        fresh.length > 0
+          ? `Accepted ${fresh.length} suggestion(s).`
+          : 'Every confident suggestion is already mapped.',
+      near: 'suggestions',
+    });
   };
 
   const mapTo = (target: TableInfo | string) => {
@@ -103,6 +122,7 @@ export function SelectTables() {
           target,
           (source?.columns ?? []).map((c) => ({ source: c.name, target: c.name })),
         ),
+        'targets',
       );
       return;
     }
@@ -114,12 +134,28 @@ export function SelectTables() {
         specName(target, targetDefault),
         source ? sameNamedColumns(source, target) : [],
       ),
+      'targets',
     );
   };
 
   const remove = (index: number) => {
     edit((s) => ({ ...s, mappings: s.mappings.filter((_, i) => i !== index) }));
+    setSelected(new Set()); // positions shift: a kept tick could land on another mapping
   };
+
+  const toggle = (index: number, on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      if (on) next.add(index);
+      else next.delete(index);
+      return next;
+    });
+
+  // The target's names (existing and mapped) set the convention a new name is checked against.
+  const targetNames = [
+    ...(targetSchema.state === 'ready' ? targetSchema.value.tables.map((t) => t.name) : []),
+    ...spec.mappings.map((m) => m.target),
+  ];
 
   const tableIssues = issues.filter((i) => i.step === 'tables');
 
@@ -130,9 +166,9 @@ export function SelectTables() {
         description="Accept the auto-mapping suggestions, or pick a source table and then the target table it loads into. One source table may load into several targets."
       />
       <IssueList issues={tableIssues} label="Table mapping checks" />
-      {notice ? <Notice tone="info">{notice}</Notice> : null}
 
       <SuggestionsPanel
+        notice={notice?.near === 'suggestions' ? notice.text : null}
         suggestions={suggestions}
         isMapped={isMapped}
         onAccept={accept}
@@ -163,7 +199,13 @@ export function SelectTables() {
             disabled={!selectedSource}
             onRetry={() => loadSchemas(true)}
           />
-          <NewTableForm selectedSource={selectedSource} onAdd={(name) => mapTo(name)} />
+          <NewTableForm
+            selectedSource={selectedSource}
+            onAdd={(name) => mapTo(name)}
+            dialect={project.target?.kind ?? 'postgres'}
+            otherNames={targetNames}
+          />
+          {notice?.near === 'targets' ? <Feedback text={notice.text} /> : null}
         </div>
       </div>
 
@@ -174,51 +216,76 @@ export function SelectTables() {
         {spec.mappings.length === 0 ? (
           <p className="text-sm text-slate-600">Nothing is mapped yet.</p>
         ) : (
-          <TableCard
-            columns={['Source', 'Target', 'Columns', 'Load mode', { label: 'Remove', hidden: true }]}
-          >
-            {keyedRows(spec.mappings).map(({ mapping, index, key }) => {
-              const problem = tableIssues.find((i) => i.mapping === index && i.severity === 'error');
-              const modeId = `mode-${index}`;
-              return (
-                <tr key={key} className={problem ? 'bg-red-50' : ''}>
-                  <td className="px-3 py-2 font-mono text-xs">{mapping.source}</td>
-                  <td className="px-3 py-2 font-mono text-xs">{mapping.target}</td>
-                  <td className="px-3 py-2 tabular-nums">{mapping.columns.length}</td>
-                  <td className="px-3 py-2">
-                    <label htmlFor={modeId} className="sr-only">
-                      Load mode of {mapping.source} → {mapping.target}
-                    </label>
-                    <select
-                      id={modeId}
-                      className={`${inputClass()} py-1`}
-                      value={mapping.mode}
-                      onChange={(e) =>
-                        edit((s) => ({
-                          ...s,
-                          mappings: s.mappings.map((m, i) =>
-                            i === index ? { ...m, mode: e.target.value as TableMappingValue['mode'] } : m,
-                          ),
-                        }))
-                      }
-                    >
-                      <option value="append">append</option>
-                      <option value="replace">replace (empty the target first)</option>
-                      <option value="upsert">upsert (by key)</option>
-                    </select>
-                  </td>
-                  <td className="px-3 py-2 text-right">
-                    <RowAction
-                      verb="Remove"
-                      target={`${mapping.source} → ${mapping.target}`}
-                      variant="danger"
-                      onClick={() => remove(index)}
-                    />
-                  </td>
-                </tr>
-              );
-            })}
-          </TableCard>
+          <>
+            <BulkSettings
+              selected={selected}
+              total={spec.mappings.length}
+              onApply={(setting, value) =>
+                edit((s) => ({ ...s, mappings: setForMappings(s.mappings, selected, setting, value) }))
+              }
+            />
+            <TableCard
+              columns={[
+                { label: 'Select', hidden: true },
+                'Source',
+                'Target',
+                'Columns',
+                'Load mode',
+                { label: 'Remove', hidden: true },
+              ]}
+            >
+              {keyedRows(spec.mappings).map(({ mapping, index, key }) => {
+                const problem = tableIssues.find((i) => i.mapping === index && i.severity === 'error');
+                const modeId = `mode-${index}`;
+                return (
+                  <tr key={key} className={problem ? 'bg-red-50' : ''}>
+                    <td className="w-8 px-3 py-2">
+                      <input
+                        type="checkbox"
+                        className="h-4 w-4 accent-cyan-600"
+                        aria-label={`Select ${mapping.source} → ${mapping.target}`}
+                        checked={selected.has(index)}
+                        onChange={(e) => toggle(index, e.target.checked)}
+                      />
+                    </td>
+                    <td className="px-3 py-2 font-mono text-xs">{mapping.source}</td>
+                    <td className="px-3 py-2 font-mono text-xs">{mapping.target}</td>
+                    <td className="px-3 py-2 tabular-nums">{mapping.columns.length}</td>
+                    <td className="px-3 py-2">
+                      <label htmlFor={modeId} className="sr-only">
+                        Load mode of {mapping.source} → {mapping.target}
+                      </label>
+                      <select
+                        id={modeId}
+                        className={`${inputClass()} py-1`}
+                        value={mapping.mode}
+                        onChange={(e) =>
+                          edit((s) => ({
+                            ...s,
+                            mappings: s.mappings.map((m, i) =>
+                              i === index ? { ...m, mode: e.target.value as TableMappingValue['mode'] } : m,
+                            ),
+                          }))
+                        }
+                      >
+                        <option value="append">append</option>
+                        <option value="replace">replace (empty the target first)</option>
+                        <option value="upsert">upsert (by key)</option>
+                      </select>
+                    </td>
+                    <td className="px-3 py-2 text-right">
+                      <RowAction
+                        verb="Remove"
+                        target={`${mapping.source} → ${mapping.target}`}
+                        variant="danger"
+                        onClick={() => remove(index)}
+                      />
+                    </td>
+                  </tr>
+                );
+              })}
+            </TableCard>
+          </>
         )}
       </section>
     </div>
@@ -254,7 +321,26 @@ function LoadFailure(props: { message: string; onRetry: () => void }) {
   );
 }
 
+/** What an action did, right where it was done; scrolled into view if the list had moved it away. */
+function Feedback({ text }: { text: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (text) ref.current?.scrollIntoView({ block: 'nearest' });
+  }, [text]);
+  return (
+    <p
+      ref={ref}
+      role="status"
+      data-feedback
+      className="rounded-md border border-cyan-200 bg-cyan-50 px-3 py-2 text-sm text-cyan-950"
+    >
+      {text}
+    </p>
+  );
+}
+
 function SuggestionsPanel(props: {
+  notice: string | null;
   suggestions: Loadable<{
     tables: readonly TableSuggestionView[];
     confidentScore: number;
@@ -276,10 +362,21 @@ function SuggestionsPanel(props: {
           <button
             type="button"
             className={buttonClass('primary', 'sm')}
+            disabled={!suggestions.value.tables.some((t) => t.confident)}
+            title={
+              suggestions.value.tables.some((t) => t.confident)
+                ? undefined
+                : 'No suggestion is confident enough to accept without a look'
+            }
             onClick={() => props.onAcceptAll(suggestions.value)}
           >
             Accept all confident
           </button>
+        ) : null}
+        {props.notice ? (
+          <div className="basis-full">
+            <Feedback text={props.notice} />
+          </div>
         ) : null}
       </div>
       <div className="max-h-72 overflow-y-auto">
@@ -432,18 +529,29 @@ function TableList(props: {
   );
 }
 
-function NewTableForm(props: { selectedSource: string | null; onAdd: (name: string) => void }) {
+function NewTableForm(props: {
+  selectedSource: string | null;
+  onAdd: (name: string) => void;
+  dialect: 'postgres' | 'mysql' | 'sqlite';
+  otherNames: readonly string[];
+}) {
   const id = useId();
   const [name, setName] = useState('');
+  const trimmed = name.trim();
+  const verdict = trimmed ? checkNewTableName(trimmed, props.dialect, props.otherNames) : null;
+  const invalid = verdict?.verdict === 'invalid';
+  const unusual = verdict?.verdict === 'unusual';
+  const add = (value: string) => {
+    if (!props.selectedSource || !value) return;
+    props.onAdd(value);
+    setName('');
+  };
   return (
     <form
       className="flex flex-wrap items-end gap-2 rounded-lg border border-dashed border-slate-300 bg-white p-3"
       onSubmit={(e) => {
         e.preventDefault();
-        if (props.selectedSource && name.trim()) {
-          props.onAdd(name.trim());
-          setName('');
-        }
+        if (!invalid) add(trimmed);
       }}
     >
       <div className="min-w-48 flex-1">
@@ -452,21 +560,44 @@ function NewTableForm(props: { selectedSource: string | null; onAdd: (name: stri
         </label>
         <input
           id={id}
-          className={inputClass()}
+          className={inputClass(invalid)}
           placeholder={
             props.selectedSource ? props.selectedSource.toLowerCase() : 'select a source table first'
           }
           value={name}
+          aria-invalid={invalid}
+          aria-describedby={verdict && verdict.verdict !== 'ok' ? `${id}-check` : undefined}
           onChange={(e) => setName(e.target.value)}
         />
       </div>
       <button
         type="submit"
-        className={buttonClass('secondary', 'sm')}
-        disabled={!props.selectedSource || !name.trim()}
+        className={buttonClass(unusual ? 'danger' : 'secondary', 'sm')}
+        disabled={!props.selectedSource || !trimmed || invalid}
       >
-        Map to new table
+        {unusual ? 'Use this name anyway' : 'Map to new table'}
       </button>
+      {verdict?.verdict === 'invalid' ? (
+        <p id={`${id}-check`} role="alert" className="basis-full text-xs font-medium text-red-700">
+          “{trimmed}” cannot be created: {verdict.message}.
+        </p>
+      ) : verdict?.verdict === 'unusual' ? (
+        <div id={`${id}-check`} role="status" className="basis-full text-xs text-amber-900">
+          <p>
+            “{trimmed}” is unusual: {verdict.reasons.join('; ')}.
+          </p>
+          {verdict.suggestion ? (
+            <button
+              type="button"
+              className="mt-1 font-semibold text-cyan-800 underline"
+              disabled={!props.selectedSource}
+              onClick={() => add(verdict.suggestion!)}
+            >
+              Use {verdict.suggestion} instead
+            </button>
+          ) : null}
+        </div>
+      ) : null}
     </form>
   );
 }
