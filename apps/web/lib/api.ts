@@ -6,9 +6,11 @@ import {
   type Permission,
   type ServiceContext,
   ServiceError,
+  stampedClientAddress,
 } from '@databridge/queue';
 import type { AuditDetails } from '@databridge/store';
 import type { z } from 'zod';
+import { checkCrossSite } from './cross-site.ts';
 import { handle, ok, readBody } from './respond.ts';
 
 /** What a route handler gets once the request is authenticated and authorised. */
@@ -39,8 +41,8 @@ export type Access = Permission | 'public';
 
 /**
  * Declares a route handler: the permission it needs, then the work. Every API route goes through
- * here, so authentication (session cookie or API key) and the role check happen in one place before
- * any input is read: 401 without credentials, 403 for a role without the permission. The work returns
+ * here, so the cross-site checks (cross-site.ts), authentication (session cookie or API key) and the
+ * role check happen in one place before any input is read: 401 without credentials, 403 for a role without the permission. The work returns
  * a Response, or data that becomes `{ success: true, data }` (`status` 200, or as given).
  */
 export function route<P extends Record<string, string> = Record<string, string>>(
@@ -51,6 +53,7 @@ export function route<P extends Record<string, string> = Record<string, string>>
   return (request, segment) =>
     handle(async () => {
       const context = await getServiceContext();
+      checkCrossSite(request, [context.env.baseUrl].filter(Boolean));
       const credentials = {
         authorization: request.headers.get('authorization'),
         cookie: request.headers.get('cookie'),
@@ -79,9 +82,12 @@ export function route<P extends Record<string, string> = Record<string, string>>
     });
 }
 
-/** The first address of X-Forwarded-For (set by Next.js's server from the socket), else `unknown`. */
+/**
+ * The client's address as `databridge serve` decided it from the socket (X-Forwarded-For believed
+ * only from DATABRIDGE_TRUSTED_PROXIES), else `unknown`: a header a client can write is never read.
+ */
 export function clientAddress(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+  return stampedClientAddress(request.headers);
 }
 
 /** Whether the browser reached us over HTTPS (directly or through a proxy): cookies are then Secure. */

@@ -7,9 +7,11 @@ import {
   needsSetup,
   type Permission,
   type ServiceContext,
+  stampedClientAddress,
 } from '@databridge/queue';
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
+import { checkSameSite } from './cross-site.ts';
 
 async function credentials() {
   const [h, c] = await Promise.all([headers(), cookies()]);
@@ -17,15 +19,18 @@ async function credentials() {
 }
 
 /**
- * For server actions: the same check as the API routes (401 without a session, 403 for a role without
- * the permission), thrown as a ServiceError for the action's wrapper to answer.
+ * For server actions: the same checks as the API routes (403 for a call from another site, 401
+ * without a session, 403 for a role without the permission), thrown as a ServiceError for the
+ * action's wrapper to answer.
  */
 export async function actionActor(
   permission: Permission,
 ): Promise<{ actor: Actor; context: ServiceContext; ip: string }> {
   const context = await getServiceContext();
+  const h = await headers();
+  checkSameSite({ url: `http://${h.get('host') ?? 'localhost'}/`, headers: h }, [context.env.baseUrl]);
   const actor = await authorize(context, await credentials(), permission);
-  const ip = (await headers()).get('x-forwarded-for')?.split(',')[0]?.trim() || 'unknown';
+  const ip = stampedClientAddress(h);
   return { actor, context, ip };
 }
 

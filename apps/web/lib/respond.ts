@@ -1,5 +1,6 @@
 import { ServiceError, toServiceError } from '@databridge/queue';
 import type { z } from 'zod';
+import { checkJsonBody } from './cross-site.ts';
 
 /** The JSON every API route answers with. */
 export type ApiBody<T> =
@@ -35,9 +36,10 @@ export async function handle(work: () => Promise<Response>): Promise<Response> {
 
 /** The request's JSON body parsed with `schema`; a body that is not JSON is `bad_input` naming `body`. */
 export async function readBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  const text = await request.text();
+  checkJsonBody(request.headers, text);
   let body: unknown;
   try {
-    const text = await request.text();
     body = text.trim() === '' ? {} : JSON.parse(text);
   } catch {
     throw new ServiceError('bad_input', 'body: is not valid JSON');

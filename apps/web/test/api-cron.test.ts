@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { InProcessExecutor, readServerEnv, type ServiceContext, setServiceContext } from '@databridge/queue';
-import { createApiKey, openStore, type Project, type Store } from '@databridge/store';
+import { openStore, type Project, type Store } from '@databridge/store';
 import Database from 'better-sqlite3';
 import { projectFor } from '../../../packages/queue/test/support/harness.ts';
 import { freshStorePlace, type StorePlace } from '../../../packages/store/test/support/stores.ts';
 import * as tickRoute from '../app/api/cron/tick/route.ts';
 import * as dependencies from '../app/api/dependencies/route.ts';
 import * as backfill from '../app/api/projects/[id]/backfill/route.ts';
-import { STORE_KINDS } from './support.ts';
+import { apiKeyFor, STORE_KINDS } from './support.ts';
 
 const CRON_SECRET = 'cron-secret-for-the-tests-0123456789';
 
@@ -97,7 +97,7 @@ for (const kind of STORE_KINDS) {
       });
       context = { env, store, executor, reportsDir, close: async () => {} };
       setServiceContext(context);
-      editorKey = (await createApiKey(store, { name: 'editor', role: 'editor' })).plaintext;
+      editorKey = await apiKeyFor(store, 'editor');
     });
     after(async () => {
       setServiceContext(undefined);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { InProcessExecutor, type ServiceContext, setServiceContext } from '@databridge/queue';
-import { createApiKey, openStore } from '@databridge/store';
+import { openStore } from '@databridge/store';
 import { freshPostgres, type TestDatabase } from '../../../packages/engine/test/support/databases.ts';
 import { chinookProject } from '../../../packages/queue/test/support/harness.ts';
 import { freshStorePlace, type StorePlace } from '../../../packages/store/test/support/stores.ts';
@@ -17,7 +17,7 @@ import * as stages from '../app/api/executions/[id]/stages/route.ts';
 import * as status from '../app/api/executions/[id]/status/route.ts';
 import * as history from '../app/api/executions/route.ts';
 import * as start from '../app/api/executions/start/route.ts';
-import { STORE_KINDS } from './support.ts';
+import { apiKeyFor, STORE_KINDS } from './support.ts';
 
 type Route = (request: Request, route: { params: Promise<{ id: string }> }) => Promise<Response>;
 
@@ -73,7 +73,7 @@ for (const kind of STORE_KINDS) {
       const executor = new InProcessExecutor({ store, reportsDir });
       const env = { sessionSecret: place.options.sessionSecret } as ServiceContext['env'];
       context = { store, executor, reportsDir, env, close: async () => {} };
-      adminKey = (await createApiKey(store, { name: 'tests', role: 'admin' })).plaintext;
+      adminKey = await apiKeyFor(store, 'admin');
       setServiceContext(context);
       target = await freshPostgres();
       projectId = (await chinookProject(store, place.options.dataDir, target.url)).id;

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BullmqExecutor, type ServiceContext, setServiceContext } from '@databridge/queue';
-import { createApiKey, openStore, type Store } from '@databridge/store';
+import { openStore, type Store } from '@databridge/store';
 import Database from 'better-sqlite3';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -25,6 +25,7 @@ import * as exportRoute from '../app/api/projects/[id]/export/route.ts';
 import * as projectRoute from '../app/api/projects/[id]/route.ts';
 import * as projectsRoute from '../app/api/projects/route.ts';
 import * as usersRoute from '../app/api/users/route.ts';
+import { apiKeyFor } from './support.ts';
 
 const REDIS_URL = process.env.DATABRIDGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 /** The password no byte of output may ever contain (PostgreSQL's trust auth ignores it). */
@@ -76,7 +77,7 @@ describe('security', () => {
     executor.startWorker();
     const env = { sessionSecret: place.options.sessionSecret } as ServiceContext['env'];
     setServiceContext({ store, executor, reportsDir, env, close: async () => {} });
-    adminKey = (await createApiKey(store, { name: 'admin', role: 'admin' })).plaintext;
+    adminKey = await apiKeyFor(store, 'admin');
   });
 
   after(async () => {

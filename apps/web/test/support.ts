@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceContext } from '@databridge/queue';
 import { setServiceContext } from '@databridge/queue';
-import { createApiKey, openStore, type Store } from '@databridge/store';
+import { createApiKey, createUser, openStore, type Store, type UserRole } from '@databridge/store';
 import { freshStorePlace, type StoreKind } from '../../../packages/store/test/support/stores.ts';
 
 export { CHINOOK_SQLITE, loadChinookPostgres } from '../../../packages/engine/test/support/chinook.ts';
@@ -57,7 +57,7 @@ export async function openApiWorld(kind: StoreKind): Promise<ApiWorld> {
   };
   setServiceContext(context as ServiceContext);
   // Every call is made as an admin, with an API key (the authorization matrix tests the other roles).
-  const { plaintext: adminKey } = await createApiKey(store, { name: 'tests', role: 'admin' });
+  const adminKey = await apiKeyFor(store, 'admin');
   const replies: string[] = [];
   return {
     store,
@@ -87,4 +87,15 @@ export async function openApiWorld(kind: StoreKind): Promise<ApiWorld> {
       rmSync(reportsDir, { recursive: true, force: true });
     },
   };
+}
+
+/** A new user with `role` and an API key of the same role owned by them: every key acts for a user. */
+export async function apiKeyFor(store: Store, role: UserRole, name = `${role} tests`): Promise<string> {
+  const owner = await createUser(store, {
+    email: `${role}-${Math.random().toString(36).slice(2)}@example.com`,
+    name,
+    password: 'a long enough password',
+    role,
+  });
+  return (await createApiKey(store, { name, role, createdBy: owner.id })).plaintext;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { z } from 'zod';
+import { TrustedProxiesSchema } from './auth/client-address.ts';
 
 /**
  * The environment DataBridge's server processes read, parsed once at start-up. A missing or malformed
@@ -31,6 +32,7 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dots, dashes and underscores only')
     .optional(),
+  DATABRIDGE_TRUSTED_PROXIES: TrustedProxiesSchema.optional(),
 });
 
 export interface ServerEnv {
@@ -52,6 +54,8 @@ export interface ServerEnv {
   readonly firstAdmin: { readonly email: string; readonly password: string } | undefined;
   /** Namespace of DataBridge's keys in Redis: two deployments can share one Redis. */
   readonly queuePrefix: string;
+  /** Reverse proxies whose X-Forwarded-For is believed (addresses and CIDR blocks); none by default. */
+  readonly trustedProxies: readonly string[];
 }
 
 export class EnvError extends Error {
@@ -93,6 +97,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     cronSecret: e.CRON_SECRET,
     baseUrl: e.DATABRIDGE_BASE_URL ?? 'http://localhost:3000',
     queuePrefix: e.DATABRIDGE_QUEUE_PREFIX ?? 'databridge',
+    trustedProxies: e.DATABRIDGE_TRUSTED_PROXIES ?? [],
     firstAdmin:
       e.DATABRIDGE_ADMIN_EMAIL && e.DATABRIDGE_ADMIN_PASSWORD
         ? { email: e.DATABRIDGE_ADMIN_EMAIL, password: e.DATABRIDGE_ADMIN_PASSWORD }

@@ -14,7 +14,10 @@ export interface ApiKey {
   /** The key's public start, `dbk_<12 hex>`, so a person can tell which key they hold. */
   readonly prefix: string;
   readonly role: UserRole;
-  /** The user who created it; null when made from the command line or that user is gone. */
+  /**
+   * The user the key acts for (its role never exceeds theirs); null only for keys minted by another
+   * key before issue 13, which authentication refuses.
+   */
   readonly createdBy: string | null;
   readonly createdAt: string;
   readonly expiresAt: string | null;
@@ -26,7 +29,8 @@ export interface ApiKey {
 export interface NewApiKey {
   readonly name: string;
   readonly role: UserRole;
-  readonly createdBy?: string | null;
+  /** The user the key acts for: every key has an owner, whose disabling or demotion reaches it. */
+  readonly createdBy: string;
   /** Must be in the future; none: the key works until revoked. */
   readonly expiresAt?: TimeInput | null;
 }
@@ -63,6 +67,7 @@ export async function createApiKey(store: Store, input: NewApiKey): Promise<Crea
   const name = input.name.trim();
   if (!name) throw new StoreError('bad_input', 'name: an API key needs a name');
   if (!isUserRole(input.role)) throw new StoreError('bad_input', `role: "${input.role}" is not a role`);
+  if (!input.createdBy) throw new StoreError('bad_input', 'createdBy: an API key needs the user it acts for');
   const now = new Date();
   const expiresAt = input.expiresAt == null ? null : toIso(input.expiresAt);
   if (expiresAt !== null && expiresAt <= now.toISOString()) {
@@ -81,7 +86,7 @@ export async function createApiKey(store: Store, input: NewApiKey): Promise<Crea
           prefix,
           key_hash: sha256(plaintext),
           role: input.role,
-          created_by: input.createdBy ?? null,
+          created_by: input.createdBy,
           created_at: now.toISOString(),
           expires_at: expiresAt,
         })

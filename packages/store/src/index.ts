@@ -23,6 +23,7 @@ export type { StoreDialect } from './schema/column-types.ts';
 export type { Database } from './schema/database.ts';
 export { MIN_SECRET_LENGTH } from './secret-box.ts';
 export * from './session-token.ts';
+export * from './sessions-repository.ts';
 export * from './stage-runs-repository.ts';
 export * from './statuses.ts';
 export * from './task-runs-repository.ts';

@@ -4,7 +4,7 @@ import { readTime, type TimeInput, toIso } from './values.ts';
 
 /**
  * The rate limit on sign-in. The caller records each failed attempt under every key it counts
- * against (e.g. `account:<email key>` and `address:<client address>`) and, before checking a
+ * against (e.g. `account-address:<email key> <client address>` and `address:<client address>`) and, before checking a
  * password, refuses when any of those keys is limited. Kept in the store rather than in memory so
  * every web server process sees the same count and a restart does not reset it.
  */
@@ -62,6 +62,47 @@ export async function loginLimitState(
   if (!oldest) return { limited: false, attempts: rows.length, retryAt: null };
   const retryAt = new Date(Date.parse(readTime(oldest.at)) + limit.windowMs).toISOString();
   return { limited: true, attempts: rows.length, retryAt };
+}
+
+/** A limit whose wait grows with every failure past the free ones (see loginBackoffState). */
+export interface LoginBackoff {
+  /** Failures allowed before any wait. */
+  readonly free: number;
+  /** The wait after the first failure past `free`; it doubles with each one after. */
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  /** How far back failures count. */
+  readonly windowMs: number;
+  /** Defaults to the current time. */
+  readonly now?: TimeInput;
+}
+
+/**
+ * Whether `key` must wait before its next attempt: after `free` failures within the window, each
+ * further failure doubles the wait from the latest one (base, 2×base, 4×base, … up to maxDelayMs).
+ */
+export async function loginBackoffState(
+  store: Store,
+  key: string,
+  backoff: LoginBackoff,
+): Promise<LoginLimitState> {
+  const now = Date.parse(toIso(backoff.now ?? Date.now()));
+  const rows = await store.db
+    .selectFrom('login_attempts')
+    .select('at')
+    .where('key', '=', key)
+    .where('at', '>', new Date(now - backoff.windowMs).toISOString())
+    .where('at', '<=', new Date(now).toISOString())
+    .orderBy('at', 'desc')
+    .execute();
+  const latest = rows[0];
+  if (!latest || rows.length < backoff.free) return { limited: false, attempts: rows.length, retryAt: null };
+  const doublings = Math.min(rows.length - backoff.free, 30);
+  const wait = Math.min(backoff.baseDelayMs * 2 ** doublings, backoff.maxDelayMs);
+  const retryAt = Date.parse(readTime(latest.at)) + wait;
+  return retryAt > now
+    ? { limited: true, attempts: rows.length, retryAt: new Date(retryAt).toISOString() }
+    : { limited: false, attempts: rows.length, retryAt: null };
 }
 
 /** True when `key` has had `max` or more attempts within the last `windowMs` (see loginLimitState). */

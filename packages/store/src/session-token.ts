@@ -11,6 +11,8 @@ import { type TimeInput, toIso } from './values.ts';
  * trusting it.
  */
 export interface SessionPayload {
+  /** The server-side session (sessions-repository.ts): the cookie works only while it has not ended. */
+  readonly sessionId: string;
   readonly userId: string;
   readonly role: UserRole;
   readonly issuedAt: string;
@@ -18,6 +20,7 @@ export interface SessionPayload {
 }
 
 export interface SessionInput {
+  readonly sessionId: string;
   readonly userId: string;
   readonly role: UserRole;
   /** Defaults to now. */
@@ -41,6 +44,7 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 const Payload = z.object({
+  sessionId: z.string().min(1),
   userId: z.string().min(1),
   role: z.enum(USER_ROLES),
   issuedAt: z.iso.datetime(),
@@ -55,6 +59,7 @@ const Payload = z.object({
  */
 export function sealSession(sessionSecret: string, input: SessionInput): string {
   const payload: SessionPayload = {
+    sessionId: input.sessionId,
     userId: input.userId,
     role: input.role,
     issuedAt: toIso(input.issuedAt ?? Date.now()),

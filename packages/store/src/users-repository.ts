@@ -5,6 +5,7 @@ import type { Store } from './open-store.ts';
 import { checkPasswordHash, hashPassword } from './password-hash.ts';
 import { isUserRole, type UserRole } from './roles.ts';
 import type { UsersTable } from './schema/database.ts';
+import { endUserSessions } from './sessions-repository.ts';
 import { inTransaction } from './transaction.ts';
 import { readTime, readTimeOrNull } from './values.ts';
 
@@ -147,19 +148,27 @@ export async function updateUser(store: Store, id: string, patch: UserPatch): Pr
       .where('id', '=', id)
       .returning(PUBLIC_COLUMNS)
       .executeTakeFirstOrThrow();
+    // A new role or a disabled account ends the user's sessions: a copied cookie cannot outlive it.
+    if ((role !== undefined && role !== current.role) || patch.disabled) await endUserSessions(trx, id);
     return toUser(row);
   });
 }
 
-/** Replaces a user's password (hashed afresh). Throws `not_found`, or `bad_input` for a weak one. */
+/**
+ * Replaces a user's password (hashed afresh) and ends every session of theirs: whoever knew the old
+ * one is signed out. Throws `not_found`, or `bad_input` for a weak one.
+ */
 export async function setUserPassword(store: Store, id: string, password: string): Promise<void> {
   const passwordHash = await hashPassword(password);
-  const result = await store.db
-    .updateTable('users')
-    .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) throw new StoreError('not_found', `There is no user ${id}`);
+  await inTransaction(store, async (trx) => {
+    const result = await trx.db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, updated_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new StoreError('not_found', `There is no user ${id}`);
+    await endUserSessions(trx, id);
+  });
 }
 
 /**

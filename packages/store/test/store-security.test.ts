@@ -294,7 +294,11 @@ for (const kind of STORE_KINDS) {
       });
 
       it('rejects a wrong, malformed, revoked or expired key', async () => {
-        const { apiKey, plaintext } = await createApiKey(store, { name: 'doomed', role: 'viewer' });
+        const { apiKey, plaintext } = await createApiKey(store, {
+          name: 'doomed',
+          role: 'viewer',
+          createdBy: creator,
+        });
         const last = plaintext.at(-1) === '0' ? '1' : '0';
         assert.equal(await authenticateApiKey(store, plaintext.slice(0, -1) + last), null);
         assert.equal(await authenticateApiKey(store, `${apiKey.prefix}_${'0'.repeat(64)}`), null);
@@ -313,6 +317,7 @@ for (const kind of STORE_KINDS) {
         const expiring = await createApiKey(store, {
           name: 'short-lived',
           role: 'editor',
+          createdBy: creator,
           expiresAt: Date.now() + 60_000,
         });
         assert.ok(await authenticateApiKey(store, expiring.plaintext));
@@ -324,12 +329,24 @@ for (const kind of STORE_KINDS) {
         );
       });
 
-      it('refuses a past expiry, a missing name and an unknown creator', async () => {
+      it('refuses a past expiry, a missing name, a missing owner and an unknown creator', async () => {
         await assert.rejects(
-          createApiKey(store, { name: 'late', role: 'viewer', expiresAt: Date.now() - 1 }),
+          createApiKey(store, {
+            name: 'late',
+            role: 'viewer',
+            createdBy: creator,
+            expiresAt: Date.now() - 1,
+          }),
           code('bad_input', /expiresAt: must be in the future/),
         );
-        await assert.rejects(createApiKey(store, { name: ' ', role: 'viewer' }), code('bad_input', /name/));
+        await assert.rejects(
+          createApiKey(store, { name: ' ', role: 'viewer', createdBy: creator }),
+          code('bad_input', /name/),
+        );
+        await assert.rejects(
+          createApiKey(store, { name: 'ownerless', role: 'viewer', createdBy: '' }),
+          code('bad_input', /createdBy: an API key needs the user it acts for/),
+        );
         await assert.rejects(
           createApiKey(store, { name: 'orphan', role: 'viewer', createdBy: 'no-such-user' }),
           code('not_found', /no user no-such-user/),
@@ -569,7 +586,7 @@ for (const kind of STORE_KINDS) {
           assert.ok(
             await authenticateApiKey(
               upgraded,
-              (await createApiKey(upgraded, { name: 'k', role: 'viewer' })).plaintext,
+              (await createApiKey(upgraded, { name: 'k', role: 'viewer', createdBy: admin.id })).plaintext,
             ),
           );
           await appendAudit(upgraded, { actor: { kind: 'cron', id: null, display: 'cron' }, action: 'tick' });
@@ -585,7 +602,13 @@ for (const kind of STORE_KINDS) {
 }
 
 describe('session tokens', () => {
-  const session = { userId: 'user-1', role: 'operator', issuedAt: T0, expiresAt: T0 + 3_600_000 } as const;
+  const session = {
+    sessionId: 'session-1',
+    userId: 'user-1',
+    role: 'operator',
+    issuedAt: T0,
+    expiresAt: T0 + 3_600_000,
+  } as const;
   const now = { now: T0 + 60_000 };
 
   it('round-trips a session as an opaque, cookie-safe value', () => {
@@ -596,6 +619,7 @@ describe('session tokens', () => {
     assert.deepEqual(unsealSession(SECRET, token, now), {
       ok: true,
       session: {
+        sessionId: 'session-1',
         userId: 'user-1',
         role: 'operator',
         issuedAt: new Date(T0).toISOString(),

@@ -5,11 +5,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import {
+  CLIENT_ADDRESS_STAMPED_ENV,
   InProcessExecutor,
   openServiceContext,
   readServerEnv,
   runScheduler,
   setServiceContext,
+  stampClientAddress,
+  trustedProxyList,
 } from '@databridge/queue';
 import { Command } from 'commander';
 import { wholeNumber } from '../commands/preview.ts';
@@ -64,7 +67,13 @@ export function serveCommand(): Command {
       const app = next({ dev: false, dir: webDir, hostname: opts.hostname, port: opts.port });
       await app.prepare();
       const handle = app.getRequestHandler();
-      const server = createServer((request, response) => void handle(request, response));
+      // Route handlers have no socket: the client's address travels in a header only this server sets.
+      const trusted = trustedProxyList(env.trustedProxies);
+      process.env[CLIENT_ADDRESS_STAMPED_ENV] = '1';
+      const server = createServer((request, response) => {
+        stampClientAddress(request, trusted);
+        void handle(request, response);
+      });
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(opts.port, opts.hostname, resolve);

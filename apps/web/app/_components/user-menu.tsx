@@ -7,9 +7,11 @@ import { useState } from 'react';
 export function UserMenu({ userName, role }: { userName: string; role?: string }) {
   const router = useRouter();
   const [busy, setBusy] = useState(false);
-  async function logOut() {
+  async function logOut(everywhere = false) {
     setBusy(true);
-    await fetch('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+    // Everywhere: every browser this account is signed in on, copied cookies included.
+    const path = everywhere ? '/api/auth/sessions' : '/api/auth/logout';
+    await fetch(path, { method: everywhere ? 'DELETE' : 'POST' }).catch(() => undefined);
     router.replace('/login');
     router.refresh();
   }
@@ -34,7 +36,16 @@ export function UserMenu({ userName, role }: { userName: string; role?: string }
       </span>
       <button
         type="button"
-        onClick={logOut}
+        onClick={() => logOut(true)}
+        disabled={busy}
+        title="End every session of this account, on every browser"
+        className="hidden rounded-md px-1.5 py-1 text-xs text-slate-300 underline-offset-2 hover:underline sm:inline-block"
+      >
+        Sign out everywhere
+      </button>
+      <button
+        type="button"
+        onClick={() => logOut()}
         disabled={busy}
         className="rounded-md border border-slate-500 px-2.5 py-1 font-semibold text-white hover:bg-slate-800"
       >

@@ -9,6 +9,10 @@ export interface Actor {
   readonly role: UserRole;
   /** The user's name, for the header. */
   readonly name: string;
+  /** The user the request acts for: the signed-in user, or the user who owns the API key. */
+  readonly ownerId: string;
+  /** The server-side session of a signed-in user (null for an API key), for signing out. */
+  readonly sessionId: string | null;
 }
 
 export function auditActor(actor: Actor | null): AuditActor {

@@ -109,7 +109,8 @@ export async function createApiKeyForActor(ctx: Ctx, input: unknown, request: Re
   const created = await createApiKey(ctx.store, {
     name: parsed.name,
     role: parsed.role,
-    createdBy: request.actor.kind === 'user' ? request.actor.id : null,
+    // A key made with a key belongs to that key's owner, so disabling or demoting the owner reaches it.
+    createdBy: request.actor.ownerId,
     expiresAt: parsed.expiresAt ?? null,
   });
   await audit(

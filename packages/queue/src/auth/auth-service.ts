@@ -2,8 +2,12 @@ import {
   appendAudit,
   clearLoginAttempts,
   countAdmins,
+  createSession,
   createUser,
   emailKey,
+  endSession,
+  endUserSessions,
+  loginBackoffState,
   loginLimitState,
   recordLoginAttempt,
   type Store,
@@ -13,6 +17,7 @@ import {
 } from '@databridge/store';
 import { z } from 'zod';
 import { ServiceError } from '../services/service-error.ts';
+import type { Actor } from './actor.ts';
 import { SESSION_HOURS } from './session-cookie.ts';
 
 type Ctx = { store: Store; env: { sessionSecret: string } };
@@ -32,8 +37,16 @@ export const SetupInput = z
   })
   .strict();
 
-/** Failed sign-ins allowed per account, and per client address, within the window. */
-export const SIGN_IN_LIMITS = { perAccount: 5, perAddress: 20, windowMs: 15 * 60_000 } as const;
+/**
+ * The sign-in limits. Failures count per account and address together, with a wait that doubles
+ * after the fifth (30 s, 1 min, 2 min, … up to 15 min), so someone guessing from one address cannot
+ * lock the owner out from theirs; and per address over every account (50 in 15 minutes), so one
+ * address cannot try many accounts.
+ */
+export const SIGN_IN_LIMITS = {
+  perAccountAddress: { free: 5, baseDelayMs: 30_000, maxDelayMs: 15 * 60_000, windowMs: 24 * 3600_000 },
+  perAddress: { max: 50, windowMs: 15 * 60_000 },
+} as const;
 
 export interface SignedIn {
   readonly user: User;
@@ -42,22 +55,16 @@ export interface SignedIn {
 }
 
 /**
- * Signs a person in by email and password. Rate-limited per account and per address (failed attempts
- * in a 15-minute window); one message for every refusal, so the form does not reveal which emails
+ * Signs a person in by email and password. Rate-limited per account and address together, and per
+ * address (SIGN_IN_LIMITS); one message for every refusal, so the form does not reveal which emails
  * have accounts; every attempt is in the audit log with its real reason.
  */
 export async function signIn(ctx: Ctx, input: unknown, address: string): Promise<SignedIn> {
   const { email, password } = SignInInput.parse(input);
-  const keys = [`account:${emailKey(email)}`, `address:${address}`];
+  const keys = [`account-address:${emailKey(email)} ${address}`, `address:${address}`];
   const limits = await Promise.all([
-    loginLimitState(ctx.store, keys[0]!, {
-      max: SIGN_IN_LIMITS.perAccount,
-      windowMs: SIGN_IN_LIMITS.windowMs,
-    }),
-    loginLimitState(ctx.store, keys[1]!, {
-      max: SIGN_IN_LIMITS.perAddress,
-      windowMs: SIGN_IN_LIMITS.windowMs,
-    }),
+    loginBackoffState(ctx.store, keys[0]!, SIGN_IN_LIMITS.perAccountAddress),
+    loginLimitState(ctx.store, keys[1]!, SIGN_IN_LIMITS.perAddress),
   ]);
   const limited = limits.find((l) => l.limited);
   if (limited) {
@@ -86,15 +93,46 @@ export async function signIn(ctx: Ctx, input: unknown, address: string): Promise
     target: { kind: 'user', id: check.user.id },
     ip: address,
   });
-  return { user: check.user, session: sealFor(ctx, check.user) };
+  return { user: check.user, session: await startSession(ctx, check.user) };
 }
 
-function sealFor(ctx: Ctx, user: User): string {
-  return sealSession(ctx.env.sessionSecret, {
-    userId: user.id,
-    role: user.role,
-    expiresAt: Date.now() + SESSION_HOURS * 3600_000,
+/** Records a new server-side session for `user` and seals its cookie value. */
+export async function startSession(ctx: Ctx, user: Pick<User, 'id' | 'role'>): Promise<string> {
+  const expiresAt = Date.now() + SESSION_HOURS * 3600_000;
+  const sessionId = await createSession(ctx.store, { userId: user.id, expiresAt });
+  return sealSession(ctx.env.sessionSecret, { sessionId, userId: user.id, role: user.role, expiresAt });
+}
+
+/**
+ * Signs out: ends the session the request came with on the server, so its cookie (and any copy of
+ * it) stops working. Nothing to do for an API key or no credentials.
+ */
+export async function signOut(ctx: { store: Store }, actor: Actor | null, address: string): Promise<void> {
+  if (!actor?.sessionId) return;
+  await endSession(ctx.store, actor.sessionId);
+  await appendAudit(ctx.store, {
+    actor: { kind: 'user', id: actor.id, display: actor.display },
+    action: 'user.sign_out',
+    target: { kind: 'user', id: actor.id },
+    ip: address,
   });
+}
+
+/** Ends every session of the actor's user, this one included ("sign out everywhere"); returns how many. */
+export async function signOutEverywhere(
+  ctx: { store: Store },
+  actor: Actor,
+  address: string,
+): Promise<number> {
+  const ended = await endUserSessions(ctx.store, actor.ownerId);
+  await appendAudit(ctx.store, {
+    actor: { kind: actor.kind, id: actor.id, display: actor.display },
+    action: 'user.sign_out_everywhere',
+    target: { kind: 'user', id: actor.ownerId },
+    ip: address,
+    details: { sessions: ended },
+  });
+  return ended;
 }
 
 /** True until the first admin exists: the one-time setup page shows only then. */
@@ -113,5 +151,5 @@ export async function setUpFirstAdmin(ctx: Ctx, input: unknown, address: string)
     target: { kind: 'user', id: user.id },
     ip: address,
   });
-  return { user, session: sealFor(ctx, user) };
+  return { user, session: await startSession(ctx, user) };
 }

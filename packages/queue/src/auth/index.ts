@@ -4,5 +4,6 @@ export { audit } from './audit.ts';
 export * from './auth-service.ts';
 export { authenticate, type Credentials } from './authenticate.ts';
 export { authorize } from './authorize.ts';
+export * from './client-address.ts';
 export { can, PERMISSIONS, type Permission } from './permissions.ts';
 export * from './session-cookie.ts';

@@ -10,6 +10,7 @@ export type ServiceErrorCode =
   | 'not_found' // 404
   | 'invalid_state' // 409: e.g. resume a completed execution
   | 'conflict' // 409: a name is taken, a row is still referenced
+  | 'unsupported_media_type' // 415: a body that is not JSON
   | 'rate_limited' // 429: too many attempts
   | 'unavailable' // 503: a database or Redis does not answer
   | 'internal'; // 500
@@ -21,6 +22,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   not_found: 404,
   invalid_state: 409,
   conflict: 409,
+  unsupported_media_type: 415,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,

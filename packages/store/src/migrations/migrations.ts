@@ -5,6 +5,7 @@ import { runTelemetry } from './0002-run-telemetry.ts';
 import { security } from './0003-security.ts';
 import { engineRuns } from './0004-engine-runs.ts';
 import { schedules } from './0005-schedules.ts';
+import { sessions } from './0006-sessions.ts';
 import { connectionTests } from './0007-connection-tests.ts';
 
 /**
@@ -17,6 +18,7 @@ const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0003_security': security,
   '0004_engine_runs': engineRuns,
   '0005_schedules': schedules,
+  '0006_sessions': sessions,
   '0007_connection_tests': connectionTests,
 };
 

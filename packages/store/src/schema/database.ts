@@ -185,6 +185,16 @@ export interface LoginAttemptsTable {
   at: Time;
 }
 
+/** A signed-in browser: the session cookie names one row, and stops working once it has ended. */
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  created_at: Time;
+  expires_at: Time;
+  /** Set by sign-out, "sign out everywhere", a password or role change, or disabling the user. */
+  ended_at: TimeOrNull;
+}
+
 export interface EngineRunsTable {
   execution_id: string;
   spec_name: string;
@@ -258,6 +268,7 @@ export interface Database {
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
   login_attempts: LoginAttemptsTable;
+  sessions: SessionsTable;
   engine_runs: EngineRunsTable;
   engine_tasks: EngineTasksTable;
   engine_run_notes: EngineRunNotesTable;

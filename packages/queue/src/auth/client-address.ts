@@ -1,0 +1,105 @@
+import { BlockList, isIP } from 'node:net';
+import { z } from 'zod';
+
+/**
+ * The header `databridge serve` sets on every request to the client's address as it decided it
+ * (after removing any copy a client sent): route handlers have no socket to ask. Read only when
+ * DATABRIDGE_CLIENT_ADDRESS_STAMPED is set, which serve does for its own process.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-databridge-client-address';
+export const CLIENT_ADDRESS_STAMPED_ENV = 'DATABRIDGE_CLIENT_ADDRESS_STAMPED';
+
+/** One address (`10.0.0.5`, `::1`) or a CIDR block (`10.0.0.0/8`, `fd00::/8`). */
+const AddressOrBlock = z.string().refine((entry) => {
+  const [address, bits, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}, 'is not an IP address or a CIDR block such as 10.0.0.0/8');
+
+/**
+ * DATABRIDGE_TRUSTED_PROXIES: addresses and CIDR blocks separated by commas or spaces, the reverse
+ * proxies whose X-Forwarded-For is believed. Empty (the default): nobody's.
+ */
+export const TrustedProxiesSchema = z
+  .string()
+  .transform((text) => text.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(AddressOrBlock));
+
+/** A set of trusted proxy addresses, as parsed from DATABRIDGE_TRUSTED_PROXIES. */
+export function trustedProxyList(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const entry of entries) {
+    const [address, bits] = entry.split('/') as [string, string | undefined];
+    const type = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  return list;
+}
+
+/**
+ * The client's address: the socket's peer, unless that peer is a trusted proxy, in which case
+ * X-Forwarded-For is read from the right (the entry the nearest proxy added) past every trusted
+ * proxy; the first address not trusted is the client. Entries a client wrote itself sit further left
+ * and are never reached while an untrusted hop stands between. `unknown` without a socket address.
+ */
+export function clientAddressFrom(
+  socketAddress: string | undefined,
+  forwardedFor: string | string[] | undefined,
+  trusted: BlockList,
+): string {
+  let address = normalise(socketAddress);
+  if (!address) return 'unknown';
+  const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
+    .split(',')
+    .map((hop) => normalise(hop.trim()))
+    .filter((hop): hop is string => hop !== undefined);
+  while (isTrusted(address, trusted)) {
+    const next = hops.pop();
+    if (!next) break;
+    address = next;
+  }
+  return address;
+}
+
+function isTrusted(address: string, trusted: BlockList): boolean {
+  return trusted.check(address, isIP(address) === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** An IP address as text (`::ffff:10.0.0.1` read as `10.0.0.1`), or undefined when it is not one. */
+function normalise(address: string | undefined): string | undefined {
+  if (!address) return undefined;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  const plain = mapped ?? address;
+  return isIP(plain) ? plain : undefined;
+}
+
+/**
+ * For `databridge serve`'s HTTP server, before Next.js sees the request: replaces whatever
+ * CLIENT_ADDRESS_HEADER the client sent with the address decided from the socket and the trusted
+ * proxies.
+ */
+export function stampClientAddress(
+  request: {
+    socket: { remoteAddress?: string | undefined };
+    headers: Record<string, string | string[] | undefined>;
+  },
+  trusted: BlockList,
+): void {
+  request.headers[CLIENT_ADDRESS_HEADER] = clientAddressFrom(
+    request.socket.remoteAddress,
+    request.headers['x-forwarded-for'],
+    trusted,
+  );
+}
+
+/**
+ * The client's address for a route handler or server action: the address serve stamped, or
+ * `unknown` when the app runs some other way (`next start`), where no header can be believed.
+ */
+export function stampedClientAddress(headers: { get(name: string): string | null }): string {
+  if (process.env[CLIENT_ADDRESS_STAMPED_ENV] !== '1') return 'unknown';
+  return headers.get(CLIENT_ADDRESS_HEADER) || 'unknown';
+}
