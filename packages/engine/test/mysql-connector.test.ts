@@ -75,7 +75,7 @@ describe('mysql connector specifics', () => {
       id: 'int32',
       flag: 'boolean',
       tiny: 'int16',
-      big: 'int64',
+      big: 'decimal',
       d: 'date',
       dt: 'timestamp',
       ts: 'timestamptz',

@@ -37,10 +37,25 @@ const SIMPLE: Readonly<Record<string, NormalisedType>> = {
   uuid: 'uuid', // MariaDB 10.7+
 };
 
+/** Spatial types: read as the server's bytes (4-byte SRID, then WKB), see mysql-values.ts. */
+const SPATIAL = new Set([
+  'geometry',
+  'point',
+  'linestring',
+  'polygon',
+  'multipoint',
+  'multilinestring',
+  'multipolygon',
+  'geometrycollection',
+  'geomcollection',
+]);
+
 /**
- * The normalised type of a MySQL/MariaDB column. Unsigned integers widen so that every value fits:
- * tinyint unsigned stays int16, smallint unsigned becomes int32, int unsigned int64; bigint unsigned
- * stays int64 (its values above 2^63 travel as strings).
+ * The normalised type of a MySQL/MariaDB column, chosen so that the column created on another database
+ * holds every value the source type can: unsigned integers widen (tinyint unsigned stays int16,
+ * smallint unsigned becomes int32, int unsigned int64, bigint unsigned decimal(20,0), since no
+ * signed 64-bit integer holds 2^64-1); bit(1) is a boolean; a SET is text (its value is the
+ * comma-separated list MySQL prints); spatial types are their bytes (SRID + WKB) as MySQL stores them.
  */
 export function normaliseColumnType(row: ColumnTypeRow): TypeFields {
   // Absent rather than undefined, so that models compare equal whatever their source.
@@ -67,7 +82,7 @@ function typeFields(row: ColumnTypeRow): TypeFields {
     case 'integer':
       return { type: unsigned ? 'int64' : 'int32', ...flag };
     case 'bigint':
-      return { type: 'int64', ...flag };
+      return unsigned ? { type: 'decimal', precision: 20, scale: 0, ...flag } : { type: 'int64' };
     case 'decimal':
     case 'numeric':
       return {
@@ -79,14 +94,18 @@ function typeFields(row: ColumnTypeRow): TypeFields {
     case 'char':
     case 'varchar':
     case 'enum':
-    case 'set':
       return { type: 'string', length };
+    case 'set':
+      return { type: 'text' };
     case 'binary':
     case 'varbinary':
       return { type: 'binary', length };
     case 'bit':
-      return { type: 'binary', length: Math.ceil((row.precision ?? 1) / 8) };
+      return (row.precision ?? 1) === 1
+        ? { type: 'boolean' }
+        : { type: 'binary', length: Math.ceil((row.precision ?? 1) / 8) };
   }
+  if (SPATIAL.has(dataType)) return { type: 'binary' };
   const simple = SIMPLE[dataType];
   if (simple === undefined) return { type: 'unknown' };
   return simple.startsWith('int') || simple.startsWith('float')

@@ -51,6 +51,8 @@ export class MysqlDialect implements Dialect {
       case 'int64':
         return `bigint${unsigned}`;
       case 'decimal':
+        // A MySQL BIGINT UNSIGNED reads as decimal(20,0) (see mysql-column-types.ts): MySQL keeps it.
+        if (/^bigint\b.*\bunsigned\b/i.test(column.nativeType)) return 'bigint unsigned';
         return decimalType(column.precision, column.scale);
       case 'float32':
         return 'float';

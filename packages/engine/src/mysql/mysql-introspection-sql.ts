@@ -1,7 +1,8 @@
 /** The information_schema queries of the introspector; each takes the list of databases as `?`. */
 export const INTROSPECTION_SQL = {
   tables: `
-    SELECT TABLE_SCHEMA AS schemaName, TABLE_NAME AS tableName, TABLE_ROWS AS tableRows, DATA_LENGTH AS dataLength
+    SELECT TABLE_SCHEMA AS schemaName, TABLE_NAME AS tableName, TABLE_ROWS AS tableRows, DATA_LENGTH AS dataLength,
+      TABLE_COMMENT AS tableComment
     FROM information_schema.TABLES
     WHERE TABLE_TYPE = 'BASE TABLE' AND TABLE_SCHEMA IN (?)
     ORDER BY TABLE_SCHEMA, TABLE_NAME`,
@@ -9,7 +10,8 @@ export const INTROSPECTION_SQL = {
     SELECT TABLE_SCHEMA AS schemaName, TABLE_NAME AS tableName, COLUMN_NAME AS columnName,
       ORDINAL_POSITION AS ordinal, COLUMN_DEFAULT AS columnDefault, IS_NULLABLE AS isNullable,
       DATA_TYPE AS dataType, COLUMN_TYPE AS columnType, CHARACTER_MAXIMUM_LENGTH AS maxLength,
-      NUMERIC_PRECISION AS \`precision\`, NUMERIC_SCALE AS scale, EXTRA AS extra
+      NUMERIC_PRECISION AS \`precision\`, NUMERIC_SCALE AS scale, EXTRA AS extra,
+      COLUMN_COMMENT AS columnComment, GENERATION_EXPRESSION AS generationExpression
     FROM information_schema.COLUMNS
     WHERE TABLE_SCHEMA IN (?)
     ORDER BY TABLE_SCHEMA, TABLE_NAME, ORDINAL_POSITION`,
@@ -24,6 +26,20 @@ export const INTROSPECTION_SQL = {
       AND k.TABLE_SCHEMA = tc.TABLE_SCHEMA AND k.TABLE_NAME = tc.TABLE_NAME
     WHERE tc.TABLE_SCHEMA IN (?) AND tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'UNIQUE', 'FOREIGN KEY')
     ORDER BY tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME, k.ORDINAL_POSITION`,
+  /** Every index but the primary key, one row per column in index order. */
+  indexes: `
+    SELECT TABLE_SCHEMA AS schemaName, TABLE_NAME AS tableName, INDEX_NAME AS indexName,
+      NON_UNIQUE AS nonUnique, COLUMN_NAME AS columnName, SUB_PART AS subPart, INDEX_TYPE AS indexType
+    FROM information_schema.STATISTICS
+    WHERE TABLE_SCHEMA IN (?) AND INDEX_NAME <> 'PRIMARY'
+    ORDER BY TABLE_SCHEMA, TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX`,
+  /** Views, triggers and routines: not migrated, listed by the plan. */
+  otherObjects: `
+    SELECT 'view' AS kind, TABLE_SCHEMA AS schemaName, TABLE_NAME AS name FROM information_schema.VIEWS WHERE TABLE_SCHEMA IN (?)
+    UNION ALL SELECT 'trigger', TRIGGER_SCHEMA, TRIGGER_NAME FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA IN (?)
+    UNION ALL SELECT 'routine', ROUTINE_SCHEMA, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (?)
+    UNION ALL SELECT 'event', EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN (?)
+    ORDER BY 1, 2, 3`,
   /** MariaDB only (MySQL has a real JSON type, and no TABLE_NAME in this view). */
   mariadbChecks: `
     SELECT CONSTRAINT_SCHEMA AS schemaName, TABLE_NAME AS tableName, CHECK_CLAUSE AS checkClause
@@ -36,6 +52,7 @@ export interface TableRow {
   readonly tableName: string;
   readonly tableRows: number | string | null;
   readonly dataLength: number | string | null;
+  readonly tableComment: string | null;
 }
 
 export interface ColumnRow {
@@ -51,6 +68,24 @@ export interface ColumnRow {
   readonly precision: number | null;
   readonly scale: number | null;
   readonly extra: string;
+  readonly columnComment: string | null;
+  readonly generationExpression: string | null;
+}
+
+export interface IndexRow {
+  readonly schemaName: string;
+  readonly tableName: string;
+  readonly indexName: string;
+  readonly nonUnique: number | string;
+  readonly columnName: string | null;
+  readonly subPart: number | string | null;
+  readonly indexType: string;
+}
+
+export interface OtherObjectRow {
+  readonly kind: 'view' | 'trigger' | 'routine' | 'event';
+  readonly schemaName: string;
+  readonly name: string;
 }
 
 export interface ConstraintRow {

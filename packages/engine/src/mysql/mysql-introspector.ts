@@ -3,10 +3,12 @@ import type {
   ColumnInfo,
   DatabaseSchema,
   ForeignKeyInfo,
+  IndexInfo,
   TableInfo,
   UniqueConstraintInfo,
 } from '../schema/model.ts';
 import { CHECKPOINT_TABLE } from './mysql-checkpoints.ts';
+import { enumLabels, isOnUpdateCurrentTimestamp, parseMysqlDefault } from './mysql-column-extras.ts';
 import { normaliseColumnType } from './mysql-column-types.ts';
 import type { MysqlDialect } from './mysql-dialect.ts';
 import { type MysqlServer, mapMysqlErrors } from './mysql-errors.ts';
@@ -15,6 +17,8 @@ import {
   type ColumnRow,
   type ConstraintRow,
   INTROSPECTION_SQL,
+  type IndexRow,
+  type OtherObjectRow,
   type TableRow,
 } from './mysql-introspection-sql.ts';
 
@@ -37,15 +41,18 @@ export class MysqlIntrospector {
   async introspect(schemas: readonly string[]): Promise<DatabaseSchema> {
     if (schemas.length === 0) return { dialect: 'mysql', schemas, tables: [] };
     return mapMysqlErrors(`Reading the schema of ${schemas.join(', ')}`, this.server, async () => {
-      const [tables, columns, constraints, checks] = await Promise.all([
+      const [tables, columns, constraints, checks, indexes, others] = await Promise.all([
         this.rows<TableRow>(INTROSPECTION_SQL.tables, schemas),
         this.rows<ColumnRow>(INTROSPECTION_SQL.columns, schemas),
         this.rows<ConstraintRow>(INTROSPECTION_SQL.constraints, schemas),
         this.server.mariadb ? this.rows<CheckRow>(INTROSPECTION_SQL.mariadbChecks, schemas) : [],
+        this.rows<IndexRow>(INTROSPECTION_SQL.indexes, schemas),
+        this.rows<OtherObjectRow>(INTROSPECTION_SQL.otherObjects, schemas, 4),
       ]);
       const json = jsonColumnKeys(checks);
       const columnsOf = groupBy(columns, (c) => keyOf(c.schemaName, c.tableName));
       const constraintsOf = groupBy(constraints, (c) => keyOf(c.schemaName, c.tableName));
+      const indexesOf = groupBy(indexes, (c) => keyOf(c.schemaName, c.tableName));
       const kept = tables.filter((t) => t.tableName !== CHECKPOINT_TABLE);
       const counts = await this.exactCounts(kept);
       const infos = kept.map((t, i): TableInfo => {
@@ -56,9 +63,12 @@ export class MysqlIntrospector {
           columns: (columnsOf.get(key) ?? []).map((c) => this.column(c, json.has(keyOf(key, c.columnName)))),
           ...keys(constraintsOf.get(key) ?? []),
           rowEstimate: counts.get(i) ?? (t.tableRows === null ? -1 : Number(t.tableRows)),
+          indexes: indexInfos(indexesOf.get(key) ?? []),
+          ...(t.tableComment ? { comment: t.tableComment } : {}),
         };
       });
-      return { dialect: 'mysql', schemas, tables: infos };
+      const otherObjects = others.map((o) => ({ kind: o.kind, schema: o.schemaName, name: o.name }));
+      return { dialect: 'mysql', schemas, tables: infos, otherObjects };
     });
   }
 
@@ -66,6 +76,7 @@ export class MysqlIntrospector {
     const type = normaliseColumnType({ ...row, isJson });
     // MariaDB reports "no default" of a nullable column as the expression NULL.
     const noDefault = row.columnDefault === null || (this.server.mariadb && row.columnDefault === 'NULL');
+    const labels = row.dataType.toLowerCase() === 'enum' ? enumLabels(row.columnType) : undefined;
     return {
       name: row.columnName,
       nativeType: row.columnType,
@@ -74,6 +85,13 @@ export class MysqlIntrospector {
       defaultValue: noDefault ? null : row.columnDefault,
       autoIncrement: /auto_increment/i.test(row.extra),
       ordinal: Number(row.ordinal),
+      ...(noDefault || row.columnDefault === null
+        ? {}
+        : { defaultParsed: parseMysqlDefault(row.columnDefault, row.extra, this.server.mariadb) }),
+      ...(isOnUpdateCurrentTimestamp(row.extra) ? { onUpdateCurrentTimestamp: true } : {}),
+      ...(labels ? { enumValues: labels } : {}),
+      ...(row.generationExpression ? { generated: row.generationExpression } : {}),
+      ...(row.columnComment ? { comment: row.columnComment } : {}),
     };
   }
 
@@ -100,8 +118,9 @@ export class MysqlIntrospector {
     return counts;
   }
 
-  private async rows<T>(sql: string, schemas: readonly string[]): Promise<T[]> {
-    const [rows] = await this.pool.query({ sql, values: [schemas] });
+  /** `placeholders`: how many times the query names the list of databases. */
+  private async rows<T>(sql: string, schemas: readonly string[], placeholders = 1): Promise<T[]> {
+    const [rows] = await this.pool.query({ sql, values: Array(placeholders).fill(schemas) });
     return rows as T[];
   }
 }
@@ -129,6 +148,23 @@ function jsonColumnKeys(checks: readonly CheckRow[]): Set<string> {
     if (column) keys.add(keyOf(check.schemaName, check.tableName, column.replaceAll('``', '`')));
   }
   return keys;
+}
+
+/** A table's indexes but the primary key, columns in index order, with their prefix lengths. */
+function indexInfos(rows: readonly IndexRow[]): IndexInfo[] {
+  return [...groupBy(rows, (r) => r.indexName).values()].map((parts) => {
+    const first = parts[0]!;
+    const prefixes = parts.map((p) => (p.subPart === null ? null : Number(p.subPart)));
+    const method = first.indexType.toUpperCase();
+    return {
+      name: first.indexName,
+      // A functional index (MySQL 8) has no column: its expression is not read, so it names none.
+      columns: parts.map((p) => p.columnName ?? ''),
+      unique: Number(first.nonUnique) === 0,
+      ...(prefixes.some((p) => p !== null) ? { prefixLengths: prefixes } : {}),
+      ...(method === 'BTREE' ? {} : { method }),
+    };
+  });
 }
 
 /** Primary key, foreign keys and unique constraints from a table's constraint rows, in key order. */

@@ -10,8 +10,15 @@ export const canonicalTypeCast: TypeCast = (field, next) => {
   switch (field.type) {
     case 'TINY': {
       // TINYINT(1) is MySQL's BOOLEAN; the display width is the only trace of it in result metadata.
+      // Only 0 and 1 are booleans: any other number stays a number, which a boolean column rejects
+      // with its reason instead of silently taking it as true.
       const value = next() as number | null;
-      return field.length === 1 && value !== null ? value !== 0 : value;
+      return field.length === 1 && (value === 0 || value === 1) ? value === 1 : value;
+    }
+    case 'BIT': {
+      // BIT(1) reads as a boolean; wider BITs stay the bytes MySQL sends (big-endian).
+      const bytes = next() as Buffer | null;
+      return field.length === 1 && bytes !== null && bytes.length === 1 ? bytes[0] === 1 : bytes;
     }
     case 'LONGLONG':
       return int64(next() as string | null);

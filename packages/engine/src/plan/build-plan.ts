@@ -2,8 +2,10 @@ import { DataBridgeError } from '../errors.ts';
 import type { ColumnInfo, DatabaseSchema, ForeignKeyInfo, TableInfo, TableRef } from '../schema/model.ts';
 import type { ColumnMapping, MigrationSpec, TableMapping } from '../spec/spec-schema.ts';
 import { orderByForeignKeys } from './load-order.ts';
-import type { MigrationPlan, PlannedColumn, PlannedMapping } from './plan-types.ts';
+import { notMigrated } from './not-migrated.ts';
+import type { MigrationPlan, PlannedColumn, PlannedMapping, PlanWarning } from './plan-types.ts';
 import { parseTableName, requireColumn, requireTable } from './resolve-names.ts';
+import { sameDatabase } from './same-database.ts';
 import { checkSqlFragment } from './sql-fragment.ts';
 import { compareTypes } from './type-compatibility.ts';
 import { collectWarnings } from './warnings.ts';
@@ -24,9 +26,47 @@ export interface PlanContext {
  */
 export function buildPlan(ctx: PlanContext): MigrationPlan {
   const resolved = ctx.spec.mappings.map((m, i) => resolveMapping(ctx, m, i));
+  const shared = sameDatabase(ctx.spec.source.url, ctx.spec.target.url);
+  if (shared) rejectSameTable(resolved, ctx);
   const ordered = applyLoadOrder(resolved, ctx);
   if (ctx.spec.pipeline.validation.schema) rejectIncompatibleTypes(ordered, ctx);
-  return { spec: ctx.spec, mappings: ordered, warnings: collectWarnings(ordered) };
+  const warnings = [
+    ...(shared ? sharedDatabaseWarnings(ordered) : []),
+    ...collectWarnings(ordered),
+    ...notMigrated(ctx.sourceSchema, ordered),
+  ];
+  return { spec: ctx.spec, mappings: ordered, warnings };
+}
+
+/**
+ * Source and target in one database: a mapping may not read and write the same table. The read and
+ * the truncate or load would lock each other (a replace waits for good), or the load would read its
+ * own rows.
+ */
+function rejectSameTable(mappings: readonly Unordered[], ctx: PlanContext): void {
+  for (const m of mappings) {
+    if (m.source.schema !== m.target.schema || m.source.name !== m.target.name) continue;
+    const where = `${ctx.lineOf(['mappings', m.index, 'target'])} mappings[${m.index}].target`;
+    throw new DataBridgeError(
+      'bad_spec',
+      `${where}: ${m.source.schema}.${m.source.name} is both the source and the target of this mapping (same server, database, schema and table): reading it while truncating or loading it would lock the run, or read its own rows; choose another target table, schema or database`,
+      { where },
+    );
+  }
+}
+
+function sharedDatabaseWarnings(mappings: readonly PlannedMapping[]): PlanWarning[] {
+  const first = mappings[0];
+  if (!first) return [];
+  return [
+    {
+      kind: 'schema_mismatch',
+      table: `${first.target.schema}.${first.target.name}`,
+      message:
+        'the source and the target are the same database: the load competes with the reads for locks and I/O',
+      fix: 'use a separate target database where you can',
+    },
+  ];
 }
 
 /** With schema validation on, a column whose source type cannot convert to its target at all is an error. */
@@ -165,12 +205,14 @@ function synthesiseTarget(
       autoIncrement: false,
       ordinal: 0,
     };
+    // The source's default text is in the source's SQL: the created column keeps the parsed form,
+    // which the target's DDL translates (schema-ddl.ts). An identity stays one only when copied as is.
     return {
       ...base,
       name: c.target,
       ordinal: j + 1,
       defaultValue: null,
-      autoIncrement: false,
+      autoIncrement: base.autoIncrement && c.transform.length === 0 && c.expression === undefined,
       nullable: base.nullable || c.expression !== undefined,
     };
   });
@@ -197,14 +239,23 @@ function synthesiseTarget(
       referencedColumns: parentColumns as string[],
     });
   }
+  const allRenamed = (names: readonly string[]) => names.length > 0 && names.every((n) => renamed.has(n));
+  const uniqueConstraints = source.uniqueConstraints
+    .filter((u) => allRenamed(u.columns))
+    .map((u) => ({ name: u.name, columns: u.columns.map((n) => renamed.get(n)!) }));
+  const indexes = source.indexes
+    ?.filter((ix) => allRenamed(ix.columns))
+    .map((ix) => ({ ...ix, columns: ix.columns.map((n) => renamed.get(n)!) }));
   return {
     schema: ref.schema,
     name: ref.name,
     columns,
     primaryKey,
     foreignKeys,
-    uniqueConstraints: [],
+    uniqueConstraints,
     rowEstimate: 0,
+    ...(indexes ? { indexes } : {}),
+    ...(source.comment ? { comment: source.comment } : {}),
   };
 }
 

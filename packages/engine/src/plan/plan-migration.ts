@@ -5,6 +5,7 @@ import { buildPlan } from './build-plan.ts';
 import { checkKeyConflicts } from './check-key-conflicts.ts';
 import { checkSourceQueries } from './check-source-queries.ts';
 import type { MigrationPlan } from './plan-types.ts';
+import { withSchemaWarnings } from './schema-ddl.ts';
 
 /**
  * Connects to both databases, reads their schemas and builds the plan, without moving a row.
@@ -30,7 +31,7 @@ export async function planMigration(
       lineOf,
     });
     await checkSourceQueries(built, source);
-    return await checkKeyConflicts(built, source, target);
+    return withSchemaWarnings(await checkKeyConflicts(built, source, target), target.dialect);
   } finally {
     await Promise.allSettled([source.close(), target.close()]);
   }

@@ -52,7 +52,9 @@ export type WarningKind =
   | 'null_constraint'
   | 'primary_key_conflict'
   | 'schema_mismatch'
-  | 'foreign_key';
+  | 'foreign_key'
+  /** A schema object of the source (index, default, view, trigger...) the created target does not get. */
+  | 'schema_object';
 
 export interface PlanWarning {
   readonly kind: WarningKind;

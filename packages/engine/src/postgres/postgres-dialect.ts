@@ -56,13 +56,24 @@ export class PostgresDialect implements Dialect {
     return SIMPLE_TYPES[column.type] ?? 'text';
   }
 
-  /** Columns with their types and NOT NULL, and the primary key; no defaults, no foreign keys. */
+  /**
+   * Columns with their types and NOT NULL, and the primary key; no defaults, no foreign keys (see
+   * postgres-schema-ddl.ts for what is built after the load). A column with ENUM labels takes the enum
+   * type made for it.
+   */
   createTable(table: TableInfo, target: TableRef): string {
+    const type = (c: ColumnInfo) =>
+      c.enumValues && c.enumValues.length > 0 ? this.enumTypeName(target, c.name) : this.columnType(c);
     const lines = [...table.columns]
       .sort((a, b) => a.ordinal - b.ordinal)
-      .map((c) => `  ${this.quoteIdentifier(c.name)} ${this.columnType(c)}${c.nullable ? '' : ' NOT NULL'}`);
+      .map((c) => `  ${this.quoteIdentifier(c.name)} ${type(c)}${c.nullable ? '' : ' NOT NULL'}`);
     if (table.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${this.columnList(table.primaryKey)})`);
     return `CREATE TABLE ${this.qualify(target)} (\n${lines.join(',\n')}\n)`;
+  }
+
+  /** The enum type created for an ENUM column: `table_column` in the table's schema. */
+  enumTypeName(table: TableRef, column: string): string {
+    return this.qualify({ schema: table.schema, name: `${table.name}_${column}`.slice(0, 63) });
   }
 
   /** One ALTER TABLE per foreign key; the referenced table is looked for in the target's schema. */

@@ -3,8 +3,9 @@ import { maskPassword } from '../connectors/url.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { planMigration } from '../plan/plan-migration.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
+import { schemaDdl } from '../plan/schema-ddl.ts';
 import { qualifiedName } from '../schema/model.ts';
-import type { MigrationSpec } from '../spec/spec-schema.ts';
+import type { MigrationSpec, PipelineSettings } from '../spec/spec-schema.ts';
 import { loadPage } from './load-page.ts';
 import { openPair } from './open-pair.ts';
 import type { RejectedRow } from './rejected-row.ts';
@@ -71,7 +72,8 @@ export async function dryRun(options: DryRunOptions): Promise<DryRunResult> {
       const table = qualifiedName(mapping.target);
       let into = prepared.get(table);
       if (!into) {
-        into = (await prepareTable(mapping, session, target, notes)) === 'loads' ? session : valuesOnly;
+        const ready = await prepareTable(mapping, session, target, spec.pipeline, notes);
+        into = ready === 'loads' ? session : valuesOnly;
         prepared.set(table, into);
       }
       tables.push(await loadMapping(mapping, into, plan.spec, source, target, limit, options.signal));
@@ -126,6 +128,7 @@ async function prepareTable(
   mapping: PlannedMapping,
   session: LoadSession,
   target: Connection,
+  settings: PipelineSettings,
   notes: string[],
 ): Promise<'loads' | 'values only'> {
   const table = qualifiedName(mapping.target);
@@ -137,7 +140,9 @@ async function prepareTable(
         );
         return 'values only';
       }
-      await session.execute(target.dialect.createTable(mapping.target, mapping.target));
+      // Enum types first (PostgreSQL), then the table, as the run creates them.
+      for (const statement of schemaDdl([mapping], target.dialect, settings).beforeLoad)
+        await session.execute(statement.sql);
       notes.push(`${table} does not exist: created inside the dry run's transaction, and gone with it`);
     } else if (mapping.mode === 'replace') {
       await session.truncate(mapping.target);

@@ -5,7 +5,9 @@ import { buildPlan } from '../plan/build-plan.ts';
 import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
 import { checkSourceQueries } from '../plan/check-source-queries.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
+import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { buildAfterLoad } from './build-after-load.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
@@ -188,15 +190,14 @@ export class RunSession {
   }
 
   private async createMissingTables(): Promise<void> {
-    const created = new Set<string>();
-    for (const m of this.plan.mappings) {
-      const key = `${m.target.schema}.${m.target.name}`;
-      if (!m.createTarget || created.has(key)) continue;
-      created.add(key);
-      // PostgreSQL and MySQL leave foreign keys out (added after the load); SQLite, which cannot add
-      // them later, writes them inline and does not enforce them while loading.
-      await this.target.query(this.target.dialect.createTable(m.target, m.target));
-    }
+    // Enum types, then the tables. PostgreSQL and MySQL leave foreign keys out (added after the
+    // load); SQLite, which cannot add them later, writes them inline and does not enforce them while loading.
+    for (const statement of this.schemaDdl().beforeLoad) await this.target.query(statement.sql);
+  }
+
+  /** The DDL of the tables this run creates (what `databridge plan --ddl` prints). */
+  schemaDdl() {
+    return schemaDdl(this.plan.mappings, this.target.dialect, this.settings);
   }
 
   /** The transform stage: compiles each mapping's row function (its queries were checked with the plan). */
@@ -291,6 +292,7 @@ export class RunSession {
       ? 'load_facts'
       : 'load_dimensions';
     if (stageId !== lastLoadStage) return;
+    await this.buildCreatedSchema();
     await this.addCreatedForeignKeys();
     await this.restoreDeferredForeignKeys({ strict: this.settings.errorPolicy === 'fail_fast' });
   }
@@ -302,6 +304,18 @@ export class RunSession {
    */
   async restoreDeferredForeignKeys(options: { strict: boolean; skipUnchecked?: boolean }): Promise<void> {
     const warnings = await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, options);
+    if (warnings.length === 0) return;
+    const earlier = (await this.options.state.notes(this.runId)).warnings;
+    await this.options.state.saveNotes(this.runId, { warnings: [...earlier, ...warnings] });
+  }
+
+  /** Indexes, identities, defaults, triggers and comments of the created tables (build-after-load.ts). */
+  private async buildCreatedSchema(): Promise<void> {
+    const warnings = await buildAfterLoad(this.target, this.schemaDdl().afterLoad, {
+      parallelism: this.settings.parallelism,
+      strict: this.settings.errorPolicy === 'fail_fast',
+      log: this.log,
+    });
     if (warnings.length === 0) return;
     const earlier = (await this.options.state.notes(this.runId)).warnings;
     await this.options.state.saveNotes(this.runId, { warnings: [...earlier, ...warnings] });
@@ -495,5 +509,5 @@ async function planRun(options: SessionOptions, source: Connection, target: Conn
     lineOf: options.lineOf ?? (() => 'spec'),
   });
   await checkSourceQueries(built, source);
-  return checkKeyConflicts(built, source, target);
+  return withSchemaWarnings(await checkKeyConflicts(built, source, target), target.dialect);
 }

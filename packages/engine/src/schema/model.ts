@@ -48,6 +48,45 @@ export interface ColumnInfo {
   readonly autoIncrement: boolean;
   /** 1-based position in the table. */
   readonly ordinal: number;
+  /** `defaultValue` read into a form another database can be given; absent when there is none. */
+  readonly defaultParsed?: ColumnDefault;
+  /** MySQL's `ON UPDATE CURRENT_TIMESTAMP`: the column takes the time of every update of its row. */
+  readonly onUpdateCurrentTimestamp?: boolean;
+  /** The labels of a MySQL ENUM, in declared order. */
+  readonly enumValues?: readonly string[];
+  /** A generated (computed) column: its expression as the database spells it. Loaded as plain data. */
+  readonly generated?: string;
+  readonly comment?: string;
+}
+
+/**
+ * A column default in a neutral form: a literal value (as text, as the source prints it), the current
+ * date/time, or an expression only the source's SQL may understand (created only on its own kind).
+ */
+export type ColumnDefault =
+  | { readonly kind: 'literal'; readonly text: string }
+  | { readonly kind: 'null' }
+  | { readonly kind: 'current_timestamp' }
+  | { readonly kind: 'current_date' }
+  | { readonly kind: 'current_time' }
+  | { readonly kind: 'expression'; readonly sql: string };
+
+/** A secondary index (unique or not); primary keys and foreign keys are kept apart. */
+export interface IndexInfo {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly unique: boolean;
+  /** MySQL prefix indexes: the characters (bytes for binary) of each column indexed; absent for whole. */
+  readonly prefixLengths?: readonly (number | null)[];
+  /** The index method where it is not a plain b-tree (`FULLTEXT`, `SPATIAL`, `HASH`). */
+  readonly method?: string;
+}
+
+/** Something of the source a migration does not copy: views, triggers, routines, events. */
+export interface SourceObject {
+  readonly kind: 'view' | 'trigger' | 'routine' | 'event';
+  readonly schema: string;
+  readonly name: string;
 }
 
 export interface ForeignKeyInfo {
@@ -71,6 +110,11 @@ export interface TableInfo extends TableRef {
   readonly uniqueConstraints: readonly UniqueConstraintInfo[];
   /** The database's own estimate (statistics), or an exact count where that is cheap; -1 when unknown. */
   readonly rowEstimate: number;
+  /** Secondary indexes (not the primary key); absent where the introspector does not read them. */
+  readonly indexes?: readonly IndexInfo[];
+  /** CHECK constraints as the database spells them (without JSON checks MariaDB makes itself). */
+  readonly checks?: readonly { readonly name: string; readonly clause: string }[];
+  readonly comment?: string;
 }
 
 export interface DatabaseSchema {
@@ -78,6 +122,8 @@ export interface DatabaseSchema {
   /** Schemas that were introspected (SQLite has one: `main`). */
   readonly schemas: readonly string[];
   readonly tables: readonly TableInfo[];
+  /** Views, triggers and routines, which are not migrated: listed so that the plan can name them. */
+  readonly otherObjects?: readonly SourceObject[];
 }
 
 export function qualifiedName(table: TableRef): string {

@@ -154,6 +154,13 @@ export const PipelineSettings = z
     /** Create missing target tables from the source schema with mapped names and types. */
     createTables: z.boolean().default(false),
     /**
+     * Created PostgreSQL tables: a source ENUM column as an enum type of its own (`type`), or as a
+     * varchar with a CHECK constraint listing its labels (`check`, easier to change later).
+     */
+    enums: z.enum(['type', 'check']).default('type'),
+    /** Created PostgreSQL tables: MySQL's `ON UPDATE CURRENT_TIMESTAMP` as a BEFORE UPDATE trigger. */
+    onUpdateTriggers: z.boolean().default(true),
+    /**
      * When the foreign keys of existing target tables that start empty are checked: `after_load`
      * drops them for the load and adds them back, every row checked in one pass (PostgreSQL targets);
      * `per_row` keeps them, so the database checks each row as it arrives.

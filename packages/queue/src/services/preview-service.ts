@@ -41,6 +41,7 @@ const FIX_STEP: Record<WarningKind, WarningFixStep> = {
   primary_key_conflict: 'tables',
   schema_mismatch: 'tables',
   foreign_key: 'tables',
+  schema_object: 'pipeline',
 };
 
 export interface PlanStageTable {
