@@ -71,7 +71,7 @@ export function confineSqliteFile(file: string, allowed: SqliteFolder): string {
  * comments, quoting and casing cannot hide a statement.
  */
 function refusedOperation(prepare: (sql: string) => Database.Statement, sql: string): string | undefined {
-  let program: { opcode: string; p3: number; p4: unknown }[];
+  let program: { opcode: string; p2: number; p4: unknown }[];
   try {
     program = prepare(`EXPLAIN ${sql}`).all() as typeof program;
   } catch {
@@ -80,7 +80,8 @@ function refusedOperation(prepare: (sql: string) => Database.Statement, sql: str
     return undefined;
   }
   for (const step of program) {
-    if (step.opcode === 'Vacuum' && step.p3 !== 0) return 'VACUUM INTO';
+    // P2 is the register holding the INTO file name; 0 for a plain VACUUM.
+    if (step.opcode === 'Vacuum' && step.p2 !== 0) return 'VACUUM INTO';
     if (step.opcode === 'Function' || step.opcode === 'PureFunc') {
       const fn = String(step.p4 ?? '');
       if (fn.startsWith('sqlite_attach(')) return 'ATTACH';

@@ -1,0 +1,393 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  createExecutor,
+  type Executor,
+  readServerEnv,
+  type ServerEnv,
+  setServiceContext,
+} from '@databridge/queue';
+import { createConnection, createUser, getUser, openStore, type Store } from '@databridge/store';
+import Database from 'better-sqlite3';
+import { projectFor } from '../../../packages/queue/test/support/harness.ts';
+import * as connectionRoute from '../app/api/connections/[id]/route.ts';
+import * as schemaRoute from '../app/api/connections/[id]/schema/route.ts';
+import * as testRoute from '../app/api/connections/[id]/test/route.ts';
+import * as connectionsRoute from '../app/api/connections/route.ts';
+import * as draftTestRoute from '../app/api/connections/test/route.ts';
+import * as reportRoute from '../app/api/executions/[id]/report/route.ts';
+import * as startRoute from '../app/api/executions/start/route.ts';
+import * as previewRoute from '../app/api/projects/[id]/preview/route.ts';
+import { apiKeyFor, type Handler } from './support.ts';
+
+// A server confines SQLite to DATABRIDGE_SQLITE_DIR (here the default, `<data folder>/files`): the
+// store, the data folder, links into it, `..` and anything outside are refused wherever a URL goes in
+// or is opened, and statements from users cannot reach another file. Each refusal is one case.
+
+let cases = 0;
+
+describe('injection: SQLite paths, statements and report paths on a server', () => {
+  let dataDir: string;
+  let files: string;
+  let outside: string;
+  let env: ServerEnv;
+  let store: Store;
+  let executor: Executor;
+  let keys: Record<'admin' | 'operator' | 'viewer', string>;
+  let shopId: string;
+
+  async function call(
+    handler: Handler,
+    method: string,
+    options: { id?: string; body?: unknown; key?: string; query?: string } = {},
+  ) {
+    const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? keys.admin}` };
+    const init: RequestInit = { method, headers };
+    if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      headers['content-type'] = 'application/json';
+    }
+    const response = await handler(new Request(`http://localhost/api/x${options.query ?? ''}`, init), {
+      params: Promise.resolve({ id: options.id ?? '' }),
+    });
+    const text = await response.text();
+    let json: { error?: { code: string; message: string }; data?: Record<string, unknown> } = {};
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // a report
+    }
+    return { status: response.status, text, json };
+  }
+
+  /** A 400 in the API's shape naming `field`, the allowed folder and how to change it. */
+  function assertRefused(reply: Awaited<ReturnType<typeof call>>, field: string, what: string) {
+    cases += 1;
+    assert.equal(reply.status, 400, `${what}: ${reply.text}`);
+    assert.equal(reply.json.error?.code, 'bad_input', what);
+    const message = reply.json.error?.message ?? '';
+    assert.ok(message.startsWith(`${field}: `), `${what}: names ${field}: ${message}`);
+    assert.match(message, /must be inside .*files/, what);
+    assert.match(message, /DATABRIDGE_SQLITE_DIR/, what);
+  }
+
+  function sqliteFile(path: string, rows: number): void {
+    const db = new Database(path);
+    db.exec('CREATE TABLE IF NOT EXISTS customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL)');
+    const insert = db.prepare('INSERT INTO customers (name) VALUES (?)');
+    for (let i = 1; i <= rows; i++) insert.run(`customer ${i}`);
+    db.close();
+  }
+
+  // Every way a `sqlite:` URL was seen to reach the server's own files or leave the folder.
+  let badFiles: Record<string, string>;
+
+  before(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'databridge-injection-'));
+    // No SESSION_SECRET: the server keeps a generated one in <data folder>/session-secret.
+    env = readServerEnv({ DATABRIDGE_DATA_DIR: dataDir });
+    store = await openStore({ dataDir, sessionSecret: env.sessionSecret });
+    const reportsDir = join(dataDir, 'reports');
+    executor = await createExecutor({ env, store, reportsDir, role: 'server' });
+    setServiceContext({ env, store, executor, reportsDir, close: async () => {} });
+    keys = {
+      admin: await apiKeyFor(store, 'admin'),
+      operator: await apiKeyFor(store, 'operator'),
+      viewer: await apiKeyFor(store, 'viewer'),
+    };
+    files = env.sqliteDir;
+    assert.equal(files, join(dataDir, 'files'));
+    mkdirSync(files, { recursive: true });
+    mkdirSync(join(dataDir, 'reports'), { recursive: true });
+    outside = mkdtempSync(join(tmpdir(), 'databridge-outside-'));
+    sqliteFile(join(files, 'shop.sqlite'), 20);
+    sqliteFile(join(outside, 'outside.sqlite'), 3);
+    symlinkSync(join(dataDir, 'databridge.sqlite'), join(files, 'store-link.sqlite'));
+    symlinkSync(dataDir, join(files, 'data-link'));
+    symlinkSync(join(outside, 'outside.sqlite'), join(files, 'out-link.sqlite'));
+    symlinkSync(join(outside, 'nothing-yet.sqlite'), join(files, 'dangling.sqlite'));
+    badFiles = {
+      'the store': join(dataDir, 'databridge.sqlite'),
+      'the session secret': join(dataDir, 'session-secret'),
+      'the data folder': dataDir,
+      'a new file in the reports folder': join(dataDir, 'reports', 'new.sqlite'),
+      '.. out of the folder': `${files}/../databridge.sqlite`,
+      'a link to the store': join(files, 'store-link.sqlite'),
+      'a folder link into the data folder': join(files, 'data-link', 'databridge.sqlite'),
+      'a link out of the folder': join(files, 'out-link.sqlite'),
+      'a dangling link out of the folder': join(files, 'dangling.sqlite'),
+      'a file outside': join(outside, 'outside.sqlite'),
+      'a relative path outside': '../../../../../../../../etc/passwd',
+      memory: ':memory:',
+    };
+    const shop = await call(connectionsRoute.POST, 'POST', {
+      body: { name: 'shop', kind: 'sqlite', file: join(files, 'shop.sqlite') },
+    });
+    assert.equal(shop.status, 201, shop.text);
+    shopId = String(shop.json.data!.id);
+  });
+
+  after(async () => {
+    setServiceContext(undefined);
+    await executor.close();
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+    console.log(`injection cases refused: ${cases}`);
+  });
+
+  it('a file in the folder is accepted, and the folder lists it', async () => {
+    const reply = await call(testRoute.POST, 'POST', { id: shopId });
+    assert.equal(reply.status, 200, reply.text);
+    assert.equal(reply.json.data!.ok, true, reply.text);
+    const schema = await call(schemaRoute.GET, 'GET', { id: shopId });
+    assert.deepEqual(
+      (schema.json.data!.tables as { name: string }[]).map((t) => t.name),
+      ['customers'],
+    );
+  });
+
+  it('create, update and the unsaved test refuse every file outside the folder with a 400 naming the field', async () => {
+    for (const [what, file] of Object.entries(badFiles)) {
+      assertRefused(
+        await call(connectionsRoute.POST, 'POST', {
+          body: { name: `by url: ${what}`, url: `sqlite:${file}` },
+        }),
+        'url',
+        `create by url, ${what}`,
+      );
+      assertRefused(
+        await call(connectionsRoute.POST, 'POST', {
+          body: { name: `by file: ${what}`, kind: 'sqlite', file },
+        }),
+        'file',
+        `create by file, ${what}`,
+      );
+      assertRefused(
+        await call(connectionRoute.PATCH, 'PATCH', { id: shopId, body: { url: `sqlite:${file}` } }),
+        'url',
+        `update by url, ${what}`,
+      );
+      assertRefused(
+        await call(connectionRoute.PATCH, 'PATCH', { id: shopId, body: { kind: 'sqlite', file } }),
+        'file',
+        `update by file, ${what}`,
+      );
+      assertRefused(
+        await call(draftTestRoute.POST, 'POST', { body: { name: 'draft', url: `sqlite:${file}` } }),
+        'url',
+        `unsaved test, ${what}`,
+      );
+    }
+    const names = (await call(connectionsRoute.GET, 'GET')).json.data as unknown as { name: string }[];
+    assert.deepEqual(
+      names.map((c) => c.name),
+      ['shop'],
+      'nothing was saved',
+    );
+  });
+
+  it('a connection stored before (or pointing at a file swapped for a link) is refused at test, schema and preview', async () => {
+    const target = join(files, 'preview-target.sqlite');
+    for (const [what, file] of Object.entries(badFiles)) {
+      // As if saved by an older version: the store takes any URL, the services check at every opening.
+      const saved = await createConnection(store, { name: `stored: ${what}`, url: `sqlite:${file}` });
+      assertRefused(await call(testRoute.POST, 'POST', { id: saved.id }), 'url', `test, ${what}`);
+      assertRefused(await call(schemaRoute.GET, 'GET', { id: saved.id }), 'url', `schema, ${what}`);
+      const project = await projectFor(store, `sqlite:${file}`, `sqlite:${target}`, {
+        mappings: [{ source: 'users', target: 'users', columns: [{ target: 'email', source: 'email' }] }],
+      });
+      assertRefused(
+        await call(previewRoute.GET, 'GET', { id: project.id }),
+        'source.url',
+        `preview, ${what}`,
+      );
+    }
+  });
+
+  it('a file swapped for a link to the store after saving is refused at every opening; the escalation by hook cannot happen', async () => {
+    const swap = join(files, 'swap.sqlite');
+    sqliteFile(swap, 1);
+    const saved = await call(connectionsRoute.POST, 'POST', {
+      body: { name: 'swap', url: `sqlite:${swap}` },
+    });
+    assert.equal(saved.status, 201, saved.text);
+    const id = String(saved.json.data!.id);
+    const editor = await createUser(store, {
+      email: 'editor@example.com',
+      name: 'Editor',
+      password: 'a long enough password',
+      role: 'editor',
+    });
+    const project = await projectFor(store, `sqlite:${join(files, 'shop.sqlite')}`, `sqlite:${swap}`, {
+      pipeline: {
+        hooks: { pre: [{ sql: `UPDATE users SET role = 'admin' WHERE id = '${editor.id}'` }] },
+      },
+      mappings: [{ source: 'customers', target: 'customers', columns: [{ target: 'name', source: 'name' }] }],
+    });
+    unlinkSync(swap);
+    symlinkSync(join(dataDir, 'databridge.sqlite'), swap);
+
+    assertRefused(await call(testRoute.POST, 'POST', { id }), 'url', 'test of the swapped file');
+    assertRefused(await call(schemaRoute.GET, 'GET', { id }), 'url', 'schema of the swapped file');
+    assertRefused(await call(previewRoute.GET, 'GET', { id: project.id }), 'target.url', 'preview');
+    const started = await call(startRoute.POST, 'POST', {
+      key: keys.operator,
+      body: { projectId: project.id },
+    });
+    assert.equal(started.status, 201, started.text);
+    const executionId = String(started.json.data!.executionId);
+    await executor.settled(executionId);
+    cases += 1;
+    const run = await store.db
+      .selectFrom('executions')
+      .select(['status', 'error_message'])
+      .where('id', '=', executionId)
+      .executeTakeFirstOrThrow();
+    assert.equal(run.status, 'failed');
+    assert.match(String(run.error_message), /must be inside/);
+    assert.equal((await getUser(store, editor.id))?.role, 'editor', 'the editor is still an editor');
+  });
+
+  describe('statements from users on a server run', () => {
+    const attacks = {
+      ATTACH: (file: string) => `ATTACH DATABASE '${file}' AS stolen`,
+      'VACUUM INTO': (file: string) => `VACUUM INTO '${file}'`,
+      load_extension: (file: string) => `SELECT load_extension('${file}')`,
+    };
+    // Where a spec takes SQL, and how an attack is put there.
+    const places: Record<string, (sql: string) => { pipeline?: object; mapping?: object }> = {
+      'pre hook': (sql) => ({ pipeline: { hooks: { pre: [{ sql }] } } }),
+      'post hook': (sql) => ({ pipeline: { hooks: { post: [{ sql }] } } }),
+      'custom validation rule': (sql) => ({ pipeline: { rules: [{ name: 'rule', sql }] } }),
+      'column expression': (sql) => ({
+        mapping: {
+          columns: [
+            { target: 'name', expression: sql.startsWith('SELECT ') ? sql.slice(7) : `1); ${sql}; --` },
+          ],
+        },
+      }),
+      'table filter': (sql) => ({
+        mapping: { where: sql.startsWith('SELECT ') ? `${sql.slice(7)} IS NULL` : `1; ${sql}; --` },
+      }),
+    };
+
+    for (const [place, put] of Object.entries(places)) {
+      for (const [attack, statement] of Object.entries(attacks)) {
+        it(`${attack} in a ${place} is refused and writes no file`, async () => {
+          const written = join(outside, `${attack.replace(' ', '-')}-${place.replace(/ /g, '-')}.sqlite`);
+          const target = join(files, `target-${Date.now()}-${Math.random().toString(36).slice(2)}.sqlite`);
+          const { pipeline = {}, mapping = {} } = put(statement(written));
+          const project = await projectFor(
+            store,
+            `sqlite:${join(files, 'shop.sqlite')}`,
+            `sqlite:${target}`,
+            {
+              pipeline: { createTables: true, ...pipeline },
+              mappings: [
+                {
+                  source: 'customers',
+                  target: 'customers',
+                  columns: [
+                    { target: 'id', source: 'id' },
+                    { target: 'name', source: 'name' },
+                  ],
+                  ...mapping,
+                },
+              ],
+            },
+          );
+          const started = await call(startRoute.POST, 'POST', {
+            key: keys.operator,
+            body: { projectId: project.id },
+          });
+          assert.equal(started.status, 201, started.text);
+          const executionId = String(started.json.data!.executionId);
+          await executor.settled(executionId);
+          cases += 1;
+          const run = await store.db
+            .selectFrom('executions')
+            .select(['status', 'error_message'])
+            .where('id', '=', executionId)
+            .executeTakeFirstOrThrow();
+          assert.equal(run.status, 'failed', `${attack} in a ${place}: ${run.error_message}`);
+          assert.equal(existsSync(written), false, `${written} was not written`);
+          if (place.endsWith('hook') || place.endsWith('rule') || attack === 'load_extension') {
+            const log = await store.db
+              .selectFrom('log_entries')
+              .select('message')
+              .where('execution_id', '=', executionId)
+              .execute();
+            const said = [run.error_message, ...log.map((l) => l.message)].join('\n');
+            assert.match(said, /(not allowed on a server connection|not authorized)/, said);
+          }
+        });
+      }
+    }
+  });
+
+  describe('report downloads', () => {
+    let executionId: string;
+    let reportFile: string;
+
+    before(async () => {
+      const target = join(files, 'report-target.sqlite');
+      const project = await projectFor(store, `sqlite:${join(files, 'shop.sqlite')}`, `sqlite:${target}`, {
+        pipeline: { createTables: true },
+        mappings: [
+          {
+            source: 'customers',
+            target: 'customers',
+            columns: [
+              { target: 'id', source: 'id' },
+              { target: 'name', source: 'name' },
+            ],
+          },
+        ],
+      });
+      const started = await call(startRoute.POST, 'POST', {
+        key: keys.operator,
+        body: { projectId: project.id },
+      });
+      executionId = String(started.json.data!.executionId);
+      await executor.settled(executionId);
+      reportFile = join(dataDir, 'reports', executionId, 'report.html');
+      assert.ok(existsSync(reportFile), 'the run wrote its report');
+    });
+
+    async function tamper(path: string) {
+      const db = new Database(join(dataDir, 'databridge.sqlite'));
+      db.prepare(
+        `UPDATE executions SET summary = json_set(summary, '$.report.html', ?, '$.report.json', ?) WHERE id = ?`,
+      ).run(path, path, executionId);
+      db.close();
+    }
+
+    it('a report path rewritten in the store is never read: the viewer gets the run’s own report', async () => {
+      await tamper('/etc/passwd');
+      for (const query of ['', '?format=json']) {
+        const reply = await call(reportRoute.GET, 'GET', { id: executionId, key: keys.viewer, query });
+        cases += 1;
+        assert.equal(reply.status, 200, reply.text);
+        assert.doesNotMatch(reply.text, /root:/);
+        assert.equal(
+          reply.text,
+          readFileSync(join(dataDir, 'reports', executionId, `report.${query ? 'json' : 'html'}`), 'utf8'),
+        );
+      }
+    });
+
+    it('a report file replaced by a link out of the reports folder is not served', async () => {
+      await tamper('/etc/passwd');
+      unlinkSync(reportFile);
+      symlinkSync('/etc/passwd', reportFile);
+      const reply = await call(reportRoute.GET, 'GET', { id: executionId, key: keys.viewer });
+      cases += 1;
+      assert.equal(reply.status, 404, reply.text);
+      assert.doesNotMatch(reply.text, /root:/);
+    });
+  });
+});
