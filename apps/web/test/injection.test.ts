@@ -253,11 +253,11 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
   });
 
   describe('statements from users on a server run', () => {
-    const attacks = {
-      ATTACH: (file: string) => `ATTACH DATABASE '${file}' AS stolen`,
-      'VACUUM INTO': (file: string) => `VACUUM INTO '${file}'`,
-      load_extension: (file: string) => `SELECT load_extension('${file}')`,
-    };
+    const attacks: [string, (file: string) => string][] = [
+      ['ATTACH', (file) => `ATTACH DATABASE '${file}' AS stolen`],
+      ['VACUUM INTO', (file) => `VACUUM INTO '${file}'`],
+      ['load_extension', (file) => `SELECT load_extension('${file}')`],
+    ];
     // Where a spec takes SQL, and how an attack is put there.
     const places: Record<string, (sql: string) => { pipeline?: object; mapping?: object }> = {
       'pre hook': (sql) => ({ pipeline: { hooks: { pre: [{ sql }] } } }),
@@ -276,7 +276,7 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
     };
 
     for (const [place, put] of Object.entries(places)) {
-      for (const [attack, statement] of Object.entries(attacks)) {
+      for (const [attack, statement] of attacks) {
         it(`${attack} in a ${place} is refused and writes no file`, async () => {
           const written = join(outside, `${attack.replace(' ', '-')}-${place.replace(/ /g, '-')}.sqlite`);
           const target = join(files, `target-${Date.now()}-${Math.random().toString(36).slice(2)}.sqlite`);
