@@ -6,6 +6,7 @@
 export type StoreErrorCode =
   | 'not_found' // no row with that id: HTTP 404
   | 'conflict' // a unique name is taken: HTTP 409
+  | 'invalid_transition' // a state change the state machine does not allow (statuses.ts): a bug, never written
   | 'in_use' // still referenced (a connection by projects, a project by an active execution): HTTP 409
   | 'bad_input' // an argument is malformed (cursor, limit, option): HTTP 400
   | 'secret_mismatch' // SESSION_SECRET is not the one the value was encrypted with

@@ -6,7 +6,7 @@ import type { Store } from './open-store.ts';
 import { decodeCursor, encodeCursor, type Page, pageSize } from './page.ts';
 import type { ExecutionsTable } from './schema/database.ts';
 import { createStageRuns } from './stage-runs-repository.ts';
-import type { ExecutionStatus, ExecutionTrigger } from './statuses.ts';
+import { canMove, type ExecutionStatus, type ExecutionTrigger } from './statuses.ts';
 import { inTransaction } from './transaction.ts';
 import {
   readBool,
@@ -191,7 +191,8 @@ export async function updateProgress(
 /**
  * Changes an execution's state and outcome. With `from`, only while its status is one of those: a
  * compare-and-set that keeps two workers (or a worker and a cancel) from both winning. Returns the
- * execution after the change, or undefined when it is unknown or its status was not in `from`.
+ * execution after the change, or undefined when it is unknown or its status was not in `from`. A
+ * change of status the state machine does not allow (statuses.ts) throws `invalid_transition`.
  */
 export async function updateExecution(
   store: Store,
@@ -213,6 +214,20 @@ export async function updateExecution(
     })
     .where('id', '=', id);
   if (options.from) query = query.where('status', 'in', options.from.length ? options.from : ['']);
+  if (patch.status !== undefined) {
+    const current = (
+      await store.db.selectFrom('executions').select('status').where('id', '=', id).executeTakeFirst()
+    )?.status as ExecutionStatus | undefined;
+    if (current === undefined || (options.from && !options.from.includes(current))) return undefined;
+    if (!canMove('execution', current, patch.status)) {
+      throw new StoreError(
+        'invalid_transition',
+        `execution ${id} cannot go from ${current} to ${patch.status}`,
+      );
+    }
+    // Compare-and-set on the state just checked.
+    query = query.where('status', '=', current);
+  }
   const result = await query.executeTakeFirst();
   return result.numUpdatedRows > 0n ? getExecution(store, id) : undefined;
 }

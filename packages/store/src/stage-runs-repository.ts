@@ -1,8 +1,9 @@
 import { STAGES, type StageId } from '@databridge/engine';
 import type { Selectable } from 'kysely';
+import { StoreError } from './errors.ts';
 import type { Store } from './open-store.ts';
 import type { StageRunsTable } from './schema/database.ts';
-import type { RunStatus } from './statuses.ts';
+import { canMove, type RunStatus } from './statuses.ts';
 import { readTimeOrNull, type TimeInput, toIsoOrNull } from './values.ts';
 
 /** One of an execution's six stages: extract, transform, load_dimensions, load_facts, validate, report. */
@@ -42,15 +43,19 @@ export async function upsertStageRun(
 ): Promise<void> {
   const endedAt = state.endedAt === undefined ? undefined : toIsoOrNull(state.endedAt);
   let startedAt = state.startedAt === undefined ? undefined : toIsoOrNull(state.startedAt);
-  if (startedAt === undefined && endedAt) {
-    const stored = await store.db
-      .selectFrom('stage_runs')
-      .select('started_at')
-      .where('execution_id', '=', executionId)
-      .where('stage_id', '=', stageId)
-      .executeTakeFirst();
-    startedAt = readTimeOrNull(stored?.started_at ?? null);
+  const stored = await store.db
+    .selectFrom('stage_runs')
+    .select(['started_at', 'status'])
+    .where('execution_id', '=', executionId)
+    .where('stage_id', '=', stageId)
+    .executeTakeFirst();
+  if (stored && !canMove('stage', stored.status, state.status)) {
+    throw new StoreError(
+      'invalid_transition',
+      `stage ${stageId} of execution ${executionId} cannot go from ${stored.status} to ${state.status}`,
+    );
   }
+  if (startedAt === undefined && endedAt) startedAt = readTimeOrNull(stored?.started_at ?? null);
   const duration = startedAt && endedAt ? (Date.parse(endedAt) - Date.parse(startedAt)) / 1000 : null;
   const values = {
     status: state.status,

@@ -1,8 +1,9 @@
 import { STAGES, type StageId } from '@databridge/engine';
 import type { Selectable } from 'kysely';
+import { StoreError } from './errors.ts';
 import type { Store } from './open-store.ts';
 import type { TaskRunsTable } from './schema/database.ts';
-import type { RunStatus } from './statuses.ts';
+import { canMove, type RunStatus } from './statuses.ts';
 import { readTimeOrNull, type TimeInput, toIsoOrNull } from './values.ts';
 
 /** One engine task of an execution: a table mapping, or one key range of a large table. */
@@ -42,14 +43,39 @@ export interface TaskRunState {
 
 const CHUNK = 200;
 
-/** Inserts or replaces task states, one statement per 200: the executor's per-second flush. */
+/**
+ * Inserts or replaces task states, one statement per 200: the executor's per-second flush. A change
+ * of status the state machine does not allow (statuses.ts) throws `invalid_transition`, and nothing
+ * of that chunk is written.
+ */
 export async function upsertTaskRuns(
   store: Store,
   executionId: string,
   tasks: readonly TaskRunState[],
 ): Promise<void> {
   for (let i = 0; i < tasks.length; i += CHUNK) {
-    const rows = tasks.slice(i, i + CHUNK).map((t) => ({
+    const chunk = tasks.slice(i, i + CHUNK);
+    const stored = await store.db
+      .selectFrom('task_runs')
+      .select(['task_id', 'status'])
+      .where('execution_id', '=', executionId)
+      .where(
+        'task_id',
+        'in',
+        chunk.map((t) => t.taskId),
+      )
+      .execute();
+    const now = new Map(stored.map((r) => [r.task_id, r.status]));
+    for (const t of chunk) {
+      const from = now.get(t.taskId);
+      if (from !== undefined && !canMove('task', from, t.status)) {
+        throw new StoreError(
+          'invalid_transition',
+          `task ${t.taskId} of execution ${executionId} cannot go from ${from} to ${t.status}`,
+        );
+      }
+    }
+    const rows = chunk.map((t) => ({
       execution_id: executionId,
       task_id: t.taskId,
       mapping_id: t.mappingId,

@@ -67,6 +67,9 @@ const STATUS_COLOURS: Record<string, string> = {
   paused: 'bg-amber-50 text-amber-900 border-amber-300',
   failed: 'bg-red-50 text-red-800 border-red-300',
   cancelled: 'bg-slate-100 text-slate-700 border-slate-300',
+  cancelling: 'bg-slate-100 text-slate-700 border-slate-400',
+  interrupted: 'bg-amber-50 text-amber-900 border-amber-300',
+  queued: 'bg-slate-100 text-slate-800 border-brand',
   skipped: 'bg-slate-100 text-slate-700 border-slate-300',
 };
 

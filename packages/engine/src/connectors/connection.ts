@@ -184,6 +184,13 @@ export interface Connection {
   readCheckpoints(runId: string): Promise<Checkpoint[]>;
   /** Dropping foreign keys for a load and adding them back checked once; absent where unsupported. */
   readonly foreignKeys?: ForeignKeyControl;
+  /**
+   * Ends the statements this connection has in flight (a cancel, or a pause or shutdown whose grace
+   * ran out): asks the server to cancel each, and after `graceMs` ends the sessions still busy, so no
+   * statement, transaction or lock outlives the run. Absent where nothing can be in flight while it
+   * would run (SQLite's statements run synchronously; close() releases its handles).
+   */
+  cancelInFlight?(graceMs: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -14,6 +14,7 @@ import { MysqlBulkLoader } from './mysql-bulk-loader.ts';
 import { createCheckpointTableSql, readCheckpointsStatement, toCheckpoint } from './mysql-checkpoints.ts';
 import { MysqlDialect } from './mysql-dialect.ts';
 import { type MysqlServer, mapMysqlErrors, toDataBridgeError } from './mysql-errors.ts';
+import { MysqlInFlight } from './mysql-in-flight.ts';
 import { MysqlIntrospector } from './mysql-introspector.ts';
 import { createMysqlPool, SESSION_SQL_MODE } from './mysql-pool.ts';
 import { MysqlReader } from './mysql-reader.ts';
@@ -40,13 +41,16 @@ export class MysqlConnection implements Connection {
   readonly reader: MysqlReader;
   readonly loader: MysqlBulkLoader;
   private readonly introspector: MysqlIntrospector;
+  private readonly inFlight: MysqlInFlight;
 
   private constructor(
     private readonly pool: Pool,
     private readonly server: MysqlServer,
     readonly displayUrl: string,
     facts: { maxPacket: number; localInfile: boolean },
+    settings: ConnectionSettings,
   ) {
+    this.inFlight = new MysqlInFlight(pool, settings);
     this.dialect = new MysqlDialect(server.database);
     this.reader = new MysqlReader(pool, this.dialect, server);
     // Each character takes at most 3 bytes of UTF-8; leave room for the statement around the rows.
@@ -84,7 +88,7 @@ export class MysqlConnection implements Connection {
       }
       const mariadb = /mariadb/i.test(facts.version);
       const limits = { maxPacket: Number(facts.maxPacket), localInfile: Boolean(Number(facts.localInfile)) };
-      return new MysqlConnection(pool, { ...server, mariadb }, displayUrl(settings), limits);
+      return new MysqlConnection(pool, { ...server, mariadb }, displayUrl(settings), limits, settings);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toDataBridgeError(error, `Connecting to ${settings.host}:${settings.port}`, server);
@@ -115,6 +119,10 @@ export class MysqlConnection implements Connection {
       if (error instanceof DataBridgeError && error.code === 'unknown_table') return []; // no run has started here
       throw error;
     }
+  }
+
+  cancelInFlight(graceMs: number): Promise<void> {
+    return this.inFlight.cancel(graceMs);
   }
 
   async close(): Promise<void> {

@@ -12,6 +12,7 @@ import {
 import { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors, type ServerLabel, toDataBridgeError } from './postgres-errors.ts';
 import { PostgresForeignKeys } from './postgres-foreign-keys.ts';
+import { PostgresInFlight } from './postgres-in-flight.ts';
 import { PostgresIntrospector } from './postgres-introspector.ts';
 import { createPool } from './postgres-pool.ts';
 import { PostgresReader } from './postgres-reader.ts';
@@ -44,6 +45,7 @@ export class PostgresConnection implements Connection {
   readonly loader: PostgresBulkLoader;
   readonly foreignKeys: PostgresForeignKeys;
   private readonly introspector: PostgresIntrospector;
+  private readonly inFlight: PostgresInFlight;
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -54,6 +56,7 @@ export class PostgresConnection implements Connection {
     this.loader = new PostgresBulkLoader(pool, this.dialect);
     this.introspector = new PostgresIntrospector(pool, this.dialect);
     this.foreignKeys = new PostgresForeignKeys(pool, this.dialect);
+    this.inFlight = new PostgresInFlight(pool);
   }
 
   /**
@@ -105,6 +108,10 @@ export class PostgresConnection implements Connection {
         throw error;
       }
     });
+  }
+
+  cancelInFlight(graceMs: number): Promise<void> {
+    return this.inFlight.cancel(graceMs);
   }
 
   async close(): Promise<void> {

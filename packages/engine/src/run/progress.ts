@@ -1,6 +1,16 @@
 import type { StageId } from '../plan/plan-types.ts';
 
-export type StageStatus = 'pending' | 'running' | 'completed' | 'failed' | 'skipped';
+/** The states of a run's stages and tasks: the one state machine the store enforces (store/statuses.ts). */
+export type StageStatus =
+  | 'pending'
+  | 'queued'
+  | 'running'
+  | 'paused'
+  | 'completed'
+  | 'failed'
+  | 'skipped'
+  | 'cancelled'
+  | 'interrupted';
 
 export interface StageProgress {
   readonly id: StageId;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { PAUSED } from './paused.ts';
 import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
 import { reportRun } from './report-run.ts';
 import type { RunLogEntry } from './run-log.ts';
@@ -35,8 +36,7 @@ export interface RunOptions {
   readonly onLog?: (entry: RunLogEntry) => void;
 }
 
-/** The abort reason that pauses a run instead of cancelling it. */
-export const PAUSED = 'paused';
+export { PAUSED };
 
 /**
  * Runs a migration in this process: plan, extract, transform, load dimensions, load facts, validate,

@@ -15,6 +15,7 @@ import { type HookResult, runHooks } from './hooks.ts';
 import { decodePosition, type Position } from './key-codec.ts';
 import { openPair } from './open-pair.ts';
 import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
+import { PAUSED } from './paused.ts';
 import { decodePlan, encodePlan } from './plan-codec.ts';
 import { planTasks } from './plan-tasks.ts';
 import { RejectLog } from './reject-log.ts';
@@ -39,9 +40,21 @@ export interface SessionOptions {
   readonly signal: AbortSignal;
   /** Receives every log line written at or above the pipeline's level. */
   readonly onLog?: (entry: RunLogEntry) => void;
+  /**
+   * After an abort with the reason PAUSED (a pause, a shutdown), how long a statement in flight may
+   * run on to its batch boundary before it is ended; any other abort (a cancel) ends it at once.
+   * Default 10 s.
+   */
+  readonly stopGraceMs?: number;
   /** A server's confinement of SQLite files and statements (none for the CLI). */
   readonly sqliteFolder?: SqliteFolder;
 }
+
+/** How long a statement may run on after a pause or shutdown; see SessionOptions.stopGraceMs. */
+export const STOP_GRACE_MS = 10_000;
+
+/** Between asking the server to cancel a statement and ending its session. */
+const CANCEL_GRACE_MS = 2_000;
 
 /** Source tables at least this large (by statistics) are counted by estimate where counting is slow. */
 const ESTIMATE_ABOVE = 100_000;
@@ -69,6 +82,8 @@ export class RunSession {
   readonly log: RunLog;
   readonly rejects: RejectLog;
   private compiled: Map<string, CompiledMapping> | undefined;
+  private endingInFlight: NodeJS.Timeout | undefined;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     readonly options: SessionOptions,
@@ -79,6 +94,22 @@ export class RunSession {
     const dir = resolve(options.reportsDir, options.runId);
     this.rejects = new RejectLog(join(dir, 'rejects'));
     this.log = new RunLog(join(dir, 'run.log'), options.spec.pipeline.logLevel, options.onLog);
+    // Batch boundaries see the signal; a statement blocked on a lock never reaches one.
+    const onAbort = () => {
+      const grace = options.signal.reason === PAUSED ? (options.stopGraceMs ?? STOP_GRACE_MS) : 0;
+      this.endingInFlight = setTimeout(() => void this.endInFlight(), grace);
+      this.endingInFlight.unref();
+    };
+    if (options.signal.aborted) onAbort();
+    else options.signal.addEventListener('abort', onAbort, { once: true });
+  }
+
+  /** Ends the statements still in flight on both databases (see Connection.cancelInFlight). */
+  private async endInFlight(): Promise<void> {
+    await Promise.allSettled([
+      this.source.cancelInFlight?.(CANCEL_GRACE_MS),
+      this.target.cancelInFlight?.(CANCEL_GRACE_MS),
+    ]);
   }
 
   /**
@@ -486,8 +517,17 @@ export class RunSession {
     return this.plan.mappings.some((m) => m.stage === stageId);
   }
 
-  async close(): Promise<void> {
-    await Promise.allSettled([this.source.close(), this.target.close()]);
+  /**
+   * Closes both databases; after an abort, first ends whatever still runs on them (nothing, usually).
+   * Closing again waits for the first close.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearTimeout(this.endingInFlight);
+      if (this.signal.aborted) await this.endInFlight();
+      await Promise.allSettled([this.source.close(), this.target.close()]);
+    })();
+    return this.closing;
   }
 }
 

@@ -54,7 +54,10 @@ export class BullmqExecutor implements Executor {
   private readonly flows: FlowProducer;
   private worker: Worker | undefined;
   private redis: Redis | undefined;
-  /** Stops this process's running tasks at their next batch boundary (SIGTERM). */
+  /**
+   * Stops this process's running tasks at their next batch boundary, or ends their statements after
+   * the session's grace (SIGTERM); they are left `interrupted` and resume from their checkpoints.
+   */
   private readonly shutdown = new AbortController();
 
   constructor(
@@ -122,7 +125,10 @@ export class BullmqExecutor implements Executor {
   }
 
   private async advance({ executionId, attempt }: AdvanceJobData): Promise<string> {
-    const step = await advanceExecution(this.deps, executionId, { attempt: attempt ?? 1 });
+    const step = await advanceExecution(this.deps, executionId, {
+      attempt: attempt ?? 1,
+      signal: this.shutdown.signal,
+    });
     if (step.kind === 'settled') return step.status;
     if (step.kind === 'retry') {
       await this.queue.add('advance', { executionId, attempt: step.attempt } satisfies AdvanceJobData, {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { listExecutions } from '@databridge/store';
-import { advanceExecution } from '../run/advance-execution.ts';
+import { listExecutions, updateExecution } from '@databridge/store';
+import { advanceExecution, settleStages } from '../run/advance-execution.ts';
 import type { RunDeps } from '../run/open-execution-session.ts';
 import { RetryableTaskError, runExecutionTask } from '../run/run-execution-task.ts';
 import { retryDelayMs } from '../schedule/retry-delay.ts';
@@ -37,7 +37,10 @@ export class InProcessExecutor implements Executor {
    * in-process executions; with BullMQ, stalled-job recovery does this.
    */
   async recoverInterrupted(): Promise<string[]> {
-    const page = await listExecutions(this.deps.store, { statuses: ['pending', 'running'], limit: 100 });
+    const page = await listExecutions(this.deps.store, {
+      statuses: ['pending', 'queued', 'running', 'interrupted', 'cancelling'],
+      limit: 100,
+    });
     const ids = page.items.map((e) => e.id).filter((id) => !this.loops.has(id));
     for (const id of ids) await this.start(id);
     return ids;
@@ -51,16 +54,31 @@ export class InProcessExecutor implements Executor {
     while (this.loops.has(executionId)) await this.loops.get(executionId);
   }
 
+  /**
+   * Stops this process's executions: their tasks stop at their next batch boundary, or have their
+   * statements ended after the session's grace (10 s); what was running is left `interrupted`, and
+   * the next server's recoverInterrupted() resumes it from its checkpoints.
+   */
   async close(): Promise<void> {
+    const driven = [...this.loops.keys()];
     this.shutdown.abort();
     await Promise.allSettled([...this.loops.values()]);
+    for (const id of driven) {
+      const interrupted = await updateExecution(
+        this.deps.store,
+        id,
+        { status: 'interrupted' },
+        { from: ['running'] },
+      ).catch(() => undefined);
+      if (interrupted) await settleStages(this.deps.store, id, 'interrupted').catch(() => {});
+    }
   }
 
   private async drive(executionId: string): Promise<void> {
     let attempt = 1;
     for (;;) {
       if (this.shutdown.signal.aborted) return;
-      const step = await advanceExecution(this.deps, executionId, { attempt });
+      const step = await advanceExecution(this.deps, executionId, { attempt, signal: this.shutdown.signal });
       if (step.kind === 'settled') return;
       if (step.kind === 'retry') {
         attempt = step.attempt;

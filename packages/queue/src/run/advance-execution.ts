@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decodePosition,
   type ExtractResult,
@@ -11,7 +12,9 @@ import {
   type ExecutionStatus,
   getExecution,
   listStageRuns,
+  listTaskRuns,
   requireExecution,
+  type Store,
   type TaskRunState,
   updateExecution,
   updateProgress,
@@ -60,28 +63,36 @@ const NO_RETRIES: RetrySettings = {
 export async function advanceExecution(
   deps: RunDeps,
   executionId: string,
-  options: { readonly attempt?: number } = {},
+  options: {
+    readonly attempt?: number;
+    /** This process shutting down: the stage in hand stops (at its grace) and is left interrupted. */
+    readonly signal?: AbortSignal;
+  } = {},
 ): Promise<NextStep> {
   const attempt = options.attempt ?? 1;
   const { store } = deps;
   let execution = await requireExecution(store, executionId);
-  if (execution.status === 'pending') {
+  if (execution.status === 'pending' || execution.status === 'queued' || execution.status === 'interrupted') {
     execution =
       (await updateExecution(
         store,
         executionId,
         { status: 'running', startedAt: execution.startedAt ?? new Date() },
-        { from: ['pending'] },
+        { from: ['pending', 'queued', 'interrupted'] },
       )) ?? (await requireExecution(store, executionId));
   }
-  if (execution.status === 'completed' || execution.status === 'paused') {
+  if (execution.status === 'paused') {
+    // Its tasks have stopped (this step runs after them): the stage they were in is paused too.
+    await settleStages(store, executionId, 'paused');
     return { kind: 'settled', status: execution.status };
   }
+  if (execution.status === 'completed') return { kind: 'settled', status: execution.status };
+  if (execution.status === 'cancelling') await waitForTasksToStop(store, executionId);
   if ((execution.status === 'failed' || execution.status === 'cancelled') && execution.endedAt) {
     return { kind: 'settled', status: execution.status };
   }
   const log = new ExecutionLog(store, executionId);
-  const watch = watchExecution(store, executionId);
+  const watch = watchExecution(store, executionId, options.signal);
   let session: RunSession;
   try {
     session = await openExecutionSession(deps, execution, watch.signal, log);
@@ -89,22 +100,22 @@ export async function advanceExecution(
     watch.stop();
     log.error(`the execution cannot start: ${(error as Error).message}`, error);
     await log.flush();
-    await failWithoutReport(store, executionId, error);
-    return { kind: 'settled', status: 'failed' };
+    return { kind: 'settled', status: await failWithoutReport(deps, execution, error) };
   }
   let current: StageId = 'extract';
   const stage = async (
     stageId: StageId,
-    status: 'running' | 'completed' | 'skipped' | 'failed' | 'pending',
+    status: 'running' | 'completed' | 'skipped' | 'failed' | 'queued' | 'paused' | 'interrupted',
   ) => {
     await setStage(store, executionId, stageId, status);
     if (status === 'failed') session.log.error(`stage ${stageId} failed`, { stage: stageId });
-    else if (status !== 'pending') session.log.info(`stage ${stageId} ${status}`, { stage: stageId });
+    else if (status !== 'queued') session.log.info(`stage ${stageId} ${status}`, { stage: stageId });
   };
   try {
     if (execution.status !== 'running') {
       // Failed or cancelled elsewhere (a task, the API) and not yet reported: report it now.
-      const outcome = execution.status === 'cancelled' ? 'cancelled' : 'failed';
+      const outcome =
+        execution.status === 'cancelled' || execution.status === 'cancelling' ? 'cancelled' : 'failed';
       const failure = execution.errorMessage ? new Error(execution.errorMessage) : null;
       return { kind: 'settled', status: await finishExecution(store, session, outcome, failure) };
     }
@@ -147,9 +158,9 @@ export async function advanceExecution(
     }
     return { kind: 'settled', status: (await requireExecution(store, executionId)).status };
   } catch (error) {
-    if (watch.reason === 'paused') {
-      await stage(current, 'pending');
-      return { kind: 'settled', status: 'paused' };
+    if (watch.reason === 'paused' || watch.reason === 'interrupted') {
+      await stage(current, watch.reason);
+      return { kind: 'settled', status: watch.reason === 'paused' ? 'paused' : 'running' };
     }
     const now = await getExecution(store, executionId);
     const retries = session.plan.spec.schedule?.retries ?? NO_RETRIES;
@@ -159,7 +170,7 @@ export async function advanceExecution(
       isTransientError(error) &&
       attempt <= retries.maxRetries
     ) {
-      await stage(current, 'pending');
+      await stage(current, 'queued');
       session.log.warning(
         `stage ${current} failed with a transient error (attempt ${attempt} of ${retries.maxRetries + 1}); it will be retried: ${(error as Error).message}`,
         { stage: current },
@@ -171,12 +182,38 @@ export async function advanceExecution(
       log.error(`stage ${current} failed: ${(error as Error).message}`, error, { stage: current });
       await updateExecution(store, executionId, { status: 'failed' }, { from: ['running'] });
     }
-    const outcome = now?.status === 'cancelled' ? 'cancelled' : 'failed';
+    const outcome = now?.status === 'cancelling' || now?.status === 'cancelled' ? 'cancelled' : 'failed';
+    if (outcome === 'cancelled') await waitForTasksToStop(store, executionId);
     return { kind: 'settled', status: await finishExecution(store, session, outcome, error) };
   } finally {
     watch.stop();
     await log.flush();
     await session.close();
+  }
+}
+
+/** Marks the stages still running (a pause or shutdown came while they ran) with the state it left. */
+export async function settleStages(store: Store, executionId: string, status: 'paused' | 'interrupted') {
+  for (const s of await listStageRuns(store, executionId)) {
+    if (s.status === 'running' || s.status === 'queued')
+      await setStage(store, executionId, s.stageId, status);
+  }
+}
+
+/** How long a cancel waits for the tasks it stopped to say so; a worker killed meanwhile never will. */
+const TASKS_STOP_MS = 20_000;
+
+/**
+ * Waits until no task of a cancelled execution still runs anywhere (every task writes its state as it
+ * stops, its statements ended): `cancelled` is written only then. After TASKS_STOP_MS the tasks still
+ * marked running belong to workers that died; they hold nothing any more.
+ */
+async function waitForTasksToStop(store: Store, executionId: string): Promise<void> {
+  const end = Date.now() + TASKS_STOP_MS;
+  while (Date.now() < end) {
+    const tasks = await listTaskRuns(store, executionId);
+    if (!tasks.some((t) => t.status === 'running')) return;
+    await sleep(100);
   }
 }
 

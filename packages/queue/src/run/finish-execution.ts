@@ -4,17 +4,25 @@ import {
   type RunOutcome,
   type RunSession,
   reportRun,
+  reportUnstartedRun,
   type StageProgress,
   type TableProgress,
 } from '@databridge/engine';
 import {
+  type Execution,
   type ExecutionStatus,
+  getExecution,
+  getProject,
   listStageRuns,
   listTaskRuns,
+  type RunStatus,
   type Store,
   updateExecution,
+  upsertTaskRuns,
 } from '@databridge/store';
 import { refreshExecutionProgress } from './execution-progress.ts';
+import { executionSpec } from './execution-spec.ts';
+import type { RunDeps } from './open-execution-session.ts';
 import { setStage } from './stage-state.ts';
 
 /** The run's stages and tables as the store recorded them, in the engine's terms, for its report. */
@@ -50,13 +58,7 @@ export async function progressFromStore(store: Store, session: RunSession) {
       writeMs: 0,
       startedAt: starts.length ? Math.min(...starts) : null,
       endedAt: done && ends.length ? Math.max(...ends) : null,
-      status: failed
-        ? 'failed'
-        : done
-          ? 'completed'
-          : own.some((t) => t.status === 'running')
-            ? 'running'
-            : 'pending',
+      status: failed ? 'failed' : done ? 'completed' : (own[0]?.status ?? 'pending'),
     };
   });
   return { stages, tables };
@@ -75,9 +77,7 @@ export async function finishExecution(
 ): Promise<ExecutionStatus> {
   const id = session.runId;
   await setStage(store, id, 'report', 'running');
-  for (const s of await listStageRuns(store, id)) {
-    if (s.status === 'pending' && s.stageId !== 'report') await setStage(store, id, s.stageId, 'skipped');
-  }
+  await settleUnfinished(store, id, outcome);
   await refreshExecutionProgress(store, id);
   const { stages, tables } = await progressFromStore(store, session);
   const execution = await store.db
@@ -93,8 +93,14 @@ export async function finishExecution(
     : {};
   // A pause that arrives while the report is written is too late to matter: the run is over. A cancel
   // that arrives then keeps its status; the summary is recorded either way.
+  // Nothing of the run may still hold a database session once it says it has ended.
+  await session.close();
   const from: ExecutionStatus[] =
-    outcome === 'completed' ? ['running', 'paused'] : ['running', 'paused', outcome];
+    outcome === 'completed'
+      ? ['running', 'paused']
+      : outcome === 'cancelled'
+        ? ['cancelling', 'cancelled']
+        : ['running', 'paused', 'failed'];
   const finished = await updateExecution(
     store,
     id,
@@ -106,16 +112,77 @@ export async function finishExecution(
   return now?.status ?? outcome;
 }
 
-/** Fails an execution that could not even open its session (a project whose spec no longer fits). */
-export async function failWithoutReport(store: Store, executionId: string, failure: unknown): Promise<void> {
-  await updateExecution(store, executionId, {
-    status: 'failed',
-    endedAt: new Date(),
-    errorCode: isDataBridgeError(failure) ? failure.code : 'internal',
-    errorMessage: messageOf(failure),
-  });
+/**
+ * The stages and tasks of an ending execution that did not finish, moved to the state that says why:
+ * never started, `skipped`; stopped on the way, `cancelled` by a cancel, `interrupted` when a sibling
+ * failed the run (a retry resumes them from their checkpoints).
+ */
+async function settleUnfinished(
+  store: Store,
+  executionId: string,
+  outcome: 'completed' | 'failed' | 'cancelled',
+) {
+  const stopped = outcome === 'cancelled' ? 'cancelled' : 'interrupted';
   for (const s of await listStageRuns(store, executionId)) {
-    if (s.status === 'running') await setStage(store, executionId, s.stageId, 'failed');
-    else if (s.status === 'pending') await setStage(store, executionId, s.stageId, 'skipped');
+    if (s.stageId === 'report' || FINAL.includes(s.status)) continue;
+    const status = s.status === 'pending' ? 'skipped' : outcome === 'cancelled' ? 'cancelled' : 'failed';
+    await setStage(store, executionId, s.stageId, status);
   }
+  const tasks = (await listTaskRuns(store, executionId)).filter((t) => !FINAL.includes(t.status));
+  const now = new Date();
+  await upsertTaskRuns(
+    store,
+    executionId,
+    tasks.map((t) => ({
+      ...t,
+      status: t.startedAt === null ? ('skipped' as const) : stopped,
+      endedAt: t.endedAt ?? now,
+    })),
+  );
+}
+
+const FINAL: readonly RunStatus[] = ['completed', 'failed', 'skipped', 'cancelled'];
+
+/**
+ * Ends an execution that could not even open its session (a spec that no longer fits, a bad SQL
+ * expression, a database that refuses): `failed` (or `cancelled`, when a cancel was waiting), with a
+ * report that says why nothing ran, so the monitor and the report route have one like any ended run.
+ */
+export async function failWithoutReport(
+  deps: RunDeps,
+  execution: Execution,
+  failure: unknown,
+): Promise<ExecutionStatus> {
+  const { store } = deps;
+  const spec = await executionSpec(store, execution.projectId).catch(() => undefined);
+  const project = await getProject(store, execution.projectId);
+  const summary = reportUnstartedRun({
+    runId: execution.id,
+    specName: spec?.spec.name ?? project?.name ?? execution.projectId,
+    sourceUrl: spec?.spec.source.url ?? '',
+    targetUrl: spec?.spec.target.url ?? '',
+    startedAt: execution.startedAt ? new Date(execution.startedAt) : new Date(),
+    failure,
+    reportsDir: deps.reportsDir,
+  });
+  const cancelling = execution.status === 'cancelling';
+  const outcome: ExecutionStatus = cancelling ? 'cancelled' : 'failed';
+  for (const s of await listStageRuns(store, execution.id)) {
+    if (s.stageId === 'report') await setStage(store, execution.id, s.stageId, 'completed');
+    else if (s.status === 'running') await setStage(store, execution.id, s.stageId, outcome);
+    else if (s.status === 'pending') await setStage(store, execution.id, s.stageId, 'skipped');
+  }
+  const ended = await updateExecution(
+    store,
+    execution.id,
+    {
+      status: outcome,
+      endedAt: new Date(),
+      errorCode: isDataBridgeError(failure) ? failure.code : 'internal',
+      errorMessage: messageOf(failure),
+      summary: { ...summary, status: outcome },
+    },
+    { from: cancelling ? ['cancelling'] : ['running', 'paused', 'failed'] },
+  );
+  return ended?.status ?? (await getExecution(store, execution.id))?.status ?? outcome;
 }

@@ -12,6 +12,8 @@ export interface RunDeps {
    * and filters cannot reach other files. `databridge serve` and `worker` always set it.
    */
   readonly sqliteFolder?: SqliteFolder;
+  /** How long a pause or shutdown lets a statement in flight run on before it is ended. Default 10 s. */
+  readonly stopGraceMs?: number;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function openExecutionSession(
     reportsDir: deps.reportsDir,
     signal,
     onLog: log.sink,
+    ...(deps.stopGraceMs === undefined ? {} : { stopGraceMs: deps.stopGraceMs }),
     ...(deps.sqliteFolder ? { sqliteFolder: deps.sqliteFolder } : {}),
   });
 }

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { decodePosition, messageOf, type RunSession } from '@databridge/engine';
 import {
+  getExecution,
   listTaskRuns,
   requireExecution,
   type TaskRunState,
@@ -11,6 +12,7 @@ import { ExecutionLog } from './execution-log.ts';
 import { refreshExecutionProgress } from './execution-progress.ts';
 import { openExecutionSession, type RunDeps } from './open-execution-session.ts';
 import { setStage } from './stage-state.ts';
+import { taskName } from './task-name.ts';
 import { isTransientError } from './transient-errors.ts';
 import { watchExecution } from './watch-execution.ts';
 
@@ -69,9 +71,11 @@ export async function runExecutionTask(
     rowsTotal: previous?.rowsTotal ?? null,
     startedAt: previous?.startedAt ?? new Date(),
     endedAt: null,
-    attempt: attempt.attempt,
+    // The execution's attempt the task last ran in (a retry of the execution is attempt 2).
+    attempt: execution.attempt,
     errorMessage: null,
   };
+  let name = taskId;
   let dirty = true;
   // Rows that stopped a fail-fast run: rejected, but in no checkpoint.
   let stoppedRejects = 0;
@@ -97,7 +101,15 @@ export async function runExecutionTask(
       return 'completed';
     }
     await upsertTaskRun(store, executionId, state);
-    session.log.info(`task ${taskId} started on ${hostname()}:${process.pid} (attempt ${attempt.attempt})`, {
+    const siblings = (await session.options.state.tasks(executionId)).filter(
+      (t) => t.mappingId === task.mappingId,
+    );
+    name = taskName(
+      mapping,
+      task.id,
+      siblings.map((t) => t.id),
+    );
+    session.log.info(`task ${name} started on ${hostname()}:${process.pid} (attempt ${execution.attempt})`, {
       taskId,
       host: hostname(),
       pid: process.pid,
@@ -142,20 +154,21 @@ export async function runExecutionTask(
       }
     }
     if (watch.reason) {
-      state = { ...state, status: 'pending' };
+      const stopped = await stoppedState(store, executionId, watch.reason);
+      state = { ...state, status: stopped, endedAt: stopped === 'paused' ? null : new Date() };
       return watch.reason === 'paused' ? 'paused' : 'stopped';
     }
     if (isTransientError(error) && attempt.attempt < attempt.maxAttempts) {
-      state = { ...state, status: 'pending', errorMessage: messageOf(error) };
+      state = { ...state, status: 'queued', errorMessage: messageOf(error) };
       log.add({
         level: 'warning',
-        message: `task ${taskId} failed with a transient error (attempt ${attempt.attempt} of ${attempt.maxAttempts}); it will be retried: ${messageOf(error)}`,
+        message: `task ${name} failed with a transient error (try ${attempt.attempt} of ${attempt.maxAttempts} of attempt ${execution.attempt}); it will be tried again: ${messageOf(error)}`,
         fields: { taskId },
       });
       throw new RetryableTaskError(messageOf(error), { cause: error });
     }
     state = { ...state, status: 'failed', endedAt: new Date(), errorMessage: messageOf(error) };
-    log.error(`task ${taskId} failed: ${messageOf(error)}`, error, { taskId });
+    log.error(`task ${name} failed: ${messageOf(error)}`, error, { taskId });
     const failed = await updateExecution(
       store,
       executionId,
@@ -167,12 +180,24 @@ export async function runExecutionTask(
   } finally {
     clearInterval(timer);
     watch.stop();
+    // Closed before the task says it stopped: a cancel waits for that to write `cancelled`.
+    await session?.close();
     dirty = true;
     await flushing;
     await flush().catch(() => {});
     await log.flush();
-    await session?.close();
   }
+}
+
+/** What a task stopped by its execution is now: paused, cancelled, or interrupted (a shutdown, a failure elsewhere). */
+async function stoppedState(
+  store: RunDeps['store'],
+  executionId: string,
+  reason: 'paused' | 'stopped' | 'interrupted',
+): Promise<'paused' | 'cancelled' | 'interrupted'> {
+  if (reason !== 'stopped') return reason;
+  const status = (await getExecution(store, executionId))?.status;
+  return status === 'cancelling' || status === 'cancelled' ? 'cancelled' : 'interrupted';
 }
 
 async function committedCounts(session: RunSession, taskId: string) {

@@ -2,10 +2,17 @@ import { PAUSED } from '@databridge/engine';
 import { getExecution, type Store } from '@databridge/store';
 
 export interface ExecutionWatch {
-  /** Aborted (reason PAUSED, or 'stopped') once the execution leaves `running`. */
+  /**
+   * Aborted once the execution leaves `running`, or this process shuts down. The reason is PAUSED for a
+   * pause or a shutdown (statements in flight get the session's grace to reach a batch boundary) and
+   * 'stopped' otherwise (a cancel or a failure elsewhere: statements in flight are ended at once).
+   */
   readonly signal: AbortSignal;
-  /** Why the signal fired: the execution was paused, or cancelled/failed elsewhere. */
-  readonly reason: 'paused' | 'stopped' | undefined;
+  /**
+   * Why the signal fired: the execution was paused, cancelled or failed elsewhere (`stopped`), or this
+   * process is shutting down (`interrupted`: the parent signal).
+   */
+  readonly reason: 'paused' | 'stopped' | 'interrupted' | undefined;
   stop(): void;
 }
 
@@ -21,14 +28,14 @@ const POLL_MS = 250;
 export function watchExecution(store: Store, executionId: string, parent?: AbortSignal): ExecutionWatch {
   const controller = new AbortController();
   let reason: ExecutionWatch['reason'];
-  const abort = (why: 'paused' | 'stopped') => {
+  const abort = (why: 'paused' | 'stopped' | 'interrupted') => {
     if (controller.signal.aborted) return;
     reason = why;
-    controller.abort(why === 'paused' ? PAUSED : 'stopped');
+    controller.abort(why === 'stopped' ? 'stopped' : PAUSED);
   };
-  const onParentAbort = () => abort('stopped');
+  const onParentAbort = () => abort('interrupted');
   parent?.addEventListener('abort', onParentAbort, { once: true });
-  if (parent?.aborted) abort('stopped');
+  if (parent?.aborted) abort('interrupted');
   let polling = false;
   const timer = setInterval(async () => {
     if (polling) return;

@@ -261,6 +261,7 @@ export async function retryExecution(ctx: Ctx, executionId: string): Promise<Exe
  * on a lock), and `cancelled` once nothing of it runs any more.
  */
 export async function cancelExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
+  const before = await requireExisting(ctx, executionId);
   const cancelled = await transition(
     ctx,
     executionId,
@@ -269,8 +270,9 @@ export async function cancelExecution(ctx: Ctx, executionId: string): Promise<Ex
     'cancel',
   );
   await ctx.executor.cancel(executionId);
-  // Whoever drives it next (or this call, for a paused one) writes the report.
-  await ctx.executor.start(executionId);
+  // A running execution's driver writes the report once its tasks have stopped; one nobody drives
+  // (paused, pending, interrupted) is finished by this call's.
+  if (before.status !== 'running') await ctx.executor.start(executionId);
   return statusView(cancelled);
 }
 

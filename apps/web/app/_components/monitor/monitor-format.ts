@@ -50,7 +50,9 @@ export function formatRate(rowsPerSecond: number): string {
 }
 
 /** `99.5%`; a whole number when it is one. */
-export function formatPercent(value: number): string {
+export function formatPercent(value: number | null): string {
+  // A run that handled no row has no success rate (not 100%).
+  if (value === null) return '—';
   return `${Number.isInteger(value) ? value : value.toFixed(1)}%`;
 }
 

@@ -12,6 +12,10 @@ const STAGE_MARKS: Record<StageView['status'], string> = {
   completed: 'border-accent bg-accent text-ink',
   failed: 'border-red-600 bg-red-600 text-white',
   skipped: 'border-slate-300 bg-slate-100 text-slate-500',
+  queued: 'border-brand bg-white text-slate-600',
+  paused: 'border-amber-400 bg-amber-50 text-amber-900',
+  interrupted: 'border-amber-400 bg-amber-50 text-amber-900',
+  cancelled: 'border-slate-400 bg-slate-200 text-slate-700',
 };
 
 /**
