@@ -2,9 +2,12 @@
 // with the code and the field path kept apart for programs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { getServiceContext } from '@databridge/queue';
+import { SmtpReceiver, WebhookReceiver } from '../../../packages/queue/test/support/alert-receivers.ts';
 import * as connectionsRoute from '../app/api/connections/route.ts';
 import * as history from '../app/api/executions/route.ts';
 import * as projectRoute from '../app/api/projects/[id]/route.ts';
+import * as testAlertRoute from '../app/api/projects/[id]/test-alert/route.ts';
 import * as projectsRoute from '../app/api/projects/route.ts';
 import { type ApiWorld, CHINOOK_SQLITE, freshPostgres, openApiWorld, type TestDatabase } from './support.ts';
 
@@ -91,6 +94,66 @@ describe('messages for people (sqlite store)', () => {
     assert.deepEqual(paused.body.data.find((p: { id: string }) => p.id === projectId).nextRun, {
       state: 'paused',
     });
+  });
+
+  test('a test alert goes out through the real senders; without SMTP settings it says why', async () => {
+    const smtp = new SmtpReceiver();
+    const webhook = new WebhookReceiver();
+    await Promise.all([smtp.start(), webhook.start()]);
+    Object.assign((await getServiceContext()).env, { baseUrl: 'https://databridge.example.com' });
+    const saved = { ...process.env };
+    try {
+      // The webhook receiver listens on 127.0.0.1, which alerts refuse unless told otherwise.
+      Object.assign(process.env, smtp.env(), { DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS: '1' });
+      const sent = await world.call(testAlertRoute.POST, 'POST', `/api/projects/${projectId}/test-alert`, {
+        id: projectId,
+        body: { emails: ['ops@example.com'], slackWebhookUrl: webhook.url },
+      });
+      assert.equal(sent.status, 200, sent.text);
+      assert.deepEqual(
+        sent.body.data.results.map((r: { channel: string; ok: boolean }) => [r.channel, r.ok]),
+        [
+          ['email', true],
+          ['slack', true],
+        ],
+      );
+      assert.equal(smtp.received.length, 1);
+      assert.deepEqual(smtp.received[0]?.envelopeTo, ['ops@example.com']);
+      assert.match(smtp.received[0]?.raw ?? '', /^Subject: =\?UTF-8\?Q\?=5BDataBridge=5D_Test_alert/m);
+      assert.match(smtp.received[0]?.raw ?? '', /This is a test alert\./);
+      const posted = webhook.received[0] as { text: string };
+      assert.match(posted.text, /Test alert: "Chinook copy" alerts reach you here/);
+      assert.match(
+        posted.text,
+        new RegExp(`https://databridge\\.example\\.com/projects/${projectId}/schedule`),
+      );
+      // The webhook is plain http: flagged even though this one answered.
+      assert.deepEqual(
+        sent.body.data.problems.map((p: { channel: string }) => p.channel),
+        ['slack'],
+      );
+
+      for (const key of Object.keys(smtp.env())) delete process.env[key];
+      const noSmtp = await world.call(testAlertRoute.POST, 'POST', `/api/projects/${projectId}/test-alert`, {
+        id: projectId,
+        body: { emails: ['ops@example.com'] },
+      });
+      assert.equal(noSmtp.status, 200, noSmtp.text);
+      assert.equal(noSmtp.body.data.results[0].ok, false);
+      assert.match(noSmtp.body.data.results[0].error, /SMTP/);
+      assert.match(noSmtp.body.data.problems[0].message, /the server has no SMTP settings/);
+      assert.equal(smtp.received.length, 1, 'nothing more was sent');
+
+      const nowhere = await world.call(testAlertRoute.POST, 'POST', `/api/projects/${projectId}/test-alert`, {
+        id: projectId,
+        body: { emails: [] },
+      });
+      assert.equal(nowhere.status, 400, nowhere.text);
+      assert.match(nowhere.body.error.message, /add an e-mail address or a Slack webhook first/);
+    } finally {
+      process.env = saved;
+      await Promise.all([smtp.stop(), webhook.stop()]);
+    }
   });
 
   test('a cursor the list never handed out is named once', async () => {

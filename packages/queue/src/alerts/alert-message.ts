@@ -1,5 +1,8 @@
-/** What an alert is about: a run past its SLA, a failed run, or a run that succeeded after failures. */
-export type AlertKind = 'sla' | 'failure' | 'recovery';
+/**
+ * What an alert is about: a run past its SLA, a failed run, a run that succeeded after failures, or a
+ * test a person asked for to see that the alerts arrive.
+ */
+export type AlertKind = 'sla' | 'failure' | 'recovery' | 'test';
 
 export interface Alert {
   readonly kind: AlertKind;
@@ -53,8 +56,14 @@ export function formatAlert(alert: Alert): AlertMessage {
       ? `SLA missed: ${project} run ${alert.executionId} has run ${duration}`
       : alert.kind === 'failure'
         ? `Run failed: ${project} run ${alert.executionId} failed after ${duration}`
-        : `Recovered: ${project} run ${alert.executionId} succeeded after ${duration}`;
-  const link = runLink(alert.baseUrl, alert.projectId, alert.executionId);
+        : alert.kind === 'test'
+          ? `Test alert: ${project} alerts reach you here`
+          : `Recovered: ${project} run ${alert.executionId} succeeded after ${duration}`;
+  // A test is about no run: it links to the project's schedule, where the alerts are set.
+  const link =
+    alert.kind === 'test'
+      ? `${alert.baseUrl.replace(/\/+$/, '')}/projects/${encodeURIComponent(alert.projectId)}/schedule`
+      : runLink(alert.baseUrl, alert.projectId, alert.executionId);
   const lines = [
     `Project: ${alert.projectName}`,
     `Run: ${alert.executionId}`,
@@ -65,7 +74,15 @@ export function formatAlert(alert: Alert): AlertMessage {
     ...(alert.kind === 'failure' && alert.error ? [`Error: ${scrubSecrets(alert.error)}`] : []),
     `Open the run: ${link}`,
   ];
-  return { subject: `[DataBridge] ${subject}`, text: `${lines.join('\n')}\n`, link };
+  const text =
+    alert.kind === 'test'
+      ? [
+          `Project: ${alert.projectName}`,
+          'This is a test alert. Alerts about runs of this project arrive the same way.',
+          `Open the schedule: ${link}`,
+        ]
+      : lines;
+  return { subject: `[DataBridge] ${subject}`, text: `${text.join('\n')}\n`, link };
 }
 
 /** `2 h 05 min`, `12 min`, `45 s`. */

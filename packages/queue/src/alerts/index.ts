@@ -15,6 +15,12 @@ export {
   type DeliverAlertOptions,
   deliverAlert,
 } from './deliver-alert.ts';
+export {
+  type AlertDeliveryProblem,
+  type AlertTargets,
+  alertDeliveryProblems,
+  type SmtpStatus,
+} from './delivery-problems.ts';
 export { sendEmailAlert } from './email-alert.ts';
 export { sendSlackAlert } from './slack-alert.ts';
-export { type SmtpSettings, smtpSettingsFromEnv } from './smtp-settings.ts';
+export { type SmtpSettings, smtpSettingsFromEnv, smtpStatus } from './smtp-settings.ts';

@@ -1,5 +1,6 @@
 import { DataBridgeError } from '@databridge/engine';
 import { z } from 'zod';
+import type { SmtpStatus } from './delivery-problems.ts';
 
 /** Where alert emails go out, read from the environment once at start-up. */
 export interface SmtpSettings {
@@ -88,4 +89,13 @@ export function smtpSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): SmtpS
         : undefined,
     from: SMTP_FROM ?? SMTP_USER!,
   };
+}
+
+/** Whether alert e-mails can go out from this server: the settings are there, absent, or wrong (and why). */
+export function smtpStatus(env: NodeJS.ProcessEnv = process.env): SmtpStatus {
+  try {
+    return smtpSettingsFromEnv(env) ? { state: 'configured' } : { state: 'missing' };
+  } catch (error) {
+    return { state: 'invalid', message: error instanceof Error ? error.message : String(error) };
+  }
 }
