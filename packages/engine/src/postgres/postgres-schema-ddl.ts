@@ -6,6 +6,8 @@ import type { PostgresDialect } from './postgres-dialect.ts';
 /** PostgreSQL's b-tree refuses entries above about 2,700 bytes: longer varchars are not indexed whole. */
 const MAX_INDEXED_CHARS = 1000;
 const MAX_NAME = 63;
+const SPATIAL =
+  /^(geometry|point|linestring|polygon|multipoint|multilinestring|multipolygon|geometrycollection|geomcollection)\b/i;
 
 /**
  * The DDL that makes a created PostgreSQL table one an application can run on: ENUM types before the
@@ -38,6 +40,13 @@ export function postgresTableDdl(
     }
   }
   add(before, 'table', dialect.createTable(created, table));
+  for (const c of table.columns.filter((c) => c.type === 'binary' && SPATIAL.test(c.nativeType))) {
+    ctx.warn(
+      c.name,
+      `${c.name} (${c.nativeType}) is created as bytea holding MySQL's bytes (4-byte SRID, then WKB): PostgreSQL has no spatial type without PostGIS`,
+      'with PostGIS: ALTER COLUMN ... TYPE geometry USING ST_GeomFromWKB(substring(col from 5), get_byte(col, 0) + get_byte(col, 1) * 256)',
+    );
+  }
 
   for (const index of table.indexes ?? fromUniqueConstraints(table)) {
     const statement = indexStatement(dialect, table, index, ctx);
@@ -206,6 +215,8 @@ function defaultExpression(column: ColumnInfo, value: ColumnDefault): string | n
       if (temporal && /^\d{4}-00|^\d{4}-\d{2}-00|^0000/.test(value.text)) return undefined;
       if (column.type === 'boolean' && !/^(0|1|true|false)$/i.test(value.text)) return undefined;
       if (column.type === 'binary') return undefined;
+      const numeric = ['int16', 'int32', 'int64', 'decimal', 'float32', 'float64'].includes(column.type);
+      if (numeric && !/^-?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(value.text)) return undefined;
       // A quoted literal takes the column's type, whatever it is (numbers, booleans, enum labels).
       return literal(value.text);
     }

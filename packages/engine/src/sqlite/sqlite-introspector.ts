@@ -1,9 +1,12 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type {
+  ColumnDefault,
   ColumnInfo,
   DatabaseSchema,
   ForeignKeyInfo,
+  IndexInfo,
+  SourceObject,
   TableInfo,
   UniqueConstraintInfo,
 } from '../schema/model.ts';
@@ -30,6 +33,8 @@ interface ForeignKeyRow {
 interface IndexRow {
   name: string;
   origin: string;
+  unique: number;
+  partial: number;
 }
 interface IndexColumnRow {
   seqno: number;
@@ -95,6 +100,9 @@ class SqliteCatalog {
         defaultValue: c.dflt_value,
         autoIncrement: isRowid,
         ordinal: i + 1,
+        ...(c.dflt_value === null ? {} : { defaultParsed: parseSqliteDefault(c.dflt_value) }),
+        // table_xinfo marks generated columns hidden 2 (virtual) or 3 (stored); the expression is in the SQL.
+        ...(c.hidden === 2 || c.hidden === 3 ? { generated: 'GENERATED ALWAYS AS (...)' } : {}),
       };
     });
     return {
@@ -105,7 +113,36 @@ class SqliteCatalog {
       foreignKeys: this.foreignKeys(name, columns),
       uniqueConstraints: this.uniqueConstraints(name),
       rowEstimate: this.count(name),
+      indexes: this.indexes(name),
     };
+  }
+
+  /**
+   * Unique constraints and CREATE [UNIQUE] INDEX, not the primary key's. A partial index (WHERE) or
+   * one on an expression names an empty column, which the target's DDL skips with a warning.
+   */
+  indexes(table: string): IndexInfo[] {
+    const rows = (this.#pragma('index_list', table) as IndexRow[]).filter((i) => i.origin !== 'pk');
+    return rows.reverse().map((index) => {
+      const columns = index.partial
+        ? ['']
+        : (this.#pragma('index_info', index.name) as IndexColumnRow[])
+            .sort((a, b) => a.seqno - b.seqno)
+            .map((c) => c.name ?? '');
+      // A UNIQUE constraint's index is sqlite_autoindex_<table>_<n>: named as PostgreSQL would name it.
+      const name = index.origin === 'u' ? `${table}_${columns.join('_')}_key` : index.name;
+      return { name, columns, unique: index.unique === 1 };
+    });
+  }
+
+  /** Views and triggers: not migrated, named by the plan. */
+  otherObjects(): SourceObject[] {
+    const rows = this.#db
+      .prepare(
+        "SELECT type, name FROM main.sqlite_schema WHERE type IN ('view', 'trigger') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY type, name",
+      )
+      .all() as { type: 'view' | 'trigger'; name: string }[];
+    return rows.map((r) => ({ kind: r.type, schema: 'main', name: r.name }));
   }
 
   foreignKeys(table: string, columns: readonly ColumnInfo[]): ForeignKeyInfo[] {
@@ -172,5 +209,24 @@ export async function introspectSqlite(
     tables.push(catalog.table(name));
     await nextTurn();
   }
-  return { dialect: 'sqlite', schemas: ['main'], tables };
+  return { dialect: 'sqlite', schemas: ['main'], tables, otherObjects: catalog.otherObjects() };
+}
+
+/**
+ * A column default as SQLite keeps it (the text after DEFAULT): a quoted string, a number, NULL,
+ * TRUE/FALSE, CURRENT_TIMESTAMP/DATE/TIME (UTC), or an expression in parentheses.
+ */
+export function parseSqliteDefault(raw: string): ColumnDefault {
+  const text = raw.trim();
+  const upper = text.toUpperCase();
+  if (upper === 'NULL') return { kind: 'null' };
+  if (upper === 'CURRENT_TIMESTAMP') return { kind: 'current_timestamp' };
+  if (upper === 'CURRENT_DATE') return { kind: 'current_date' };
+  if (upper === 'CURRENT_TIME') return { kind: 'current_time' };
+  if (upper === 'TRUE' || upper === 'FALSE') return { kind: 'literal', text: upper.toLowerCase() };
+  if (/^'(?:[^']|'')*'$/.test(text))
+    return { kind: 'literal', text: text.slice(1, -1).replaceAll("''", "'") };
+  if (/^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(text))
+    return { kind: 'literal', text: text.replace(/^\+/, '') };
+  return { kind: 'expression', sql: text };
 }
