@@ -33,6 +33,8 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9_.-]+$/, 'may hold letters, digits, dots, dashes and underscores only')
     .optional(),
   DATABRIDGE_TRUSTED_PROXIES: TrustedProxiesSchema.optional(),
+  // Read where webhooks are sent (alerts/webhook-address.ts); checked here so a typo stops start-up.
+  DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS: z.enum(['0', '1'], { error: 'must be 1 (allow) or 0' }).optional(),
 });
 
 export interface ServerEnv {

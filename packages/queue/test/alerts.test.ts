@@ -16,6 +16,9 @@ import {
   smtpSettingsFromEnv,
 } from '../src/alerts/index.ts';
 
+// The webhook receivers here listen on 127.0.0.1, which alerts refuse unless the server allows it.
+process.env.DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS = '1';
+
 const alert: Alert = {
   kind: 'sla',
   projectId: 'prj_42',
@@ -360,7 +363,8 @@ describe('sending alerts', () => {
     await assert.rejects(sendSlackAlert(webhook.url, alert), (error: unknown) => {
       assert.ok(error instanceof DataBridgeError);
       assert.equal(error.code, 'transient');
-      assert.equal(error.message, 'Slack alert failed: the webhook answered 500 (server_error)');
+      // What the webhook answered is never repeated: it could be any server's page.
+      assert.equal(error.message, 'Slack alert failed: the webhook answered 500');
       return true;
     });
     webhook.answers = [404];

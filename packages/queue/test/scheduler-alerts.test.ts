@@ -19,6 +19,9 @@ import { type SchedulerLogEntry, type TickContext, type TickOptions, tick } from
 import { startExecution } from '../src/services/executions-service.ts';
 import { type Harness, openHarness, projectFor } from './support/harness.ts';
 
+// The webhook receivers here listen on 127.0.0.1, which alerts refuse unless the server allows it.
+process.env.DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS = '1';
+
 const MINUTE = 60_000;
 const BASE_URL = 'https://databridge.example.com';
 

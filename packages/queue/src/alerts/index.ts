@@ -24,3 +24,4 @@ export {
 export { sendEmailAlert } from './email-alert.ts';
 export { sendSlackAlert } from './slack-alert.ts';
 export { type SmtpSettings, smtpSettingsFromEnv, smtpStatus } from './smtp-settings.ts';
+export { ALLOW_PRIVATE_WEBHOOKS_ENV, checkWebhookAddress, isInternalAddress } from './webhook-address.ts';

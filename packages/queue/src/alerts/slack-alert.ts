@@ -1,17 +1,21 @@
 import { DataBridgeError } from '@databridge/engine';
 import { type Alert, formatAlert, type SendOptions } from './alert-message.ts';
+import { checkWebhookAddress } from './webhook-address.ts';
 
 /**
  * Posts the alert to a Slack (or Slack-compatible) incoming webhook as `{ text }`. Any answer but
  * 2xx is an error: `transient` for 429 and 5xx, `bad_spec` for other statuses (a revoked or mistyped
  * webhook), `connection_failed` when nothing answers in time. The webhook URL is a secret and is
- * never put in an error message.
+ * never put in an error message; nor is what the webhook answered (it could be any server's page).
+ * Internal addresses are refused (webhook-address.ts) and redirects are not followed, so a webhook
+ * cannot lead the server into its own network.
  */
 export async function sendSlackAlert(
   webhookUrl: string,
   alert: Alert,
   options: SendOptions = {},
 ): Promise<void> {
+  await checkWebhookAddress(webhookUrl);
   const message = formatAlert(alert);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -21,6 +25,7 @@ export async function sendSlackAlert(
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ text: `*${message.subject}*\n${message.text}` }),
+      redirect: 'manual',
       signal,
     });
   } catch (error) {
@@ -33,11 +38,11 @@ export async function sendSlackAlert(
     await response.body?.cancel();
     return;
   }
-  const body = (await response.text().catch(() => '')).slice(0, 200);
+  await response.body?.cancel();
   const retry = response.status === 429 || response.status >= 500;
   throw new DataBridgeError(
     retry ? 'transient' : 'bad_spec',
-    `Slack alert failed: the webhook answered ${response.status}${body ? ` (${body})` : ''}`,
+    `Slack alert failed: the webhook answered ${response.status}${response.status >= 300 && response.status < 400 ? ' (a redirect, not followed)' : ''}`,
   );
 }
 

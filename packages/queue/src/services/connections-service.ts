@@ -28,6 +28,7 @@ import {
   type LocationInput,
   UpdateConnectionInput,
 } from './connection-inputs.ts';
+import { maskSecrets } from './mask-secrets.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
 import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
@@ -354,8 +355,7 @@ function checkUrl(url: string): void {
 
 /** Removes a password from a driver's message, in case a driver ever echoes it. */
 function scrub(message: string, password: string | undefined): string {
-  if (!password) return message;
-  return message.split(password).join('***').split(encodeURIComponent(password)).join('***');
+  return maskSecrets(message, [password]);
 }
 
 /** Rejects after `ms` unless `work` settles first; `work` goes on (and cleans up after itself). */

@@ -5,6 +5,7 @@ export {
   type ServiceContext,
   setServiceContext,
 } from '../context.ts';
+export { hideAlertSecrets } from './alert-secrets.ts';
 export * from './alerts-service.ts';
 export * from './connections-service.ts';
 export * from './health-service.ts';

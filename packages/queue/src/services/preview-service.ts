@@ -10,8 +10,11 @@ import {
 } from '@databridge/engine';
 import { runnableSpec } from '@databridge/store';
 import { z } from 'zod';
+import { type AlertDeliveryProblem, alertDeliveryProblems } from '../alerts/delivery-problems.ts';
+import { smtpStatus } from '../alerts/smtp-settings.ts';
 import type { ServiceContext } from '../context.ts';
 import { withLogicalDate } from '../run/execution-spec.ts';
+import { maskSecrets } from './mask-secrets.ts';
 import { requireProject } from './projects-service.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
 import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
@@ -63,6 +66,8 @@ export interface PlanStage {
 export interface ProjectPreview {
   readonly stages: readonly PlanStage[];
   readonly warnings: readonly (PlanWarning & { readonly step: WarningFixStep })[];
+  /** Why the schedule's alerts would not arrive (fixed in step 4, the schedule). */
+  readonly alertProblems: readonly AlertDeliveryProblem[];
   readonly mappings: readonly MappingPreview[];
 }
 
@@ -122,6 +127,7 @@ export async function previewProject(
     const view: ProjectPreview = {
       stages,
       warnings: plan.warnings.map((w) => ({ ...w, step: FIX_STEP[w.kind] })),
+      alertProblems: alertDeliveryProblems(spec.schedule?.alerts, smtpStatus()),
       mappings,
     };
     return withoutSecrets(view, secrets);
@@ -139,11 +145,7 @@ function isPlanError(error: unknown): boolean {
 }
 
 function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    out = out.split(secret).join('***').split(encodeURIComponent(secret)).join('***');
-  }
-  return out;
+  return maskSecrets(text, secrets);
 }
 
 /** A sample row could in principle echo a password stored in a table: mask it like any other. */

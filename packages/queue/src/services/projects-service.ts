@@ -37,10 +37,11 @@ import {
   type SpecFormat,
   UpdateProjectInput,
 } from './project-inputs.ts';
+import { hideAlertSecrets } from './alert-secrets.ts';
 import { ServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
-import { checkTargetTableNames } from './target-names.ts';
 import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
+import { checkTargetTableNames } from './target-names.ts';
 
 export * from './project-inputs.ts';
 
@@ -236,8 +237,11 @@ export async function exportProjectSpec(
   ctx: Pick<ProjectsContext, 'store'>,
   id: string,
   format: SpecFormat = 'yaml',
+  options: { hideSecrets?: boolean } = {},
 ): Promise<SpecFile> {
-  const project = await requireProject(ctx, id);
+  const stored = await requireProject(ctx, id);
+  // Someone who may not edit the project gets its webhook URL masked (alert-secrets.ts).
+  const project = options.hideSecrets ? hideAlertSecrets(stored) : stored;
   const [source, target] = await Promise.all([
     requireConnection(ctx, project.sourceConnectionId),
     requireConnection(ctx, project.targetConnectionId),

@@ -1,4 +1,4 @@
-import { getProjectView, getServiceContext, ServiceError } from '@databridge/queue';
+import { can, getProjectView, getServiceContext, hideAlertSecrets, ServiceError } from '@databridge/queue';
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import type { ReactNode } from 'react';
@@ -17,9 +17,11 @@ interface Props {
 }
 
 async function loadProject(id: string) {
-  await pageActor();
+  const actor = await pageActor();
   try {
-    return await getProjectView(await getServiceContext(), id);
+    const project = await getProjectView(await getServiceContext(), id);
+    // The page is HTML a viewer can save: the webhook URL is a secret they do not get.
+    return can(actor.role, 'edit') ? project : hideAlertSecrets(project);
   } catch (error) {
     if (error instanceof ServiceError && error.code === 'not_found') notFound();
     throw error;

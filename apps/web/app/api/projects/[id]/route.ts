@@ -1,6 +1,8 @@
 import {
+  can,
   deleteProjectRecord,
   getProjectView,
+  hideAlertSecrets,
   ProjectId,
   UpdateProjectInput,
   updateProjectRecord,
@@ -9,9 +11,11 @@ import { route } from '../../../../lib/api.ts';
 
 export const dynamic = 'force-dynamic';
 
-export const GET = route<{ id: string }>('read', async (call) => ({
-  data: await getProjectView(call.context, call.id(ProjectId)),
-}));
+/** The project with its spec; the alert webhook URL is masked for those who may not edit it. */
+export const GET = route<{ id: string }>('read', async (call) => {
+  const project = await getProjectView(call.context, call.id(ProjectId));
+  return { data: can(call.actor!.role, 'edit') ? project : hideAlertSecrets(project) };
+});
 
 /** Changes any of name, description, connections, spec; the spec is validated (400 names the field). */
 export const PATCH = route<{ id: string }>('edit', async (call) => {

@@ -1,0 +1,80 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { DataBridgeError } from '@databridge/engine';
+
+/** Set to 1 to let alert webhooks call loopback, private and link-local addresses (a hook on the LAN). */
+export const ALLOW_PRIVATE_WEBHOOKS_ENV = 'DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS';
+
+const INTERNAL = new BlockList();
+for (const [net, bits] of [
+  ['0.0.0.0', 8], // "this network"
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10], // carrier-grade NAT
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, cloud metadata (169.254.169.254)
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15], // benchmarking
+  ['224.0.0.0', 4], // multicast
+  ['240.0.0.0', 4], // reserved, broadcast
+] as const) {
+  INTERNAL.addSubnet(net, bits, 'ipv4');
+}
+for (const [net, bits] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7], // unique local
+  ['fe80::', 10], // link-local
+  ['ff00::', 8], // multicast
+] as const) {
+  INTERNAL.addSubnet(net, bits, 'ipv6');
+}
+
+/** True for a loopback, private, link-local or otherwise non-public address (IPv4-mapped IPv6 too). */
+export function isInternalAddress(address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  const plain = mapped ?? address;
+  const family = isIP(plain);
+  if (family === 0) return true;
+  return INTERNAL.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/**
+ * Refuses a webhook whose host is, or resolves to, an internal address (every address it resolves
+ * to is checked), unless DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS=1: a project's alert settings must not
+ * let its editor make the server call its own network. The error names neither the URL (a secret)
+ * nor the host. `bad_spec`: retrying does not help.
+ */
+export async function checkWebhookAddress(
+  url: string,
+  options: { allowPrivate?: boolean } = {},
+): Promise<void> {
+  if (options.allowPrivate ?? process.env[ALLOW_PRIVATE_WEBHOOKS_ENV] === '1') return;
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
+  } catch {
+    throw new DataBridgeError('bad_spec', 'Slack alert refused: the webhook URL is not a URL');
+  }
+  let addresses: string[];
+  if (isIP(host)) addresses = [host];
+  else {
+    try {
+      addresses = (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+    } catch (error) {
+      throw new DataBridgeError(
+        'connection_failed',
+        "Slack alert failed: the webhook's host name does not resolve",
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  if (addresses.length === 0 || addresses.some(isInternalAddress)) {
+    throw new DataBridgeError(
+      'bad_spec',
+      `Slack alert refused: the webhook's host is a loopback, private or link-local address; point it at a public webhook, or set ${ALLOW_PRIVATE_WEBHOOKS_ENV}=1 on the server to allow internal ones`,
+    );
+  }
+}
