@@ -30,6 +30,7 @@ import { Document, parseDocument } from 'yaml';
 import type { ServiceContext } from '../context.ts';
 import { type NextRun, nextRun } from '../schedule/next-run.ts';
 import { checkDependencies, dependsOnOf } from '../scheduler/dependencies.ts';
+import { hideAlertSecrets } from './alert-secrets.ts';
 import { requireConnection, withOpenConnection } from './connections-service.ts';
 import {
   CreateProjectInput,
@@ -37,7 +38,6 @@ import {
   type SpecFormat,
   UpdateProjectInput,
 } from './project-inputs.ts';
-import { hideAlertSecrets } from './alert-secrets.ts';
 import { ServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
 import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
