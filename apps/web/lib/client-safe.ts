@@ -27,6 +27,10 @@ export {
 } from '../../../packages/engine/src/spec/spec-schema.ts';
 export { checkNewTableName } from '../../../packages/engine/src/spec/table-names.ts';
 export {
+  alertDeliveryProblems,
+  type SmtpStatus,
+} from '../../../packages/queue/src/alerts/delivery-problems.ts';
+export {
   endOfSkippedTime,
   instantsAtWallClock,
   wallClockAt,

@@ -6,6 +6,7 @@ import { getServiceContext } from '@databridge/queue';
 import { SmtpReceiver, WebhookReceiver } from '../../../packages/queue/test/support/alert-receivers.ts';
 import * as connectionsRoute from '../app/api/connections/route.ts';
 import * as history from '../app/api/executions/route.ts';
+import * as previewRoute from '../app/api/projects/[id]/preview/route.ts';
 import * as projectRoute from '../app/api/projects/[id]/route.ts';
 import * as testAlertRoute from '../app/api/projects/[id]/test-alert/route.ts';
 import * as projectsRoute from '../app/api/projects/route.ts';
@@ -154,6 +155,32 @@ describe('messages for people (sqlite store)', () => {
       process.env = saved;
       await Promise.all([smtp.stop(), webhook.stop()]);
     }
+  });
+
+  test('the plan warns of e-mail alerts without SMTP settings and of a plain http:// Slack webhook', async () => {
+    for (const key of Object.keys(process.env)) if (key.startsWith('SMTP_')) delete process.env[key];
+    const saved = await saveSpec({
+      ...spec,
+      schedule: { alerts: { emails: ['ops@example.com'], slackWebhookUrl: 'http://hooks.example.com/x' } },
+    });
+    assert.equal(saved.status, 200, saved.text);
+    const preview = await world.call(previewRoute.GET, 'GET', `/api/projects/${projectId}/preview?rows=1`, {
+      id: projectId,
+    });
+    assert.equal(preview.status, 200, preview.text);
+    assert.deepEqual(
+      preview.body.data.alertProblems.map((p: { channel: string; message: string }) => [
+        p.channel,
+        p.message,
+      ]),
+      [
+        ['email', 'E-mail alerts to 1 address cannot be sent: the server has no SMTP settings.'],
+        [
+          'slack',
+          'The Slack webhook URL uses plain http://: the URL is a secret and would travel unencrypted, and Slack only answers on https://.',
+        ],
+      ],
+    );
   });
 
   test('a cursor the list never handed out is named once', async () => {

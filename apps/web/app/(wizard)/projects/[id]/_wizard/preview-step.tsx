@@ -136,8 +136,28 @@ function PreviewResult({ preview, projectId }: { preview: ProjectPreview; projec
 
       <section aria-labelledby="warnings-title">
         <h2 id="warnings-title" className="mb-2 text-lg font-semibold">
-          Warnings ({preview.warnings.length})
+          Warnings ({preview.warnings.length + (preview.alertProblems?.length ?? 0)})
         </h2>
+        {preview.alertProblems?.length ? (
+          <details open className="mb-3 rounded-md border border-amber-300 bg-amber-50 px-3 py-2">
+            <summary className="cursor-pointer text-sm font-semibold text-amber-950">
+              Alerts that cannot be delivered ({preview.alertProblems.length})
+            </summary>
+            <ul className="mt-2 space-y-1 text-sm">
+              {preview.alertProblems.map((p) => (
+                <li key={p.channel}>
+                  {p.message} <span className="text-slate-700">{p.fix}</span>{' '}
+                  <Link
+                    href={`/projects/${projectId}/schedule`}
+                    className="font-semibold text-cyan-800 underline"
+                  >
+                    Fix in step {STEPS.findIndex((s) => s.slug === 'schedule') + 1}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </details>
+        ) : null}
         {preview.warnings.length === 0 ? (
           <Notice tone="success">The plan has no warnings.</Notice>
         ) : (

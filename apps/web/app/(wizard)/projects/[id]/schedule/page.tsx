@@ -1,4 +1,4 @@
-import { can } from '@databridge/queue';
+import { can, smtpStatus } from '@databridge/queue';
 import { pageActor } from '../../../../../lib/request-actor.ts';
 import { ScheduleForm } from '../_wizard/schedule-form.tsx';
 import { BackfillSection } from './backfill-section.tsx';
@@ -7,7 +7,7 @@ export default async function ScheduleStep() {
   const actor = await pageActor();
   return (
     <>
-      <ScheduleForm />
+      <ScheduleForm smtp={smtpStatus()} />
       <BackfillSection canRun={can(actor.role, 'run')} />
     </>
   );
