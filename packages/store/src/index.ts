@@ -1,3 +1,4 @@
+export * from './abnormal-stops-repository.ts';
 export * from './api-keys-repository.ts';
 export * from './audit-log-repository.ts';
 export { MASK, scrubSecrets } from './audit-scrub.ts';

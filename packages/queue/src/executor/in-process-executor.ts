@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { listExecutions, updateExecution } from '@databridge/store';
 import { advanceExecution, settleStages } from '../run/advance-execution.ts';
+import { resumeOrHold } from '../run/crash-loop.ts';
 import type { RunDeps } from '../run/open-execution-session.ts';
 import { RetryableTaskError, runExecutionTask } from '../run/run-execution-task.ts';
 import { retryDelayMs } from '../schedule/retry-delay.ts';
@@ -41,8 +42,14 @@ export class InProcessExecutor implements Executor {
       statuses: ['pending', 'queued', 'running', 'interrupted', 'cancelling'],
       limit: 100,
     });
-    const ids = page.items.map((e) => e.id).filter((id) => !this.loops.has(id));
-    for (const id of ids) await this.start(id);
+    const ids: string[] = [];
+    for (const execution of page.items) {
+      if (this.loops.has(execution.id)) continue;
+      // A run that killed its server once more is left for a person (crash-loop.ts).
+      if ((await resumeOrHold(this.deps.store, execution)) === 'hold') continue;
+      ids.push(execution.id);
+      await this.start(execution.id);
+    }
     return ids;
   }
 

@@ -1,6 +1,7 @@
 import { STAGES } from '@databridge/engine';
 import {
   ACTIVE_EXECUTION_STATUSES,
+  clearAbnormalStops,
   createExecution,
   type Execution,
   type ExecutionStatus,
@@ -211,9 +212,17 @@ export async function pauseExecution(ctx: Ctx, executionId: string): Promise<Exe
   return statusView(paused);
 }
 
-/** Continues a paused execution from its checkpoints. */
+/** Continues a paused (or interrupted) execution from its checkpoints. */
 export async function resumeExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
-  const resumed = await transition(ctx, executionId, ['paused'], { status: 'running' }, 'resume');
+  // `interrupted`: a server stopped while running it; one that stopped twice waits for this call.
+  const resumed = await transition(
+    ctx,
+    executionId,
+    ['paused', 'interrupted'],
+    { status: 'running', errorMessage: null },
+    'resume',
+  );
+  await clearAbnormalStops(ctx.store, executionId);
   await ctx.executor.start(executionId);
   return statusView(resumed);
 }

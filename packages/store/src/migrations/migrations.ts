@@ -7,6 +7,7 @@ import { engineRuns } from './0004-engine-runs.ts';
 import { schedules } from './0005-schedules.ts';
 import { sessions } from './0006-sessions.ts';
 import { connectionTests } from './0007-connection-tests.ts';
+import { abnormalStops } from './0008-abnormal-stops.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -20,6 +21,7 @@ const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0005_schedules': schedules,
   '0006_sessions': sessions,
   '0007_connection_tests': connectionTests,
+  '0008_abnormal_stops': abnormalStops,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);

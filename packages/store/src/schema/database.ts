@@ -69,6 +69,8 @@ export interface ExecutionsTable {
   sla_alerted_at: TimeOrNull;
   /** The `status:attempt` whose failure or recovery alert has been decided (see scheduled-runs-repository.ts). */
   outcome_alerted: TextOrNull;
+  /** Deaths of the process driving it (see migration 0008); a person's resume sets it back to 0. */
+  abnormal_stops: Count;
 }
 
 export interface StageRunsTable {
