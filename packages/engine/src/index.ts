@@ -13,6 +13,7 @@ export { buildPlan } from './plan/build-plan.ts';
 export { planMigration } from './plan/plan-migration.ts';
 export type * from './plan/plan-types.ts';
 export { STAGES } from './plan/plan-types.ts';
+export type * from './plan/schema-ddl-types.ts';
 export { compareTypes } from './plan/type-compatibility.ts';
 export { renderHtmlReport } from './report/html-report.ts';
 export { writeReport } from './report/write-report.ts';

@@ -1,15 +1,20 @@
 import { loadSpecFile, planMigration } from '@databridge/engine';
 import { Command } from 'commander';
-import { planJson, renderPlan } from '../render/plan.ts';
+import { planJson, renderDdl, renderPlan } from '../render/plan.ts';
 
 export function planCommand(): Command {
   return new Command('plan')
     .description('check a spec against both live schemas and print the run plan and its warnings')
     .argument('<spec>', 'migration spec (YAML or JSON)')
     .option('--json', 'print the plan as JSON')
-    .action(async (file: string, opts: { json?: boolean }) => {
+    .option('--ddl', 'print the DDL a run would execute on the target, in its order, instead')
+    .action(async (file: string, opts: { json?: boolean; ddl?: boolean }) => {
       const { spec, lineOf } = loadSpecFile(file);
       const plan = await planMigration(spec, lineOf);
+      if (opts.ddl) {
+        process.stdout.write(opts.json ? `${JSON.stringify(plan.ddl ?? null, null, 2)}\n` : renderDdl(plan));
+        return;
+      }
       process.stdout.write(opts.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : renderPlan(plan));
     });
 }

@@ -36,6 +36,30 @@ export function renderPlan(plan: MigrationPlan): string {
   return `${out.join('\n')}\n`;
 }
 
+/**
+ * The DDL a run executes, as a SQL script: before the load (enum types, tables), then after it
+ * (indexes, constraints, identities and their sequences, defaults, triggers, comments, foreign keys).
+ */
+export function renderDdl(plan: MigrationPlan): string {
+  const ddl = plan.ddl;
+  if (!ddl || ddl.beforeLoad.length === 0)
+    return '-- This run creates no table (pipeline.createTables is off, or every target table exists): no DDL.\n';
+  const script = (statements: typeof ddl.beforeLoad) => statements.map((s) => `${s.sql};`).join('\n\n');
+  const out = [
+    `-- DDL of "${plan.spec.name}", in the order the run executes it.`,
+    '-- Before the load:',
+    script(ddl.beforeLoad),
+    '',
+    '-- After the load (indexes and unique constraints build side by side):',
+    script(ddl.afterLoad),
+  ];
+  if (ddl.warnings.length > 0) {
+    out.push('', '-- Not created:');
+    for (const w of ddl.warnings) out.push(`-- ${w.table}${w.column ? `.${w.column}` : ''}: ${w.message}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 function describe(m: PlannedMapping): string {
   const created = m.createTarget ? ' (created)' : '';
   const mode = m.mode === 'append' ? '' : ` [${m.mode}]`;

@@ -1,6 +1,7 @@
 import type { ColumnInfo, TableInfo } from '../schema/model.ts';
 import type { LoadMode, MigrationSpec, StringOperation } from '../spec/spec-schema.ts';
 import type { Value } from '../values.ts';
+import type { SchemaDdl } from './schema-ddl-types.ts';
 
 export const STAGES = [
   'extract',
@@ -70,4 +71,6 @@ export interface MigrationPlan {
   readonly spec: MigrationSpec;
   readonly mappings: readonly PlannedMapping[];
   readonly warnings: readonly PlanWarning[];
+  /** The DDL the run executes for the tables it creates; set where the plan was checked against the target. */
+  readonly ddl?: SchemaDdl;
 }

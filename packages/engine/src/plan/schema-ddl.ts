@@ -65,10 +65,10 @@ export function schemaDdl(
   return { beforeLoad, afterLoad: [...sorted, ...foreignKeys], warnings };
 }
 
-/** The plan with what the created tables will not get added to its warnings. */
+/** The plan with its DDL, and what the created tables will not get added to its warnings. */
 export function withSchemaWarnings(plan: MigrationPlan, dialect: Dialect): MigrationPlan {
-  const { warnings } = schemaDdl(plan.mappings, dialect, plan.spec.pipeline);
-  return warnings.length === 0 ? plan : { ...plan, warnings: [...plan.warnings, ...warnings] };
+  const ddl = schemaDdl(plan.mappings, dialect, plan.spec.pipeline);
+  return { ...plan, warnings: [...plan.warnings, ...ddl.warnings], ddl };
 }
 
 /** Each created table once, as the first mapping into it describes it. */
