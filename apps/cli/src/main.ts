@@ -4,6 +4,7 @@ import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
 import { previewCommand } from './commands/preview.ts';
+import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run.ts';
 import { exitCodeFor, printError } from './errors.ts';
 import { addServerCommands } from './server-commands.ts';
@@ -20,6 +21,7 @@ program.addCommand(initCommand());
 program.addCommand(planCommand());
 program.addCommand(previewCommand());
 program.addCommand(runCommand());
+program.addCommand(reportCommand());
 program.addCommand(demoCommand());
 await addServerCommands(program);
 

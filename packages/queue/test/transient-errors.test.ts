@@ -27,3 +27,63 @@ it('lost connections, deadlocks and timeouts are transient; bad specs, credentia
   );
   assert.equal(isTransientError(new Error('syntax error at or near "FORM"')), false);
 });
+
+it('the queue retries exactly what the engine classifies transient, by code along the cause chain', async () => {
+  const { toDataBridgeError: fromPg } = await import('../../engine/src/postgres/postgres-errors.ts');
+  const { toDataBridgeError: fromMysql } = await import('../../engine/src/mysql/mysql-errors.ts');
+  const driver = (code: string, message = `error ${code}`, extra: object = {}) =>
+    Object.assign(new Error(message), { code, ...extra });
+  const pgTransient = [
+    '08000',
+    '08003',
+    '08006',
+    '08001',
+    '57P01',
+    '57P02',
+    '57P03',
+    '40001',
+    '40P01',
+    '55P03',
+    '53300',
+  ];
+  for (const code of pgTransient) {
+    const engine = fromPg(driver(code), 'Loading public.t');
+    assert.equal(engine.code, 'transient', code);
+    assert.equal(isTransientError(driver(code)), true, code);
+    assert.equal(isTransientError(engine), true, code);
+  }
+  const pgNot = ['23503', '23505', '22001', '42P01', '42601', '28P01', '3D000'];
+  for (const code of pgNot) {
+    assert.notEqual(fromPg(driver(code), 'Loading public.t').code, 'transient', code);
+    assert.equal(isTransientError(driver(code)), false, code);
+  }
+  const server = { host: 'h', port: 3306, user: 'u', database: 'd', mariadb: true };
+  for (const code of ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']) {
+    assert.equal(fromMysql(driver(code), 'Reading d.t', server).code, 'transient', code);
+    assert.equal(isTransientError(driver(code)), true, code);
+  }
+  // MariaDB's KILL <connection id> (errno 1927), which mysql2 names after an unrelated MySQL error.
+  const killed = driver('ER_UNKNOWN_1927', 'Connection was killed', { errno: 1927, sqlState: '70100' });
+  assert.equal(fromMysql(killed, 'Reading d.t', server).code, 'transient');
+  assert.equal(isTransientError(fromMysql(killed, 'Reading d.t', server)), true);
+  assert.equal(isTransientError(driver('ER_DUP_ENTRY', 'dup', { errno: 1062, sqlState: '23000' })), false);
+  // A connection lost while a foreign key was being checked is not a broken constraint.
+  const terminated = driver('57P01', 'terminating connection due to administrator command');
+  assert.equal(
+    isTransientError(new DataBridgeError('constraint_violation', 'the rows break it', { cause: terminated })),
+    true,
+  );
+  // A statement cancelled by the user's cancel (57014 too) is a cancel: nothing to retry.
+  const cancelledStatement = driver('57014', 'canceling statement due to user request');
+  assert.equal(
+    isTransientError(new DataBridgeError('cancelled', 'cancelled', { cause: cancelledStatement })),
+    false,
+  );
+  const Database = (await import('better-sqlite3')).default;
+  const busy = new Database.SqliteError('database is locked', 'SQLITE_BUSY');
+  assert.equal(isTransientError(busy), true);
+  assert.equal(
+    isTransientError(new Database.SqliteError('UNIQUE constraint failed', 'SQLITE_CONSTRAINT_UNIQUE')),
+    false,
+  );
+});

@@ -34,9 +34,8 @@ export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Prom
       reportsDir: reportsDir(),
       signal: abort.signal,
       ...(options.resume ? { resumeRunId: options.resume } : {}),
-      onStart: (runId) => {
-        if (!options.json) process.stderr.write(`run ${runId}${options.resume ? ' (resumed)' : ''}\n`);
-      },
+      // On stderr in both modes, first thing: after a crash the run id is what a resume needs.
+      onStart: (runId) => process.stderr.write(`run ${runId}${options.resume ? ' (resumed)' : ''}\n`),
       onProgress: (p) => bar.update(p),
     });
     bar.stop();

@@ -220,6 +220,11 @@ export interface ConnectOptions {
   /** Upper bound of pooled connections; the runner sets it from the pipeline's parallelism. Default 4. */
   readonly poolSize?: number;
   /**
+   * How long a streaming read waits for its server before taking the connection for dead (default
+   * 5 minutes, see stall-guard.ts).
+   */
+  readonly stallTimeoutMs?: number;
+  /**
    * Set by a shared server, never by the CLI: SQLite files only inside this folder, and no statement
    * that reaches another file (ATTACH, DETACH, VACUUM INTO, extensions). Other databases ignore it.
    */

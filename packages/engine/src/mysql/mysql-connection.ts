@@ -49,10 +49,11 @@ export class MysqlConnection implements Connection {
     readonly displayUrl: string,
     facts: { maxPacket: number; localInfile: boolean },
     settings: ConnectionSettings,
+    stallTimeoutMs: number | undefined,
   ) {
     this.inFlight = new MysqlInFlight(pool, settings);
     this.dialect = new MysqlDialect(server.database);
-    this.reader = new MysqlReader(pool, this.dialect, server);
+    this.reader = new MysqlReader(pool, this.dialect, server, stallTimeoutMs);
     // Each character takes at most 3 bytes of UTF-8; leave room for the statement around the rows.
     const maxStatementChars = Math.min(MAX_STATEMENT_CHARS, Math.floor((facts.maxPacket - 64 * 1024) / 3));
     this.loader = new MysqlBulkLoader(pool, this.dialect, server, {
@@ -88,7 +89,14 @@ export class MysqlConnection implements Connection {
       }
       const mariadb = /mariadb/i.test(facts.version);
       const limits = { maxPacket: Number(facts.maxPacket), localInfile: Boolean(Number(facts.localInfile)) };
-      return new MysqlConnection(pool, { ...server, mariadb }, displayUrl(settings), limits, settings);
+      return new MysqlConnection(
+        pool,
+        { ...server, mariadb },
+        displayUrl(settings),
+        limits,
+        settings,
+        options.stallTimeoutMs,
+      );
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw toDataBridgeError(error, `Connecting to ${settings.host}:${settings.port}`, server);

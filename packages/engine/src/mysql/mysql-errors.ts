@@ -29,7 +29,8 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
     'transient',
     'PROTOCOL_CONNECTION_LOST PROTOCOL_SEQUENCE_TIMEOUT ECONNRESET EPIPE ER_LOCK_DEADLOCK ER_LOCK_WAIT_TIMEOUT ' +
       'ER_CON_COUNT_ERROR ER_SERVER_SHUTDOWN ER_QUERY_INTERRUPTED ER_QUERY_TIMEOUT ER_NET_READ_INTERRUPTED ' +
-      'ER_NET_WRITE_INTERRUPTED ER_CLIENT_INTERACTION_TIMEOUT ER_LOCK_NOWAIT',
+      'ER_NET_WRITE_INTERRUPTED ER_CLIENT_INTERACTION_TIMEOUT ER_LOCK_NOWAIT ER_ABORTING_CONNECTION ER_NEW_ABORTING_CONNECTION ' +
+      'PROTOCOL_PACKETS_OUT_OF_ORDER ECONNABORTED',
   ),
   ...codes(
     'constraint_violation',
@@ -54,6 +55,7 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
 const MARIADB_BY_ERRNO: Readonly<Record<number, ErrorCode>> = {
   4025: 'constraint_violation', // ER_CONSTRAINT_FAILED: a CHECK, e.g. json_valid() of a JSON column
   1969: 'transient', // ER_STATEMENT_TIMEOUT
+  1927: 'transient', // ER_CONNECTION_KILLED: KILL <connection id>
 };
 
 function codes(code: ErrorCode, names: string): Record<string, ErrorCode> {

@@ -1,5 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Reader, ReadRequest } from '../connectors/connection.ts';
+import { DEFAULT_STALL_TIMEOUT_MS, guardStalls } from '../connectors/stall-guard.ts';
+import { DataBridgeError } from '../errors.ts';
 import { qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
 import type { MysqlDialect } from './mysql-dialect.ts';
@@ -15,6 +17,7 @@ export class MysqlReader implements Reader {
     private readonly pool: Pool,
     private readonly dialect: MysqlDialect,
     private readonly server: MysqlServer,
+    private readonly stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
   ) {}
 
   async fetch(request: ReadRequest, signal?: AbortSignal): Promise<Row[]> {
@@ -34,6 +37,10 @@ export class MysqlReader implements Reader {
    * the stream pauses the socket and the server waits, so memory holds a few batches at most. Stopping
    * early or aborting destroys that connection (the server would otherwise send the rest of the
    * table); a stream read to the end gives it back to the pool.
+   *
+   * mysql2 never ends nor fails a streaming query whose connection dies (KILL, a server restart, a
+   * reset socket): it only tells the connection. So the stream listens on the connection, and gives
+   * up on a server that sends nothing for `stallTimeoutMs` (a half-open socket says nothing at all).
    */
   async *stream(request: ReadRequest, batchSize: number, signal?: AbortSignal): AsyncGenerator<Row[]> {
     const action = `Reading ${qualifiedName(request.table)}`;
@@ -48,11 +55,20 @@ export class MysqlReader implements Reader {
       connection.destroy();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
+    const onLost = (error?: Error) => rows.destroy(error ?? connectionLost());
+    const onEnd = () => onLost();
+    connection.once('error', onLost);
+    connection.once('end', onEnd);
     if (signal?.aborted) onAbort(); // aborted while a connection was being borrowed
     let finished = false;
+    const stalled = () =>
+      new DataBridgeError(
+        'transient',
+        `${action}: the server sent nothing for ${Math.round(this.stallTimeoutMs / 1000)} s; the connection is taken for lost`,
+      );
     try {
       let batch: Row[] = [];
-      for await (const row of rows) {
+      for await (const row of guardStalls(rows, this.stallTimeoutMs, stalled)) {
         batch.push(row as Row);
         if (batch.length >= batchSize) {
           yield batch;
@@ -66,6 +82,8 @@ export class MysqlReader implements Reader {
       throw signal?.aborted ? cancelled(action) : toDataBridgeError(error, action, this.server);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      connection.off('error', onLost);
+      connection.off('end', onEnd);
       if (finished) connection.release();
       else connection.destroy();
     }
@@ -100,4 +118,12 @@ export class MysqlReader implements Reader {
       this.pool.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection)));
     });
   }
+}
+
+/** What mysql2 itself says of a connection the server closed, so that it classifies the same way. */
+function connectionLost(): Error {
+  return Object.assign(new Error('Connection lost: The server closed the connection.'), {
+    code: 'PROTOCOL_CONNECTION_LOST',
+    fatal: true,
+  });
 }

@@ -27,13 +27,16 @@ function codeOf(error: DriverError): string | undefined {
 /** What should happen next for a SQLSTATE or socket code; `undefined` leaves it as `internal`. */
 export function classify(code: string | undefined, message: string): ErrorCode | undefined {
   if (code === undefined) {
-    // pg's own errors carry no code: a connect timeout, or a connection lost mid-query.
+    // pg's own errors carry no code and pg exposes no state to read instead: a connect timeout, a
+    // connection lost mid-query ("Connection terminated unexpectedly"), or a query sent on a client
+    // whose connection already failed ("… is not queryable").
     if (/trying to connect|connection timeout/i.test(message)) return 'connection_failed';
-    return /timeout|terminated/i.test(message) ? 'transient' : undefined;
+    return /timeout|terminated|not queryable/i.test(message) ? 'transient' : undefined;
   }
   if (NETWORK_FAILURES.has(code)) return 'connection_failed';
   if (LOST_CONNECTION.has(code) || TRANSIENT_SQLSTATES.has(code) || code.startsWith('08')) return 'transient';
-  if (code === '28P01' || code === '28000') return 'auth_failed';
+  // 42501: a privilege missing or revoked; granting it (then resuming) is the fix, not the spec.
+  if (code === '28P01' || code === '28000' || code === '42501') return 'auth_failed';
   if (code === '3D000') return 'bad_url';
   if (code === '42P01') return 'unknown_table';
   if (code === '42703') return 'unknown_column';
@@ -70,6 +73,9 @@ export function toDataBridgeError(error: unknown, action: string, server?: Serve
   const code = classify(codeOf(driver), driver.message) ?? 'internal';
   const connecting = code === 'connection_failed' || code === 'auth_failed' || code === 'bad_url';
   let message = server && connecting ? serverMessage(code, server, driver) : `${action}: ${driver.message}`;
+  // 3D000 after the connection was made: the database was dropped under the run.
+  if (codeOf(driver) === '3D000' && !server)
+    message = `${action}: the database is gone (dropped while the run was using it?): ${driver.message}`;
   if (driver.detail) message += ` (${driver.detail})`;
   return new DataBridgeError(code, message, { cause: error });
 }

@@ -1,3 +1,4 @@
+import { classifyFailure } from '../connectors/classify-error.ts';
 import type { Connection, DeclaredForeignKey } from '../connectors/connection.ts';
 import { DataBridgeError, messageOf } from '../errors.ts';
 import type { PlannedMapping, PlanWarning } from '../plan/plan-types.ts';
@@ -13,6 +14,8 @@ import type { RunStateStore } from './run-state.ts';
  */
 export interface DeferredForeignKey extends DeclaredForeignKey {
   readonly state: 'dropped' | 'unchecked' | 'restored';
+  /** Why the last attempt left it dropped or unchecked; cleared once it is restored. */
+  readonly problem?: string;
 }
 
 const qualified = (t: TableRef) => `${t.schema}.${t.name}`;
@@ -112,12 +115,19 @@ export async function restoreForeignKeys(
         seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
       });
     } catch (error) {
+      if (classifyFailure(error) !== 'constraint_violation') {
+        // A lost connection, a timeout, a missing privilege: not the rows' fault. Keep what was done
+        // (`unchecked` is checked again by the next attempt) and let the error say what it is.
+        deferred = deferred.map((d) => (d === fk ? { ...d, state: next } : d));
+        await state.saveNotes(runId, { deferredForeignKeys: deferred }).catch(() => undefined);
+        throw error;
+      }
       message =
         next === 'unchecked'
           ? `foreign key ${fk.name} is back, NOT VALID, but the loaded rows break it: ${messageOf(error)}`
           : `foreign key ${fk.name}, dropped for the load, could not be added back: ${messageOf(error)}`;
     }
-    deferred = deferred.map((d) => (d === fk ? { ...d, state: next } : d));
+    deferred = deferred.map((d) => (d === fk ? withState(d, next, message) : d));
     await state.saveNotes(runId, { deferredForeignKeys: deferred });
     if (message === undefined) continue;
     log.error(`${qualified(fk.table)}: ${message}`);
@@ -136,14 +146,44 @@ export async function restoreForeignKeys(
   return warnings;
 }
 
-/** A paused run leaves the foreign keys it dropped for the load dropped until it goes on: say so. */
+function withState(
+  fk: DeferredForeignKey,
+  state: DeferredForeignKey['state'],
+  problem: string | undefined,
+): DeferredForeignKey {
+  const { problem: _earlier, ...rest } = fk;
+  return problem === undefined ? { ...rest, state } : { ...rest, state, problem };
+}
+
+/**
+ * What the report says of the foreign keys dropped for the load, from their state now (never from an
+ * earlier attempt: a key a later resume restored has no warning): a key the rows break, one that
+ * could not be added back, one still dropped because the run has not gone on yet.
+ */
 export function stillDroppedWarnings(deferred: readonly DeferredForeignKey[]): PlanWarning[] {
   return deferred
-    .filter((fk) => fk.state === 'dropped')
-    .map((fk) => ({
-      kind: 'foreign_key',
-      table: qualified(fk.table),
-      message: `foreign key ${fk.name} is dropped for the load until the run goes on`,
-      fix: 'resume the run (it adds the key back and checks it), or cancel it (it adds the key back)',
-    }));
+    .filter((fk) => fk.state !== 'restored')
+    .map((fk) => {
+      const table = qualified(fk.table);
+      if (fk.state === 'unchecked')
+        return {
+          kind: 'foreign_key',
+          table,
+          message: fk.problem ?? `foreign key ${fk.name} is back, NOT VALID, but not checked yet`,
+          fix: `load the missing parent rows, then run ALTER TABLE ${table} VALIDATE CONSTRAINT ${fk.name} (or retry the run)`,
+        };
+      if (fk.problem)
+        return {
+          kind: 'foreign_key',
+          table,
+          message: fk.problem,
+          fix: `add it back: ALTER TABLE ${table} ADD CONSTRAINT ${fk.name} ${fk.definition}`,
+        };
+      return {
+        kind: 'foreign_key',
+        table,
+        message: `foreign key ${fk.name} is dropped for the load until the run goes on`,
+        fix: 'resume the run (it adds the key back and checks it), or cancel it (it adds the key back)',
+      };
+    });
 }

@@ -12,7 +12,10 @@ export async function openPair(
 ): Promise<{ source: Connection; target: Connection }> {
   // Each running task holds one source and one target connection, plus one for the read-ahead.
   const poolSize = spec.pipeline.parallelism * 2 + 2;
-  const confined = sqliteFolder ? { sqliteFolder } : {};
+  const confined = {
+    ...(sqliteFolder ? { sqliteFolder } : {}),
+    stallTimeoutMs: spec.pipeline.stallTimeoutSeconds * 1000,
+  };
   const source = await openConnection(spec.source.url, { poolSize, ...confined });
   try {
     const target = await openConnection(spec.target.url, { poolSize, ...confined });

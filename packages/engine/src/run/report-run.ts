@@ -103,17 +103,36 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     rejectedRows: samples,
     report: null,
     log: session.log.file,
+    // A run that failed before it was recorded has nothing to resume: it starts again from scratch.
     resumeWith:
-      outcome === 'completed' || isBadInput(failure) || allTasksDone
-        ? null
-        : `databridge run <spec> --resume ${session.runId}`,
+      tasks.length > 0 && canResume(outcome, failure, allTasksDone)
+        ? `databridge run <spec> --resume ${session.runId}`
+        : null,
   };
   if (!input.final) return summary;
-  await session.options.state.finishRun(session.runId, outcome === 'paused' ? 'cancelled' : outcome, summary);
+  // The report first: a run marked finished always has one (a process killed before the mark leaves
+  // the run unfinished, and `--resume` writes it then).
   const report = writeReport(summary, session.options.reportsDir);
-  return { ...summary, report };
+  const reported = { ...summary, report };
+  await session.options.state.finishRun(
+    session.runId,
+    outcome === 'paused' ? 'cancelled' : outcome,
+    reported,
+  );
+  return reported;
 }
 
-function isBadInput(error: unknown): boolean {
-  return isDataBridgeError(error) && error.isBadInput;
+/** Verdicts on the data itself: once every row is in, a resume would only reach them again. */
+const DATA_VERDICTS = new Set(['validation_failed', 'bad_value', 'constraint_violation', 'hook_failed']);
+
+/**
+ * Whether `--resume` can make progress: whenever the run stopped for something other than bad input
+ * or a verdict on the rows it finished loading (a lost connection during validate, a permission
+ * revoked mid-load and granted again, a cancel all can).
+ */
+function canResume(outcome: RunOutcome, failure: unknown, allTasksDone: boolean): boolean {
+  if (outcome === 'completed') return false;
+  if (!isDataBridgeError(failure)) return true;
+  if (failure.isBadInput) return false;
+  return !(allTasksDone && DATA_VERDICTS.has(failure.code));
 }

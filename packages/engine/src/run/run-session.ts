@@ -162,9 +162,10 @@ export class RunSession {
     await this.target.ensureCheckpointTable();
     if (record) {
       await state.markRunning(this.runId);
+      // A process killed while creating the tables left some of them: create the rest.
+      await this.createMissingTables({ resuming: true });
     } else {
       const rowsTotal = await this.countSource();
-      await this.createMissingTables();
       const counts = new Map(Object.entries(rowsTotal).map(([id, c]) => [id, c.rows]));
       const tasks = await planTasks(this.plan.mappings, this.source, counts, this.settings);
       const targetBefore: Record<string, number> = {};
@@ -184,6 +185,9 @@ export class RunSession {
         },
         tasks,
       );
+      // Only now, with the run recorded: a process killed from here on leaves a run that knows the
+      // tables it creates and the foreign keys it owes them, for a resume to finish.
+      await this.createMissingTables({ resuming: false });
       const deferrable = tablesToDefer(this.plan.mappings, this.settings, targetBefore);
       await deferForeignKeys(this.target, state, this.runId, deferrable, this.log);
       record = (await state.getRun(this.runId))!;
@@ -220,10 +224,16 @@ export class RunSession {
     return totals;
   }
 
-  private async createMissingTables(): Promise<void> {
+  private async createMissingTables(options: { resuming: boolean }): Promise<void> {
     // Enum types, then the tables. PostgreSQL and MySQL leave foreign keys out (added after the
     // load); SQLite, which cannot add them later, writes them inline and does not enforce them while loading.
-    for (const statement of this.schemaDdl().beforeLoad) await this.target.query(statement.sql);
+    for (const statement of this.schemaDdl().beforeLoad) {
+      try {
+        await this.target.query(statement.sql);
+      } catch (error) {
+        if (!(options.resuming && alreadyExists(error))) throw error;
+      }
+    }
   }
 
   /** The DDL of the tables this run creates (what `databridge plan --ddl` prints). */
@@ -334,10 +344,8 @@ export class RunSession {
    * constraints already found broken are left as they are.
    */
   async restoreDeferredForeignKeys(options: { strict: boolean; skipUnchecked?: boolean }): Promise<void> {
-    const warnings = await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, options);
-    if (warnings.length === 0) return;
-    const earlier = (await this.options.state.notes(this.runId)).warnings;
-    await this.options.state.saveNotes(this.runId, { warnings: [...earlier, ...warnings] });
+    // The keys' states carry what went wrong; the report words it from the state at its time.
+    await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, options);
   }
 
   /** Indexes, identities, defaults, triggers and comments of the created tables (build-after-load.ts). */
@@ -529,6 +537,16 @@ export class RunSession {
     })();
     return this.closing;
   }
+}
+
+/** A CREATE that found its object there already (PostgreSQL 42P07, 42710; MySQL 1050; SQLite's text). */
+function alreadyExists(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === '42P07' || code === '42710' || code === 'ER_TABLE_EXISTS_ERROR') return true;
+    if (code === 'SQLITE_ERROR' && /already exists/.test(messageOf(e))) return true;
+  }
+  return false;
 }
 
 interface CommittedTask {

@@ -86,6 +86,14 @@ export class SqliteRunState implements RunStateStore {
       .run(status, new Date().toISOString(), JSON.stringify(summary), id);
   }
 
+  /** The summary a finished run was recorded with, for rewriting its report; undefined before it finished. */
+  finishedSummary(id: string): RunSummary | undefined {
+    const row = this.db.prepare('SELECT summary FROM runs WHERE id = ?').get(id) as
+      | { summary: string | null }
+      | undefined;
+    return row?.summary ? (JSON.parse(row.summary) as RunSummary) : undefined;
+  }
+
   async markPreHooksDone(id: string): Promise<void> {
     this.db.prepare('UPDATE runs SET pre_hooks_done = 1 WHERE id = ?').run(id);
   }

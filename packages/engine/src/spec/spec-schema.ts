@@ -166,6 +166,12 @@ export const PipelineSettings = z
      * `per_row` keeps them, so the database checks each row as it arrives.
      */
     foreignKeyCheck: z.enum(['after_load', 'per_row']).default('after_load'),
+    /**
+     * Seconds a streaming read waits for its source server before taking the connection for dead
+     * and failing with a transient error (a retry or a resume then goes on): the last resort when
+     * neither the socket nor the driver says the server is gone.
+     */
+    stallTimeoutSeconds: z.number().int().min(10).max(86_400).default(300),
     /** Statements run in order before the first row moves (`pre`) and after the last (`post`). */
     hooks: z
       .object({ pre: z.array(Hook).default([]), post: z.array(Hook).default([]) })

@@ -12,7 +12,8 @@ function codeOf(error: unknown): string {
   return error instanceof Database.SqliteError ? error.code : '';
 }
 
-function classify(error: unknown, message: string): ErrorCode {
+/** What should happen next for a better-sqlite3 error, by SQLite result code where there is one. */
+export function classify(error: unknown, message: string): ErrorCode {
   const code = codeOf(error);
   if (code.startsWith('SQLITE_CONSTRAINT')) return 'constraint_violation';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'transient';

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import type { TestDatabase } from '../../../packages/engine/test/support/databases.ts';
+import { cli, startCli } from './cli-helpers.ts';
+import {
+  ENTRIES,
+  exactFacts,
+  faultPair,
+  faultSpec,
+  killSourceReaders,
+  targetFacts,
+  targetRows,
+  until,
+} from './fault-fixtures.ts';
+
+const databases: TestDatabase[] = [];
+after(async () => {
+  await Promise.allSettled(databases.map((d) => d.drop()));
+});
+
+/** Runs the CLI with `--json`, collecting stdout and stderr; `exited` resolves with its exit code. */
+function runCli(args: string[], dir: string) {
+  const child = startCli(args, { DATABRIDGE_DATA_DIR: dir });
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d) => (out.stdout += d));
+  child.stderr!.on('data', (d) => (out.stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, out, exited };
+}
+
+for (const from of ['mysql', 'postgres'] as const) {
+  describe(`source connections killed mid-read (${from} -> postgres, CLI)`, () => {
+    test('the run fails transient within seconds, says how to resume, and the resume is exact', async () => {
+      const pair = await faultPair(from, databases);
+      const { dir, specFile } = faultSpec(pair);
+      const run = runCli(['run', specFile, '--json'], dir);
+      // The first query that reads entries is killed as soon as it shows (PostgreSQL's COPY may have
+      // sent the whole table into socket buffers well before the target took it).
+      await until(async () => (await killSourceReaders(pair, 'entries')) > 0, 'a reading connection to kill');
+      const killedAt = Date.now();
+      const code = await Promise.race([run.exited, new Promise((r) => setTimeout(r, 30_000, 'hung'))]);
+      if (code === 'hung') run.child.kill('SIGKILL');
+      assert.notEqual(code, 'hung', `the CLI hung after its source connection was killed: ${run.out.stderr}`);
+      const seconds = (Date.now() - killedAt) / 1000;
+      assert.equal(code, 1, run.out.stderr);
+      const summary = JSON.parse(run.out.stdout);
+      assert.equal(summary.status, 'failed');
+      assert.equal(summary.error.code, 'transient', summary.error.message);
+      const runId = /run (\S+)/.exec(run.out.stderr)?.[1];
+      assert.equal(runId, summary.runId, 'the run id is printed at the start on stderr');
+      assert.equal(summary.resumeWith, `databridge run <spec> --resume ${summary.runId}`);
+      const written = await targetRows(pair, 'entries');
+      assert.ok(written < ENTRIES, `killed part-way (${written} entries): ${summary.error.message}`);
+      assert.equal(summary.totals.rowsWritten, written + (await targetRows(pair, 'accounts')), 'true counts');
+      const resumed = await runCli(['run', specFile, '--resume', summary.runId, '--json'], dir);
+      assert.equal(await resumed.exited, 0, resumed.out.stderr);
+      assert.equal(JSON.parse(resumed.out.stdout).status, 'completed');
+      assert.deepEqual(await targetFacts(pair), exactFacts(pair));
+      process.stderr.write(`# ${from}: failed ${seconds.toFixed(1)} s after the kill, resumed exact\n`);
+    });
+  });
+}
