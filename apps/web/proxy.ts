@@ -28,6 +28,12 @@ export function proxy(request: NextRequest) {
   response.headers.set('referrer-policy', 'strict-origin-when-cross-origin');
   response.headers.set('x-frame-options', 'DENY');
   response.headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+  // Over HTTPS (directly, or behind a proxy that says so), browsers are told to never use plain
+  // HTTP for this host again; a browser ignores the header on an http:// answer anyway.
+  const https =
+    request.nextUrl.protocol === 'https:' ||
+    request.headers.get('x-forwarded-proto')?.split(',')[0]?.trim() === 'https';
+  if (https) response.headers.set('strict-transport-security', 'max-age=31536000; includeSubDomains');
   return response;
 }
 

@@ -11,6 +11,7 @@ import {
 import type { AuditDetails } from '@databridge/store';
 import type { z } from 'zod';
 import { checkCrossSite } from './cross-site.ts';
+import { checkStorableText } from './input-text.ts';
 import { handle, ok, readBody } from './respond.ts';
 
 /** What a route handler gets once the request is authenticated and authorised. */
@@ -61,6 +62,9 @@ export function route<P extends Record<string, string> = Record<string, string>>
       const actor = access === 'public' ? null : await authorize(context, credentials, access);
       const ip = clientAddress(request);
       const params = (segment ? await segment.params : {}) as P;
+      for (const [name, value] of Object.entries(params)) checkStorableText(value, name);
+      const url = new URL(request.url);
+      for (const [name, value] of url.searchParams) checkStorableText(value, name);
       const call: ApiCall<P> = {
         request,
         context,
@@ -73,7 +77,7 @@ export function route<P extends Record<string, string> = Record<string, string>>
           return parsed.data;
         },
         body: (schema) => readBody(request, schema),
-        query: () => Object.fromEntries(new URL(request.url).searchParams),
+        query: () => Object.fromEntries(url.searchParams),
         audit: (action, target, details) =>
           audit(context, actor, action, target, { ip, details: details ?? null }),
       };

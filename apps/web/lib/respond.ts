@@ -1,6 +1,7 @@
 import { ServiceError, toServiceError } from '@databridge/queue';
 import type { z } from 'zod';
 import { checkJsonBody } from './cross-site.ts';
+import { checkStorableText } from './input-text.ts';
 
 /** The JSON every API route answers with. */
 export type ApiBody<T> =
@@ -44,5 +45,6 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
   } catch {
     throw new ServiceError('bad_input', 'body: is not valid JSON');
   }
+  checkStorableText(body, 'body');
   return schema.parse(body);
 }

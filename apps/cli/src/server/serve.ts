@@ -16,6 +16,7 @@ import {
 } from '@databridge/queue';
 import { Command } from 'commander';
 import { wholeNumber } from '../commands/preview.ts';
+import { answerMalformedPath } from './request-guard.ts';
 
 // Next.js is loaded by name, not typed by import: its type declarations change the global
 // `process.env` type (NODE_ENV required) for every file of the program.
@@ -71,6 +72,7 @@ export function serveCommand(): Command {
       const trusted = trustedProxyList(env.trustedProxies);
       process.env[CLIENT_ADDRESS_STAMPED_ENV] = '1';
       const server = createServer((request, response) => {
+        if (answerMalformedPath(request, response)) return;
         stampClientAddress(request, trusted);
         void handle(request, response);
       });

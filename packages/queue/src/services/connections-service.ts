@@ -250,7 +250,7 @@ export async function introspectConnection(
   id: string,
   options: { schemas?: readonly string[] } = {},
 ): Promise<SchemaView> {
-  await requireConnection(ctx, id);
+  const saved = await requireConnection(ctx, id);
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
   checkSqliteLocation(ctx.env, url, 'url');
   return withOpenConnection(url, sqliteFolderOf(ctx.env), async (connection) => {
@@ -260,6 +260,15 @@ export async function introspectConnection(
       defaultSchema: connection.dialect.defaultSchema,
       tables: schema.tables.filter((t) => !t.name.startsWith('_databridge')),
     };
+  }).catch((error: unknown) => {
+    // Refused credentials (422) and a database that does not answer (503) name the connection.
+    if (
+      error instanceof ServiceError &&
+      (error.code === 'connection_failed' || error.code === 'unavailable')
+    ) {
+      throw new ServiceError(error.code, `connection "${saved.name}": ${error.message}`, { cause: error });
+    }
+    throw error;
   });
 }
 

@@ -11,6 +11,7 @@ export type ServiceErrorCode =
   | 'invalid_state' // 409: e.g. resume a completed execution
   | 'conflict' // 409: a name is taken, a row is still referenced
   | 'unsupported_media_type' // 415: a body that is not JSON
+  | 'connection_failed' // 422: a database refused the stored credentials: fix the connection
   | 'rate_limited' // 429: too many attempts
   | 'unavailable' // 503: a database or Redis does not answer
   | 'internal'; // 500
@@ -23,6 +24,7 @@ const STATUS: Record<ServiceErrorCode, number> = {
   invalid_state: 409,
   conflict: 409,
   unsupported_media_type: 415,
+  connection_failed: 422,
   rate_limited: 429,
   unavailable: 503,
   internal: 500,
@@ -72,7 +74,9 @@ export function toServiceError(error: unknown): ServiceError {
       ? 'bad_input'
       : error.code === 'connection_failed'
         ? 'unavailable'
-        : 'internal';
+        : error.code === 'auth_failed'
+          ? 'connection_failed'
+          : 'internal';
     return new ServiceError(code, error.message, { cause: error });
   }
   return new ServiceError('internal', 'an unexpected error occurred; the server log has the details', {
