@@ -17,6 +17,7 @@ export type * from './plan/schema-ddl-types.ts';
 export { compareTypes } from './plan/type-compatibility.ts';
 export { renderHtmlReport } from './report/html-report.ts';
 export { writeReport } from './report/write-report.ts';
+export { dropRunState } from './run/drop-run-state.ts';
 export { type DryRunOptions, type DryRunResult, type DryRunTable, dryRun } from './run/dry-run.ts';
 export { decodePosition } from './run/key-codec.ts';
 export {

@@ -131,6 +131,14 @@ mappings:
     );
   });
 
+  test('nothing foreign is left behind: the completed run dropped its checkpoint table', async () => {
+    const [row] = await pg<{ table: string | null }>(
+      target,
+      "SELECT to_regclass('public._databridge_checkpoints')::text AS table",
+    );
+    assert.equal(row!.table, null);
+  });
+
   test('the plan names the view it does not migrate', () => {
     assert.ok(
       summary.warnings.some((w) => w.kind === 'schema_object' && /view main\.recent_book/.test(w.message)),

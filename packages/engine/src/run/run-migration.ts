@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { dropRunState } from './drop-run-state.ts';
 import { PAUSED } from './paused.ts';
 import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
 import { reportRun } from './report-run.ts';
@@ -154,7 +155,11 @@ class LocalRun {
         tables: this.progress.tables,
         final,
       });
-    return final ? this.stage('report', report) : report();
+    const summary = final ? await this.stage('report', report) : await report();
+    // Only now, validated and reported, may the checkpoints a resume would need go.
+    if (outcome === 'completed')
+      await dropRunState(this.session.target, this.session.runId, this.session.log);
+    return summary;
   }
 
   private paused(): boolean {

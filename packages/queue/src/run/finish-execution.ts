@@ -1,4 +1,5 @@
 import {
+  dropRunState,
   isDataBridgeError,
   messageOf,
   type RunOutcome,
@@ -87,6 +88,8 @@ export async function finishExecution(
     .executeTakeFirst();
   const startedAt = execution?.started_at ? new Date(execution.started_at) : new Date();
   const summary = await reportRun(session, { outcome, failure, startedAt, stages, tables, final: true });
+  // Validated and reported: the checkpoints a resume would need may go (nothing foreign left behind).
+  if (outcome === 'completed') await dropRunState(session.target, session.runId, session.log);
   await setStage(store, id, 'report', 'completed');
   const error = failure
     ? { errorCode: isDataBridgeError(failure) ? failure.code : 'internal', errorMessage: messageOf(failure) }
