@@ -35,6 +35,12 @@ const EnvSchema = z.object({
   DATABRIDGE_TRUSTED_PROXIES: TrustedProxiesSchema.optional(),
   // Read where webhooks are sent (alerts/webhook-address.ts); checked here so a typo stops start-up.
   DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS: z.enum(['0', '1'], { error: 'must be 1 (allow) or 0' }).optional(),
+  DATABRIDGE_SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(0, 'must be 0 or more')
+    .max(3600, 'must be at most 3600 (an hour)')
+    .optional(),
 });
 
 export interface ServerEnv {
@@ -58,6 +64,11 @@ export interface ServerEnv {
   readonly queuePrefix: string;
   /** Reverse proxies whose X-Forwarded-For is believed (addresses and CIDR blocks); none by default. */
   readonly trustedProxies: readonly string[];
+  /**
+   * On SIGTERM, how long running tasks may take to reach their next batch boundary before their
+   * statements are ended and they are left interrupted (DATABRIDGE_SHUTDOWN_GRACE_SECONDS, default 10).
+   */
+  readonly shutdownGraceMs: number;
 }
 
 export class EnvError extends Error {
@@ -100,6 +111,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     baseUrl: e.DATABRIDGE_BASE_URL ?? 'http://localhost:3000',
     queuePrefix: e.DATABRIDGE_QUEUE_PREFIX ?? 'databridge',
     trustedProxies: e.DATABRIDGE_TRUSTED_PROXIES ?? [],
+    shutdownGraceMs: (e.DATABRIDGE_SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
     firstAdmin:
       e.DATABRIDGE_ADMIN_EMAIL && e.DATABRIDGE_ADMIN_PASSWORD
         ? { email: e.DATABRIDGE_ADMIN_EMAIL, password: e.DATABRIDGE_ADMIN_PASSWORD }
@@ -129,7 +141,7 @@ function sqliteFolder(given: string | undefined, dataDir: string): string {
 function generatedSecret(dataDir: string): string {
   const file = join(dataDir, 'session-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const secret = randomBytes(32).toString('base64url');
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return secret;

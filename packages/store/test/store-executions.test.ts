@@ -165,6 +165,60 @@ for (const kind of STORE_KINDS) {
       assert.equal(await getExecution(store, 'joins-the-transaction'), undefined);
     });
 
+    it('refuses a change of state the state machine does not allow, with a code, and writes nothing', async () => {
+      const { id } = await createExecution(store, { projectId: project.id });
+      const refused = (from: string, to: string) => (error: unknown) => {
+        assert.ok(isStoreError(error), String(error));
+        assert.equal(error.code, 'invalid_transition');
+        assert.match(error.message, new RegExp(`from ${from} to ${to}`));
+        return true;
+      };
+      await assert.rejects(
+        updateExecution(store, id, { status: 'cancelled' }),
+        refused('pending', 'cancelled'),
+      );
+      await updateExecution(store, id, { status: 'running' });
+      await updateExecution(store, id, { status: 'cancelling' });
+      await assert.rejects(
+        updateExecution(store, id, { status: 'running' }),
+        refused('cancelling', 'running'),
+      );
+      await updateExecution(store, id, { status: 'cancelled' });
+      assert.equal((await getExecution(store, id))?.status, 'cancelled');
+      await updateExecution(store, id, { status: 'running' }); // a retry
+      await updateExecution(store, id, { status: 'completed' });
+      await assert.rejects(updateExecution(store, id, { status: 'paused' }), refused('completed', 'paused'));
+      assert.equal((await getExecution(store, id))?.status, 'completed');
+
+      await upsertStageRun(store, id, 'extract', { status: 'completed' });
+      await assert.rejects(
+        upsertStageRun(store, id, 'extract', { status: 'running' }),
+        refused('completed', 'running'),
+      );
+      await upsertStageRun(store, id, 'load_facts', { status: 'skipped' });
+      await assert.rejects(
+        upsertStageRun(store, id, 'load_facts', { status: 'completed' }),
+        refused('skipped', 'completed'),
+      );
+      const task = {
+        taskId: 'm1',
+        mappingId: 'm1',
+        stageId: 'load_facts' as const,
+        rowsRead: 0,
+        rowsWritten: 0,
+        rowsRejected: 0,
+      };
+      await upsertTaskRuns(store, id, [{ ...task, status: 'running' }]);
+      await upsertTaskRuns(store, id, [{ ...task, status: 'completed', rowsWritten: 5 }]);
+      await assert.rejects(
+        upsertTaskRuns(store, id, [{ ...task, status: 'pending' }]),
+        refused('completed', 'pending'),
+      );
+      const [stored] = await listTaskRuns(store, id);
+      assert.equal(stored?.status, 'completed');
+      assert.equal(stored?.rowsWritten, 5, 'a refused change writes nothing');
+    });
+
     it('records stage runs with their durations', async () => {
       const { id } = await createExecution(store, { projectId: project.id });
       await upsertStageRun(store, id, 'extract', { status: 'running', startedAt: '2026-01-01T00:00:00Z' });

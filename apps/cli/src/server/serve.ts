@@ -88,7 +88,9 @@ export function serveCommand(): Command {
         process.once('SIGTERM', () => resolve());
         process.once('SIGINT', () => resolve());
       });
-      process.stdout.write('stopping: running tasks stop at their next batch boundary\n');
+      process.stdout.write(
+        `stopping: running tasks stop at their next batch boundary, or in ${env.shutdownGraceMs / 1000} s are ended and left interrupted\n`,
+      );
       server.close();
       server.closeAllConnections();
       scheduling.abort();

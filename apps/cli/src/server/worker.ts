@@ -8,7 +8,8 @@ import { wholeNumber } from '../commands/preview.ts';
  * `databridge worker`: executes queued runs from Redis until stopped. Start as many as you like, on
  * any machine that reaches Redis, the metadata store (DATABASE_URL) and the databases, with the same
  * SESSION_SECRET as the server. SIGTERM or Ctrl-C stops the running tasks at their next batch
- * boundary (committed and checkpointed) and exits; another worker resumes them.
+ * boundary (committed and checkpointed), or after DATABRIDGE_SHUTDOWN_GRACE_SECONDS (10) ends their
+ * statements, leaves them interrupted and exits; another worker resumes them from their checkpoints.
  */
 export function workerCommand(): Command {
   return new Command('worker')
@@ -33,7 +34,12 @@ export function workerCommand(): Command {
         sessionSecret: env.sessionSecret,
       });
       const executor = new BullmqExecutor(
-        { store, reportsDir: join(env.dataDir, 'reports'), sqliteFolder: sqliteFolderOf(env) },
+        {
+          store,
+          reportsDir: join(env.dataDir, 'reports'),
+          sqliteFolder: sqliteFolderOf(env),
+          stopGraceMs: env.shutdownGraceMs,
+        },
         {
           redisUrl: env.redisUrl,
           prefix: env.queuePrefix,
@@ -50,7 +56,9 @@ export function workerCommand(): Command {
         process.once('SIGTERM', () => resolve());
         process.once('SIGINT', () => resolve());
       });
-      process.stdout.write('stopping: running tasks stop at their next batch boundary\n');
+      process.stdout.write(
+        `stopping: running tasks stop at their next batch boundary, or in ${env.shutdownGraceMs / 1000} s are ended and left interrupted\n`,
+      );
       await executor.close();
       await store.close();
       process.stdout.write('worker stopped\n');

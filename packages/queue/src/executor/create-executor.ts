@@ -12,6 +12,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     store: options.store,
     reportsDir: options.reportsDir,
     sqliteFolder: sqliteFolderOf(options.env),
+    stopGraceMs: options.env.shutdownGraceMs,
   };
   if (!options.env.redisUrl) return new InProcessExecutor(deps);
   const executor = new BullmqExecutor(deps, {

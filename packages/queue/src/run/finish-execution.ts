@@ -172,7 +172,9 @@ export async function failWithoutReport(
   const outcome: ExecutionStatus = cancelling ? 'cancelled' : 'failed';
   for (const s of await listStageRuns(store, execution.id)) {
     if (s.stageId === 'report') await setStage(store, execution.id, s.stageId, 'completed');
-    else if (s.status === 'running') await setStage(store, execution.id, s.stageId, outcome);
+    // Planning is where extract starts: that is the stage that failed.
+    else if (s.status === 'running' || (s.stageId === 'extract' && s.status === 'pending'))
+      await setStage(store, execution.id, s.stageId, outcome);
     else if (s.status === 'pending') await setStage(store, execution.id, s.stageId, 'skipped');
   }
   const ended = await updateExecution(
