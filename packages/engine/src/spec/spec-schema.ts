@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { labelledNumber } from './labelled.ts';
 import { ScheduleSettings } from './schedule-schema.ts';
 
 /**
@@ -146,9 +147,9 @@ export type ValidationRule = z.infer<typeof ValidationRule>;
 export const PipelineSettings = z
   .object({
     /** Rows per batch; each batch commits with its checkpoint. */
-    batchSize: z.number().int().min(100).max(10_000).default(5_000),
+    batchSize: labelledNumber({ label: 'Batch size', min: 100, max: 10_000, unit: 'rows' }).default(5_000),
     /** Tasks running at once; large tables split into this many key ranges. */
-    parallelism: z.number().int().min(1).max(16).default(4),
+    parallelism: labelledNumber({ label: 'Parallelism', min: 1, max: 16, unit: 'tasks at once' }).default(4),
     errorPolicy: ErrorPolicy.default('fail_fast'),
     logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
     /** Create missing target tables from the source schema with mapped names and types. */
@@ -171,7 +172,12 @@ export const PipelineSettings = z
      * and failing with a transient error (a retry or a resume then goes on): the last resort when
      * neither the socket nor the driver says the server is gone.
      */
-    stallTimeoutSeconds: z.number().int().min(10).max(86_400).default(300),
+    stallTimeoutSeconds: labelledNumber({
+      label: 'Stall timeout',
+      min: 10,
+      max: 86_400,
+      unit: 'seconds',
+    }).default(300),
     /** Statements run in order before the first row moves (`pre`) and after the last (`post`). */
     hooks: z
       .object({ pre: z.array(Hook).default([]), post: z.array(Hook).default([]) })

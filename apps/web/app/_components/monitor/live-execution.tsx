@@ -3,6 +3,7 @@
 import { formatTime } from '../../../lib/format.ts';
 import { Notice } from '../ui.tsx';
 import { InActionBar } from './bar-slot.tsx';
+import { errorLabel } from './error-labels.ts';
 import { ExecutionControls } from './execution-controls.tsx';
 import { ExecutionProgress } from './execution-progress.tsx';
 import { isActive, isTerminal } from './execution-types.ts';
@@ -93,7 +94,7 @@ export function LiveExecution(props: { executionId: string; events: ExecutionEve
       )}
       {view?.error && view.status !== 'cancelled' ? (
         <Notice tone="error">
-          <strong>{view.error.code}</strong>: {view.error.message}
+          <strong data-code={view.error.code}>{errorLabel(view.error.code)}</strong>: {view.error.message}
         </Notice>
       ) : null}
       {events.problem ? <Notice tone="warning">Live updates: {events.problem}</Notice> : null}

@@ -4,6 +4,7 @@ import type { MigrationSpec } from '@databridge/engine';
 import { useEffect, useId, useState } from 'react';
 import { PipelineSettings } from '../../../../../lib/client-safe.ts';
 import { buttonClass, describedBy, Field, inputClass, PageTitle } from '../../../../_components/ui.tsx';
+import { issueSentence } from './field-names.ts';
 import { stepHeading } from './steps.ts';
 import { useWizard } from './wizard-context.tsx';
 
@@ -146,11 +147,15 @@ export function PipelineForm() {
     const found: Record<string, string> = {};
     for (const issue of parsed.error.issues) {
       const key = issue.path.map(String).join('.');
-      found[key] ??= /received NaN/.test(issue.message) ? 'enter a whole number' : issue.message;
+      found[key] ??= issue.message;
     }
     setErrors(found);
-    const [field, message] = Object.entries(found)[0] ?? ['pipeline', 'is not valid'];
-    reportDraft('pipeline', { step: 'pipeline', severity: 'error', message: `${field}: ${message}` });
+    const first = parsed.error.issues[0];
+    reportDraft('pipeline', {
+      step: 'pipeline',
+      severity: 'error',
+      message: first ? issueSentence(first) : 'The pipeline settings are not valid.',
+    });
   };
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => update({ ...draft, [key]: value });
   const f = (name: string) => `${id}-${name}`;

@@ -4,6 +4,7 @@ import type { ColumnInfo, StringOperation } from '@databridge/engine';
 import { useEffect, useId, useState } from 'react';
 import { ColumnMapping, type ColumnMappingValue } from '../../../../../lib/client-safe.ts';
 import { buttonClass, describedBy, Field, inputClass } from '../../../../_components/ui.tsx';
+import { issueSentence } from './field-names.ts';
 import { sqlExpressionIssue } from './validation.ts';
 import { useWizard } from './wizard-context.tsx';
 
@@ -160,9 +161,7 @@ function validate(
       const [first, index] = issue.path;
       const key =
         first === 'transform' && typeof index === 'number' ? `transform.${index}` : String(first ?? 'form');
-      errors[key] ??= /expected number, received NaN/.test(issue.message)
-        ? 'must be a whole number'
-        : issue.message;
+      errors[key] ??= issueSentence(issue);
     }
   }
   // A value the spec schema accepts is applied even with an expression problem: the step's checks show
@@ -201,11 +200,11 @@ export function TransformEditor(props: {
       props.onChange(result.value);
       reportDraft(draftKey, null);
     } else {
-      const [field, message] = Object.entries(result.errors)[0] ?? ['value', 'is not valid'];
+      const message = Object.values(result.errors)[0] ?? 'This value is not valid.';
       reportDraft(draftKey, {
         step: 'columns',
         severity: 'error',
-        message: `${props.column.target} (${field.replace(/^transform\./, 'operation ')}): ${message}`,
+        message: `${props.column.target}: ${message}`,
       });
     }
   };

@@ -1,5 +1,6 @@
 import type { MigrationSpec } from '@databridge/engine';
 import { compareTypes, PipelineSettings, TableMapping } from '../../../../../lib/client-safe.ts';
+import { issueSentence } from './field-names.ts';
 import { findColumn, findTable, nameKey, qualified, type SchemaData } from './schema-names.ts';
 import type { StepSlug, StepState } from './steps.ts';
 
@@ -98,7 +99,7 @@ export function specIssues(spec: MigrationSpec, schemas: Schemas): Issue[] {
         step: 'columns',
         severity: 'error',
         mapping: index,
-        message: `${mapping.source} → ${mapping.target}: ${issue.path.join('.') || 'mapping'}: ${issue.message}`,
+        message: `${mapping.source} → ${mapping.target}: ${issueSentence(issue)}`,
       });
     }
     const targets = new Set<string>();
@@ -197,7 +198,7 @@ export function specIssues(spec: MigrationSpec, schemas: Schemas): Issue[] {
       issues.push({
         step: 'pipeline',
         severity: 'error',
-        message: `${issue.path.join('.')}: ${issue.message}`,
+        message: issueSentence(issue),
       });
     }
   }

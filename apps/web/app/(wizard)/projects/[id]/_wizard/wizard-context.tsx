@@ -12,7 +12,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { api } from '../../../../../lib/api-client.ts';
+import { ApiError, api } from '../../../../../lib/api-client.ts';
 import { type ExecutionStatus, isTerminal } from '../../../../_components/monitor/execution-types.ts';
 import { useExecutionEvents } from '../../../../_components/monitor/use-execution-events.ts';
 import type { SchemaData } from './schema-names.ts';
@@ -128,7 +128,10 @@ export function WizardProvider({
       setSavedAt(Date.now());
       return true;
     } catch (error) {
-      setSaveError(error instanceof Error ? error.message : String(error));
+      // The field's path stays in the API's answer for programs; people read the sentence.
+      setSaveError(
+        error instanceof ApiError ? error.detail : error instanceof Error ? error.message : String(error),
+      );
       return false;
     } finally {
       setSaving(false);
