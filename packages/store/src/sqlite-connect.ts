@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir, makePrivateFile } from '@databridge/engine';
 import Database from 'better-sqlite3';
 import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect } from 'kysely';
 import type { Database as Tables } from './schema/database.ts';
@@ -9,7 +9,9 @@ import type { Database as Tables } from './schema/database.ts';
  * foreign keys are off in SQLite unless asked for, and the cascades depend on them.
  */
 export function connectSqlite(file: string): Kysely<Tables> {
-  mkdirSync(dirname(file), { recursive: true });
+  // The store holds password hashes and encrypted credentials: 0600 in a 0700 folder.
+  makePrivateDir(dirname(file));
+  makePrivateFile(file);
   const database = new Database(file, { timeout: 10_000 });
   database.pragma('journal_mode = WAL');
   database.pragma('synchronous = NORMAL');

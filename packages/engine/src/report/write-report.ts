@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.ts';
 import type { RunSummary } from '../run/run-summary.ts';
 import { renderHtmlReport } from './html-report.ts';
 
@@ -10,7 +11,7 @@ import { renderHtmlReport } from './html-report.ts';
  */
 export function writeReport(summary: RunSummary, reportsDir: string): { json: string; html: string } {
   const dir = resolve(reportsDir, summary.runId);
-  mkdirSync(dir, { recursive: true });
+  makePrivateDir(dir);
   const paths = { json: join(dir, 'report.json'), html: join(dir, 'report.html') };
   const withPaths = { ...summary, report: paths };
   writeWhole(paths.json, `${JSON.stringify(withPaths, null, 2)}\n`);
@@ -20,6 +21,6 @@ export function writeReport(summary: RunSummary, reportsDir: string): { json: st
 
 function writeWhole(path: string, text: string): void {
   const partial = `${path}.${process.pid}.partial`;
-  writeFileSync(partial, text);
+  writeFileSync(partial, text, { mode: PRIVATE_FILE_MODE });
   renameSync(partial, path);
 }

@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.ts';
 import type { RejectedRow } from './rejected-row.ts';
 
 const SAMPLES = 20;
@@ -16,12 +17,12 @@ export class RejectLog {
 
   record(rows: readonly RejectedRow[]): void {
     if (rows.length === 0) return;
-    mkdirSync(this.dir, { recursive: true });
+    makePrivateDir(this.dir);
     const byMapping = new Map<string, RejectedRow[]>();
     for (const r of rows) byMapping.set(r.mappingId, [...(byMapping.get(r.mappingId) ?? []), r]);
     for (const [mappingId, list] of byMapping) {
       const path = this.pathOf(mappingId, list[0]!.table);
-      appendFileSync(path, list.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      appendFileSync(path, list.map((r) => JSON.stringify(r)).join('\n') + '\n', { mode: PRIVATE_FILE_MODE });
       const kept = this.samples.get(mappingId) ?? [];
       kept.push(...list.slice(0, SAMPLES - kept.length));
       this.samples.set(mappingId, kept);

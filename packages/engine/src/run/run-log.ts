@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makePrivateDir, makePrivateFile } from '../private-files.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 
@@ -26,8 +27,8 @@ export class RunLog {
     private readonly sink?: (entry: RunLogEntry) => void,
   ) {
     this.threshold = RANK[level];
-    mkdirSync(dirname(file), { recursive: true });
-    appendFileSync(file, ''); // the file exists even when nothing reaches the level
+    makePrivateDir(dirname(file));
+    makePrivateFile(file); // the file exists even when nothing reaches the level
   }
 
   debug(message: string, fields: Record<string, unknown> = {}): void {

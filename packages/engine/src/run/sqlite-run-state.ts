@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { makePrivateDir, makePrivateFile } from '../private-files.ts';
 import type { RejectedRow } from './rejected-row.ts';
 import {
   EMPTY_NOTES,
@@ -21,7 +21,8 @@ export class SqliteRunState implements RunStateStore {
   private readonly db: Database.Database;
 
   constructor(file: string) {
-    mkdirSync(dirname(file), { recursive: true });
+    makePrivateDir(dirname(file));
+    makePrivateFile(file);
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('busy_timeout = 5000');
