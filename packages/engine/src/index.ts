@@ -10,6 +10,7 @@ export {
   type TableSuggestion,
 } from './mapping/auto-map.ts';
 export { buildPlan } from './plan/build-plan.ts';
+export { groupWarnings, type WarningGroup } from './plan/group-warnings.ts';
 export { planMigration } from './plan/plan-migration.ts';
 export type * from './plan/plan-types.ts';
 export { STAGES } from './plan/plan-types.ts';

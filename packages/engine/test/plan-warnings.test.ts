@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { DataBridgeError } from '../src/errors.ts';
+import { groupWarnings } from '../src/plan/group-warnings.ts';
 import { planMigration } from '../src/plan/plan-migration.ts';
 import { parseSpec } from '../src/spec/load-spec.ts';
 import { freshDatabase, rawExec, type TestDatabase } from './support/databases.ts';
@@ -17,8 +18,9 @@ async function setUp() {
   await rawExec(
     source,
     'sqlite',
-    `CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT, amount NUMERIC(12,4), photo BLOB);
-    WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < 50) INSERT INTO src SELECT x, 'n' || x, NULL, x, NULL FROM g;`,
+    `CREATE TABLE src (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT, amount NUMERIC(12,4), photo BLOB, big INTEGER);
+    WITH RECURSIVE g(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM g WHERE x < 50) INSERT INTO src SELECT x, 'n' || x, NULL, x, NULL, x FROM g;
+    UPDATE src SET name = 'too long', big = 5000000000 WHERE id = 50;`,
   );
   await rawExec(
     target,
@@ -54,6 +56,11 @@ describe('plan warnings name the table, the column and what to do', () => {
     const by = (kind: string, column?: string) =>
       plan.warnings.find((w) => w.kind === kind && (column === undefined || w.column === column));
     assert.match(by('type_compatibility', 'name')!.message, /longer than 5 characters/);
+    // Measured on the source: the one name of 8 characters, not every row.
+    assert.match(
+      by('type_compatibility', 'name')!.message,
+      /: 1 source row\(s\) hold such a value \(measured\)/,
+    );
     assert.match(by('type_compatibility', 'amount')!.message, /decimals|digits/);
     assert.match(by('null_constraint', 'note')!.message, /may be NULL but note is NOT NULL/);
     const conflict = by('primary_key_conflict')!;
@@ -67,6 +74,56 @@ describe('plan warnings name the table, the column and what to do', () => {
     for (const w of plan.warnings) {
       assert.ok(w.table && w.message && w.fix, JSON.stringify(w));
     }
+  });
+
+  test('a type warning is raised only when source values do not fit, with their count', async () => {
+    const { source, target } = await setUp();
+    const { spec: s, lineOf } = spec(source, target, `${COLUMNS}      - { source: big, target: flag }\n`);
+    const plan = await planMigration(s, lineOf);
+    const types = plan.warnings.filter((w) => w.kind === 'type_compatibility');
+    // SQLite's INTEGER (int64) into int: every id fits, so no warning; one big value does not.
+    assert.ok(!types.some((w) => w.column === 'id'), JSON.stringify(types));
+    const flag = types.find((w) => w.column === 'flag');
+    assert.match(flag?.message ?? '', /int64 values may overflow int32: 1 source row\(s\) hold such a value/);
+    await rawExec(source, 'sqlite', 'UPDATE src SET big = 1 WHERE id = 50');
+    const fitting = await planMigration(s, lineOf);
+    assert.ok(!fitting.warnings.some((w) => w.column === 'flag'), JSON.stringify(fitting.warnings));
+  });
+
+  test('warnings of one kind and fix on many columns collapse into one line; a lone one stays whole', async () => {
+    const source = await freshDatabase('sqlite');
+    const target = await freshDatabase('postgres');
+    databases.push(source, target);
+    await rawExec(
+      source,
+      'sqlite',
+      `CREATE TABLE wide (id INTEGER PRIMARY KEY, a TEXT, b TEXT, c TEXT, d TEXT);
+       INSERT INTO wide VALUES (1, 'long a', 'long b', 'long c', 'long d');`,
+    );
+    await rawExec(
+      target,
+      'postgres',
+      'CREATE TABLE narrow (id int PRIMARY KEY, a varchar(3), b varchar(3), c varchar(3), d varchar(3), e text NOT NULL)',
+    );
+    const { spec: s, lineOf } = parseSpec(`source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+mappings:
+  - source: wide
+    target: narrow
+    columns: [{ source: id, target: id }, { source: a, target: a }, { source: b, target: b }, { source: c, target: c }, { source: d, target: d }, { source: a, target: e }]
+`);
+    const plan = await planMigration(s, lineOf);
+    const groups = groupWarnings(plan.warnings);
+    const types = groups.filter((g) => g.kind === 'type_compatibility');
+    assert.equal(types.length, 1, JSON.stringify(groups, null, 1));
+    assert.equal(types[0]!.warnings.length, 4);
+    assert.match(
+      types[0]!.summary,
+      /^4 columns \(public\.narrow\.a, public\.narrow\.b, public\.narrow\.c, public\.narrow\.d\), e\.g\. public\.narrow\.a: /,
+    );
+    const nulls = groups.filter((g) => g.kind === 'null_constraint');
+    assert.equal(nulls.length, 1);
+    assert.match(nulls[0]!.summary, /^public\.narrow\.e: wide\.a may be NULL/);
   });
 
   test('an unmapped NOT NULL column without a default, and a type that cannot convert, are plan errors naming the line', async () => {

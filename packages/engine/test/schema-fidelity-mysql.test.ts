@@ -266,6 +266,11 @@ describe('schema fidelity: MariaDB into PostgreSQL', () => {
     assert.deepEqual(comments, { t: 'people who buy', c: 'shown on invoices' });
   });
 
+  test('no type warning: every created column holds every value of its source column', () => {
+    const types = summary.warnings.filter((w) => w.kind === 'type_compatibility');
+    assert.deepEqual(types, []);
+  });
+
   test('the plan names the view it does not migrate', () => {
     const view = summary.warnings.find((w) => w.kind === 'schema_object' && /big_orders/.test(w.message));
     assert.ok(view, JSON.stringify(summary.warnings));

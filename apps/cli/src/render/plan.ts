@@ -1,5 +1,5 @@
 import type { MigrationPlan, PlannedMapping } from '@databridge/engine';
-import { STAGES } from '@databridge/engine';
+import { groupWarnings, STAGES } from '@databridge/engine';
 
 const DESCRIPTIONS: Record<(typeof STAGES)[number], string> = {
   extract: 'count source rows, split large tables into key ranges',
@@ -28,9 +28,9 @@ export function renderPlan(plan: MigrationPlan): string {
   if (plan.warnings.length === 0) out.push('No warnings.');
   else {
     out.push(`${plan.warnings.length} warning(s):`);
-    for (const w of plan.warnings) {
-      out.push(`  [${w.kind}] ${w.table}${w.column ? `.${w.column}` : ''}: ${w.message}`);
-      out.push(`      -> ${w.fix}`);
+    for (const group of groupWarnings(plan.warnings)) {
+      out.push(`  [${group.kind}] ${group.summary}`);
+      out.push(`      -> ${group.fix}`);
     }
   }
   return `${out.join('\n')}\n`;

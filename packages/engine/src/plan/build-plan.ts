@@ -1,11 +1,13 @@
 import { DataBridgeError } from '../errors.ts';
 import type { ColumnInfo, DatabaseSchema, ForeignKeyInfo, TableInfo, TableRef } from '../schema/model.ts';
 import type { ColumnMapping, MigrationSpec, TableMapping } from '../spec/spec-schema.ts';
+import { checkTransformFits } from './check-transform-fits.ts';
 import { orderByForeignKeys } from './load-order.ts';
 import { notMigrated } from './not-migrated.ts';
 import type { MigrationPlan, PlannedColumn, PlannedMapping, PlanWarning } from './plan-types.ts';
 import { parseTableName, requireColumn, requireTable } from './resolve-names.ts';
 import { sameDatabase } from './same-database.ts';
+import { createdTypeOn } from './schema-ddl.ts';
 import { checkSqlFragment } from './sql-fragment.ts';
 import { compareTypes } from './type-compatibility.ts';
 import { collectWarnings } from './warnings.ts';
@@ -32,7 +34,7 @@ export function buildPlan(ctx: PlanContext): MigrationPlan {
   if (ctx.spec.pipeline.validation.schema) rejectIncompatibleTypes(ordered, ctx);
   const warnings = [
     ...(shared ? sharedDatabaseWarnings(ordered) : []),
-    ...collectWarnings(ordered),
+    ...collectWarnings(ordered, createdTypeOn(ctx.targetSchema.dialect, ctx.targetDefaultSchema)),
     ...notMigrated(ctx.sourceSchema, ordered),
   ];
   return { spec: ctx.spec, mappings: ordered, warnings };
@@ -120,6 +122,12 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
       );
     }
     seen.add(targetColumn.name);
+    checkTransformFits(
+      column.transform,
+      targetColumn,
+      (...path) => at('columns', j, ...path),
+      `${mapping.source} → ${mapping.target}`,
+    );
     const sourceColumn = sourceColumnOf(column, j);
     return {
       target: targetColumn,

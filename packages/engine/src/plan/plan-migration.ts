@@ -4,6 +4,7 @@ import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { buildPlan } from './build-plan.ts';
 import { checkKeyConflicts } from './check-key-conflicts.ts';
 import { checkSourceQueries } from './check-source-queries.ts';
+import { measureTypeWarnings } from './measure-type-warnings.ts';
 import type { MigrationPlan } from './plan-types.ts';
 import { withSchemaWarnings } from './schema-ddl.ts';
 
@@ -31,7 +32,8 @@ export async function planMigration(
       lineOf,
     });
     await checkSourceQueries(built, source);
-    return withSchemaWarnings(await checkKeyConflicts(built, source, target), target.dialect);
+    const measured = await measureTypeWarnings(await checkKeyConflicts(built, source, target), source);
+    return withSchemaWarnings(measured, target.dialect);
   } finally {
     await Promise.allSettled([source.close(), target.close()]);
   }

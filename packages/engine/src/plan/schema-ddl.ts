@@ -1,8 +1,10 @@
 import type { Dialect } from '../connectors/connection.ts';
+import { MysqlDialect } from '../mysql/mysql-dialect.ts';
 import { PostgresDialect } from '../postgres/postgres-dialect.ts';
 import { postgresTableDdl } from '../postgres/postgres-schema-ddl.ts';
-import type { IndexInfo, TableInfo } from '../schema/model.ts';
+import type { ColumnInfo, DialectName, IndexInfo, TableInfo } from '../schema/model.ts';
 import type { PipelineSettings } from '../spec/spec-schema.ts';
+import { sqliteDialect } from '../sqlite/sqlite-dialect.ts';
 import type { MigrationPlan, PlannedMapping, PlanWarning } from './plan-types.ts';
 import type { DdlStatement, SchemaDdl } from './schema-ddl-types.ts';
 
@@ -63,6 +65,17 @@ export function schemaDdl(
   const order = ['index', 'unique', 'check', 'identity', 'sequence', 'default', 'trigger', 'comment'];
   const sorted = [...afterLoad].sort((a, b) => order.indexOf(a.phase) - order.indexOf(b.phase));
   return { beforeLoad, afterLoad: [...sorted, ...foreignKeys], warnings };
+}
+
+/** The type a created column gets on a target of this kind (what plan warnings name). */
+export function createdTypeOn(dialect: DialectName, defaultSchema: string): (column: ColumnInfo) => string {
+  const target: Dialect =
+    dialect === 'postgres'
+      ? new PostgresDialect()
+      : dialect === 'mysql'
+        ? new MysqlDialect(defaultSchema)
+        : sqliteDialect;
+  return (column) => target.columnType(column) || 'untyped';
 }
 
 /** The plan with its DDL, and what the created tables will not get added to its warnings. */

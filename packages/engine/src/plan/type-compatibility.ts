@@ -35,9 +35,11 @@ export function compareTypes(source: Col, target: Col): CompatibilityVerdict {
   const sw = INT_WIDTH[s];
   const tw = INT_WIDTH[t];
   if (sw && tw) {
-    const effective = source.unsigned ? sw + 1 : sw;
-    if (effective <= tw && !(target.unsigned && !source.unsigned))
-      return ok(s === t && !source.unsigned ? 'same' : 'widening');
+    // An unsigned source is already normalised one size up (MySQL's smallint unsigned is int32, see
+    // mysql-column-types.ts): its values fit a signed column of its width. A signed source may hold
+    // negatives an unsigned target refuses.
+    if (sw <= tw && !(target.unsigned && !source.unsigned))
+      return ok(s === t && !source.unsigned === !target.unsigned ? 'same' : 'widening');
     return ok('narrowing', `${describe(source)} values may overflow ${describe(target)}`);
   }
   if (sw && t === 'decimal') {

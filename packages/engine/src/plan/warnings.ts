@@ -1,3 +1,4 @@
+import type { ColumnInfo } from '../schema/model.ts';
 import type { PlannedMapping, PlanWarning } from './plan-types.ts';
 import { compareTypes } from './type-compatibility.ts';
 
@@ -5,7 +6,11 @@ import { compareTypes } from './type-compatibility.ts';
  * Warnings a user should read before running: each names the table, the column and what to do.
  * Nothing here stops a run; errors are thrown while building the plan.
  */
-export function collectWarnings(mappings: readonly PlannedMapping[]): PlanWarning[] {
+export function collectWarnings(
+  mappings: readonly PlannedMapping[],
+  /** The type the target will create for a column of a created table (warnings name the real one). */
+  createdType: (column: ColumnInfo) => string = (c) => c.nativeType,
+): PlanWarning[] {
   const warnings: PlanWarning[] = [];
   const targets = new Set(mappings.map((m) => `${m.target.schema}.${m.target.name}`));
   for (const m of mappings) {
@@ -18,7 +23,7 @@ export function collectWarnings(mappings: readonly PlannedMapping[]): PlanWarnin
             kind: 'type_compatibility',
             table,
             column: c.target.name,
-            message: `${m.source.name}.${c.source.name} (${c.source.nativeType}) into ${c.target.nativeType}: ${verdict.reason}`,
+            message: `${m.source.name}.${c.source.name} (${c.source.nativeType}) into ${m.createTarget ? createdType(c.target) : c.target.nativeType}: ${verdict.reason}`,
             fix: 'widen the target column, or add a transformation that makes the values fit',
           });
         }

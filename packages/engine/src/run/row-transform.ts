@@ -1,3 +1,4 @@
+import { producedCharsLimit } from '../plan/check-transform-fits.ts';
 import type { PlannedColumn, PlannedMapping } from '../plan/plan-types.ts';
 import type { StringOperation } from '../spec/spec-schema.ts';
 import type { Row, Value } from '../values.ts';
@@ -71,18 +72,41 @@ function columnStep(
   const name = column.target.name;
   const fallback = column.defaultValue ?? null;
   const ops = column.transform.map(stringOperation);
+  const limit = producedCharsLimit(column.target);
+  const tooLarge = (original: Value, operation: string, size: number) =>
+    new ColumnRejection(
+      name,
+      original,
+      `${operation} would make a value of ${size.toLocaleString('en-US')} characters, over the limit of ${limit.toLocaleString('en-US')} for a transformed value of ${name}; shorten the transformation`,
+    );
   return (row) => {
     if (column.deferred) return null;
     let value: Value = index < 0 ? fallback : (row[index] ?? null);
     if (value === null) value = fallback;
     if (value !== null && ops.length > 0) {
-      let text =
+      const input =
         typeof value === 'string'
           ? value
           : value instanceof Uint8Array
             ? Buffer.from(value).toString('utf8')
             : String(value);
-      for (const op of ops) text = op(text);
+      // A value may grow up to the limit (or keep the size it came with), never beyond. Each
+      // operation checks, before building anything, that it stays within twice that in UTF-16
+      // units (a character takes at most two), so memory stays bounded; characters are then
+      // counted exactly once, only for a value longer than the limit.
+      const units = 2 * Math.max(limit, input.length);
+      let text = input;
+      try {
+        for (const op of ops) text = op(text, units);
+      } catch (error) {
+        if (!(error instanceof TooLarge)) throw error;
+        throw tooLarge(value, error.operation, error.size);
+      }
+      if (text.length > limit && text.length > input.length) {
+        const chars = Array.from(text).length;
+        if (chars > Math.max(limit, Array.from(input).length))
+          throw tooLarge(value, 'the transformations', chars);
+      }
       value = text;
     }
     if (value !== null && convert) {
@@ -100,7 +124,21 @@ function columnStep(
   };
 }
 
-function stringOperation(op: StringOperation): (s: string) => string {
+/** An operation would make a value over its cap; nothing that size was built. */
+class TooLarge extends Error {
+  constructor(
+    readonly operation: string,
+    readonly size: number,
+  ) {
+    super(`${operation} would make ${size} characters`);
+  }
+}
+
+function within(operation: string, size: number, cap: number): void {
+  if (size > cap) throw new TooLarge(operation, size);
+}
+
+function stringOperation(op: StringOperation): (s: string, cap: number) => string {
   if (op === 'trim') return (s) => s.trim();
   if (op === 'upper') return (s) => s.toUpperCase();
   if (op === 'lower') return (s) => s.toLowerCase();
@@ -112,17 +150,32 @@ function stringOperation(op: StringOperation): (s: string) => string {
       return chars.slice(start - 1, length === undefined ? undefined : start - 1 + length).join('');
     };
   }
-  if ('replace' in op) return (s) => s.split(op.replace.from).join(op.replace.to);
+  if ('replace' in op) {
+    const { from, to } = op.replace;
+    return (s, cap) => {
+      const parts = s.split(from);
+      within('replace', s.length + (parts.length - 1) * (to.length - from.length), cap);
+      return parts.join(to);
+    };
+  }
   // Padding counts characters (code points) as substring does.
-  if ('padLeft' in op) return (s) => padTo(s, op.padLeft.length, op.padLeft.with, true);
-  if ('padRight' in op) return (s) => padTo(s, op.padRight.length, op.padRight.with, false);
-  if ('prefix' in op) return (s) => op.prefix + s;
-  return (s) => s + op.suffix;
+  if ('padLeft' in op) return (s, cap) => padTo(s, op.padLeft.length, op.padLeft.with, true, cap);
+  if ('padRight' in op) return (s, cap) => padTo(s, op.padRight.length, op.padRight.with, false, cap);
+  if ('prefix' in op)
+    return (s, cap) => {
+      within('prefix', op.prefix.length + s.length, cap);
+      return op.prefix + s;
+    };
+  return (s, cap) => {
+    within('suffix', s.length + op.suffix.length, cap);
+    return s + op.suffix;
+  };
 }
 
-function padTo(s: string, length: number, fill: string, left: boolean): string {
+function padTo(s: string, length: number, fill: string, left: boolean, cap: number): string {
   const missing = length - Array.from(s).length;
   if (missing <= 0) return s;
+  within(left ? 'padLeft' : 'padRight', s.length + missing * fill.length, cap);
   const pad = fill.repeat(missing);
   return left ? pad + s : s + pad;
 }

@@ -4,6 +4,7 @@ import { DataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
 import { checkSourceQueries } from '../plan/check-source-queries.ts';
+import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
@@ -567,5 +568,6 @@ async function planRun(options: SessionOptions, source: Connection, target: Conn
     lineOf: options.lineOf ?? (() => 'spec'),
   });
   await checkSourceQueries(built, source);
-  return withSchemaWarnings(await checkKeyConflicts(built, source, target), target.dialect);
+  const measured = await measureTypeWarnings(await checkKeyConflicts(built, source, target), source);
+  return withSchemaWarnings(measured, target.dialect);
 }

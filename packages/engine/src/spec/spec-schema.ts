@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { labelledNumber } from './labelled.ts';
 import { ScheduleSettings } from './schedule-schema.ts';
+import { checkMappingSizes } from './size-limits.ts';
 
 /**
  * The migration spec: one document that says what moves where and how. The web wizard edits exactly
@@ -100,7 +101,9 @@ export const TableMapping = z
     /** Source columns deliberately left behind (documentation; unmapped columns are never copied). */
     exclude: z.array(identifier).default([]),
   })
-  .strict();
+  .strict()
+  // Sizes are checked per mapping, where the message can name the mapping and the column.
+  .superRefine(checkMappingSizes);
 export type TableMapping = z.infer<typeof TableMapping>;
 
 export const ConnectionRef = z

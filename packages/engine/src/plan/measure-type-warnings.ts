@@ -1,0 +1,78 @@
+import type { Connection } from '../connectors/connection.ts';
+import type { ColumnInfo } from '../schema/model.ts';
+import type { MigrationPlan, PlannedColumn, PlannedMapping, PlanWarning } from './plan-types.ts';
+import { compareTypes } from './type-compatibility.ts';
+
+const INT_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  int16: [-(2n ** 15n), 2n ** 15n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+const INTEGER = new Set(['int16', 'int32', 'int64']);
+const TEXTUAL = new Set(['string', 'text', 'uuid', 'json']);
+
+/**
+ * Type warnings from declared types alone cry wolf: an SQLite INTEGER into an int column "may
+ * overflow" whatever its values. Where the declared types say a value may not fit because of its
+ * size (an integer range, a length, integer digits), this counts on the source the rows whose value
+ * actually does not fit, in one scan per table: none, and the warning goes; some, and it says how many.
+ * Warnings of another cause (decimals, time zones, parsing) stay as they are.
+ */
+export async function measureTypeWarnings(plan: MigrationPlan, source: Connection): Promise<MigrationPlan> {
+  const verdicts = new Map<string, number>();
+  for (const m of plan.mappings) {
+    const checks = m.columns.flatMap((c) => {
+      const condition = offendingCondition(c, source);
+      return condition ? [{ column: c.target.name, condition }] : [];
+    });
+    if (checks.length === 0) continue;
+    const sums = checks.map((c, i) => `SUM(CASE WHEN ${c.condition} THEN 1 ELSE 0 END) AS c${i}`);
+    const where = m.where ? ` WHERE (${m.where})` : '';
+    const [row] = await source.query(
+      `SELECT ${sums.join(', ')} FROM ${source.dialect.qualify(m.source)}${where}`,
+    );
+    for (const [i, c] of checks.entries()) verdicts.set(keyOf(m, c.column), Number(row?.[`c${i}`] ?? 0));
+  }
+  if (verdicts.size === 0) return plan;
+  const warnings = plan.warnings.flatMap((w): PlanWarning[] => {
+    if (w.kind !== 'type_compatibility' || w.column === undefined) return [w];
+    const offending = verdicts.get(`${w.table}\u0000${w.column}`);
+    if (offending === undefined) return [w];
+    if (offending === 0) return [];
+    return [{ ...w, message: `${w.message}: ${offending} source row(s) hold such a value (measured)` }];
+  });
+  return { ...plan, warnings };
+}
+
+function keyOf(m: PlannedMapping, column: string): string {
+  return `${m.target.schema}.${m.target.name}\u0000${column}`;
+}
+
+/** The SQL condition (in the source's dialect) true for a value that does not fit, or undefined. */
+function offendingCondition(c: PlannedColumn, source: Connection): string | undefined {
+  if (!c.source || c.transform.length > 0 || c.expression !== undefined) return undefined;
+  if (compareTypes(c.source, c.target).level !== 'narrowing') return undefined;
+  const col = source.dialect.quoteIdentifier(c.source.name);
+  const s = c.source.type;
+  const t = c.target;
+  if (INTEGER.has(s) && INTEGER.has(t.type) && !t.unsigned) {
+    const [lo, hi] = INT_RANGE[t.type]!;
+    return `(${col} < ${lo} OR ${col} > ${hi})`;
+  }
+  if (INTEGER.has(s) && t.type === 'decimal' && t.precision !== undefined) return tooManyDigits(col, t);
+  if (s === 'decimal' && t.type === 'decimal' && t.precision !== undefined) {
+    // Only the integer digits are measured; more decimals than the target's scale stay a warning.
+    if ((c.source.scale ?? 0) > (t.scale ?? 0)) return undefined;
+    return tooManyDigits(col, t);
+  }
+  if (TEXTUAL.has(s) && t.type === 'string' && t.length !== undefined) {
+    const length = source.dialect.name === 'sqlite' ? 'length' : 'char_length';
+    return `${length}(${col}) > ${t.length}`;
+  }
+  return undefined;
+}
+
+function tooManyDigits(col: string, target: Pick<ColumnInfo, 'precision' | 'scale'>): string {
+  const digits = (target.precision ?? 0) - (target.scale ?? 0);
+  return `(${col} >= 1${'0'.repeat(digits)} OR ${col} <= -1${'0'.repeat(digits)})`;
+}
