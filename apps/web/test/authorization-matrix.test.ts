@@ -61,6 +61,7 @@ const ROUTES: Record<
   'GET /api/projects/[id]/preview': { access: 'run' },
   'GET /api/projects/[id]/export': { access: 'read' },
   'POST /api/projects/[id]/backfill': { access: 'run', body: {} },
+  'POST /api/projects/[id]/test-alert': { access: 'edit', body: {} },
   'GET /api/dependencies': { access: 'read' },
   'GET /api/executions': { access: 'read' },
   'POST /api/executions/start': { access: 'run', body: {} },
@@ -381,7 +382,7 @@ describe('authorization matrix: every route and server action × every identity'
     console.log(
       `authorization matrix: ${routes.length} route methods × ${identities.length} identities = ${cases} cases, ${violations.length} violations`,
     );
-    assert.ok(routes.length >= 46, `${routes.length} route methods found`);
+    assert.ok(routes.length >= 47, `${routes.length} route methods found`);
     assert.deepEqual(violations, [], `${violations.length} violation(s) in ${cases} cases`);
   });
 });
