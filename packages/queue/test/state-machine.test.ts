@@ -4,6 +4,7 @@ import pg from 'pg';
 import { freshPostgres, type TestDatabase } from '../../engine/test/support/databases.ts';
 import {
   cancelExecution,
+  getExecutionLogs,
   getExecutionStages,
   getExecutionStatus,
   pauseExecution,
@@ -199,6 +200,19 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
         tasks: { m1: 'completed', m2: 'completed' },
       });
       assert.equal(await targetCount(target.url, 'artist'), 300_000);
+      // Tasks named by their tables; the log names the attempt the execution is on.
+      const { stages } = await getExecutionStages(h, id);
+      assert.deepEqual(
+        stages.flatMap((s) => s.tasks).map((t) => t.name),
+        ['artist → artist', 'track → track'],
+      );
+      const logs = await getExecutionLogs(h, id, { level: 'info', limit: 1000 });
+      assert.ok(
+        logs.entries.some((e) =>
+          /^task artist → artist started on .* \(execution attempt 2, try 1 of 1\)$/.test(e.message),
+        ),
+        JSON.stringify(logs.entries.map((e) => e.message)),
+      );
       const status = await getExecutionStatus(h, id);
       assert.equal(status.successRate, 100);
       await refused(h, id, ['pause', 'resume', 'retry', 'cancel']);

@@ -55,7 +55,7 @@ for (const executorKind of ['in-process', 'bullmq'] as ExecutorKind[]) {
         // resting in the pool between batches is simply replaced, so one blow may go unnoticed).
         const transient = async () =>
           (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
-            /transient error \(attempt 1 of 3\)/.test(e.message),
+            /transient error \(execution attempt 1, try 1 of 3\)/.test(e.message),
           );
         await eventually(async () => {
           await query(

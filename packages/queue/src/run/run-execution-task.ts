@@ -71,8 +71,8 @@ export async function runExecutionTask(
     rowsTotal: previous?.rowsTotal ?? null,
     startedAt: previous?.startedAt ?? new Date(),
     endedAt: null,
-    // The execution's attempt the task last ran in (a retry of the execution is attempt 2).
-    attempt: execution.attempt,
+    // The task's own try (a transient error tries it again); the execution's attempt is on the execution.
+    attempt: attempt.attempt,
     errorMessage: null,
   };
   let name = taskId;
@@ -109,12 +109,15 @@ export async function runExecutionTask(
       task.id,
       siblings.map((t) => t.id),
     );
-    session.log.info(`task ${name} started on ${hostname()}:${process.pid} (attempt ${execution.attempt})`, {
-      taskId,
-      host: hostname(),
-      pid: process.pid,
-      fromRow: state.rowsRead,
-    });
+    session.log.info(
+      `task ${name} started on ${hostname()}:${process.pid} (execution attempt ${execution.attempt}, try ${attempt.attempt} of ${attempt.maxAttempts})`,
+      {
+        taskId,
+        host: hostname(),
+        pid: process.pid,
+        fromRow: state.rowsRead,
+      },
+    );
     const result = await session.loadTask(task, {
       onBatch: (b) => {
         state = {
@@ -162,7 +165,7 @@ export async function runExecutionTask(
       state = { ...state, status: 'queued', errorMessage: messageOf(error) };
       log.add({
         level: 'warning',
-        message: `task ${name} failed with a transient error (try ${attempt.attempt} of ${attempt.maxAttempts} of attempt ${execution.attempt}); it will be tried again: ${messageOf(error)}`,
+        message: `task ${name} failed with a transient error (execution attempt ${execution.attempt}, try ${attempt.attempt} of ${attempt.maxAttempts}); it will be tried again: ${messageOf(error)}`,
         fields: { taskId },
       });
       throw new RetryableTaskError(messageOf(error), { cause: error });

@@ -22,6 +22,7 @@ import {
 import { z } from 'zod';
 import type { ServiceContext } from '../context.ts';
 import { setStage } from '../run/stage-state.ts';
+import { taskName } from '../run/task-name.ts';
 import { ServiceError } from './service-error.ts';
 import { withServiceErrors } from './service-failures.ts';
 
@@ -72,6 +73,8 @@ export interface ExecutionStatusView {
 export interface TaskView {
   readonly taskId: string;
   readonly mappingId: string;
+  /** As people name it: "Track → track", or "Track → track, part 1 of 4" for a key range. */
+  readonly name: string;
   readonly status: TaskRun['status'];
   readonly rowsTotal: number | null;
   readonly rowsRead: number;
@@ -158,11 +161,20 @@ export async function getExecutionStages(
   ctx: Pick<Ctx, 'store'>,
   executionId: string,
 ): Promise<{ stages: StageView[] }> {
-  await requireExisting(ctx, executionId);
-  const [stages, tasks] = await Promise.all([
+  const execution = await requireExisting(ctx, executionId);
+  const [stages, tasks, project] = await Promise.all([
     listStageRuns(ctx.store, executionId),
     listTaskRuns(ctx.store, executionId),
+    getProject(ctx.store, execution.projectId),
   ]);
+  const nameOf = (t: TaskRun) => {
+    // Mapping ids are the spec's mappings in order, from m1.
+    const mapping = project?.spec.mappings[Number(t.mappingId.slice(1)) - 1];
+    const siblings = tasks.filter((x) => x.mappingId === t.mappingId).map((x) => x.taskId);
+    return mapping
+      ? taskName({ source: { name: mapping.source }, target: { name: mapping.target } }, t.taskId, siblings)
+      : t.taskId;
+  };
   return {
     stages: STAGES.map((stageId): StageView => {
       const s = stages.find((x) => x.stageId === stageId);
@@ -172,13 +184,13 @@ export async function getExecutionStages(
         startTime: s?.startedAt ?? null,
         endTime: s?.endedAt ?? null,
         duration: s?.durationSeconds ?? null,
-        tasks: tasks.filter((t) => t.stageId === stageId).map(taskView),
+        tasks: tasks.filter((t) => t.stageId === stageId).map((t) => taskView(t, nameOf(t))),
       };
     }),
   };
 }
 
-function taskView(t: TaskRun): TaskView {
+function taskView(t: TaskRun, name: string): TaskView {
   const duration =
     t.startedAt && t.endedAt
       ? Math.round((Date.parse(t.endedAt) - Date.parse(t.startedAt)) / 10) / 100
@@ -186,6 +198,7 @@ function taskView(t: TaskRun): TaskView {
   return {
     taskId: t.taskId,
     mappingId: t.mappingId,
+    name,
     status: t.status,
     rowsTotal: t.rowsTotal,
     rowsRead: t.rowsRead,

@@ -137,9 +137,9 @@ function TaskTable(props: {
             <td className="px-2 py-1">
               <span className="font-mono">{props.mappingLabel(task.mappingId)}</span>
               {task.taskId !== task.mappingId ? (
-                <span className="ml-1 text-slate-500">({task.taskId})</span>
+                <span className="ml-1 text-slate-500">{partOf(task, props.tasks)}</span>
               ) : null}
-              {task.attempt > 1 ? <span className="ml-1 text-amber-800">attempt {task.attempt}</span> : null}
+              {task.attempt > 1 ? <span className="ml-1 text-amber-800">try {task.attempt}</span> : null}
               {task.error ? <p className="mt-0.5 text-red-700">{task.error}</p> : null}
             </td>
             <td className="px-2 py-1">
@@ -172,4 +172,15 @@ function TaskTable(props: {
       </tbody>
     </table>
   );
+}
+
+const NATURAL = new Intl.Collator('en', { numeric: true });
+
+/** "part 2 of 4" for a key range of a split table (its task id, `m11.p2`, means nothing to people). */
+function partOf(task: TaskView, tasks: readonly TaskView[]): string {
+  const parts = tasks
+    .filter((t) => t.mappingId === task.mappingId)
+    .map((t) => t.taskId)
+    .sort(NATURAL.compare);
+  return `part ${parts.indexOf(task.taskId) + 1} of ${parts.length}`;
 }
