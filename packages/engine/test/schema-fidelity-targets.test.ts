@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { freshDatabase, freshMysql, freshPostgres, rawExec, type TestDatabase } from './support/databases.ts';
+import { runSpec } from './support/run-spec.ts';
+
+const databases: TestDatabase[] = [];
+after(async () => {
+  await Promise.allSettled(databases.map((d) => d.drop()));
+});
+
+const columns = (names: readonly string[]) =>
+  `[${names.map((n) => `{ source: ${n}, target: ${n} }`).join(', ')}]`;
+
+describe('schema fidelity: the other targets and settings', () => {
+  test('enums: check makes a MySQL ENUM a varchar whose CHECK constraint refuses other labels', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
+    databases.push(source, target);
+    await rawExec(
+      source,
+      'mysql',
+      `CREATE TABLE ticket (id int PRIMARY KEY, state enum('open','closed') NOT NULL DEFAULT 'open');
+       INSERT INTO ticket VALUES (1, 'open'), (2, 'closed');`,
+    );
+    const summary = await runSpec(`name: enums
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { createTables: true, enums: check }
+mappings:
+  - { source: ticket, target: ticket, columns: ${columns(['id', 'state'])} }
+`);
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    const [type] = (await rawExec(
+      target,
+      'postgres',
+      `SELECT format_type(atttypid, atttypmod) AS type FROM pg_attribute WHERE attrelid = 'ticket'::regclass AND attname = 'state'`,
+    )) as { type: string }[];
+    assert.equal(type!.type, 'character varying(6)');
+    await rawExec(target, 'postgres', `INSERT INTO ticket (id) VALUES (3)`);
+    await assert.rejects(
+      rawExec(target, 'postgres', `UPDATE ticket SET state = 'lost' WHERE id = 1`),
+      /violates check constraint "ticket_state_check"/,
+    );
+  });
+
+  for (const dialect of ['mysql', 'sqlite'] as const) {
+    test(`a created ${dialect} table gets the secondary and unique indexes of its SQLite source after the load`, async () => {
+      const [source, target] = await Promise.all([freshDatabase('sqlite'), freshDatabase(dialect)]);
+      databases.push(source, target);
+      await rawExec(
+        source,
+        'sqlite',
+        `CREATE TABLE item (id INTEGER PRIMARY KEY, sku VARCHAR(20) NOT NULL UNIQUE, shelf VARCHAR(10), bin INTEGER, note TEXT);
+         CREATE INDEX ix_item_shelf_bin ON item (shelf, bin);
+         CREATE INDEX ix_item_note ON item (note);
+         INSERT INTO item VALUES (1, 'a', 'A', 1, 'x'), (2, 'b', 'A', 2, NULL);`,
+      );
+      const summary = await runSpec(`name: targets
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { createTables: true }
+mappings:
+  - { source: item, target: item, columns: ${columns(['id', 'sku', 'shelf', 'bin', 'note'])} }
+`);
+      assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+      const indexes =
+        dialect === 'mysql'
+          ? ((await rawExec(
+              target,
+              'mysql',
+              `SELECT INDEX_NAME AS name, GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS cols, MIN(NON_UNIQUE) AS non_unique
+               FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'item' AND INDEX_NAME <> 'PRIMARY'
+               GROUP BY INDEX_NAME ORDER BY INDEX_NAME`,
+            )) as { name: string; cols: string; non_unique: number }[])
+          : ((await rawExec(
+              target,
+              'sqlite',
+              `SELECT l.name AS name, (SELECT group_concat(name, ',') FROM pragma_index_info(l.name)) AS cols, 1 - l."unique" AS non_unique
+               FROM pragma_index_list('item') l WHERE l.origin <> 'pk' ORDER BY l.name`,
+            )) as { name: string; cols: string; non_unique: number }[]);
+      const shapes = indexes.map((i) => `${Number(i.non_unique) === 0 ? 'unique ' : ''}${i.cols}`).sort();
+      assert.deepEqual(shapes, ['note', 'shelf,bin', 'unique sku']);
+    });
+  }
+});
