@@ -4,7 +4,7 @@ import type { MappingPreview } from '@databridge/engine';
 import type { ProjectPreview } from '@databridge/queue';
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from '../../../../../lib/api-client.ts';
+import { ApiError, api } from '../../../../../lib/api-client.ts';
 import { stageLabel } from '../../../../_components/monitor/monitor-format.ts';
 import { buttonClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
 import { STEPS, stepHeading } from './steps.ts';
@@ -43,8 +43,10 @@ export function PreviewStep() {
       const rejected = preview.mappings.some((m) => m.rows.some((r) => r.rejected));
       setPreviewStatus(rejected ? 'issues' : 'clean');
     } catch (error) {
-      setResult({ state: 'failed', message: error instanceof Error ? error.message : String(error) });
-      setPreviewStatus('issues');
+      const message = error instanceof Error ? error.message : String(error);
+      setResult({ state: 'failed', message });
+      // A refusal of the spec (400) blocks Start; a database that did not answer does not.
+      setPreviewStatus('issues', error instanceof ApiError && error.status === 400 ? message : null);
     }
   }, [project.id, setPreviewStatus]);
 

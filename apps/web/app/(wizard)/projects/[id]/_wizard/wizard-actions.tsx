@@ -13,14 +13,26 @@ import { useWizard } from './wizard-context.tsx';
 export function WizardActions() {
   const pathname = usePathname();
   const router = useRouter();
-  const { project, dirty, saving, saveError, savedAt, save, issues, draftErrors, noteExecution } =
-    useWizard();
+  const {
+    project,
+    dirty,
+    saving,
+    saveError,
+    savedAt,
+    save,
+    issues,
+    draftErrors,
+    noteExecution,
+    planBlocker,
+  } = useWizard();
   const [startError, setStartError] = useState<string | null>(null);
   const [starting, setStarting] = useState(false);
   const index = stepIndex(pathname);
   const previous = STEPS[index - 1];
   const next = STEPS[index + 1];
   const blocking = issues.filter((i) => i.severity === 'error').length;
+  // The plan's refusal holds for the saved spec it checked; an edit may have fixed it.
+  const refused = dirty ? null : planBlocker;
 
   const draftBlocked = draftErrors.length > 0;
   const go = async (slug: string) => {
@@ -75,6 +87,10 @@ export function WizardActions() {
           <span className="text-red-700">
             {blocking} problem{blocking > 1 ? 's' : ''} to fix before a run
           </span>
+        ) : refused ? (
+          <span className="text-red-700" data-testid="start-blocked">
+            Start is off until the plan accepts the spec: {refused}
+          </span>
         ) : null}
       </p>
       {STEPS[index]?.slug === 'execute' ? <ExecutionBarSlot /> : null}
@@ -99,8 +115,14 @@ export function WizardActions() {
       <button
         type="button"
         className={buttonClass('primary')}
-        disabled={saving || starting || blocking > 0}
-        title={blocking > 0 ? 'Fix the problems marked in the steps first' : undefined}
+        disabled={saving || starting || blocking > 0 || refused !== null}
+        title={
+          blocking > 0
+            ? 'Fix the problems marked in the steps first'
+            : refused
+              ? 'The plan refuses the saved spec (see step 5): fix it, then preview again'
+              : undefined
+        }
         onClick={start}
       >
         {starting ? 'Starting…' : 'Start migration'}

@@ -39,7 +39,12 @@ interface WizardValue {
   readonly draftErrors: readonly Issue[];
   /** How the last preview of the saved spec went; forgotten at the next edit. */
   readonly previewStatus: 'clean' | 'issues' | null;
-  setPreviewStatus(status: 'clean' | 'issues' | null): void;
+  /**
+   * Why the plan refuses the saved spec, as the last preview found (an unknown SQL function, a
+   * table mapped onto itself): Start stays off until the spec is saved changed, or previews clean.
+   */
+  readonly planBlocker: string | null;
+  setPreviewStatus(status: 'clean' | 'issues' | null, planBlocker?: string | null): void;
   /** The project's newest execution as last seen live; the sidebar and the header follow it. */
   readonly lastExecution: { readonly id: string; readonly status: ExecutionStatus } | null;
   /** Tells the wizard of an execution's status (a start, the monitor's stream, the history). */
@@ -94,6 +99,7 @@ export function WizardProvider({
   const [suggestions, setSuggestions] = useState<Loadable<SuggestionsView>>({ state: 'idle' });
   const [drafts, setDrafts] = useState<Record<string, Issue>>({});
   const [previewStatus, setPreviewState] = useState<'clean' | 'issues' | null>(null);
+  const [planBlocker, setPlanBlocker] = useState<string | null>(null);
   const [lastExecution, setLastExecution] = useState<WizardValue['lastExecution']>(
     initial.lastExecution ? { id: initial.lastExecution.id, status: initial.lastExecution.status } : null,
   );
@@ -172,19 +178,29 @@ export function WizardProvider({
       const stored = JSON.parse(window.localStorage.getItem(previewKey) ?? 'null') as {
         updatedAt: string;
         status: 'clean' | 'issues';
+        planBlocker?: string | null;
       } | null;
-      if (stored && stored.updatedAt === project.updatedAt) setPreviewState(stored.status);
+      if (stored && stored.updatedAt === project.updatedAt) {
+        setPreviewState(stored.status);
+        setPlanBlocker(stored.planBlocker ?? null);
+      } else {
+        setPlanBlocker(null); // a refusal of an older spec says nothing of this one
+      }
     } catch {
       // storage off or unreadable: the mark waits for the next preview
     }
   }, [previewKey, project.updatedAt]);
   const setPreviewStatus = useCallback(
-    (status: 'clean' | 'issues' | null) => {
+    (status: 'clean' | 'issues' | null, blocker: string | null = null) => {
       setPreviewState(status);
+      setPlanBlocker(blocker);
       try {
         if (status === null) window.localStorage.removeItem(previewKey);
         else
-          window.localStorage.setItem(previewKey, JSON.stringify({ updatedAt: project.updatedAt, status }));
+          window.localStorage.setItem(
+            previewKey,
+            JSON.stringify({ updatedAt: project.updatedAt, status, planBlocker: blocker }),
+          );
       } catch {
         // storage off: the mark lasts as long as the page
       }
@@ -257,6 +273,7 @@ export function WizardProvider({
     draftErrors,
     reportDraft,
     previewStatus,
+    planBlocker,
     setPreviewStatus,
     lastExecution,
     noteExecution,
