@@ -45,6 +45,8 @@ const ROUTES: Record<
   'GET /api/connections': { access: 'read' },
   'POST /api/connections': { access: 'edit', body: {} },
   'POST /api/connections/test': { access: 'edit', body: {} },
+  'GET /api/connections/files': { access: 'read' },
+  'POST /api/connections/files': { access: 'edit' },
   'GET /api/connections/[id]': { access: 'read' },
   'PATCH /api/connections/[id]': { access: 'edit', body: { name: 'x' } },
   'DELETE /api/connections/[id]': { access: 'edit' },

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -8,6 +17,7 @@ import {
   type Executor,
   readServerEnv,
   type ServerEnv,
+  saveSqliteUpload,
   setServiceContext,
 } from '@databridge/queue';
 import { createConnection, createUser, getUser, openStore, type Store } from '@databridge/store';
@@ -16,6 +26,7 @@ import { projectFor } from '../../../packages/queue/test/support/harness.ts';
 import * as connectionRoute from '../app/api/connections/[id]/route.ts';
 import * as schemaRoute from '../app/api/connections/[id]/schema/route.ts';
 import * as testRoute from '../app/api/connections/[id]/test/route.ts';
+import * as filesRoute from '../app/api/connections/files/route.ts';
 import * as connectionsRoute from '../app/api/connections/route.ts';
 import * as draftTestRoute from '../app/api/connections/test/route.ts';
 import * as reportRoute from '../app/api/executions/[id]/report/route.ts';
@@ -42,7 +53,7 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
   async function call(
     handler: Handler,
     method: string,
-    options: { id?: string; body?: unknown; key?: string; query?: string } = {},
+    options: { id?: string; body?: unknown; raw?: Uint8Array; key?: string; query?: string } = {},
   ) {
     const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? keys.admin}` };
     const init: RequestInit = { method, headers };
@@ -50,6 +61,7 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
       init.body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
+    if (options.raw !== undefined) init.body = options.raw;
     const response = await handler(new Request(`http://localhost/api/x${options.query ?? ''}`, init), {
       params: Promise.resolve({ id: options.id ?? '' }),
     });
@@ -327,6 +339,76 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
         });
       }
     }
+  });
+
+  describe('the SQLite folder: list and upload', () => {
+    it('lists the databases in the folder, not links, not other files', async () => {
+      const reply = await call(filesRoute.GET, 'GET', { key: keys.viewer });
+      assert.equal(reply.status, 200, reply.text);
+      assert.equal(reply.json.data!.folder, files);
+      const names = (reply.json.data!.files as { name: string; path: string }[]).map((f) => f.name);
+      assert.ok(names.includes('shop.sqlite'));
+      for (const link of ['store-link.sqlite', 'out-link.sqlite', 'dangling.sqlite']) {
+        assert.ok(!names.includes(link), `${link} is not listed`);
+      }
+    });
+
+    it('an uploaded database lands in the folder, 0600, and works as a connection', async () => {
+      const bytes = readFileSync(join(files, 'shop.sqlite'));
+      const reply = await call(filesRoute.POST, 'POST', { query: '?name=uploaded.sqlite', raw: bytes });
+      assert.equal(reply.status, 201, reply.text);
+      const path = join(files, 'uploaded.sqlite');
+      assert.equal(reply.json.data!.path, path);
+      assert.equal(statSync(path).mode & 0o777, 0o600);
+      const saved = await call(connectionsRoute.POST, 'POST', {
+        body: { name: 'uploaded', kind: 'sqlite', file: path },
+      });
+      assert.equal(saved.status, 201, saved.text);
+      const test = await call(testRoute.POST, 'POST', { id: String(saved.json.data!.id) });
+      assert.equal(test.json.data!.ok, true, test.text);
+    });
+
+    it('refuses names with a folder, a file that exists, a body that is no database, and a viewer', async () => {
+      const bytes = readFileSync(join(files, 'shop.sqlite'));
+      const refusals: [string, Uint8Array, number, RegExp][] = [
+        ['../escape.sqlite', bytes, 400, /^name: use a plain file name/],
+        ['sub%2Fdir.sqlite', bytes, 400, /^name: use a plain file name/],
+        ['%2Ftmp%2Fabsolute.sqlite', bytes, 400, /^name: use a plain file name/],
+        ['notes.txt', bytes, 400, /^name: must end with \.sqlite, \.sqlite3 or \.db/],
+        ['shop.sqlite', bytes, 409, /already exists/],
+        ['store-link.sqlite', bytes, 409, /already exists/],
+        ['text.sqlite', new TextEncoder().encode('not a database at all'), 400, /not an SQLite database/],
+      ];
+      for (const [name, raw, status, message] of refusals) {
+        const reply = await call(filesRoute.POST, 'POST', { query: `?name=${name}`, raw });
+        cases += 1;
+        assert.equal(reply.status, status, `${name}: ${reply.text}`);
+        assert.match(reply.json.error?.message ?? '', message, name);
+      }
+      assert.equal(existsSync(join(dataDir, 'escape.sqlite')), false);
+      assert.equal(existsSync(join(files, 'text.sqlite')), false, 'a refused upload leaves nothing');
+      assert.equal(
+        readFileSync(join(dataDir, 'databridge.sqlite')).subarray(0, 15).toString(),
+        'SQLite format 3',
+      );
+      const viewer = await call(filesRoute.POST, 'POST', {
+        key: keys.viewer,
+        query: '?name=v.sqlite',
+        raw: bytes,
+      });
+      cases += 1;
+      assert.equal(viewer.status, 403, viewer.text);
+    });
+
+    it('an upload over the limit is refused and removed', async () => {
+      const chunks = (async function* () {
+        yield readFileSync(join(files, 'shop.sqlite'));
+        yield new Uint8Array(64 * 1024);
+      })();
+      await assert.rejects(saveSqliteUpload(env, 'big.sqlite', chunks, 16 * 1024), /larger than/);
+      cases += 1;
+      assert.equal(existsSync(join(files, 'big.sqlite')), false);
+    });
   });
 
   describe('report downloads', () => {

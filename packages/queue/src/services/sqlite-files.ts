@@ -56,8 +56,7 @@ export function listSqliteFiles(env: Pick<ServerEnv, 'sqliteDir'>): {
   folder: string;
   files: SqliteFileView[];
 } {
-  const folder = resolve(env.sqliteDir);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const folder = configuredFolder(env);
   const files: SqliteFileView[] = [];
   for (const entry of readdirSync(folder, { withFileTypes: true })) {
     if (!entry.isFile() || !DATABASE_NAME.test(entry.name)) continue;
@@ -98,8 +97,7 @@ export async function saveSqliteUpload(
   if (!DATABASE_NAME.test(name)) {
     throw new ServiceError('bad_input', 'name: must end with .sqlite, .sqlite3 or .db');
   }
-  const folder = resolve(env.sqliteDir);
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  const folder = configuredFolder(env);
   const path = join(folder, name);
   let written = 0;
   let head = Buffer.alloc(0);
@@ -137,6 +135,14 @@ export async function saveSqliteUpload(
   }
   const stat = statSync(path);
   return { name, path, bytes: stat.size, modifiedAt: stat.mtime.toISOString() };
+}
+
+/** The SQLite folder, created (0700) when missing. */
+function configuredFolder(env: Pick<ServerEnv, 'sqliteDir'>): string {
+  if (!env.sqliteDir) throw new ServiceError('internal', 'the server has no SQLite folder configured');
+  const folder = resolve(env.sqliteDir);
+  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  return folder;
 }
 
 function unlinkQuietly(path: string): void {

@@ -21,6 +21,7 @@ import {
 } from '../../_components/api-form.tsx';
 import { ConfirmDelete, RowAction, useConfirmDelete } from '../../_components/row-actions.tsx';
 import { buttonClass, describedBy, Field, inputClass, PageTitle } from '../../_components/ui.tsx';
+import { SqliteFilePicker } from './sqlite-file-picker.tsx';
 
 const KIND_LABELS: Record<ConnectionFormKind, string> = {
   postgres: 'PostgreSQL',
@@ -407,11 +408,14 @@ function ConnectionForm(props: {
             ) : null}
           </>
         ) : (
-          text('file', 'Database file', {
-            placeholder: '/data/chinook.sqlite',
-            hint: 'An absolute path on the DataBridge server. A missing file is created by the first load into it.',
-            className: 'md:col-span-2',
-          })
+          <>
+            {text('file', 'Database file', {
+              placeholder: '/data/chinook.sqlite',
+              hint: 'An absolute path inside the server’s SQLite folder (below). A missing file is created by the first load into it.',
+              className: 'md:col-span-2',
+            })}
+            <SqliteFilePicker value={values.file} onPick={(path) => set('file', path)} />
+          </>
         )}
       </div>
       {failedTest ? (
