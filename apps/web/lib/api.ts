@@ -61,7 +61,8 @@ export function route<P extends Record<string, string> = Record<string, string>>
       };
       const actor = access === 'public' ? null : await authorize(context, credentials, access);
       const ip = clientAddress(request);
-      const params = (segment ? await segment.params : {}) as P;
+      // Next.js passes `{ params }` to every route, resolving to undefined without a dynamic segment.
+      const params = ((segment ? await segment.params : undefined) ?? {}) as P;
       for (const [name, value] of Object.entries(params)) checkStorableText(value, name);
       const url = new URL(request.url);
       for (const [name, value] of url.searchParams) checkStorableText(value, name);
