@@ -9,10 +9,10 @@ type Control = 'pause' | 'resume' | 'retry' | 'cancel';
 
 /** Which statuses each control accepts (the API answers 409 to the others). */
 const ALLOWED: Record<Control, readonly ExecutionStatus[]> = {
-  pause: ['pending', 'running'],
+  pause: ['pending', 'queued', 'running', 'interrupted'],
   resume: ['paused'],
   retry: ['failed', 'cancelled'],
-  cancel: ['pending', 'running', 'paused'],
+  cancel: ['pending', 'queued', 'running', 'paused', 'interrupted'],
 };
 
 const LABELS: Record<Control, { idle: string; busy: string; hint: string }> = {
