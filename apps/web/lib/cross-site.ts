@@ -45,7 +45,7 @@ export function checkSameSite(
     );
   }
   const origin = request.headers.get('origin');
-  if (origin !== null && !ownOrigins(request, allowedOrigins).has(origin)) {
+  if (origin !== null && !isOwnOrigin(origin, request, allowedOrigins)) {
     throw new ServiceError(
       'forbidden',
       `cross-site request refused: origin ${origin} is not this server's; use DataBridge's own pages, or send an API key as "Authorization: Bearer <key>"`,
@@ -69,22 +69,31 @@ function mediaType(contentType: string): string {
   return contentType.split(';')[0]!.trim().toLowerCase();
 }
 
-function ownOrigins(request: { url: string; headers: Headers }, allowed: readonly string[]): Set<string> {
-  const origins = new Set(allowed.map(originOf).filter((o): o is string => o !== undefined));
-  const url = new URL(request.url);
-  origins.add(url.origin);
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host');
-  if (host) {
-    const proto = request.headers.get('x-forwarded-proto') ?? url.protocol.replace(':', '');
-    const fromHost = originOf(`${proto}://${host}`);
-    if (fromHost) origins.add(fromHost);
+/**
+ * Whether `origin` is this server: its host (with port) is the request's `Host` (or a proxy's
+ * `X-Forwarded-Host`), or an allowed origin's. The scheme is not compared: a proxy that ends TLS
+ * without saying so (`X-Forwarded-Proto`) would otherwise make every browser call look cross-site.
+ */
+function isOwnOrigin(
+  origin: string,
+  request: { url: string; headers: Headers },
+  allowed: readonly string[],
+): boolean {
+  const host = hostOf(origin);
+  if (host === undefined) return false; // `null` (a sandboxed frame, a file) or junk
+  const own = new Set(
+    [new URL(request.url).origin, ...allowed].map(hostOf).filter((h): h is string => h !== undefined),
+  );
+  for (const name of ['x-forwarded-host', 'host']) {
+    const value = request.headers.get(name)?.split(',')[0]?.trim().toLowerCase();
+    if (value) own.add(value);
   }
-  return origins;
+  return own.has(host);
 }
 
-function originOf(url: string): string | undefined {
+function hostOf(url: string): string | undefined {
   try {
-    return new URL(url).origin;
+    return new URL(url).host.toLowerCase() || undefined;
   } catch {
     return undefined;
   }

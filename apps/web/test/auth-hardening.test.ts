@@ -353,6 +353,18 @@ for (const kind of STORE_KINDS) {
         const cookie = await session(await person('editor'));
         const same = await post({ cookie, origin: 'http://localhost:3000', 'sec-fetch-site': 'same-origin' });
         assert.equal(same.status, 201, same.text);
+        // Behind a proxy that ends TLS without X-Forwarded-Proto: the browser's https origin, our Host.
+        const proxied = await post(
+          { cookie, origin: 'https://databridge.example.com', host: 'databridge.example.com' },
+          { body: { ...connection, name: 'behind a proxy' } },
+        );
+        assert.equal(proxied.status, 201, proxied.text);
+        const spoofed = await post({
+          cookie,
+          origin: 'https://evil.example',
+          host: 'databridge.example.com',
+        });
+        assert.equal(spoofed.status, 403, spoofed.text);
         const key = await call(apiKeysRoute.POST as Handler, 'POST', '/api/api-keys', {
           headers: { cookie: await session(await person('admin')) },
           body: { name: 'ci', role: 'editor' },
