@@ -9,7 +9,7 @@ import {
   rawExec,
   type TestDatabase,
   type TestDialect,
-} from '../../../packages/engine/test/support/databases.ts';
+} from '../../../../packages/engine/test/support/databases.ts';
 
 /**
  * The fault suite's data: accounts and the entries that reference them (a foreign key the target
@@ -17,7 +17,7 @@ import {
  * and 4-byte UTF-8 so that a half-copied or doubled row shows in the md5 of the ordered rows.
  */
 export const ACCOUNTS = 5_000;
-export const ENTRIES = 150_000;
+export const ENTRIES = 80_000;
 
 const MEMO = {
   // The same text on every server: a tab, a literal \N, CR/LF, an emoji, the row number.
@@ -129,7 +129,7 @@ export function exactFacts(pair: FaultPair): TargetFacts {
 /** A spec file for the pair, in a fresh data folder. */
 export function faultSpec(
   pair: FaultPair,
-  pipeline = '{ batchSize: 1000, parallelism: 1 }',
+  pipeline = '{ batchSize: 500, parallelism: 1 }',
   extra = '',
 ): {
   dir: string;
