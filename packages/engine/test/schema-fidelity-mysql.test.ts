@@ -307,3 +307,57 @@ mappings:
     }
   });
 });
+
+describe('schema fidelity: zero dates', () => {
+  const ZERO = `SET SESSION sql_mode = '';
+    CREATE TABLE visit (id int PRIMARY KEY, seen date NOT NULL, at datetime NULL);
+    INSERT INTO visit VALUES (1, '2024-05-01', '2024-05-01 10:00:00'), (2, '0000-00-00', '0000-00-00 00:00:00'), (3, '2024-00-10', NULL);`;
+  const visitSpec = (source: TestDatabase, target: TestDatabase, pipeline: string) => `name: zero
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { createTables: true, ${pipeline} }
+mappings:
+  - { source: visit, target: visit, columns: [{ source: id, target: id }, { source: seen, target: seen }, { source: at, target: at }] }
+`;
+
+  test('zeroDates: reject (the default) counts them in the plan and rejects their rows with the reason', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
+    try {
+      await rawExec(source, 'mysql', ZERO);
+      const summary = await runSpec(visitSpec(source, target, 'errorPolicy: skip_and_log'));
+      assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+      const counted = summary.warnings.find((w) => w.column === 'seen' && /zero date/.test(w.message));
+      assert.match(
+        counted?.message ?? '',
+        /holds 2 zero date\(s\).*their rows are rejected \(zeroDates: reject\)/,
+      );
+      assert.equal(summary.totals.rowsRejected, 2);
+      assert.deepEqual(await pg(target, 'SELECT id FROM visit ORDER BY id'), [{ id: 1 }]);
+    } finally {
+      await Promise.allSettled([source.drop(), target.drop()]);
+    }
+  });
+
+  test('zeroDates: null stores each as NULL, in a created column that allows it', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
+    try {
+      await rawExec(source, 'mysql', ZERO);
+      const summary = await runSpec(visitSpec(source, target, 'zeroDates: "null"'));
+      assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+      assert.match(
+        summary.warnings.find((w) => w.column === 'at' && /zero date/.test(w.message))?.message ?? '',
+        /holds 1 zero date\(s\).*stored as NULL \(zeroDates: null\)/,
+      );
+      assert.deepEqual(
+        await pg(target, `SELECT id, seen::text AS seen, at::text AS at FROM visit ORDER BY id`),
+        [
+          { id: 1, seen: '2024-05-01', at: '2024-05-01 10:00:00' },
+          { id: 2, seen: null, at: null },
+          { id: 3, seen: null, at: null },
+        ],
+      );
+    } finally {
+      await Promise.allSettled([source.drop(), target.drop()]);
+    }
+  });
+});

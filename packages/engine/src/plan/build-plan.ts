@@ -180,7 +180,12 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
     sourceKey: readKey(source),
     // A plain copy carries every value unchanged: no operation, no default, no rule that may alter one.
     plainCopy: columns.every(
-      (c) => c.source && c.transform.length === 0 && c.defaultValue === undefined && c.onInvalid === 'reject',
+      (c) =>
+        c.source &&
+        c.transform.length === 0 &&
+        c.defaultValue === undefined &&
+        c.onInvalid === 'reject' &&
+        !zeroDateAsNull(ctx, c.source),
     ),
   };
 }
@@ -221,7 +226,7 @@ function synthesiseTarget(
       ordinal: j + 1,
       defaultValue: null,
       autoIncrement: base.autoIncrement && c.transform.length === 0 && c.expression === undefined,
-      nullable: base.nullable || c.expression !== undefined,
+      nullable: base.nullable || c.expression !== undefined || zeroDateAsNull(ctx, base),
     };
   });
   const primaryKey = source.primaryKey.every((k) => renamed.has(k))
@@ -265,6 +270,15 @@ function synthesiseTarget(
     ...(indexes ? { indexes } : {}),
     ...(source.comment ? { comment: source.comment } : {}),
   };
+}
+
+/** Under `zeroDates: null` a MySQL date column may receive NULL for its zero dates. */
+function zeroDateAsNull(ctx: PlanContext, column: ColumnInfo): boolean {
+  return (
+    ctx.spec.pipeline.zeroDates === 'null' &&
+    ctx.sourceSchema.dialect === 'mysql' &&
+    ['date', 'timestamp', 'timestamptz'].includes(column.type)
+  );
 }
 
 function applyLoadOrder(mappings: readonly Unordered[], ctx: PlanContext): PlannedMapping[] {

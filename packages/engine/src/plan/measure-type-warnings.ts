@@ -20,10 +20,15 @@ const TEXTUAL = new Set(['string', 'text', 'uuid', 'json']);
  */
 export async function measureTypeWarnings(plan: MigrationPlan, source: Connection): Promise<MigrationPlan> {
   const verdicts = new Map<string, number>();
+  const zeroDates: PlanWarning[] = [];
   for (const m of plan.mappings) {
     const checks = m.columns.flatMap((c) => {
       const condition = offendingCondition(c, source);
-      return condition ? [{ column: c.target.name, condition }] : [];
+      const zero = zeroDateCondition(c, source);
+      return [
+        ...(condition ? [{ column: c, condition, zero: false }] : []),
+        ...(zero ? [{ column: c, condition: zero, zero: true }] : []),
+      ];
     });
     if (checks.length === 0) continue;
     const sums = checks.map((c, i) => `SUM(CASE WHEN ${c.condition} THEN 1 ELSE 0 END) AS c${i}`);
@@ -31,9 +36,13 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
     const [row] = await source.query(
       `SELECT ${sums.join(', ')} FROM ${source.dialect.qualify(m.source)}${where}`,
     );
-    for (const [i, c] of checks.entries()) verdicts.set(keyOf(m, c.column), Number(row?.[`c${i}`] ?? 0));
+    for (const [i, c] of checks.entries()) {
+      const count = Number(row?.[`c${i}`] ?? 0);
+      if (!c.zero) verdicts.set(keyOf(m, c.column.target.name), count);
+      else if (count > 0) zeroDates.push(zeroDateWarning(m, c.column, count, plan.spec.pipeline.zeroDates));
+    }
   }
-  if (verdicts.size === 0) return plan;
+  if (verdicts.size === 0 && zeroDates.length === 0) return plan;
   const warnings = plan.warnings.flatMap((w): PlanWarning[] => {
     if (w.kind !== 'type_compatibility' || w.column === undefined) return [w];
     const offending = verdicts.get(`${w.table}\u0000${w.column}`);
@@ -41,7 +50,39 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
     if (offending === 0) return [];
     return [{ ...w, message: `${w.message}: ${offending} source row(s) hold such a value (measured)` }];
   });
-  return { ...plan, warnings };
+  return { ...plan, warnings: [...warnings, ...zeroDates] };
+}
+
+/** MySQL dates with a zero year, month or day (`0000-00-00`, `2024-00-10`), which no other database takes. */
+function zeroDateCondition(c: PlannedColumn, source: Connection): string | undefined {
+  if (source.dialect.name !== 'mysql' || !c.source || c.transform.length > 0) return undefined;
+  if (!['date', 'timestamp', 'timestamptz'].includes(c.source.type)) return undefined;
+  const col = source.dialect.quoteIdentifier(c.source.name);
+  return `(YEAR(${col}) = 0 OR MONTH(${col}) = 0 OR DAYOFMONTH(${col}) = 0)`;
+}
+
+function zeroDateWarning(
+  m: PlannedMapping,
+  c: PlannedColumn,
+  count: number,
+  setting: 'reject' | 'null',
+): PlanWarning {
+  const fate =
+    setting === 'null'
+      ? 'each is stored as NULL (zeroDates: null)'
+      : c.onInvalid === 'null'
+        ? 'each is stored as NULL (onInvalid: null)'
+        : 'their rows are rejected (zeroDates: reject)';
+  return {
+    kind: 'type_compatibility',
+    table: `${m.target.schema}.${m.target.name}`,
+    column: c.target.name,
+    message: `${m.source.name}.${c.source!.name} holds ${count} zero date(s) (0000-00-00, or a zero month or day): ${fate}`,
+    fix:
+      setting === 'null'
+        ? 'nothing to do, unless NULL is not what the application expects'
+        : 'set pipeline.zeroDates: null to store them as NULL, or fix them on the source',
+  };
 }
 
 function keyOf(m: PlannedMapping, column: string): string {

@@ -1,4 +1,5 @@
 import { compileConverter, passThrough } from '../convert/convert-value.ts';
+import { isZeroDate } from '../mysql/mysql-values.ts';
 import type { PlannedColumn } from '../plan/plan-types.ts';
 import { compareTypes } from '../plan/type-compatibility.ts';
 import type { DialectName } from '../schema/model.ts';
@@ -12,6 +13,22 @@ import type { ValueConverter } from './row-transform.ts';
  * SQLite keeps any value in any column, so "the same type" does not mean "a valid value".
  */
 export function converterFor(
+  column: PlannedColumn,
+  dialects: { readonly source: DialectName; readonly target: DialectName },
+  typeValidation: boolean,
+  zeroDates: 'reject' | 'null' = 'reject',
+): ValueConverter | null {
+  const converter = checkedConverter(column, dialects, typeValidation);
+  if (zeroDates === 'reject' || dialects.source !== 'mysql' || !TEMPORAL.has(column.target.type))
+    return converter;
+  // pipeline.zeroDates: null: a MySQL zero date is stored as NULL, before any check sees it.
+  return (value) =>
+    typeof value === 'string' && isZeroDate(value) ? null : converter ? converter(value) : value;
+}
+
+const TEMPORAL = new Set(['date', 'timestamp', 'timestamptz']);
+
+function checkedConverter(
   column: PlannedColumn,
   dialects: { readonly source: DialectName; readonly target: DialectName },
   typeValidation: boolean,

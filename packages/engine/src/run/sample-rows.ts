@@ -26,7 +26,7 @@ export function compileMapping(
 ): CompiledMapping {
   const layout = readLayout(mapping);
   const transform = compileRowTransform(mapping, layout, {
-    converterFor: (c) => converterFor(c, dialects, pipeline.validation.types),
+    converterFor: (c) => converterFor(c, dialects, pipeline.validation.types, pipeline.zeroDates),
     checkNotNull: pipeline.validation.rows,
   });
   const sourceNames = layout.select.map((s) => ('column' in s ? s.column : s.expression));

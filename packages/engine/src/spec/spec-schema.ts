@@ -165,6 +165,11 @@ export const PipelineSettings = z
     /** Created PostgreSQL tables: MySQL's `ON UPDATE CURRENT_TIMESTAMP` as a BEFORE UPDATE trigger. */
     onUpdateTriggers: z.boolean().default(true),
     /**
+     * MySQL zero dates (`0000-00-00`, a zero month or day) for the whole run: `reject` their rows (a
+     * column's `onInvalid` still applies), or store them as NULL (created columns then allow NULL).
+     */
+    zeroDates: z.enum(['reject', 'null']).default('reject'),
+    /**
      * When the foreign keys of existing target tables that start empty are checked: `after_load`
      * drops them for the load and adds them back, every row checked in one pass (PostgreSQL targets);
      * `per_row` keeps them, so the database checks each row as it arrives.
