@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { DataBridgeError } from '@databridge/engine';
 import { type Alert, deliverAlert, isInternalAddress, sendSlackAlert } from '../src/alerts/index.ts';
+import { refuseInternalAddresses } from '../src/alerts/webhook-address.ts';
+import { postJson } from '../src/alerts/webhook-post.ts';
 
 const alert: Alert = {
   kind: 'failure',
@@ -69,6 +71,18 @@ describe('alert webhooks and internal addresses', () => {
     assert.equal(hits, 0, 'no internal server was called');
     assert.equal(isInternalAddress('8.8.8.8'), false);
     assert.equal(isInternalAddress('2606:4700:4700::1111'), false);
+  });
+
+  it('checks the addresses again as it connects, so a name that changes its answer after the check gains nothing', async () => {
+    // What a rebinding name does on its second resolution: here localhost, checked only at connect.
+    await assert.rejects(
+      postJson(`http://localhost:${port}/hook`, '{}', {
+        signal: AbortSignal.timeout(2000),
+        checkAddress: refuseInternalAddresses,
+      }),
+      (error: unknown) => error instanceof DataBridgeError && error.code === 'bad_spec',
+    );
+    assert.equal(hits, 0, 'the connection was never made');
   });
 
   it('when allowed, calls the internal hook but never repeats its answer nor follows its redirect', async () => {

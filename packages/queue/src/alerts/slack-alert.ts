@@ -1,6 +1,7 @@
 import { DataBridgeError } from '@databridge/engine';
 import { type Alert, formatAlert, type SendOptions } from './alert-message.ts';
-import { checkWebhookAddress } from './webhook-address.ts';
+import { checkWebhookAddress, privateWebhooksAllowed, refuseInternalAddresses } from './webhook-address.ts';
+import { postJson } from './webhook-post.ts';
 
 /**
  * Posts the alert to a Slack (or Slack-compatible) incoming webhook as `{ text }`. Any answer but
@@ -19,34 +20,33 @@ export async function sendSlackAlert(
   const message = formatAlert(alert);
   const timeout = AbortSignal.timeout(options.timeoutMs ?? 10_000);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-  let response: Response;
+  let status: number;
   try {
-    response = await fetch(webhookUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text: `*${message.subject}*\n${message.text}` }),
-      redirect: 'manual',
+    status = await postJson(webhookUrl, JSON.stringify({ text: `*${message.subject}*\n${message.text}` }), {
       signal,
+      ...(privateWebhooksAllowed() ? {} : { checkAddress: refuseInternalAddresses }),
     });
   } catch (error) {
+    if (error instanceof DataBridgeError) throw error;
     if (options.signal?.aborted)
       throw new DataBridgeError('cancelled', 'Slack alert cancelled', { cause: error });
     const reason = timeout.aborted ? 'no answer in time' : describeFetchError(error);
     throw new DataBridgeError('connection_failed', `Slack alert failed: ${reason}`, { cause: error });
   }
-  if (response.ok) {
-    await response.body?.cancel();
-    return;
-  }
-  await response.body?.cancel();
-  const retry = response.status === 429 || response.status >= 500;
+  if (status >= 200 && status < 300) return;
+  const retry = status === 429 || status >= 500;
   throw new DataBridgeError(
     retry ? 'transient' : 'bad_spec',
-    `Slack alert failed: the webhook answered ${response.status}${response.status >= 300 && response.status < 400 ? ' (a redirect, not followed)' : ''}`,
+    `Slack alert failed: the webhook answered ${status}${status >= 300 && status < 400 ? ' (a redirect, not followed)' : ''}`,
   );
 }
 
 function describeFetchError(error: unknown): string {
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
+  const failure = error as { code?: string; cause?: { code?: string; message?: string } };
+  return (
+    failure.code ??
+    failure.cause?.code ??
+    failure.cause?.message ??
+    (error instanceof Error ? error.message : String(error))
+  );
 }

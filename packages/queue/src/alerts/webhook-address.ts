@@ -39,42 +39,49 @@ export function isInternalAddress(address: string): boolean {
   return INTERNAL.check(plain, family === 6 ? 'ipv6' : 'ipv4');
 }
 
+/** True when DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS=1: webhooks may call internal addresses. */
+export function privateWebhooksAllowed(): boolean {
+  return process.env[ALLOW_PRIVATE_WEBHOOKS_ENV] === '1';
+}
+
+const REFUSED = `Slack alert refused: the webhook's host is a loopback, private or link-local address; point it at a public webhook, or set ${ALLOW_PRIVATE_WEBHOOKS_ENV}=1 on the server to allow internal ones`;
+
+/** Throws the refusal when any of `addresses` is internal (or there are none). */
+export function refuseInternalAddresses(addresses: readonly string[]): void {
+  if (addresses.length === 0 || addresses.some(isInternalAddress))
+    throw new DataBridgeError('bad_spec', REFUSED);
+}
+
 /**
  * Refuses a webhook whose host is, or resolves to, an internal address (every address it resolves
  * to is checked), unless DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS=1: a project's alert settings must not
  * let its editor make the server call its own network. The error names neither the URL (a secret)
- * nor the host. `bad_spec`: retrying does not help.
+ * nor the host. `bad_spec`: retrying does not help. The send checks the addresses again as it
+ * connects (webhook-post.ts), so a name that changes its answer in between gains nothing.
  */
 export async function checkWebhookAddress(
   url: string,
   options: { allowPrivate?: boolean } = {},
 ): Promise<void> {
-  if (options.allowPrivate ?? process.env[ALLOW_PRIVATE_WEBHOOKS_ENV] === '1') return;
+  if (options.allowPrivate ?? privateWebhooksAllowed()) return;
   let host: string;
   try {
     host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1');
   } catch {
     throw new DataBridgeError('bad_spec', 'Slack alert refused: the webhook URL is not a URL');
   }
+  if (isIP(host)) return refuseInternalAddresses([host]);
   let addresses: string[];
-  if (isIP(host)) addresses = [host];
-  else {
-    try {
-      addresses = (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
-    } catch (error) {
-      throw new DataBridgeError(
-        'connection_failed',
-        "Slack alert failed: the webhook's host name does not resolve",
-        {
-          cause: error,
-        },
-      );
-    }
-  }
-  if (addresses.length === 0 || addresses.some(isInternalAddress)) {
+  try {
+    addresses = (await lookup(host, { all: true, verbatim: true })).map((entry) => entry.address);
+  } catch (error) {
     throw new DataBridgeError(
-      'bad_spec',
-      `Slack alert refused: the webhook's host is a loopback, private or link-local address; point it at a public webhook, or set ${ALLOW_PRIVATE_WEBHOOKS_ENV}=1 on the server to allow internal ones`,
+      'connection_failed',
+      "Slack alert failed: the webhook's host name does not resolve",
+      {
+        cause: error,
+      },
     );
   }
+  refuseInternalAddresses(addresses);
 }
