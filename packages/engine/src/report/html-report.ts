@@ -6,11 +6,32 @@ const escapeHtml = (s: unknown): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
   );
 
+/** `2 Dec 2026, 14:23:05 UTC` in a `<time>`: readable, and exact for a program. The file has no script, so no local time. */
+const when = (iso: string | null | undefined): string => {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return escapeHtml(iso);
+  const text = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(date);
+  return `<time datetime="${escapeHtml(date.toISOString())}">${escapeHtml(text)} UTC</time>`;
+};
+
 const number = (n: number, digits = 0) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
-/** A report a person can open from disk: no script, no external resource, brand colours. */
-export function renderHtmlReport(s: RunSummary): string {
+/**
+ * A report a person can open from disk: no script, no external resource, the web app's font and
+ * colours. With `appLink` (the run in the web app) the header links back to it.
+ */
+export function renderHtmlReport(s: RunSummary, options: { appLink?: string } = {}): string {
   const statusColour =
     s.status === 'completed' ? '#0e9f6e' : s.status === 'cancelled' ? '#b7791f' : '#c81e1e';
   const rows = s.tables
@@ -46,17 +67,17 @@ export function renderHtmlReport(s: RunSummary): string {
 <html lang="en"><head><meta charset="utf-8"><title>DataBridge run ${escapeHtml(s.runId)}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>
-body{font:14px/1.5 system-ui,sans-serif;margin:0;color:#0f172a;background:#f8fafc}
-header{background:#06B6D4;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}
+body{font:14px/1.5 ui-sans-serif,system-ui,sans-serif,"Apple Color Emoji","Segoe UI Emoji","Segoe UI Symbol","Noto Color Emoji";margin:0;color:#0f172a;background:#f8fafc}
+header{background:#06B6D4;color:#fff;padding:16px 24px}header h1{margin:0;font-size:20px}header a.back{color:#0f172a;font-weight:600;display:inline-block;margin-bottom:4px}
 main{padding:16px 24px;max-width:1100px}section{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:12px 16px;margin:12px 0}
 table{border-collapse:collapse;width:100%}th,td{padding:4px 8px;border-bottom:1px solid #e2e8f0;text-align:left}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 th{background:#32DBBC22}.status{display:inline-block;padding:2px 10px;border-radius:12px;color:#fff;background:${statusColour}}
 ul.stages{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:8px}ul.stages li{border:1px solid #e2e8f0;border-radius:6px;padding:4px 8px}
 li.completed{border-color:#32DBBC!important}li.failed{border-color:#c81e1e!important}li.skipped{opacity:.6}
 </style></head><body>
-<header><h1>DataBridge · ${escapeHtml(s.specName)}</h1><div>run ${escapeHtml(s.runId)} · ${escapeHtml(s.source)} → ${escapeHtml(s.target)}</div></header>
+<header>${options.appLink ? `<a class="back" href="${escapeHtml(options.appLink)}">← Back to DataBridge</a>` : ''}<h1>DataBridge · ${escapeHtml(s.specName)}</h1><div>run ${escapeHtml(s.runId)} · ${escapeHtml(s.source)} → ${escapeHtml(s.target)}</div></header>
 <main>
-<section><span class="status">${escapeHtml(s.status)}</span> ${escapeHtml(s.startedAt)} → ${escapeHtml(s.endedAt)} · ${number(s.seconds, 2)} s ·
+<section><span class="status">${escapeHtml(s.status)}</span> ${when(s.startedAt)} → ${when(s.endedAt)} · ${number(s.seconds, 2)} s ·
 ${number(s.totals.rowsWritten)} rows written · ${number(s.totals.rowsRejected)} rejected · ${number(s.totals.rowsPerSecond)} rows/s
 ${s.error ? `<p><b>${escapeHtml(s.error.code)}</b>: ${escapeHtml(s.error.message)}</p>` : ''}${s.resumeWith ? `<p>Finish it with <code>${escapeHtml(s.resumeWith)}</code></p>` : ''}</section>
 <section><h2>Stages</h2><ul class="stages">${stages}</ul></section>
