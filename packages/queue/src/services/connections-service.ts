@@ -31,7 +31,7 @@ import {
 import { maskSecrets } from './mask-secrets.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
-import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
+import { checkSqliteLocation } from './sqlite-files.ts';
 
 export * from './connection-inputs.ts';
 
@@ -176,8 +176,8 @@ export async function testConnection(
 ): Promise<ConnectionTestResult> {
   await requireConnection(ctx, id);
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
-  checkSqliteLocation(ctx.env, url, 'url');
-  const result = await testUrl(url, { ...options, sqliteFolder: sqliteFolderOf(ctx.env) });
+  const sqliteFolder = checkSqliteLocation(ctx.env, url, 'url');
+  const result = await testUrl(url, { ...options, sqliteFolder });
   await withServiceErrors(() => recordConnectionTest(ctx.store, id, result));
   return result;
 }
@@ -204,13 +204,13 @@ export async function testConnectionDraft(
     url = parsed.url ?? buildUrl(parsed, undefined);
   }
   checkUrl(url);
-  checkSqliteLocation(ctx.env, url, fields.url !== undefined ? 'url' : 'file');
-  return testUrl(url, { ...options, sqliteFolder: sqliteFolderOf(ctx.env) });
+  const sqliteFolder = checkSqliteLocation(ctx.env, url, fields.url !== undefined ? 'url' : 'file');
+  return testUrl(url, { ...options, sqliteFolder });
 }
 
 async function testUrl(
   url: string,
-  options: { timeoutMs?: number; sqliteFolder: SqliteFolder },
+  options: { timeoutMs?: number; sqliteFolder: SqliteFolder | undefined },
 ): Promise<ConnectionTestResult> {
   const settings = parseConnectionUrl(url);
   const started = performance.now();
@@ -225,7 +225,10 @@ async function testUrl(
   }
   try {
     const attempt = (async () => {
-      const connection = await openConnection(url, { poolSize: 1, sqliteFolder: options.sqliteFolder });
+      const connection = await openConnection(url, {
+        poolSize: 1,
+        ...(options.sqliteFolder ? { sqliteFolder: options.sqliteFolder } : {}),
+      });
       try {
         await connection.query('SELECT 1');
       } finally {
@@ -252,8 +255,7 @@ export async function introspectConnection(
 ): Promise<SchemaView> {
   const saved = await requireConnection(ctx, id);
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, id));
-  checkSqliteLocation(ctx.env, url, 'url');
-  return withOpenConnection(url, sqliteFolderOf(ctx.env), async (connection) => {
+  return withOpenConnection(url, checkSqliteLocation(ctx.env, url, 'url'), async (connection) => {
     const schema = await connection.introspect(options.schemas ? { schemas: options.schemas } : {});
     return {
       ...schema,
@@ -274,17 +276,18 @@ export async function introspectConnection(
 
 /**
  * Opens a saved connection for the length of `work` and closes it, SQLite files confined to
- * `sqliteFolder`. Errors are ServiceErrors whose messages never carry the password.
+ * `sqliteFolder` (from checkSqliteLocation). Errors are ServiceErrors whose messages never carry the
+ * password.
  */
 export async function withOpenConnection<T>(
   url: string,
-  sqliteFolder: SqliteFolder,
+  sqliteFolder: SqliteFolder | undefined,
   work: (connection: EngineConnection) => Promise<T>,
 ): Promise<T> {
   const password = parseConnectionUrl(url).password;
   let connection: EngineConnection | undefined;
   try {
-    connection = await openConnection(url, { poolSize: 1, sqliteFolder });
+    connection = await openConnection(url, { poolSize: 1, ...(sqliteFolder ? { sqliteFolder } : {}) });
     return await work(connection);
   } catch (error) {
     const failure = toServiceError(error);

@@ -17,7 +17,7 @@ import { withLogicalDate } from '../run/execution-spec.ts';
 import { maskSecrets } from './mask-secrets.ts';
 import { requireProject } from './projects-service.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
-import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
+import { checkSqliteLocation } from './sqlite-files.ts';
 
 /** Query of `GET /api/projects/[id]/preview`. */
 export const PreviewQuery = z
@@ -93,14 +93,13 @@ export async function previewProject(
   const secrets = [spec.source.url, spec.target.url]
     .map((url) => parseConnectionUrl(url).password)
     .filter((p): p is string => Boolean(p));
-  checkSqliteLocation(ctx.env, spec.source.url, 'source.url');
-  checkSqliteLocation(ctx.env, spec.target.url, 'target.url');
-  const sqliteFolder = sqliteFolderOf(ctx.env);
+  const sourceFolder = checkSqliteLocation(ctx.env, spec.source.url, 'source.url');
+  const sqliteFolder = checkSqliteLocation(ctx.env, spec.target.url, 'target.url') ?? sourceFolder;
   try {
     const plan = await planMigration(spec, undefined, sqliteFolder);
     const mappings = await previewMigration({
       spec,
-      sqliteFolder,
+      ...(sqliteFolder ? { sqliteFolder } : {}),
       rows: options.rows,
       ...(options.table ? { table: options.table } : {}),
     });

@@ -40,7 +40,7 @@ import {
 } from './project-inputs.ts';
 import { ServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
-import { checkSqliteLocation, sqliteFolderOf } from './sqlite-files.ts';
+import { checkSqliteLocation } from './sqlite-files.ts';
 import { checkTargetTableNames } from './target-names.ts';
 
 export * from './project-inputs.ts';
@@ -392,8 +392,7 @@ async function readSchema(
   connectionId: string,
 ): Promise<{ schema: DatabaseSchema; defaultSchema: string; dialect: DialectName }> {
   const url = await withServiceErrors(() => revealConnectionUrl(ctx.store, connectionId));
-  checkSqliteLocation(ctx.env, url, 'url');
-  return withOpenConnection(url, sqliteFolderOf(ctx.env), async (connection) => {
+  return withOpenConnection(url, checkSqliteLocation(ctx.env, url, 'url'), async (connection) => {
     const schema = await connection.introspect();
     return {
       schema: { ...schema, tables: schema.tables.filter((t) => !t.name.startsWith('_databridge')) },

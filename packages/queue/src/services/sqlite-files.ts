@@ -1,4 +1,5 @@
-import { createWriteStream, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { confineSqliteFile, messageOf, parseConnectionUrl, type SqliteFolder } from '@databridge/engine';
@@ -24,20 +25,23 @@ export function sqliteFolderOf(env: Pick<ServerEnv, 'sqliteDir' | 'dataDir'>): S
 
 /**
  * A 400 naming `field` unless `url` is a server's database or an SQLite file inside the allowed
- * folder. Checked when a connection is saved; the engine checks again at every opening.
+ * folder. Checked when a connection is saved and before every opening; the engine checks again as it
+ * opens the file. Returns the folder to open an SQLite URL with, undefined for other databases.
  */
 export function checkSqliteLocation(
   env: Pick<ServerEnv, 'sqliteDir' | 'dataDir'>,
   url: string,
   field: string,
-): void {
+): SqliteFolder | undefined {
   const settings = parseConnectionUrl(url);
-  if (settings.dialect !== 'sqlite') return;
+  if (settings.dialect !== 'sqlite') return undefined;
+  const folder = sqliteFolderOf(env);
   try {
-    confineSqliteFile(settings.database, sqliteFolderOf(env));
+    confineSqliteFile(settings.database, folder);
   } catch (error) {
     throw new ServiceError('bad_input', `${field}: ${messageOf(error)}`, { cause: error });
   }
+  return folder;
 }
 
 /** A database file in the SQLite folder, as the connection form lists them. */
@@ -114,9 +118,11 @@ export async function saveSqliteUpload(
       yield chunk;
     }
   }
+  let handle: FileHandle;
   try {
-    // `wx`: never replaces a file, and fails on a link planted under the name.
-    await pipeline(bounded(body), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+    // `wx`: never replaces a file, and fails on a link planted under the name. Opened before any
+    // byte is read, so a refusal below always finds the file to remove.
+    handle = await open(path, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
       throw new ServiceError(
@@ -124,6 +130,12 @@ export async function saveSqliteUpload(
         `name: ${name} already exists in ${folder}; pick it from the list or rename the upload`,
       );
     }
+    throw new ServiceError('internal', 'the upload could not be written', { cause: error });
+  }
+  try {
+    await pipeline(bounded(body), handle.createWriteStream());
+  } catch (error) {
+    await handle.close().catch(() => {});
     unlinkQuietly(path);
     throw error instanceof ServiceError
       ? error
