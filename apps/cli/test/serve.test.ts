@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -66,7 +66,9 @@ it('databridge serve: sign in, then the API over HTTP runs a project with the in
   assert.match(setCookie, /HttpOnly/);
   assert.match(setCookie, /SameSite=Lax/);
   cookie = setCookie.split(';')[0]!;
-  const sourceFile = join(dataDir, 'chinook.sqlite');
+  // The server opens SQLite files only in its SQLite folder, by default <data folder>/files.
+  mkdirSync(join(dataDir, 'files'));
+  const sourceFile = join(dataDir, 'files', 'chinook.sqlite');
   copyFileSync(CHINOOK_SQLITE, sourceFile);
   const source = await api('POST', '/api/connections', { name: 'chinook', url: `sqlite:${sourceFile}` });
   assert.equal(source.status, 201, JSON.stringify(source.body));
