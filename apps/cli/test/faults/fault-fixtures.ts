@@ -69,6 +69,21 @@ export async function faultPair(from: TestDialect, dropLater: TestDatabase[]): P
   return { source, target, from, expected: await orderedMd5(source, from) };
 }
 
+/**
+ * Another PostgreSQL target for the same source: with the tables and their key (and the slow
+ * trigger), or empty for a run that creates them (`create`).
+ */
+export async function freshTarget(
+  base: FaultPair,
+  dropLater: TestDatabase[],
+  options: { create: boolean },
+): Promise<FaultPair> {
+  const target = await freshDatabase('postgres');
+  dropLater.push(target);
+  if (!options.create) await rawExec(target, 'postgres', TARGET_SQL);
+  return { ...base, target };
+}
+
 /** The md5 of every table's rows in key order, each value as text (amounts at two decimals). */
 export async function orderedMd5(db: TestDatabase, dialect: TestDialect): Promise<Record<string, string>> {
   const out: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import { isTransientFailure } from '../connectors/classify-error.ts';
 import type { Connection } from '../connectors/connection.ts';
 import { messageOf } from '../errors.ts';
 import type { PlanWarning } from '../plan/plan-types.ts';
@@ -30,7 +31,8 @@ export async function buildAfterLoad(
       });
     } catch (error) {
       if (ALREADY_THERE.test(messageOf(error))) return;
-      if (options.strict) throw error;
+      // A lost connection is no verdict on the statement: fail, so that a retry or a resume builds it.
+      if (options.strict || isTransientFailure(error)) throw error;
       warnings.push({
         kind: 'schema_object',
         table: statement.table,

@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { isTransientFailure } from '../connectors/classify-error.ts';
 import type { Checkpoint, Connection, SqliteFolder } from '../connectors/connection.ts';
 import { DataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
@@ -374,6 +375,8 @@ export class RunSession {
         } catch (error) {
           // A repeated stage finds its constraint there already.
           if (/already exists|duplicate/i.test(messageOf(error))) continue;
+          // A lost connection is no verdict on the rows: fail, so that a retry or a resume adds it.
+          if (isTransientFailure(error)) throw error;
           // Under fail_fast no row was rejected, so a refusal is real. Otherwise a rejected parent
           // row may leave children without it: the rows stay loaded, the constraint is reported.
           if (this.settings.errorPolicy === 'fail_fast') throw error;
