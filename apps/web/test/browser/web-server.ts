@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, WEB_DIR } from './web-build.ts';
 
@@ -42,6 +43,8 @@ export async function startWebServer(dataDir: string): Promise<WebServer> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABRIDGE_DATA_DIR: dataDir,
+    // The tests' SQLite sources are private copies in the temporary folder (chinookSourceFile).
+    DATABRIDGE_SQLITE_DIR: tmpdir(),
     NEXT_TELEMETRY_DISABLED: '1',
     SESSION_SECRET: 'a-browser-test-session-secret-long-enough',
   };
