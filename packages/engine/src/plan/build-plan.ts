@@ -256,9 +256,10 @@ function synthesiseTarget(
   const uniqueConstraints = source.uniqueConstraints
     .filter((u) => allRenamed(u.columns))
     .map((u) => ({ name: u.name, columns: u.columns.map((n) => renamed.get(n)!) }));
+  // An index on an expression (a column named '') stays, so that the DDL names it as not created.
   const indexes = source.indexes
-    ?.filter((ix) => allRenamed(ix.columns))
-    .map((ix) => ({ ...ix, columns: ix.columns.map((n) => renamed.get(n)!) }));
+    ?.filter((ix) => allRenamed(ix.columns.filter((n) => n !== '')) || ix.columns.every((n) => n === ''))
+    .map((ix) => ({ ...ix, columns: ix.columns.map((n) => (n === '' ? '' : renamed.get(n)!)) }));
   return {
     schema: ref.schema,
     name: ref.name,

@@ -2,10 +2,10 @@ import type { DatabaseSchema } from '../schema/model.ts';
 import type { PlannedMapping, PlanWarning } from './plan-types.ts';
 
 const REASONS = {
-  view: 'views are not migrated: their SQL is written in the source dialect',
-  trigger: 'triggers are not migrated: their body is written in the source dialect',
-  routine: 'stored procedures and functions are not migrated: their body is written in the source dialect',
-  event: 'scheduled events are not migrated',
+  view: 'its query is written in the source dialect',
+  trigger: 'its body is written in the source dialect',
+  routine: 'its body is written in the source dialect',
+  event: 'scheduled events have no equivalent on the target',
 } as const;
 
 /**
@@ -20,7 +20,7 @@ export function notMigrated(source: DatabaseSchema, mappings: readonly PlannedMa
     .map((o) => ({
       kind: 'schema_object',
       table: `${o.schema}.${o.name}`,
-      message: `${o.kind} ${o.schema}.${o.name} is not migrated: ${REASONS[o.kind].split(': ')[1] ?? REASONS[o.kind]}`,
+      message: `${o.kind} ${o.schema}.${o.name} is not migrated: ${REASONS[o.kind]}`,
       fix: `recreate the ${o.kind} on the target by hand if the application needs it`,
     }));
   for (const m of mappings) {

@@ -64,3 +64,45 @@ WHERE i.indisunique AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs 
   AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
   AND i.indrelid = ANY($1::oid[])
 ORDER BY 1, 2`;
+
+/**
+ * Every index but the primary key's, with its columns in key order (an empty name for an expression),
+ * whether it is unique, partial, and its access method.
+ */
+export const INDEXES_SQL = `
+SELECT i.indrelid AS oid, ic.relname AS name, i.indisunique AS unique, i.indpred IS NOT NULL AS partial,
+  am.amname AS method,
+  array_to_json(ARRAY(
+    SELECT COALESCE(a.attname, '') FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(num, pos)
+    LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.num
+    WHERE k.pos <= i.indnkeyatts ORDER BY k.pos))::text AS columns
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+JOIN pg_am am ON am.oid = ic.relam
+WHERE NOT i.indisprimary AND i.indrelid = ANY($1::oid[])
+ORDER BY 1, 2`;
+
+/** Table and column comments, and the labels of enum-typed columns, in declared order. */
+export const COLUMN_EXTRAS_SQL = `
+SELECT c.oid, obj_description(c.oid, 'pg_class') AS table_comment, a.attname AS column,
+  col_description(c.oid, a.attnum) AS comment,
+  CASE WHEN t.typtype = 'e' THEN array_to_json(ARRAY(
+    SELECT e.enumlabel FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder))::text END AS labels
+FROM pg_class c
+JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+JOIN pg_type t ON t.oid = a.atttypid
+WHERE c.oid = ANY($1::oid[])
+ORDER BY 1, a.attnum`;
+
+/** Views, triggers and routines of the schemas: not migrated, listed by the plan. */
+export const OTHER_OBJECTS_SQL = `
+SELECT 'view' AS kind, n.nspname AS schema, c.relname AS name FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('v', 'm') AND n.nspname = ANY($1::text[])
+UNION ALL
+SELECT 'trigger', n.nspname, t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = ANY($1::text[])
+UNION ALL
+SELECT 'routine', n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+WHERE n.nspname = ANY($1::text[])
+  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+ORDER BY 1, 2, 3`;

@@ -1,12 +1,22 @@
 import type pg from 'pg';
 import type {
+  ColumnDefault,
   ColumnInfo,
   DatabaseSchema,
   ForeignKeyInfo,
+  IndexInfo,
+  SourceObject,
   TableInfo,
   UniqueConstraintInfo,
 } from '../schema/model.ts';
-import { COLUMNS_SQL, KEYS_SQL, SCHEMAS_SQL } from './postgres-catalog.ts';
+import {
+  COLUMN_EXTRAS_SQL,
+  COLUMNS_SQL,
+  INDEXES_SQL,
+  KEYS_SQL,
+  OTHER_OBJECTS_SQL,
+  SCHEMAS_SQL,
+} from './postgres-catalog.ts';
 import { CHECKPOINT_TABLE } from './postgres-checkpoints.ts';
 import type { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors } from './postgres-errors.ts';
@@ -51,6 +61,25 @@ interface TableDraft {
   primaryKey: string[];
   foreignKeys: ForeignKeyInfo[];
   uniqueConstraints: UniqueConstraintInfo[];
+  indexes: IndexInfo[];
+  comment?: string;
+}
+
+interface IndexRow {
+  oid: number;
+  name: string;
+  unique: boolean;
+  partial: boolean;
+  method: string;
+  columns: string;
+}
+
+interface ExtrasRow {
+  oid: number;
+  table_comment: string | null;
+  column: string;
+  comment: string | null;
+  labels: string | null;
 }
 
 /** Reads schemas, tables, columns, keys and row estimates in four catalog queries at most. */
@@ -68,8 +97,15 @@ export class PostgresIntrospector {
       const columns = await this.pool.query<ColumnRow>(COLUMNS_SQL, [schemas, CHECKPOINT_TABLE.name]);
       const drafts = this.draftTables(columns.rows);
       const oids = [...drafts.keys()];
-      const keys = await this.pool.query<KeyRow>(KEYS_SQL, [oids]);
+      const [keys, indexes, extras, others] = await Promise.all([
+        this.pool.query<KeyRow>(KEYS_SQL, [oids]),
+        this.pool.query<IndexRow>(INDEXES_SQL, [oids]),
+        this.pool.query<ExtrasRow>(COLUMN_EXTRAS_SQL, [oids]),
+        this.pool.query<SourceObject>(OTHER_OBJECTS_SQL, [schemas]),
+      ]);
       for (const key of keys.rows) addKey(drafts.get(key.oid)!, key);
+      for (const index of indexes.rows) addIndex(drafts.get(index.oid)!, index);
+      for (const extra of extras.rows) addExtras(drafts.get(extra.oid)!, extra);
       const exact = await this.exactCounts([...drafts.values()].filter((d) => d.rowEstimate === 'count'));
       const tables = [...drafts.values()].map(
         ({ oid, rowEstimate, ...table }): TableInfo => ({
@@ -77,7 +113,7 @@ export class PostgresIntrospector {
           rowEstimate: rowEstimate === 'count' ? (exact.get(oid) ?? -1) : rowEstimate,
         }),
       );
-      return { dialect: 'postgres', schemas, tables };
+      return { dialect: 'postgres', schemas, tables, otherObjects: others.rows };
     });
   }
 
@@ -95,6 +131,7 @@ export class PostgresIntrospector {
           primaryKey: [],
           foreignKeys: [],
           uniqueConstraints: [],
+          indexes: [],
         };
         drafts.set(row.oid, draft);
       }
@@ -106,6 +143,7 @@ export class PostgresIntrospector {
         defaultValue: row.default_value,
         autoIncrement: row.identity !== '' || /^nextval\(/i.test(row.default_value ?? ''),
         ordinal: draft.columns.length + 1,
+        ...(row.default_value === null ? {} : { defaultParsed: parsePostgresDefault(row.default_value) }),
       });
     }
     return drafts;
@@ -145,4 +183,48 @@ function addKey(draft: TableDraft, key: KeyRow): void {
       referencedColumns: JSON.parse(key.ref_columns) as string[],
     });
   }
+}
+
+function addIndex(draft: TableDraft, row: IndexRow): void {
+  const columns = JSON.parse(row.columns) as string[];
+  draft.indexes.push({
+    name: row.name,
+    // A partial index names no column: its condition is not read, and it is not recreated.
+    columns: row.partial ? [''] : columns,
+    unique: row.unique,
+    ...(row.method === 'btree' ? {} : { method: row.method.toUpperCase() }),
+  });
+}
+
+function addExtras(draft: TableDraft, row: ExtrasRow): void {
+  if (row.table_comment) draft.comment = row.table_comment;
+  const index = draft.columns.findIndex((c) => c.name === row.column);
+  if (index < 0) return;
+  const column = draft.columns[index]!;
+  draft.columns[index] = {
+    ...column,
+    ...(row.comment ? { comment: row.comment } : {}),
+    ...(row.labels ? { enumValues: JSON.parse(row.labels) as string[] } : {}),
+  };
+}
+
+/**
+ * A PostgreSQL default as pg_get_expr prints it: `'text'::character varying`, `0`, `(-1)`, `true`,
+ * `now()`, `CURRENT_TIMESTAMP`, or any other expression (kept as PostgreSQL SQL).
+ */
+export function parsePostgresDefault(raw: string): ColumnDefault {
+  const text = raw.trim();
+  if (/^NULL(::[\w\s."]+)?$/i.test(text)) return { kind: 'null' };
+  if (
+    /^(now\(\)|CURRENT_TIMESTAMP(\(\d+\))?|LOCALTIMESTAMP(\(\d+\))?|transaction_timestamp\(\))$/i.test(text)
+  )
+    return { kind: 'current_timestamp' };
+  if (/^CURRENT_DATE$/i.test(text)) return { kind: 'current_date' };
+  if (/^(CURRENT_TIME|LOCALTIME)(\(\d+\))?$/i.test(text)) return { kind: 'current_time' };
+  const quoted = /^'((?:[^']|'')*)'(::[\w\s."()]+)?$/.exec(text);
+  if (quoted) return { kind: 'literal', text: quoted[1]!.replaceAll("''", "'") };
+  const number = /^\(?(-?\d+(\.\d+)?)\)?(::[\w\s]+)?$/.exec(text);
+  if (number) return { kind: 'literal', text: number[1]! };
+  if (/^(true|false)$/i.test(text)) return { kind: 'literal', text: text.toLowerCase() };
+  return { kind: 'expression', sql: text, dialect: 'postgres' };
 }

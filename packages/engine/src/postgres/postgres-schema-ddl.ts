@@ -209,7 +209,8 @@ function defaultExpression(column: ColumnInfo, value: ColumnDefault): string | n
     case 'current_time':
       return 'LOCALTIME';
     case 'expression':
-      return undefined;
+      // PostgreSQL's own expressions (from a PostgreSQL source) are taken as they are.
+      return value.dialect === 'postgres' ? value.sql : undefined;
     case 'literal': {
       const temporal = ['date', 'timestamp', 'timestamptz'].includes(column.type);
       if (temporal && /^\d{4}-00|^\d{4}-\d{2}-00|^0000/.test(value.text)) return undefined;

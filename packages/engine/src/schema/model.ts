@@ -69,7 +69,8 @@ export type ColumnDefault =
   | { readonly kind: 'current_timestamp' }
   | { readonly kind: 'current_date' }
   | { readonly kind: 'current_time' }
-  | { readonly kind: 'expression'; readonly sql: string };
+  /** `dialect`: the SQL it is written in, where a target of that kind may take it as it is. */
+  | { readonly kind: 'expression'; readonly sql: string; readonly dialect?: DialectName };
 
 /** A secondary index (unique or not); primary keys and foreign keys are kept apart. */
 export interface IndexInfo {
