@@ -61,7 +61,7 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
       init.body = JSON.stringify(options.body);
       headers['content-type'] = 'application/json';
     }
-    if (options.raw !== undefined) init.body = options.raw;
+    if (options.raw !== undefined) init.body = Uint8Array.from(options.raw);
     const response = await handler(new Request(`http://localhost/api/x${options.query ?? ''}`, init), {
       params: Promise.resolve({ id: options.id ?? '' }),
     });
