@@ -213,8 +213,10 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
         [['sla', secondId]],
       );
       assert.equal(mailbox.received.length, mails + 2);
-      await updateExecution(h.store, runId, { status: 'cancelled', endedAt: new Date() });
-      await updateExecution(h.store, secondId, { status: 'cancelled', endedAt: new Date() });
+      for (const id of [runId, secondId]) {
+        await updateExecution(h.store, id, { status: 'cancelling' });
+        await updateExecution(h.store, id, { status: 'cancelled', endedAt: new Date() });
+      }
     });
 
     it('a failed run alerts once, and the next successful run alerts its recovery once', async () => {
@@ -314,8 +316,10 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
           0,
           'a failed alert is not sent again by every tick',
         );
-        for (const id of [runP, runQ])
+        for (const id of [runP, runQ]) {
+          await updateExecution(h.store, id, { status: 'cancelling' });
           await updateExecution(h.store, id, { status: 'cancelled', endedAt: new Date() });
+        }
       } finally {
         await failing.close();
       }

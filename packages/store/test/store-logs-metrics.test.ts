@@ -94,6 +94,9 @@ for (const kind of STORE_KINDS) {
           rowsProcessed: i * 1000,
           failedRows: i,
           rowsPerSecond: 1000.5,
+          attempt: 2,
+          attemptRows: i * 1000,
+          runningMs: i * 1000,
         });
       }
       const samples = await listMetricsSamples(store, executionId);
@@ -103,6 +106,9 @@ for (const kind of STORE_KINDS) {
         rowsProcessed: 1000,
         failedRows: 1,
         rowsPerSecond: 1000.5,
+        attempt: 2,
+        attemptRows: 1000,
+        runningMs: 1000,
       });
       const thin = await listMetricsSamples(store, executionId, { maxPoints: 5 });
       assert.deepEqual(

@@ -122,6 +122,7 @@ for (const kind of STORE_KINDS) {
     it('deletes a project with its executions and everything under them, but not while one is active', async () => {
       const project = await aProject(store);
       const done = await createExecution(store, { projectId: project.id });
+      await updateExecution(store, done.id, { status: 'running' });
       await updateExecution(store, done.id, { status: 'completed' });
       await upsertTaskRun(store, done.id, {
         taskId: 'm1',
@@ -152,6 +153,7 @@ for (const kind of STORE_KINDS) {
       });
       assert.ok(await getProject(store, project.id));
 
+      await updateExecution(store, running.id, { status: 'cancelling' });
       await updateExecution(store, running.id, { status: 'cancelled' });
       assert.deepEqual(await deleteProject(store, project.id), {
         deleted: true,

@@ -79,15 +79,24 @@ export async function finishExecution(
   const id = session.runId;
   await setStage(store, id, 'report', 'running');
   await settleUnfinished(store, id, outcome);
-  await refreshExecutionProgress(store, id);
+  await refreshExecutionProgress(store, id, { sample: false });
   const { stages, tables } = await progressFromStore(store, session);
   const execution = await store.db
     .selectFrom('executions')
-    .select('started_at')
+    .select(['started_at', 'throughput'])
     .where('id', '=', id)
     .executeTakeFirst();
   const startedAt = execution?.started_at ? new Date(execution.started_at) : new Date();
-  const summary = await reportRun(session, { outcome, failure, startedAt, stages, tables, final: true });
+  const summary = await reportRun(session, {
+    outcome,
+    failure,
+    startedAt,
+    stages,
+    tables,
+    final: true,
+    // The monitor's own figure (throughput.ts), so that the report and the tile agree.
+    rowsPerSecond: Math.round(execution?.throughput ?? 0),
+  });
   // Validated and reported: the checkpoints a resume would need may go (nothing foreign left behind).
   if (outcome === 'completed') await dropRunState(session.target, session.runId, session.log);
   await setStage(store, id, 'report', 'completed');

@@ -79,15 +79,18 @@ export async function runExecutionTask(
   let dirty = true;
   // Rows that stopped a fail-fast run: rejected, but in no checkpoint.
   let stoppedRejects = 0;
-  const flush = async () => {
-    if (!dirty) return;
+  // Every tick samples the execution's progress, changed or not: running time is measured between
+  // samples (throughput.ts), so a task that runs must be heard from every second.
+  const flush = async (tick = false) => {
+    if (!dirty && !tick) return;
+    const changed = dirty;
     dirty = false;
-    await upsertTaskRun(store, executionId, state);
+    if (changed) await upsertTaskRun(store, executionId, state);
     await refreshExecutionProgress(store, executionId);
   };
   let flushing = Promise.resolve();
   const timer = setInterval(() => {
-    flushing = flushing.then(flush).catch(() => {});
+    flushing = flushing.then(() => flush(true)).catch(() => {});
   }, FLUSH_MS);
   try {
     session = await openExecutionSession(deps, execution, watch.signal, log);

@@ -11,7 +11,7 @@ import {
   LOG_LEVELS,
   listExecutions,
   listLogEntries,
-  listMetricsSamples,
+  listRatePoints,
   listStageRuns,
   listTaskRuns,
   type StageRun,
@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../context.ts';
 import { setStage } from '../run/stage-state.ts';
 import { taskName } from '../run/task-name.ts';
+import { RUNNING_GAP_MS } from '../run/throughput.ts';
 import { ServiceError } from './service-error.ts';
 import { withServiceErrors } from './service-failures.ts';
 
@@ -63,7 +64,10 @@ export interface ExecutionStatusView {
   readonly failedRecords: number;
   /** Loaded rows as a percentage of rows handled (loaded + rejected); null while none was handled. */
   readonly successRate: number | null;
-  /** Rows per second over the load so far. */
+  /**
+   * Rows written in this attempt per second of this attempt's running time, pauses and the wait
+   * between attempts left out (docs/throughput.md): the same figure as the chart's summary and the report.
+   */
   readonly throughput: number;
   readonly error: { readonly code: string; readonly message: string } | null;
   /** The HTML report, once the execution has one. */
@@ -320,10 +324,13 @@ export async function getExecutionLogs(ctx: Pick<Ctx, 'store'>, executionId: str
   return { entries: page.items, nextCursor: page.nextCursor };
 }
 
-/** The points of the execution's throughput chart, oldest first (at most 500, evenly thinned). */
+/**
+ * The points of the execution's throughput chart, oldest first (at most 500, evenly thinned): rows
+ * written per second at each moment, zero while nothing ran (a pause, the wait before a retry).
+ */
 export async function getExecutionMetrics(ctx: Pick<Ctx, 'store'>, executionId: string) {
   await requireExisting(ctx, executionId);
-  return { samples: await listMetricsSamples(ctx.store, executionId) };
+  return { samples: await listRatePoints(ctx.store, executionId, { gapMs: RUNNING_GAP_MS }) };
 }
 
 const TERMINAL: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];

@@ -8,6 +8,7 @@ import { schedules } from './0005-schedules.ts';
 import { sessions } from './0006-sessions.ts';
 import { connectionTests } from './0007-connection-tests.ts';
 import { abnormalStops } from './0008-abnormal-stops.ts';
+import { attemptThroughput } from './0009-attempt-throughput.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -22,6 +23,7 @@ const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0006_sessions': sessions,
   '0007_connection_tests': connectionTests,
   '0008_abnormal_stops': abnormalStops,
+  '0009_attempt_throughput': attemptThroughput,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);

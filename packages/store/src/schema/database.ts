@@ -133,6 +133,9 @@ export interface MetricsSamplesTable {
   rows_processed: number;
   failed_rows: number;
   rows_per_second: number;
+  attempt: Generated<number>;
+  attempt_rows: Generated<number>;
+  running_ms: Generated<number>;
 }
 
 export interface UsersTable {
