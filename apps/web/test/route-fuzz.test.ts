@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { createConnection, createExecution, createProject } from '@databridge/store';
+import { getServiceContext, SESSION_COOKIE, startSession } from '@databridge/queue';
+import { createConnection, createExecution, createProject, createUser } from '@databridge/store';
 import { answerMalformedPath } from '../../cli/src/server/request-guard.ts';
 import { apiRoutes, type RouteMethod } from './route-files.ts';
 import { type ApiWorld, apiKeyFor, openApiWorld } from './support.ts';
@@ -215,6 +216,58 @@ describe('fuzz: every API route answers bad input with a 4xx in the JSON error s
     );
     assert.ok(cases >= 400, `${cases} cases`);
     assert.deepEqual(violations, [], `${violations.length} violation(s) in ${cases} cases`);
+  });
+
+  it('every state-changing route found on disk refuses a cross-site browser call (403) and a non-JSON body (415)', async () => {
+    const context = await getServiceContext();
+    const admin = await createUser(world.store, {
+      email: 'fuzz-admin@example.com',
+      name: 'fuzz admin',
+      password: 'a long enough password',
+      role: 'admin',
+    });
+    const cookie = `${SESSION_COOKIE}=${await startSession(context, admin)}`;
+    const violations: string[] = [];
+    let cases = 0;
+    const mutating = routes.filter((r) => r.method !== 'GET');
+    for (const route of mutating) {
+      for (const [label, headers, expected] of [
+        [
+          'Origin of another site',
+          { cookie, origin: 'http://evil.example', 'content-type': 'application/json' },
+          403,
+        ],
+        [
+          'Sec-Fetch-Site cross-site',
+          { cookie, 'sec-fetch-site': 'cross-site', 'content-type': 'application/json' },
+          403,
+        ],
+        ['a text/plain body', { cookie, 'content-type': 'text/plain' }, 415],
+        ['a form body', { cookie, 'content-type': 'application/x-www-form-urlencoded' }, 415],
+      ] as const) {
+        cases += 1;
+        const response = await route.handler(
+          new Request(`http://localhost${route.path.replace('[id]', 'no-such-id')}`, {
+            method: route.method,
+            headers,
+            body: '{}',
+          }),
+          { params: Promise.resolve({ id: 'no-such-id' }) },
+        );
+        const outcome = {
+          status: response.status,
+          text: await response.text(),
+          contentType: response.headers.get('content-type') ?? '',
+        };
+        if (outcome.status !== expected || problem(outcome))
+          violations.push(`${route.name} with ${label}: ${outcome.status}, expected ${expected}`);
+      }
+    }
+    console.log(
+      `cross-site: ${mutating.length} state-changing route methods, ${cases} cases, ${violations.length} violations`,
+    );
+    assert.ok(mutating.length >= 25, `${mutating.length} state-changing routes`);
+    assert.deepEqual(violations, []);
   });
 
   it('a path with bad percent-encoding in [id] is a JSON 400 from the server in front of Next.js, on every [id] route', async () => {
