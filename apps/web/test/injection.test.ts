@@ -8,6 +8,7 @@ import {
   statSync,
   symlinkSync,
   unlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +21,16 @@ import {
   saveSqliteUpload,
   setServiceContext,
 } from '@databridge/queue';
-import { createConnection, createUser, getUser, openStore, type Store } from '@databridge/store';
+import {
+  createConnection,
+  createExecution,
+  createUser,
+  getUser,
+  openStore,
+  type Store,
+  saveRejectedRows,
+  updateExecution,
+} from '@databridge/store';
 import Database from 'better-sqlite3';
 import { projectFor } from '../../../packages/queue/test/support/harness.ts';
 import * as connectionRoute from '../app/api/connections/[id]/route.ts';
@@ -32,6 +42,7 @@ import * as draftTestRoute from '../app/api/connections/test/route.ts';
 import * as reportRoute from '../app/api/executions/[id]/report/route.ts';
 import * as startRoute from '../app/api/executions/start/route.ts';
 import * as previewRoute from '../app/api/projects/[id]/preview/route.ts';
+import * as projectRoute from '../app/api/projects/[id]/route.ts';
 import { apiKeyFor, type Handler } from './support.ts';
 
 // A server confines SQLite to DATABRIDGE_SQLITE_DIR (here the default, `<data folder>/files`): the
@@ -477,5 +488,39 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
         assert.doesNotMatch(reply.text, /root:/);
       }
     });
+  });
+
+  it('deleting a project removes its runs’ rejects by execution id; a rejects path rewritten in the store is never touched', async () => {
+    const project = await projectFor(
+      store,
+      `sqlite:${join(files, 'shop.sqlite')}`,
+      `sqlite:${join(files, 'x.sqlite')}`,
+      {
+        mappings: [
+          { source: 'customers', target: 'customers', columns: [{ target: 'name', source: 'name' }] },
+        ],
+      },
+    );
+    const run = await createExecution(store, { projectId: project.id });
+    await updateExecution(store, run.id, { status: 'running' });
+    await updateExecution(store, run.id, { status: 'failed' });
+    const rejects = join(dataDir, 'reports', run.id, 'rejects');
+    mkdirSync(rejects, { recursive: true });
+    writeFileSync(join(rejects, 'm1.jsonl'), '{}\n');
+    const victim = join(outside, 'victim.txt');
+    writeFileSync(victim, 'keep me');
+    await saveRejectedRows(store, {
+      executionId: run.id,
+      mappingId: 'm1',
+      table: 'main.customers',
+      count: 1,
+      sample: [],
+      filePath: victim,
+    });
+    const deleted = await call(projectRoute.DELETE, 'DELETE', { id: project.id });
+    cases += 1;
+    assert.equal(deleted.status, 200, deleted.text);
+    assert.equal(existsSync(rejects), false, 'the run’s rejects are gone');
+    assert.equal(readFileSync(victim, 'utf8'), 'keep me', 'the path from the store was not used');
   });
 });

@@ -94,19 +94,19 @@ export async function updateProject(
 /**
  * Deletes a project with its whole execution history (stages, tasks, checkpoints, logs, metrics,
  * rejected-row summaries go with it through ON DELETE CASCADE). Refused with `in_use` while one of its
- * executions is pending, running or paused. Returns the rejected-row files those executions wrote,
- * which the caller may remove: files are not the store's to delete.
+ * executions is pending, running or paused. Returns the ids of the executions deleted, whose files
+ * the caller may remove (files are not the store's to delete; it finds them by id, never by a path
+ * kept here, which a hook could have rewritten).
  */
 export async function deleteProject(
   store: Store,
   id: string,
-): Promise<{ deleted: boolean; files: string[] }> {
-  const files = await store.db
-    .selectFrom('rejected_rows')
-    .innerJoin('executions', 'executions.id', 'rejected_rows.execution_id')
-    .select('rejected_rows.file_path')
-    .where('executions.project_id', '=', id)
-    .where('rejected_rows.file_path', 'is not', null)
+): Promise<{ deleted: boolean; executionIds: string[] }> {
+  const executions = await store.db
+    .selectFrom('executions')
+    .select('id')
+    .where('project_id', '=', id)
+    .orderBy('id')
     .execute();
   const result = await store.db
     .deleteFrom('projects')
@@ -122,8 +122,8 @@ export async function deleteProject(
       ),
     )
     .executeTakeFirst();
-  if (result.numDeletedRows > 0n) return { deleted: true, files: files.map((f) => f.file_path!) };
-  if (!(await getProject(store, id))) return { deleted: false, files: [] };
+  if (result.numDeletedRows > 0n) return { deleted: true, executionIds: executions.map((e) => e.id) };
+  if (!(await getProject(store, id))) return { deleted: false, executionIds: [] };
   throw new StoreError('in_use', 'The project has an execution pending, running or paused; cancel it first');
 }
 

@@ -157,7 +157,7 @@ for (const kind of STORE_KINDS) {
       await updateExecution(store, running.id, { status: 'cancelled' });
       assert.deepEqual(await deleteProject(store, project.id), {
         deleted: true,
-        files: ['/data/rejects/m1.jsonl'],
+        executionIds: [done.id, running.id].sort(),
       });
       assert.equal(await getProject(store, project.id), undefined);
       assert.equal(await getExecution(store, done.id), undefined);
@@ -176,7 +176,7 @@ for (const kind of STORE_KINDS) {
           .execute();
         assert.equal(left.length, 0, `${table} cleaned up`);
       }
-      assert.deepEqual(await deleteProject(store, project.id), { deleted: false, files: [] });
+      assert.deepEqual(await deleteProject(store, project.id), { deleted: false, executionIds: [] });
       await assert.rejects(
         runnableSpec(store, project.id),
         (error) => isStoreError(error) && error.code === 'not_found',

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   CONFIDENT,
   type DatabaseSchema,
@@ -193,20 +193,18 @@ export async function updateProjectRecord(
 
 /**
  * Deletes a project and its execution history, then the rejected-row files its runs wrote under the
- * reports folder. `not_found`; `conflict` while an execution is pending, running or paused.
+ * reports folder (`<reports>/<execution id>/rejects`, found by id: a path kept in the store is never
+ * used). `not_found`; `conflict` while an execution is pending, running or paused.
  */
 export async function deleteProjectRecord(ctx: ProjectsContext, id: string): Promise<{ id: string }> {
   const result = await withServiceErrors(() => deleteProject(ctx.store, id));
   if (!result.deleted) throw notFound('project', id);
-  const reports = resolve(ctx.reportsDir);
   await Promise.all(
-    result.files
-      .map((file) => resolve(file))
-      .filter((file) => {
-        const inside = relative(reports, file);
-        return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
-      })
-      .map((file) => rm(file, { force: true }).catch(() => {})),
+    result.executionIds
+      .filter((executionId) => /^[A-Za-z0-9-]{1,100}$/.test(executionId))
+      .map((executionId) =>
+        rm(join(ctx.reportsDir, executionId, 'rejects'), { recursive: true, force: true }).catch(() => {}),
+      ),
   );
   return { id };
 }
