@@ -54,6 +54,7 @@ export type { BatchStats, TaskResult } from './run/run-task.ts';
 export { SqliteRunState } from './run/sqlite-run-state.ts';
 export type * from './schema/model.ts';
 export { formatPath, type LoadedSpec, loadSpecFile, parseSpec } from './spec/load-spec.ts';
+export { retryDelayMs } from './spec/retry-delay.ts';
 export * from './spec/schedule-schema.ts';
 export * from './spec/spec-schema.ts';
 export * from './spec/table-names.ts';

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { LoadedSpec, RunSummary } from '@databridge/engine';
-import { runMigration } from '@databridge/engine';
+import {
+  isTransientFailure,
+  type LoadedSpec,
+  messageOf,
+  RetrySettings,
+  type RunSummary,
+  retryDelayMs,
+  runMigration,
+} from '@databridge/engine';
 import { reportsDir, stateFile } from '../paths.ts';
 import { ProgressBar } from '../render/progress-bar.ts';
 import { renderSummary } from '../render/summary.ts';
@@ -10,11 +17,15 @@ export interface ExecuteOptions {
   readonly resume?: string;
   /** Hash of the spec text, so a resume can refuse a spec that changed. */
   readonly specText: string;
+  /** Retries after a transient failure; default the spec's `schedule.retries.maxRetries` (0 without). */
+  readonly retries?: number;
 }
 
 /**
  * Runs a loaded spec with a live bar on a terminal and a summary at the end; Ctrl-C stops at the next
- * batch boundary, leaving checkpoints to resume from. Sets the exit code: 0 completed, 1 otherwise.
+ * batch boundary, leaving checkpoints to resume from. A run that fails with a transient error (a lost
+ * connection, a deadlock, a timeout) goes on from its checkpoints after the spec's retry delay, as
+ * the executors' retries do, up to `retries` times. Sets the exit code: 0 completed, 1 otherwise.
  */
 export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Promise<RunSummary> {
   const abort = new AbortController();
@@ -25,25 +36,76 @@ export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Prom
   };
   process.once('SIGINT', onSignal);
   const bar = new ProgressBar(!options.json && process.stderr.isTTY === true);
+  const retries = loaded.spec.schedule?.retries ?? RetrySettings.parse({});
+  const maxRetries = options.retries ?? retries.maxRetries;
   try {
-    const summary = await runMigration({
-      spec: loaded.spec,
-      lineOf: loaded.lineOf,
-      specHash: createHash('sha256').update(options.specText).digest('hex'),
-      state: { file: stateFile() },
-      reportsDir: reportsDir(),
-      signal: abort.signal,
-      ...(options.resume ? { resumeRunId: options.resume } : {}),
-      // On stderr in both modes, first thing: after a crash the run id is what a resume needs.
-      onStart: (runId) => process.stderr.write(`run ${runId}${options.resume ? ' (resumed)' : ''}\n`),
-      onProgress: (p) => bar.update(p),
-    });
-    bar.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
-    process.exitCode = summary.status === 'completed' ? 0 : 1;
-    return summary;
+    let resume = options.resume;
+    for (let attempt = 1; ; attempt++) {
+      let summary: RunSummary;
+      try {
+        summary = await runOnce(loaded, options, resume, abort.signal, bar);
+      } catch (error) {
+        // Only a retry may meet a transient failure before its run starts (a server still down).
+        if (attempt === 1 || !isTransientFailure(error) || attempt > maxRetries) throw error;
+        await waitToRetry(attempt, maxRetries, retries, messageOf(error), abort.signal);
+        continue;
+      }
+      const transient = summary.error?.code === 'transient' || summary.error?.code === 'connection_failed';
+      if (summary.status === 'failed' && transient && attempt <= maxRetries && !abort.signal.aborted) {
+        // The run goes on from its checkpoints; one that failed before it was recorded starts again.
+        resume = summary.resumeWith ? summary.runId : undefined;
+        await waitToRetry(attempt, maxRetries, retries, summary.error!.message, abort.signal);
+        if (!abort.signal.aborted) continue;
+      }
+      bar.stop();
+      process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
+      process.exitCode = summary.status === 'completed' ? 0 : 1;
+      return summary;
+    }
   } finally {
     bar.stop();
     process.off('SIGINT', onSignal);
   }
+}
+
+function runOnce(
+  loaded: LoadedSpec,
+  options: ExecuteOptions,
+  resume: string | undefined,
+  signal: AbortSignal,
+  bar: ProgressBar,
+): Promise<RunSummary> {
+  return runMigration({
+    spec: loaded.spec,
+    lineOf: loaded.lineOf,
+    specHash: createHash('sha256').update(options.specText).digest('hex'),
+    state: { file: stateFile() },
+    reportsDir: reportsDir(),
+    signal,
+    ...(resume ? { resumeRunId: resume } : {}),
+    // On stderr in both modes, first thing: after a crash the run id is what a resume needs.
+    onStart: (runId) => process.stderr.write(`run ${runId}${resume ? ' (resumed)' : ''}\n`),
+    onProgress: (p) => bar.update(p),
+  });
+}
+
+/** Says why and for how long on stderr, then waits the executors' backoff (Ctrl-C ends the wait). */
+async function waitToRetry(
+  attempt: number,
+  maxRetries: number,
+  retries: RetrySettings,
+  why: string,
+  signal: AbortSignal,
+): Promise<void> {
+  const ms = retryDelayMs(attempt, retries);
+  process.stderr.write(
+    `transient error: ${why}\nretry ${attempt} of ${maxRetries} in ${(ms / 1000).toFixed(1)} s, from the checkpoints\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

@@ -15,19 +15,32 @@ export function runCommand(): Command {
       .option('--resume <run-id>', 'finish an interrupted run from its checkpoints')
       .addOption(
         new Option(
+          '--retries <n>',
+          "after a transient error (a lost connection, a deadlock), go on from the checkpoints up to n times, waiting as the spec's schedule.retries says (default: its maxRetries, else 0)",
+        ).argParser(wholeNumber),
+      )
+      .addOption(
+        new Option(
           '--limit <n>',
           'dry run: load at most n rows per table in one transaction, roll it back and report what would be rejected',
         )
           .argParser(wholeNumber)
           .conflicts('resume'),
       )
-      .action(async (file: string, opts: { json?: boolean; resume?: string; limit?: number }) => {
-        const loaded = loadSpecFile(file);
-        if (opts.limit !== undefined) {
-          await runDryRun(loaded, { limit: opts.limit, json: opts.json });
-          return;
-        }
-        await execute(loaded, { json: opts.json, resume: opts.resume, specText: readFileSync(file, 'utf8') });
-      })
+      .action(
+        async (file: string, opts: { json?: boolean; resume?: string; limit?: number; retries?: number }) => {
+          const loaded = loadSpecFile(file);
+          if (opts.limit !== undefined) {
+            await runDryRun(loaded, { limit: opts.limit, json: opts.json });
+            return;
+          }
+          await execute(loaded, {
+            json: opts.json,
+            resume: opts.resume,
+            specText: readFileSync(file, 'utf8'),
+            ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
+          });
+        },
+      )
   );
 }

@@ -20,10 +20,13 @@ export const ACCOUNTS = 5_000;
 export const ENTRIES = 80_000;
 
 const MEMO = {
-  // The same text on every server: a tab, a literal \N, CR/LF, an emoji, the row number.
-  postgres: (n: string) => `E'a\\tb\\\\N\\r\\n' || chr(128512) || ' ' || ${n}`,
-  mysql: (n: string) => `CONCAT('a\\tb\\\\N\\r\\n', _utf8mb4 0xF09F9880, ' ', ${n})`,
-  sqlite: (n: string) => `'a' || char(9) || 'b\\N' || char(13, 10) || char(128512) || ' ' || ${n}`,
+  // The same text on every server: a tab, a literal \N, CR/LF, an emoji, the row number, and 300
+  // characters more, so that the source cannot push a whole table into socket buffers before the
+  // target has taken much of it (a reader killed then is killed mid-read).
+  postgres: (n: string) => `E'a\\tb\\\\N\\r\\n' || chr(128512) || ' ' || ${n} || repeat('.', 300)`,
+  mysql: (n: string) => `CONCAT('a\\tb\\\\N\\r\\n', _utf8mb4 0xF09F9880, ' ', ${n}, REPEAT('.', 300))`,
+  sqlite: (n: string) =>
+    `'a' || char(9) || 'b\\N' || char(13, 10) || char(128512) || ' ' || ${n} || replace(hex(zeroblob(150)), '0', '.')`,
 } as const;
 
 const SOURCE_SQL: Record<TestDialect, string> = {
@@ -32,7 +35,7 @@ const SOURCE_SQL: Record<TestDialect, string> = {
     INSERT INTO accounts SELECT g, 'account ' || g FROM generate_series(1, ${ACCOUNTS}) g;
     INSERT INTO entries SELECT g, 1 + g % ${ACCOUNTS}, ${MEMO.postgres('g')}, g / 100.0 FROM generate_series(1, ${ENTRIES}) g;`,
   mysql: `CREATE TABLE accounts (id bigint PRIMARY KEY, name varchar(40) NOT NULL);
-    CREATE TABLE entries (id bigint PRIMARY KEY, account_id bigint NOT NULL, memo varchar(100), amount decimal(12,2), FOREIGN KEY (account_id) REFERENCES accounts(id)) CHARACTER SET utf8mb4;
+    CREATE TABLE entries (id bigint PRIMARY KEY, account_id bigint NOT NULL, memo varchar(400), amount decimal(12,2), FOREIGN KEY (account_id) REFERENCES accounts(id)) CHARACTER SET utf8mb4;
     INSERT INTO accounts SELECT seq, CONCAT('account ', seq) FROM seq_1_to_${ACCOUNTS};
     INSERT INTO entries SELECT seq, 1 + seq % ${ACCOUNTS}, ${MEMO.mysql('seq')}, seq / 100 FROM seq_1_to_${ENTRIES};`,
   sqlite: `CREATE TABLE accounts (id INTEGER PRIMARY KEY, name TEXT NOT NULL);

@@ -60,3 +60,31 @@ for (const from of ['mysql', 'postgres'] as const) {
     });
   });
 }
+
+describe('CLI retries (mysql -> postgres)', () => {
+  test('--retries goes on from the checkpoints after a killed reader, with the spec’s retry delay, to an exact copy', async () => {
+    const pair = await faultPair('mysql', databases);
+    const { dir, specFile } = faultSpec(
+      pair,
+      '{ batchSize: 500, parallelism: 1 }',
+      'schedule: { retries: { maxRetries: 0, delayMinutes: 0.01 } }\n',
+    );
+    const run = runCli(['run', specFile, '--json', '--retries', '2'], dir);
+    await until(async () => (await targetRows(pair, 'entries')) >= 2_000, 'the first entries');
+    await until(
+      async () => (await killSourceReaders(pair, 'entries')) > 0,
+      `a reading connection to kill (${run.out.stderr})`,
+      20_000,
+    );
+    assert.equal(await run.exited, 0, run.out.stderr);
+    const summary = JSON.parse(run.out.stdout);
+    assert.equal(summary.status, 'completed');
+    assert.match(run.out.stderr, /transient error: .*Connection lost.*\nretry 1 of 2 in 0\.6 s/);
+    assert.equal(
+      [...run.out.stderr.matchAll(/^run (\S+)/gm)].filter((m) => m[1] === summary.runId).length,
+      2,
+      'the retry resumed the same run',
+    );
+    assert.deepEqual(await targetFacts(pair), exactFacts(pair));
+  });
+});

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { classifyFailure } from '../connectors/classify-error.ts';
 import { maskPassword } from '../connectors/url.ts';
 import { isDataBridgeError, messageOf } from '../errors.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -82,9 +83,7 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     runId: session.runId,
     specName: plan.spec.name,
     status: outcome,
-    error: failure
-      ? { code: isDataBridgeError(failure) ? failure.code : 'internal', message: messageOf(failure) }
-      : null,
+    error: failure ? { code: classifyFailure(failure), message: messageOf(failure) } : null,
     source: maskPassword(plan.spec.source.url),
     target: maskPassword(plan.spec.target.url),
     startedAt: input.startedAt.toISOString(),

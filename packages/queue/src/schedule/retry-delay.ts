@@ -1,19 +1,2 @@
-import type { RetrySettings } from '@databridge/engine';
-
-type RetryDelay = Pick<RetrySettings, 'delayMinutes' | 'exponentialBackoff' | 'maxDelayMinutes'>;
-
-/**
- * How long to wait before retry number `attempt` (1 for the first retry) of a run that failed with a
- * transient error: `delayMinutes`, doubled for each earlier retry with `exponentialBackoff` and
- * capped at `maxDelayMinutes`. Whether to retry at all (`attempt <= maxRetries`) is the caller's call.
- */
-export function retryDelayMs(attempt: number, retries: RetryDelay): number {
-  if (!Number.isInteger(attempt) || attempt < 1)
-    throw new RangeError(`retry attempt must be 1 or more, not ${attempt}`);
-  const factor = retries.exponentialBackoff ? 2 ** (attempt - 1) : 1;
-  const minutes = Math.min(
-    retries.delayMinutes * factor,
-    Math.max(retries.maxDelayMinutes, retries.delayMinutes),
-  );
-  return Math.round(minutes * 60_000);
-}
+// The engine owns the backoff so that the CLI's retries wait exactly as the executors' do.
+export { retryDelayMs } from '@databridge/engine';
