@@ -245,6 +245,55 @@ for (const kind of STORE_KINDS) {
       });
     });
 
+    describe('housekeeping', () => {
+      it('a sign-in deletes sessions and failed attempts older than a day, and nothing newer', async () => {
+        const user = await person('viewer');
+        const [old, recent] = [await session(user), await session(user)];
+        assert.equal((await me({ cookie: old })).status, 200);
+        await call(logoutRoute.POST as Handler, 'POST', '/api/auth/logout', { headers: { cookie: old } });
+        await call(logoutRoute.POST as Handler, 'POST', '/api/auth/logout', { headers: { cookie: recent } });
+        const twoDaysAgo = new Date(Date.now() - 48 * 3600_000).toISOString();
+        const rows = await store.db
+          .selectFrom('sessions')
+          .select('id')
+          .where('user_id', '=', user.id)
+          .execute();
+        assert.equal(rows.length, 2);
+        await store.db
+          .updateTable('sessions')
+          .set({ ended_at: twoDaysAgo })
+          .where('id', '=', rows[0]!.id)
+          .execute();
+        await store.db
+          .insertInto('login_attempts')
+          .values({ key: 'address:192.0.2.1', at: twoDaysAgo })
+          .execute();
+        await store.db
+          .insertInto('login_attempts')
+          .values({ key: 'address:192.0.2.2', at: new Date().toISOString() })
+          .execute();
+        await session(await person('viewer'));
+        const left = await store.db
+          .selectFrom('sessions')
+          .select('id')
+          .where('user_id', '=', user.id)
+          .execute();
+        assert.deepEqual(
+          left.map((r) => r.id),
+          [rows[1]!.id],
+        );
+        const attempts = await store.db
+          .selectFrom('login_attempts')
+          .select('key')
+          .where('key', 'like', 'address:192.0.2.%')
+          .execute();
+        assert.deepEqual(
+          attempts.map((a) => a.key),
+          ['address:192.0.2.2'],
+        );
+      });
+    });
+
     describe('sign-in limits', () => {
       it('an attacker guessing from one address cannot lock the owner out from theirs', async () => {
         const owner = await person('admin');

@@ -9,6 +9,8 @@ import {
   endUserSessions,
   loginBackoffState,
   loginLimitState,
+  pruneLoginAttempts,
+  pruneSessions,
   recordLoginAttempt,
   type Store,
   sealSession,
@@ -87,6 +89,10 @@ export async function signIn(ctx: Ctx, input: unknown, address: string): Promise
     throw new ServiceError('unauthorized', 'the email or the password is wrong');
   }
   await clearLoginAttempts(ctx.store, keys[0]!);
+  // Housekeeping at a pace set by real sign-ins: what no limit or session can use any more goes.
+  const dayAgo = Date.now() - 24 * 3600_000;
+  await pruneSessions(ctx.store, dayAgo);
+  await pruneLoginAttempts(ctx.store, dayAgo);
   await appendAudit(ctx.store, {
     actor: { kind: 'user', id: check.user.id, display: check.user.email },
     action: 'user.sign_in',
