@@ -250,12 +250,25 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
         tasks: { m1: 'completed', m2: 'failed' },
       });
       await refused(h, id, ['pause', 'resume', 'cancel']);
+      const failedAt = (await getExecutionStatus(h, id)).endTime!;
+      const firstRun = (await getExecutionStages(h, id)).stages.flatMap((s) => s.tasks);
+      await new Promise((r) => setTimeout(r, 1500)); // the wait between the attempts
       await sql(target.url, 'ALTER TABLE track DROP CONSTRAINT small');
       await retryExecution(h, id);
       await h.executor.settled(id);
       const done = await states(h, id);
       assert.equal(done.execution, 'completed');
       assert.deepEqual(done.tasks, { m1: 'completed', m2: 'completed' });
+      // Durations per attempt: neither the execution's nor the re-run task's counts the wait.
+      const status = await getExecutionStatus(h, id);
+      assert.ok(status.startTime! > failedAt, `${status.startTime} after ${failedAt}`);
+      const tasks = (await getExecutionStages(h, id)).stages.flatMap((s) => s.tasks);
+      assert.ok(tasks.find((t) => t.mappingId === 'm2')!.startTime! > failedAt);
+      assert.equal(
+        tasks.find((t) => t.mappingId === 'm1')!.startTime,
+        firstRun.find((t) => t.mappingId === 'm1')!.startTime,
+        'the task that completed in the first attempt keeps its times',
+      );
     });
 
     it('a run that fails before it starts has a report saying why, no success rate, and no stage left pending', async () => {

@@ -246,7 +246,8 @@ export async function resumeExecution(ctx: Ctx, executionId: string): Promise<Ex
 
 /**
  * Runs a failed (or cancelled) execution again: only its failed and not-started tasks, each from its
- * checkpoint; what completed stays completed. The attempt number goes up.
+ * checkpoint; what completed stays completed. The attempt number goes up, and the execution's and
+ * the re-run tasks' start times are this attempt's.
  */
 export async function retryExecution(ctx: Ctx, executionId: string): Promise<ExecutionStatusView> {
   const before = await requireExisting(ctx, executionId);
@@ -257,6 +258,8 @@ export async function retryExecution(ctx: Ctx, executionId: string): Promise<Exe
     {
       status: 'running',
       attempt: before.attempt + 1,
+      // Durations are per attempt: the wait between the attempts is not part of the run's time.
+      startedAt: new Date(),
       endedAt: null,
       errorCode: null,
       errorMessage: null,
@@ -275,7 +278,7 @@ export async function retryExecution(ctx: Ctx, executionId: string): Promise<Exe
     executionId,
     tasks
       .filter((t) => t.status !== 'completed')
-      .map((t) => ({ ...t, status: 'pending' as const, endedAt: null, errorMessage: null })),
+      .map((t) => ({ ...t, status: 'pending' as const, startedAt: null, endedAt: null, errorMessage: null })),
   );
   await ctx.executor.start(executionId);
   return statusView(retried);
