@@ -40,7 +40,8 @@ CREATE TABLE orders (
   total decimal(10,2) NOT NULL DEFAULT 0.00,
   placed date NULL,
   KEY ix_orders_placed (placed),
-  CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customer (id)
+  CONSTRAINT fk_orders_customer FOREIGN KEY (customer_id) REFERENCES customer (id),
+  CONSTRAINT ck_orders_total CHECK (\`total\` >= 0 AND \`total\` < 1000000)
 );
 CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 100;
 INSERT INTO customer (id, email, name, status, tags, born, vip, mask, active, tiny_u, small_u, int_u, big_u, doc, note, created_at, updated_at)
@@ -194,6 +195,13 @@ describe('schema fidelity: MariaDB into PostgreSQL', () => {
       `SELECT to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS at FROM customer WHERE id = 2`,
     );
     assert.equal(kept!.at, '2020-01-01');
+  });
+
+  test('the CHECK constraint refuses what it refused on the source', async () => {
+    await assert.rejects(
+      pg(target, 'UPDATE orders SET total = -1 WHERE id = 1'),
+      /violates check constraint "ck_orders_total"/,
+    );
   });
 
   test('the ENUM rejects a value outside its list', async () => {

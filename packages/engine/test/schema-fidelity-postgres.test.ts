@@ -13,7 +13,7 @@ CREATE TABLE member (
   email varchar(100) NOT NULL UNIQUE,
   handle text NOT NULL DEFAULT lower('ANON'),
   state mood NOT NULL DEFAULT 'calm',
-  score numeric(6,2) DEFAULT -1.5,
+  score numeric(6,2) DEFAULT -1.5 CONSTRAINT score_floor CHECK (score > -100),
   joined timestamptz NOT NULL DEFAULT now()
 );
 COMMENT ON TABLE member IS 'club members';
@@ -60,6 +60,7 @@ mappings:
 
   test('the enum type, the unique constraint and the secondary index work as on the source', async () => {
     await assert.rejects(pg(target, `UPDATE member SET state = 'lost'`), /invalid input value for enum/);
+    await assert.rejects(pg(target, 'UPDATE member SET score = -200'), /violates check constraint "score_floor"/);
     await assert.rejects(
       pg(target, `INSERT INTO member (email) VALUES ('a@example.com')`),
       /unique constraint/,

@@ -40,6 +40,16 @@ export const INTROSPECTION_SQL = {
     UNION ALL SELECT 'routine', ROUTINE_SCHEMA, ROUTINE_NAME FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA IN (?)
     UNION ALL SELECT 'event', EVENT_SCHEMA, EVENT_NAME FROM information_schema.EVENTS WHERE EVENT_SCHEMA IN (?)
     ORDER BY 1, 2, 3`,
+  /** CHECK constraints (MariaDB names a column's after the column, so it is matched by table too). */
+  checks: `
+    SELECT tc.TABLE_SCHEMA AS schemaName, tc.TABLE_NAME AS tableName, tc.CONSTRAINT_NAME AS name,
+      cc.CHECK_CLAUSE AS checkClause
+    FROM information_schema.TABLE_CONSTRAINTS tc
+    JOIN information_schema.CHECK_CONSTRAINTS cc
+      ON cc.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME
+    WHERE tc.CONSTRAINT_TYPE = 'CHECK' AND tc.TABLE_SCHEMA IN (?)
+    ORDER BY tc.TABLE_SCHEMA, tc.TABLE_NAME, tc.CONSTRAINT_NAME`,
+  mariadbCheckFilter: ' AND cc.TABLE_NAME = tc.TABLE_NAME',
   /** MariaDB only (MySQL has a real JSON type, and no TABLE_NAME in this view). */
   mariadbChecks: `
     SELECT CONSTRAINT_SCHEMA AS schemaName, TABLE_NAME AS tableName, CHECK_CLAUSE AS checkClause
@@ -102,5 +112,12 @@ export interface ConstraintRow {
 export interface CheckRow {
   readonly schemaName: string;
   readonly tableName: string;
+  readonly checkClause: string;
+}
+
+export interface NamedCheckRow {
+  readonly schemaName: string;
+  readonly tableName: string;
+  readonly name: string;
   readonly checkClause: string;
 }

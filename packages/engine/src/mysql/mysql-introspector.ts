@@ -18,6 +18,7 @@ import {
   type ConstraintRow,
   INTROSPECTION_SQL,
   type IndexRow,
+  type NamedCheckRow,
   type OtherObjectRow,
   type TableRow,
 } from './mysql-introspection-sql.ts';
@@ -49,6 +50,19 @@ export class MysqlIntrospector {
         this.rows<IndexRow>(INTROSPECTION_SQL.indexes, schemas),
         this.rows<OtherObjectRow>(INTROSPECTION_SQL.otherObjects, schemas, 4),
       ]);
+      const namedChecks = await this.rows<NamedCheckRow>(
+        this.server.mariadb
+          ? INTROSPECTION_SQL.checks.replace(
+              "WHERE tc.CONSTRAINT_TYPE = 'CHECK'",
+              `WHERE tc.CONSTRAINT_TYPE = 'CHECK'${INTROSPECTION_SQL.mariadbCheckFilter}`,
+            )
+          : INTROSPECTION_SQL.checks,
+        schemas,
+      );
+      const checksOf = groupBy(
+        namedChecks.filter((c) => !/^json_valid\(/i.test(c.checkClause.trim())),
+        (c) => keyOf(c.schemaName, c.tableName),
+      );
       const json = jsonColumnKeys(checks);
       const columnsOf = groupBy(columns, (c) => keyOf(c.schemaName, c.tableName));
       const constraintsOf = groupBy(constraints, (c) => keyOf(c.schemaName, c.tableName));
@@ -64,6 +78,11 @@ export class MysqlIntrospector {
           ...keys(constraintsOf.get(key) ?? []),
           rowEstimate: counts.get(i) ?? (t.tableRows === null ? -1 : Number(t.tableRows)),
           indexes: indexInfos(indexesOf.get(key) ?? []),
+          checks: (checksOf.get(key) ?? []).map((c) => ({
+            name: c.name,
+            clause: `(${c.checkClause})`,
+            dialect: 'mysql' as const,
+          })),
           ...(t.tableComment ? { comment: t.tableComment } : {}),
         };
       });

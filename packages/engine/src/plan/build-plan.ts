@@ -260,6 +260,8 @@ function synthesiseTarget(
   const indexes = source.indexes
     ?.filter((ix) => allRenamed(ix.columns.filter((n) => n !== '')) || ix.columns.every((n) => n === ''))
     .map((ix) => ({ ...ix, columns: ix.columns.map((n) => (n === '' ? '' : renamed.get(n)!)) }));
+  // A check names columns in its own SQL: it is kept only when the mapping renames none.
+  const checks = [...renamed].every(([from, to]) => from === to) ? source.checks : undefined;
   return {
     schema: ref.schema,
     name: ref.name,
@@ -269,6 +271,7 @@ function synthesiseTarget(
     uniqueConstraints,
     rowEstimate: 0,
     ...(indexes ? { indexes } : {}),
+    ...(checks && checks.length > 0 ? { checks } : {}),
     ...(source.comment ? { comment: source.comment } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface DdlStatement {
   /** The target table, `schema.table`. */
   readonly table: string;
   readonly sql: string;
+  /** Translated from another SQL dialect: if the target refuses it, a warning, whatever the policy. */
+  readonly optional?: boolean;
 }
 
 export interface SchemaDdl {

@@ -106,3 +106,10 @@ SELECT 'routine', n.nspname, p.proname FROM pg_proc p JOIN pg_namespace n ON n.o
 WHERE n.nspname = ANY($1::text[])
   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
 ORDER BY 1, 2, 3`;
+
+/** CHECK constraints as PostgreSQL prints them (`CHECK ((price > (0)::numeric))`), NOT NULL ones aside. */
+export const CHECKS_SQL = `
+SELECT con.conrelid AS oid, con.conname AS name, pg_get_constraintdef(con.oid) AS def
+FROM pg_constraint con
+WHERE con.contype = 'c' AND con.conrelid = ANY($1::oid[])
+ORDER BY 1, 2`;

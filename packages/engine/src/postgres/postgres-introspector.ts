@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type {
+  CheckInfo,
   ColumnDefault,
   ColumnInfo,
   DatabaseSchema,
@@ -10,6 +11,7 @@ import type {
   UniqueConstraintInfo,
 } from '../schema/model.ts';
 import {
+  CHECKS_SQL,
   COLUMN_EXTRAS_SQL,
   COLUMNS_SQL,
   INDEXES_SQL,
@@ -62,6 +64,7 @@ interface TableDraft {
   foreignKeys: ForeignKeyInfo[];
   uniqueConstraints: UniqueConstraintInfo[];
   indexes: IndexInfo[];
+  checks: CheckInfo[];
   comment?: string;
 }
 
@@ -97,12 +100,17 @@ export class PostgresIntrospector {
       const columns = await this.pool.query<ColumnRow>(COLUMNS_SQL, [schemas, CHECKPOINT_TABLE.name]);
       const drafts = this.draftTables(columns.rows);
       const oids = [...drafts.keys()];
-      const [keys, indexes, extras, others] = await Promise.all([
+      const [keys, indexes, extras, others, checks] = await Promise.all([
         this.pool.query<KeyRow>(KEYS_SQL, [oids]),
         this.pool.query<IndexRow>(INDEXES_SQL, [oids]),
         this.pool.query<ExtrasRow>(COLUMN_EXTRAS_SQL, [oids]),
         this.pool.query<SourceObject>(OTHER_OBJECTS_SQL, [schemas]),
+        this.pool.query<{ oid: number; name: string; def: string }>(CHECKS_SQL, [oids]),
       ]);
+      for (const check of checks.rows) {
+        const clause = /^CHECK\s+(.*)$/is.exec(check.def)?.[1];
+        if (clause) drafts.get(check.oid)!.checks.push({ name: check.name, clause, dialect: 'postgres' });
+      }
       for (const key of keys.rows) addKey(drafts.get(key.oid)!, key);
       for (const index of indexes.rows) addIndex(drafts.get(index.oid)!, index);
       for (const extra of extras.rows) addExtras(drafts.get(extra.oid)!, extra);
@@ -132,6 +140,7 @@ export class PostgresIntrospector {
           foreignKeys: [],
           uniqueConstraints: [],
           indexes: [],
+          checks: [],
         };
         drafts.set(row.oid, draft);
       }

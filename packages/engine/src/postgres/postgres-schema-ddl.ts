@@ -52,6 +52,22 @@ export function postgresTableDdl(
     const statement = indexStatement(dialect, table, index, ctx);
     if (statement) add(after, statement.phase, statement.sql);
   }
+  for (const check of table.checks ?? []) {
+    // MySQL quotes names with backticks; the rest of a simple condition reads the same in PostgreSQL.
+    const clause =
+      check.dialect === 'mysql'
+        ? check.clause.replace(/`((?:[^`]|``)*)`/g, (_, n: string) => q(n.replaceAll('``', '`')))
+        : check.clause;
+    if (check.dialect !== 'mysql' && check.dialect !== 'postgres') continue;
+    const name = ctx.uniqueName(check.name, MAX_NAME);
+    after.push({
+      phase: 'check',
+      table: label,
+      sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${q(name)} CHECK ${clause}`,
+      // A translated condition may use a function PostgreSQL lacks: a refusal is a warning.
+      ...(check.dialect === 'mysql' ? { optional: true } : {}),
+    });
+  }
   if (settings.enums === 'check') {
     for (const c of enumColumns) {
       const name = ctx.uniqueName(`${table.name}_${c.name}_check`, MAX_NAME);

@@ -32,7 +32,7 @@ export async function buildAfterLoad(
     } catch (error) {
       if (ALREADY_THERE.test(messageOf(error))) return;
       // A lost connection is no verdict on the statement: fail, so that a retry or a resume builds it.
-      if (options.strict || isTransientFailure(error)) throw error;
+      if ((options.strict && !statement.optional) || isTransientFailure(error)) throw error;
       warnings.push({
         kind: 'schema_object',
         table: statement.table,

@@ -83,6 +83,13 @@ export interface IndexInfo {
   readonly method?: string;
 }
 
+export interface CheckInfo {
+  readonly name: string;
+  /** The condition, in parentheses, in the SQL of `dialect`. */
+  readonly clause: string;
+  readonly dialect: DialectName;
+}
+
 /** Something of the source a migration does not copy: views, triggers, routines, events. */
 export interface SourceObject {
   readonly kind: 'view' | 'trigger' | 'routine' | 'event';
@@ -114,7 +121,7 @@ export interface TableInfo extends TableRef {
   /** Secondary indexes (not the primary key); absent where the introspector does not read them. */
   readonly indexes?: readonly IndexInfo[];
   /** CHECK constraints as the database spells them (without JSON checks MariaDB makes itself). */
-  readonly checks?: readonly { readonly name: string; readonly clause: string }[];
+  readonly checks?: readonly CheckInfo[];
   readonly comment?: string;
 }
 
