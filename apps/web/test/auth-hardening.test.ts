@@ -336,6 +336,24 @@ for (const kind of STORE_KINDS) {
         assert.ok(waits[0]! < waits[1]! && waits[1]! < waits[2]!, `growing waits: ${waits.join(', ')} ms`);
       });
 
+      it('without a known address, failures on many accounts do not stop everyone signing in', async () => {
+        const owner = await person('editor');
+        for (let i = 0; i < 55; i++) {
+          const reply = await call(loginRoute.POST as Handler, 'POST', '/api/auth/login', {
+            body: { email: `stranger${i}@example.com`, password: 'wrong' },
+          });
+          assert.equal(reply.status, 401, `attempt ${i + 1}`);
+        }
+        assert.equal(
+          (
+            await call(loginRoute.POST as Handler, 'POST', '/api/auth/login', {
+              body: { email: owner.email, password: PASSWORD },
+            })
+          ).status,
+          200,
+        );
+      });
+
       it('keeps a per-address limit over every account', async () => {
         const from = '203.0.113.68';
         let status = 0;

@@ -63,10 +63,16 @@ export interface SignedIn {
  */
 export async function signIn(ctx: Ctx, input: unknown, address: string): Promise<SignedIn> {
   const { email, password } = SignInInput.parse(input);
-  const keys = [`account-address:${emailKey(email)} ${address}`, `address:${address}`];
+  // Without a known address (the app not run by `databridge serve`) every client would share one
+  // per-address count, and 50 failures would stop everyone signing in: only the account counts then.
+  const perAddress = address !== 'unknown';
+  const keys = [
+    `account-address:${emailKey(email)} ${address}`,
+    ...(perAddress ? [`address:${address}`] : []),
+  ];
   const limits = await Promise.all([
     loginBackoffState(ctx.store, keys[0]!, SIGN_IN_LIMITS.perAccountAddress),
-    loginLimitState(ctx.store, keys[1]!, SIGN_IN_LIMITS.perAddress),
+    ...(perAddress ? [loginLimitState(ctx.store, keys[1]!, SIGN_IN_LIMITS.perAddress)] : []),
   ]);
   const limited = limits.find((l) => l.limited);
   if (limited) {
