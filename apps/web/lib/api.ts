@@ -43,8 +43,10 @@ export type Access = Permission | 'public';
 /**
  * Declares a route handler: the permission it needs, then the work. Every API route goes through
  * here, so the cross-site checks (cross-site.ts), authentication (session cookie or API key) and the
- * role check happen in one place before any input is read: 401 without credentials, 403 for a role without the permission. The work returns
- * a Response, or data that becomes `{ success: true, data }` (`status` 200, or as given).
+ * role check happen in one place before any input is read: 403 for a cross-site browser call, 415
+ * for a body that is not JSON, 401 without credentials, 403 for a role without the permission; ids
+ * and query strings with text no database can store are 400 (input-text.ts). The work returns a
+ * Response, or data that becomes `{ success: true, data }` (`status` 200, or as given).
  */
 export function route<P extends Record<string, string> = Record<string, string>>(
   access: Access,
