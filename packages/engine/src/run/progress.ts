@@ -30,6 +30,8 @@ export interface TableProgress {
   rowsTotalIsEstimate: boolean;
   rowsRead: number;
   rowsWritten: number;
+  /** Of rowsWritten, the rows an earlier attempt committed (a `--resume`): not this attempt's. */
+  rowsWrittenBefore?: number;
   rowsRejected: number;
   /** Milliseconds spent waiting for the source and for the target, summed over batches. */
   readMs: number;
@@ -61,9 +63,13 @@ export function totals(progress: RunProgress): {
     total += t.rowsTotal;
     failed += t.rowsRejected;
   }
-  const loadStart = Math.min(...progress.tables.map((t) => t.startedAt ?? Number.POSITIVE_INFINITY));
-  const seconds = Number.isFinite(loadStart) ? (Date.now() - loadStart) / 1000 : 0;
-  return { done, total, failed, rowsPerSecond: seconds > 0 ? done / seconds : 0 };
+  // docs/throughput.md: rows written in this attempt per second of its load stages' running time.
+  const now = Date.now();
+  const seconds = progress.stages
+    .filter((s) => (s.id === 'load_dimensions' || s.id === 'load_facts') && s.startedAt !== null)
+    .reduce((n, s) => n + ((s.endedAt ?? now) - s.startedAt!) / 1000, 0);
+  const written = done - progress.tables.reduce((n, t) => n + (t.rowsWrittenBefore ?? 0), 0);
+  return { done, total, failed, rowsPerSecond: seconds > 0 ? written / seconds : 0 };
 }
 
 export function tableSeconds(t: TableProgress): number {

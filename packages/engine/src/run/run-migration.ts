@@ -4,7 +4,7 @@ import { type MigrationPlan, STAGES, type StageId } from '../plan/plan-types.ts'
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { dropRunState } from './drop-run-state.ts';
 import { PAUSED } from './paused.ts';
-import type { RunProgress, StageProgress, TableProgress } from './progress.ts';
+import { type RunProgress, type StageProgress, type TableProgress, totals } from './progress.ts';
 import { reportRun } from './report-run.ts';
 import type { RunLogEntry } from './run-log.ts';
 import { RunSession } from './run-session.ts';
@@ -122,6 +122,7 @@ class LocalRun {
         const own = extracted.tasks.filter((task) => task.mappingId === t.mappingId);
         const committed = own.map((task) => extracted.checkpoints.get(task.id));
         t.rowsWritten = committed.reduce((n, c) => n + (c?.rowsWritten ?? 0), 0);
+        t.rowsWrittenBefore = t.rowsWritten;
         t.rowsRead = t.rowsWritten;
       }
       await this.stage('transform', async () => this.session.transforms());
@@ -154,6 +155,7 @@ class LocalRun {
         stages: this.progress.stages,
         tables: this.progress.tables,
         final,
+        rowsPerSecond: Math.round(totals(this.progress).rowsPerSecond),
       });
     const summary = final ? await this.stage('report', report) : await report();
     // Only now, validated and reported, may the checkpoints a resume would need go.
