@@ -10,6 +10,7 @@ import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { buildAfterLoad } from './build-after-load.ts';
+import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
@@ -399,8 +400,19 @@ export class RunSession {
    */
   async validate(): Promise<void> {
     await this.hooks('post');
+    const notes = await this.options.state.notes(this.runId);
+    const keys = await foreignKeyProblems(
+      this.target,
+      this.plan.mappings,
+      notes.deferredForeignKeys,
+      notes.warnings,
+    );
     const settings = this.settings.validation;
-    if (!settings.rowCount && !settings.checksum && this.settings.rules.length === 0) return;
+    if (!settings.rowCount && !settings.checksum && this.settings.rules.length === 0) {
+      if (keys.length > 0)
+        throw new DataBridgeError('validation_failed', `validation failed: ${keys.join('; ')}`);
+      return;
+    }
     const record = await this.record();
     const committed = await this.committedTasks();
     const validation = await validateTables(this.plan.mappings, this.source, this.target, {
@@ -415,6 +427,7 @@ export class RunSession {
     const problems = [
       ...validation.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`)),
       ...rules.filter((r) => !r.ok).map((r) => `rule "${r.name}" ${r.message}`),
+      ...keys,
     ];
     if (problems.length > 0)
       throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
