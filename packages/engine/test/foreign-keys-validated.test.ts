@@ -82,6 +82,6 @@ describe('validate checks the foreign keys the run owes the target', () => {
     assert.match(failed.error!.message, /public\.entries: 1 of its 1 foreign key\(s\) were never created/);
     const fine = await pair(true);
     const completed = await runSpec(spec(fine.source, fine.target, true, 'SELECT 1'));
-    assert.equal(completed.status, 'completed', completed.error?.message);
+    assert.equal(completed.status, 'completed', completed.error?.message ?? '');
   });
 });
