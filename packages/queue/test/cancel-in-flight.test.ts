@@ -211,3 +211,62 @@ describe('cancel ends the statements in flight', () => {
     });
   }
 });
+
+describe('cancel ends the run, not the work that closes it', () => {
+  for (const executorKind of ['in-process', 'bullmq'] as const) {
+    it(`the foreign key dropped for the load is added back even when that waits for a lock (${executorKind})`, async () => {
+      const h = await openHarness('sqlite', executorKind);
+      const source = await freshPostgres();
+      const target = await freshPostgres();
+      try {
+        await sql(
+          source,
+          'postgres',
+          `CREATE TABLE t (id bigint PRIMARY KEY, v text);
+           INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 300000) g;`,
+        );
+        await sql(
+          target,
+          'postgres',
+          'CREATE TABLE t (id bigint PRIMARY KEY, v text, up bigint CONSTRAINT t_up REFERENCES t)',
+        );
+        const project = await projectFor(h.store, source.url, target.url, {
+          version: 1,
+          name: 'keys back',
+          pipeline: { batchSize: 500, parallelism: 1 },
+          mappings: [
+            {
+              source: 't',
+              target: 't',
+              columns: [
+                { source: 'id', target: 'id' },
+                { source: 'v', target: 'v' },
+              ],
+            },
+          ],
+        });
+        const { executionId } = await startExecution(h, { projectId: project.id });
+        await eventually(async () => (await targetRows(target, 'postgres')) > 0, 'rows');
+        // Someone else holds the table while the cancel's report adds the key back: it must wait.
+        const locker = new pg.Client({ connectionString: target.url });
+        await locker.connect();
+        await locker.query('BEGIN');
+        await locker.query('LOCK TABLE t IN ACCESS EXCLUSIVE MODE');
+        await cancelExecution(h, executionId);
+        setTimeout(() => void locker.query('COMMIT').then(() => locker.end()), 2000);
+        await h.executor.settled(executionId);
+        assert.equal((await getExecutionStatus(h, executionId)).status, 'cancelled');
+        const client = new pg.Client({ connectionString: target.url });
+        await client.connect();
+        const { rows } = await client
+          .query("SELECT convalidated FROM pg_constraint WHERE conname = 't_up'")
+          .finally(() => client.end());
+        assert.deepEqual(rows, [{ convalidated: true }], 'the key is back, checked');
+      } finally {
+        await h.close();
+        await source.drop();
+        await target.drop();
+      }
+    });
+  }
+});

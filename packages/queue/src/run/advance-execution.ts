@@ -95,7 +95,15 @@ export async function advanceExecution(
   const watch = watchExecution(store, executionId, options.signal);
   let session: RunSession;
   try {
-    session = await openExecutionSession(deps, execution, watch.signal, log);
+    // An execution that is over (cancelled, failed elsewhere) is only reported here: the watch would
+    // abort that work, and with it the statements that give the target back its foreign keys.
+    const finishing = execution.status !== 'running';
+    session = await openExecutionSession(
+      deps,
+      execution,
+      finishing ? new AbortController().signal : watch.signal,
+      log,
+    );
   } catch (error) {
     watch.stop();
     log.error(`the execution cannot start: ${(error as Error).message}`, error);
