@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import type { TestDatabase } from '../../../../packages/engine/test/support/databases.ts';
-import { cli, startCli } from '../cli-helpers.ts';
+import { startCli } from '../cli-helpers.ts';
 import {
   ENTRIES,
   exactFacts,
