@@ -10,7 +10,8 @@ type Control = 'pause' | 'resume' | 'retry' | 'cancel';
 /** Which statuses each control accepts (the API answers 409 to the others). */
 const ALLOWED: Record<Control, readonly ExecutionStatus[]> = {
   pause: ['pending', 'queued', 'running', 'interrupted'],
-  resume: ['paused'],
+  // `interrupted`: a server stopped while running it (one that stopped twice waits for this).
+  resume: ['paused', 'interrupted'],
   retry: ['failed', 'cancelled'],
   cancel: ['pending', 'queued', 'running', 'paused', 'interrupted'],
 };
@@ -77,7 +78,7 @@ export function ExecutionControls(props: {
     // biome-ignore lint/a11y/useSemanticElements: a toolbar of buttons, not a form's fieldset
     <div role="group" aria-label="Execution controls" className="flex flex-wrap items-center gap-2">
       {button('pause', 'secondary')}
-      {button('resume', view.status === 'paused' ? 'primary' : 'secondary')}
+      {button('resume', view.status === 'paused' || view.status === 'interrupted' ? 'primary' : 'secondary')}
       {button('retry', view.status === 'failed' ? 'primary' : 'secondary')}
       {confirming ? (
         <>
