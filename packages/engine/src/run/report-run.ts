@@ -50,8 +50,11 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
   const allTasksDone = tasks.length > 0 && tasks.every((t) => committed.get(t.id)?.done === true);
   const tables = input.tables.map((t): TableSummary => {
     const own = tasks.filter((task) => task.mappingId === t.mappingId).map((task) => committed.get(task.id));
-    const written = own.reduce((n, c) => n + (c?.rowsWritten ?? 0), 0);
-    const rejectedCommitted = own.reduce((n, c) => n + (c ? decodePosition(c.position).rejected : 0), 0);
+    // Children of rejected parents were written, then taken out again (reject-orphans.ts).
+    const orphans = notes.orphansRejected[t.mappingId] ?? 0;
+    const written = own.reduce((n, c) => n + (c?.rowsWritten ?? 0), 0) - orphans;
+    const rejectedCommitted =
+      own.reduce((n, c) => n + (c ? decodePosition(c.position).rejected : 0), 0) + orphans;
     // Rows that stopped a fail-fast run were read and rejected, but no checkpoint counted them.
     const rejected = rejectedCommitted + Math.max(0, t.rowsRejected - rejectedCommitted);
     const seconds = tableSeconds(t);

@@ -22,6 +22,7 @@ import { PAUSED } from './paused.ts';
 import { decodePlan, encodePlan } from './plan-codec.ts';
 import { planTasks } from './plan-tasks.ts';
 import { RejectLog } from './reject-log.ts';
+import { rejectOrphans } from './reject-orphans.ts';
 import type { RejectedRow } from './rejected-row.ts';
 import { identity } from './row-transform.ts';
 import { RunLog, type RunLogEntry } from './run-log.ts';
@@ -336,6 +337,7 @@ export class RunSession {
       ? 'load_facts'
       : 'load_dimensions';
     if (stageId !== lastLoadStage) return;
+    if (this.settings.errorPolicy !== 'fail_fast') await this.rejectOrphanRows();
     await this.buildCreatedSchema();
     await this.addCreatedForeignKeys();
     await this.restoreDeferredForeignKeys({ strict: this.settings.errorPolicy === 'fail_fast' });
@@ -349,6 +351,39 @@ export class RunSession {
   async restoreDeferredForeignKeys(options: { strict: boolean; skipUnchecked?: boolean }): Promise<void> {
     // The keys' states carry what went wrong; the report words it from the state at its time.
     await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, options);
+  }
+
+  /** Children of rejected parent rows in the created tables, rejected in turn (reject-orphans.ts). */
+  private async rejectOrphanRows(): Promise<void> {
+    const found = await rejectOrphans(this.target, this.plan.mappings);
+    const { state } = this.options;
+    if (found.rows.length > 0) {
+      this.rejects.record(found.rows);
+      for (const [id, n] of Object.entries(found.counts)) {
+        const rows = found.rows.filter((r) => r.mappingId === id);
+        await state.addRejectedSamples(this.runId, id, rows);
+        this.log.warning(`${n} row(s) rejected in ${rows[0]!.table}: their parent row was rejected`, {
+          mappingId: id,
+          first: rows[0]!.reason,
+        });
+      }
+      // Added to what an earlier pass (before a resume) took out: those rows are gone already.
+      const earlier = (await state.notes(this.runId)).orphansRejected;
+      const total = { ...earlier };
+      for (const [id, n] of Object.entries(found.counts)) total[id] = (total[id] ?? 0) + n;
+      await state.saveNotes(this.runId, { orphansRejected: total });
+    }
+    if (found.skipped.length > 0) {
+      const warnings = [...(await state.notes(this.runId)).warnings];
+      for (const fk of found.skipped)
+        warnings.push({
+          kind: 'foreign_key',
+          table: fk.split(' ')[0]!,
+          message: `rows of ${fk} whose parent row was rejected could not be looked for (MySQL cannot for a self-reference)`,
+          fix: 'delete them by hand (see the rejects files for the parents), then add the constraint',
+        });
+      await state.saveNotes(this.runId, { warnings });
+    }
   }
 
   /** Indexes, identities, defaults, triggers and comments of the created tables (build-after-load.ts). */
@@ -472,6 +507,9 @@ export class RunSession {
     for (const m of this.plan.mappings) rejected[m.id] = 0;
     for (const t of committed ?? (await this.committedTasks()))
       if (t.position) rejected[t.mappingId]! += t.position.rejected;
+    // Children taken out after the load because their parent row was rejected (reject-orphans.ts).
+    const orphans = (await this.options.state.notes(this.runId)).orphansRejected;
+    for (const [id, n] of Object.entries(orphans)) if (id in rejected) rejected[id]! += n;
     return rejected;
   }
 

@@ -67,6 +67,8 @@ export interface RunNotes {
   readonly warnings: readonly PlanWarning[];
   /** Foreign keys dropped for the load, with where each stands (see deferred-foreign-keys.ts). */
   readonly deferredForeignKeys: readonly DeferredForeignKey[];
+  /** Rows taken out of created tables after the load because their parent row was rejected, by mapping. */
+  readonly orphansRejected: Readonly<Record<string, number>>;
 }
 
 export const EMPTY_NOTES: RunNotes = {
@@ -75,6 +77,7 @@ export const EMPTY_NOTES: RunNotes = {
   rules: [],
   warnings: [],
   deferredForeignKeys: [],
+  orphansRejected: {},
 };
 
 /** How many rejected rows per mapping a report shows. */
