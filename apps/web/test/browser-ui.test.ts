@@ -4,15 +4,14 @@
 // the sidebar and the header follow a run without a reload; step 6's controls never scroll away;
 // nothing drags a 420 px window sideways; the projects list shows the real next run.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
-import { CHINOOK_SQLITE } from '../../../packages/engine/test/support/chinook.ts';
 import { eventually } from '../../../packages/queue/test/support/harness.ts';
 import { ARTIFACTS, type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
-import { chinookTarget, type TestDatabase } from './browser/databases.ts';
+import { chinookSourceFile, chinookTarget, type TestDatabase } from './browser/databases.ts';
 import { ensureWebBuild } from './browser/web-build.ts';
 import { startWebServer, type WebServer } from './browser/web-server.ts';
 import {
@@ -47,16 +46,10 @@ describe('the wizard without rough edges, in Chromium', {
     browser = await launchBrowser();
     page = await browser.newPage();
     await signIn(page, base);
-    // SQLite files live in the server's files folder.
-    mkdirSync(join(dataDir, 'files'), { recursive: true });
-    copyFileSync(CHINOOK_SQLITE, join(dataDir, 'files', 'chinook.sqlite'));
+    const source = chinookSourceFile();
     const target = await chinookTarget();
-    databases.push(target);
-    await addConnection(page, base, {
-      name: 'chinook',
-      kind: 'sqlite',
-      file: join(dataDir, 'files', 'chinook.sqlite'),
-    });
+    databases.push(source, target);
+    await addConnection(page, base, { name: 'chinook', kind: 'sqlite', file: source.name });
     await addConnection(page, base, { name: 'warehouse', kind: 'postgres', ...PG, database: target.name });
     projectId = await createProject(page, base, {
       name: 'Chinook music',
