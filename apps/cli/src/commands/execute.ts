@@ -32,19 +32,36 @@ export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Prom
   const onSignal = () => {
     process.stderr.write('\nstopping at the next batch boundary (Ctrl-C again to quit at once)…\n');
     abort.abort();
-    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGINT', () => {
+      process.off('exit', onExit);
+      process.exit(130);
+    });
   };
   process.once('SIGINT', onSignal);
   const bar = new ProgressBar(!options.json && process.stderr.isTTY === true);
   const retries = loaded.spec.schedule?.retries ?? RetrySettings.parse({});
   const maxRetries = options.retries ?? retries.maxRetries;
+  // Node exits (code 13) when a wait that nothing keeps alive never ends, e.g. a driver that never
+  // reports its lost connection: say so, with the resume command, rather than end with no word.
+  let runId: string | undefined;
+  const onExit = () => {
+    process.stderr.write(
+      `error: the run stopped waiting for a database that never answered (a connection lost without notice)${runId ? `\nresume: databridge run <spec> --resume ${runId}` : ''}\n`,
+    );
+    process.exitCode = 1;
+  };
+  process.once('exit', onExit);
+  const started = (id: string) => {
+    runId = id;
+  };
   try {
     let resume = options.resume;
     for (let attempt = 1; ; attempt++) {
       let summary: RunSummary;
       try {
-        summary = await runOnce(loaded, options, resume, abort.signal, bar);
+        summary = await runOnce(loaded, options, resume, abort.signal, bar, started);
       } catch (error) {
+        if (runId) addResumeHint(error, runId);
         // Only a retry may meet a transient failure before its run starts (a server still down).
         if (attempt === 1 || !isTransientFailure(error) || attempt > maxRetries) throw error;
         await waitToRetry(attempt, maxRetries, retries, messageOf(error), abort.signal);
@@ -65,7 +82,17 @@ export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Prom
   } finally {
     bar.stop();
     process.off('SIGINT', onSignal);
+    process.off('exit', onExit);
   }
+}
+
+/**
+ * An error thrown after the run started (its state file or its disk failing, say) ends the command
+ * without a summary: its message then carries the run id and the resume command.
+ */
+function addResumeHint(error: unknown, runId: string): void {
+  if (!(error instanceof Error) || error.message.includes(runId)) return;
+  error.message += ` (run ${runId}; once the cause is fixed: databridge run <spec> --resume ${runId})`;
 }
 
 function runOnce(
@@ -74,6 +101,7 @@ function runOnce(
   resume: string | undefined,
   signal: AbortSignal,
   bar: ProgressBar,
+  started: (runId: string) => void,
 ): Promise<RunSummary> {
   return runMigration({
     spec: loaded.spec,
@@ -84,7 +112,10 @@ function runOnce(
     signal,
     ...(resume ? { resumeRunId: resume } : {}),
     // On stderr in both modes, first thing: after a crash the run id is what a resume needs.
-    onStart: (runId) => process.stderr.write(`run ${runId}${resume ? ' (resumed)' : ''}\n`),
+    onStart: (runId) => {
+      started(runId);
+      process.stderr.write(`run ${runId}${resume ? ' (resumed)' : ''}\n`);
+    },
     onProgress: (p) => bar.update(p),
   });
 }

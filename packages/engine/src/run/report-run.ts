@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { classifyFailure } from '../connectors/classify-error.ts';
+import type { Checkpoint } from '../connectors/connection.ts';
 import { maskPassword } from '../connectors/url.ts';
 import { isDataBridgeError, messageOf } from '../errors.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -42,7 +43,7 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     );
   }
   const [committed, tasks, notes, samples] = await Promise.all([
-    session.checkpoints().catch(() => new Map()),
+    committedCheckpoints(session),
     session.options.state.tasks(session.runId),
     session.options.state.notes(session.runId),
     session.options.state.rejectedSamples(session.runId),
@@ -128,6 +129,25 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     reported,
   );
   return reported;
+}
+
+/**
+ * The target's checkpoints, read again on a fresh connection when the first read fails (the failure
+ * being reported may be that very connection's loss): the counts come from them, whatever failed. Only
+ * a target that cannot answer at all leaves them unknown (zero).
+ */
+async function committedCheckpoints(session: RunSession): Promise<Map<string, Checkpoint>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await session.checkpoints();
+    } catch (error) {
+      if (attempt === 3) {
+        session.log.error('the target did not answer: row counts unknown', { error: messageOf(error) });
+        return new Map();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
 }
 
 /** Verdicts on the data itself: once every row is in, a resume would only reach them again. */

@@ -73,14 +73,35 @@ function specError(error: z.ZodError, lineOf: (path: Path) => string): DataBridg
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type') {
-    // zod 4 says "Invalid input: expected number, received string"; a missing field receives undefined.
+  // A field with a message of its own (the labelled number fields) says it best; only zod's
+  // "Invalid input: expected number, received string" needs words.
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
+    // A missing field receives undefined.
     const received = /received (\w+)/.exec(issue.message)?.[1];
     return received === 'undefined'
-      ? `is required (${issue.expected})`
-      : `must be a ${issue.expected}, not a ${received ?? 'value of another type'}`;
+      ? `is required (${inWords(issue.expected)})`
+      : `must be ${inWords(issue.expected)}, not ${received ? inWords(received) : 'a value of another type'}`;
   }
   return issue.message;
+}
+
+/** zod's type names as a spec's author says them: "a list", not "a array"; "a whole number", not "a int". */
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  array: 'a list',
+  int: 'a whole number',
+  number: 'a number',
+  nan: 'not a number (NaN)',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
+  null: 'null',
+  bigint: 'a whole number',
+  date: 'a date',
+};
+
+function inWords(type: string): string {
+  return TYPE_WORDS[type] ?? `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
 }
 
 function nearestNode(root: Node | null, path: Path): Node | null {
