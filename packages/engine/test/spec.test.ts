@@ -75,7 +75,7 @@ describe('migration spec', () => {
     );
     assert.match(
       specError(valid.replace('batchSize: 1000', 'batchSize: 10001')).message,
-      /spec\.yaml:7 pipeline\.batchSize: .*10000/,
+      /spec\.yaml:7 pipeline\.batchSize: .*10,000/,
     );
     assert.match(
       specError(valid.replace('parallelism: 2', 'parallelism: 17')).message,
@@ -90,7 +90,7 @@ describe('migration spec', () => {
   test('a value of the wrong type says what was expected and what came', () => {
     assert.match(
       specError(valid.replace('batchSize: 1000', 'batchSize: "1000"')).message,
-      /pipeline\.batchSize: must be a number, not a string/,
+      /pipeline\.batchSize: Batch size must be a whole number from 100 to 10,000 rows \(not “1000”\)\./,
     );
   });
 
