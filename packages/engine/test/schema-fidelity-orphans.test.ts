@@ -76,7 +76,7 @@ describe('rows whose parent was rejected', () => {
     await rawExec(source, 'mysql', FIXTURE);
     const summary = await runSpec(spec(source, target, 'continue'));
     assert.equal(summary.status, 'failed');
-    assert.equal(summary.error?.code, 'bad_value', summary.error?.message);
+    assert.equal(summary.error?.code, 'bad_value', summary.error?.message ?? '');
     assert.match(
       summary.error?.message ?? '',
       /4 row\(s\) rejected in public\.team \(1\), public\.player \(2\), public\.goal \(1\)/,

@@ -42,6 +42,39 @@ mappings:
     );
   });
 
+  test('schema: schema_only creates the tables with their indexes, identities and keys, and moves no row; data_only creates nothing', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
+    databases.push(source, target);
+    await rawExec(
+      source,
+      'mysql',
+      `CREATE TABLE shop (id int AUTO_INCREMENT PRIMARY KEY, name varchar(30) NOT NULL, KEY ix_shop_name (name));
+       CREATE TABLE sale (id int AUTO_INCREMENT PRIMARY KEY, shop_id int NOT NULL, CONSTRAINT fk_sale_shop FOREIGN KEY (shop_id) REFERENCES shop (id));
+       INSERT INTO shop (name) VALUES ('a'), ('b'); INSERT INTO sale (shop_id) VALUES (1), (2);`,
+    );
+    const text = (schema: string) => `name: schema
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { schema: ${schema} }
+mappings:
+  - { source: shop, target: shop, columns: ${columns(['id', 'name'])} }
+  - { source: sale, target: sale, columns: ${columns(['id', 'shop_id'])} }
+`;
+    await assert.rejects(runSpec(text('data_only')), /target table "public\.shop" does not exist/);
+
+    const summary = await runSpec(text('schema_only'));
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    assert.equal(summary.totals.rowsWritten, 0);
+    const [state] = (await rawExec(
+      target,
+      'postgres',
+      `SELECT (SELECT count(*) FROM shop)::int AS shops, to_regclass('ix_shop_name') IS NOT NULL AS indexed,
+         (SELECT count(*) FROM pg_constraint WHERE contype = 'f')::int AS keys,
+         (SELECT count(*) FROM pg_attribute WHERE attidentity = 'd' AND attrelid IN ('shop'::regclass, 'sale'::regclass))::int AS identities`,
+    )) as Record<string, unknown>[];
+    assert.deepEqual(state, { shops: 0, indexed: true, keys: 1, identities: 2 });
+  });
+
   for (const dialect of ['mysql', 'sqlite'] as const) {
     test(`a created ${dialect} table gets the secondary and unique indexes of its SQLite source after the load`, async () => {
       const [source, target] = await Promise.all([freshDatabase('sqlite'), freshDatabase(dialect)]);

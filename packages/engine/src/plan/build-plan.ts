@@ -99,7 +99,8 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
   const existing = ctx.targetSchema.tables.find(
     (t) => t.schema === targetRef.schema && t.name.toLowerCase() === targetRef.name.toLowerCase(),
   );
-  const createTarget = !existing && ctx.spec.pipeline.createTables;
+  const { schema: schemaSetting, createTables } = ctx.spec.pipeline;
+  const createTarget = !existing && (schemaSetting ? schemaSetting !== 'data_only' : createTables);
   if (!existing && !createTarget) requireTable(ctx.targetSchema, targetRef, 'target', at('target'));
 
   const sourceColumnOf = (column: ColumnMapping, j: number) =>
@@ -110,6 +111,13 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
 
   const dialect = ctx.sourceSchema.dialect;
   if (mapping.where !== undefined) checkSqlFragment(mapping.where, 'filter', at('where'), dialect);
+  // schema_only: every stage runs (tables, indexes, keys), over no row.
+  const where =
+    schemaSetting === 'schema_only'
+      ? mapping.where === undefined
+        ? '1 = 0'
+        : `(${mapping.where}) AND 1 = 0`
+      : mapping.where;
   const seen = new Set<string>();
   const columns: PlannedColumn[] = mapping.columns.map((column, j) => {
     if (column.expression !== undefined)
@@ -175,7 +183,7 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
     createTarget,
     mode: mapping.mode,
     conflictKey,
-    where: mapping.where,
+    where,
     columns,
     sourceKey: readKey(source),
     // A plain copy carries every value unchanged: no operation, no default, no rule that may alter one.

@@ -158,6 +158,12 @@ export const PipelineSettings = z
     /** Create missing target tables from the source schema with mapped names and types. */
     createTables: z.boolean().default(false),
     /**
+     * What the run does to the target's schema and rows, where set (it then stands in for
+     * `createTables`): `create` missing tables and load them, `data_only` load existing tables only,
+     * `schema_only` create missing tables with all they get after a load, and move no row.
+     */
+    schema: z.enum(['create', 'data_only', 'schema_only']).optional(),
+    /**
      * Created PostgreSQL tables: a source ENUM column as an enum type of its own (`type`), or as a
      * varchar with a CHECK constraint listing its labels (`check`, easier to change later).
      */
