@@ -141,7 +141,7 @@ describe('cancel ends the statements in flight', () => {
   });
 
   for (const [executorKind, targetKind] of CASES) {
-    it(`a load blocked on a locked ${targetKind} table: its sessions on both databases are gone within 10 s, and only then is it cancelled (${executorKind})`, async () => {
+    it(`a load blocked on a locked ${targetKind} table: its sessions on both databases are gone within 10 s, and only then is it cancelled (${executorKind})`, async (t) => {
       const h: Harness = await openHarness('sqlite', executorKind);
       cleanup.push(() => h.close());
       const source = await freshPostgres();
@@ -195,6 +195,7 @@ describe('cancel ends the statements in flight', () => {
         }
       }
       const took = Date.now() - start;
+      t.diagnostic(`cancel to cancelled, sessions gone: ${took} ms`);
       assert.equal(seen, 'cancelled', `still ${seen} after ${took} ms`);
       assert.ok(took < CANCEL_BOUND_MS, `cancelled in ${took} ms`);
       const { stages } = await getExecutionStages(h, executionId);

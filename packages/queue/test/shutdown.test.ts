@@ -125,7 +125,7 @@ describe('SIGTERM during a load: the process exits within its grace, the run is 
     for (const db of dbs) await db.drop().catch(() => {});
   });
 
-  it('in-process executor (databridge serve)', async () => {
+  it('in-process executor (databridge serve)', async (t) => {
     const dataDir = mkdtempSync(join(tmpdir(), 'databridge-shutdown-'));
     const store = await openStore({ dataDir, sessionSecret: SECRET });
     cleanup.push(() => store.close());
@@ -148,6 +148,7 @@ describe('SIGTERM during a load: the process exits within its grace, the run is 
     cleanup.push(() => locker.end());
 
     const { code, ms } = await terminate(first);
+    t.diagnostic(`SIGTERM to exit: ${ms} ms (grace ${GRACE_S} s)`);
     assert.equal(code, 0, text());
     assert.ok(ms < GRACE_S * 1000 + MARGIN_MS, `exited ${ms} ms after SIGTERM`);
     assert.ok(ms >= GRACE_S * 1000 - 500, `the tasks had their grace (${ms} ms)`);
@@ -174,7 +175,7 @@ describe('SIGTERM during a load: the process exits within its grace, the run is 
     await exact(target);
   });
 
-  it('BullMQ executor (databridge worker)', async () => {
+  it('BullMQ executor (databridge worker)', async (t) => {
     const meta = await freshPostgres();
     dbs.push(meta);
     const dataDir = mkdtempSync(join(tmpdir(), 'databridge-shutdown-'));
@@ -215,6 +216,7 @@ describe('SIGTERM during a load: the process exits within its grace, the run is 
     cleanup.push(() => locker.end());
 
     const { code, ms } = await terminate(first);
+    t.diagnostic(`SIGTERM to exit: ${ms} ms (grace ${GRACE_S} s)`);
     assert.equal(code, 0, text());
     assert.ok(ms < GRACE_S * 1000 + MARGIN_MS, `exited ${ms} ms after SIGTERM`);
     assert.ok(ms >= GRACE_S * 1000 - 500, `the tasks had their grace (${ms} ms)`);
