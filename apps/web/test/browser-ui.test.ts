@@ -199,6 +199,24 @@ describe('the wizard without rough edges, in Chromium', {
         0,
         'the schedule opens at its top',
       );
+      // And from the sidebar, after scrolling step 1 down.
+      await page.goto(`${base}/projects/${projectId}/tables`);
+      await page.getByRole('heading', { name: 'Table mappings (11)' }).waitFor();
+      await page.locator('main').evaluate((main) => {
+        main.scrollTop = main.scrollHeight;
+      });
+      await page
+        .getByRole('navigation', { name: 'Wizard steps' })
+        .getByRole('link', { name: /^Schedule/ })
+        .click();
+      await page.waitForURL(/\/schedule$/);
+      await page.getByRole('heading', { name: '4. Schedule' }).waitFor();
+      await page.waitForTimeout(300);
+      assert.equal(
+        await page.locator('main').evaluate((main) => main.scrollTop),
+        0,
+        'opened from the sidebar',
+      );
       await page.getByRole('radio', { name: 'Custom cron' }).check();
       await page.getByLabel(/^Cron expression/).fill('30 2 * * 1-5');
       await page.getByLabel('Search time zones').fill('Berlin');

@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import type { ReactNode } from 'react';
+import { ScrollReset } from './scroll-reset.tsx';
 import { UserMenu } from './user-menu.tsx';
 
 /**
@@ -53,6 +54,7 @@ export function AppShell(props: {
             tabIndex={-1}
             className="relative min-h-0 flex-1 overflow-y-auto px-4 py-6 md:px-8"
           >
+            <ScrollReset containerId="content" />
             {props.children}
           </main>
           {props.footer ? (
