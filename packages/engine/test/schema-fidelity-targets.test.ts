@@ -75,6 +75,73 @@ mappings:
     assert.deepEqual(state, { shops: 0, indexed: true, keys: 1, identities: 2 });
   });
 
+  test('MariaDB into MariaDB: the created table keeps its ENUM, defaults, ON UPDATE, comments and AUTO_INCREMENT', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshMysql()]);
+    databases.push(source, target);
+    await rawExec(
+      source,
+      'mysql',
+      `CREATE TABLE note (
+         id int AUTO_INCREMENT PRIMARY KEY,
+         kind enum('memo','todo') NOT NULL DEFAULT 'todo',
+         title varchar(40) NOT NULL DEFAULT 'untitled' COMMENT 'shown first',
+         body text NULL,
+         created_at datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
+         touched_at timestamp NOT NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP
+       ) COMMENT 'notes';
+       INSERT INTO note (kind, title, created_at, touched_at) VALUES ('memo', 'a', '2024-01-01', '2024-01-01'), ('todo', 'b', '2024-01-02', '2024-01-02');`,
+    );
+    const summary = await runSpec(`name: mariadb
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { createTables: true }
+mappings:
+  - { source: note, target: note, columns: ${columns(['id', 'kind', 'title', 'body', 'created_at', 'touched_at'])} }
+`);
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    const my = (sql: string) => rawExec(target, 'mysql', sql) as Promise<Record<string, unknown>[]>;
+    await my(`INSERT INTO note (body) VALUES ('x')`);
+    const [row] = await my(
+      `SELECT id, kind, title, created_at > NOW() - INTERVAL 1 HOUR AS fresh FROM note WHERE body = 'x'`,
+    );
+    assert.deepEqual(row, { id: 3, kind: 'todo', title: 'untitled', fresh: 1 });
+    await my(`UPDATE note SET title = 'changed' WHERE id = 1`);
+    const [touched] = await my(`SELECT touched_at > '2024-06-01' AS moved FROM note WHERE id = 1`);
+    assert.equal(touched!.moved, 1);
+    await assert.rejects(my(`UPDATE note SET kind = 'other' WHERE id = 1`), /Data truncated|kind/);
+    const [comments] = await my(
+      `SELECT (SELECT TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'note') AS t,
+              (SELECT COLUMN_COMMENT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'note' AND COLUMN_NAME = 'title') AS c`,
+    );
+    assert.deepEqual(comments, { t: 'notes', c: 'shown first' });
+  });
+
+  test('SQLite into SQLite: the created table keeps its defaults', async () => {
+    const [source, target] = await Promise.all([freshDatabase('sqlite'), freshDatabase('sqlite')]);
+    databases.push(source, target);
+    await rawExec(
+      source,
+      'sqlite',
+      `CREATE TABLE tag (id INTEGER PRIMARY KEY, label TEXT NOT NULL DEFAULT 'new', weight INTEGER DEFAULT (1 + 1), at TEXT DEFAULT CURRENT_TIMESTAMP);
+       INSERT INTO tag (id, label) VALUES (5, 'x');`,
+    );
+    const summary = await runSpec(`name: lite
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { createTables: true }
+mappings:
+  - { source: tag, target: tag, columns: ${columns(['id', 'label', 'weight', 'at'])} }
+`);
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    await rawExec(target, 'sqlite', 'INSERT INTO tag DEFAULT VALUES');
+    const rows = (await rawExec(
+      target,
+      'sqlite',
+      'SELECT id, label, weight, at IS NOT NULL AS dated FROM tag ORDER BY id',
+    )) as Record<string, unknown>[];
+    assert.deepEqual(rows[1], { id: 6, label: 'new', weight: 2, dated: 1 });
+  });
+
   for (const dialect of ['mysql', 'sqlite'] as const) {
     test(`a created ${dialect} table gets the secondary and unique indexes of its SQLite source after the load`, async () => {
       const [source, target] = await Promise.all([freshDatabase('sqlite'), freshDatabase(dialect)]);

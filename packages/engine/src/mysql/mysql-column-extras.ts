@@ -18,9 +18,9 @@ export function parseMysqlDefault(raw: string, extra: string, mariadb: boolean):
     if (/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(text)) return { kind: 'literal', text };
     if (/^b'[01]*'$/i.test(text))
       return { kind: 'literal', text: String(Number.parseInt(text.slice(2, -1) || '0', 2)) };
-    return { kind: 'expression', sql: text };
+    return { kind: 'expression', sql: text, dialect: 'mysql' };
   }
-  if (/DEFAULT_GENERATED/i.test(extra)) return { kind: 'expression', sql: text };
+  if (/DEFAULT_GENERATED/i.test(extra)) return { kind: 'expression', sql: text, dialect: 'mysql' };
   return { kind: 'literal', text: raw };
 }
 

@@ -1,5 +1,6 @@
 import type { Dialect } from '../connectors/connection.ts';
 import type { ColumnInfo, TableInfo, TableRef } from '../schema/model.ts';
+import { mysqlComment, mysqlDefaultClause } from './mysql-default-ddl.ts';
 
 type TypedColumn = Pick<ColumnInfo, 'type' | 'length' | 'precision' | 'scale' | 'nativeType'>;
 
@@ -85,8 +86,13 @@ export class MysqlDialect implements Dialect {
     const q = this.quoteIdentifier;
     const primary = new Set(table.primaryKey);
     const keyed = new Set([...primary, ...table.uniqueConstraints.flatMap((u) => u.columns)]);
+    // A MySQL ENUM or SET keeps its labels on a MySQL target.
+    const ownType = (c: ColumnInfo) =>
+      /^(enum|set)\(/i.test(c.nativeType) && !keyed.has(c.name)
+        ? c.nativeType
+        : this.columnType(c, keyed.has(c.name));
     const types = fitRow(
-      table.columns.map((c) => this.columnType(c, keyed.has(c.name))),
+      table.columns.map(ownType),
       table.columns.map((c) => keyed.has(c.name)),
     );
     const lines = table.columns.map((c, i) => {
@@ -95,13 +101,17 @@ export class MysqlDialect implements Dialect {
       // application can go on inserting after the migration.
       const auto =
         c.autoIncrement && table.primaryKey[0] === c.name && /int/.test(types[i]!) ? ' AUTO_INCREMENT' : '';
-      return `  ${q(c.name)} ${types[i]}${notNull}${auto}`;
+      // A default the loader never uses (it writes every column), for the application afterwards.
+      const byDefault = mysqlDefaultClause(c, types[i]!) ?? '';
+      const comment = c.comment ? ` COMMENT ${mysqlComment(c.comment)}` : '';
+      return `  ${q(c.name)} ${types[i]}${notNull}${auto}${byDefault}${comment}`;
     });
     if (table.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${table.primaryKey.map(q).join(', ')})`);
     for (const unique of table.uniqueConstraints) {
       lines.push(`  UNIQUE KEY ${q(unique.name.slice(0, MAX_NAME))} (${unique.columns.map(q).join(', ')})`);
     }
-    return `CREATE TABLE ${this.qualify(target)} (\n${lines.join(',\n')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4`;
+    const comment = table.comment ? ` COMMENT=${mysqlComment(table.comment)}` : '';
+    return `CREATE TABLE ${this.qualify(target)} (\n${lines.join(',\n')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4${comment}`;
   }
 
   /** Referenced tables are looked for in the target's database, where the migration puts them. */

@@ -1,9 +1,11 @@
 import type { Dialect } from '../connectors/connection.ts';
+import { mysqlDefaultClause } from '../mysql/mysql-default-ddl.ts';
 import { MysqlDialect } from '../mysql/mysql-dialect.ts';
 import { PostgresDialect } from '../postgres/postgres-dialect.ts';
 import { postgresTableDdl } from '../postgres/postgres-schema-ddl.ts';
 import type { ColumnInfo, DialectName, IndexInfo, TableInfo } from '../schema/model.ts';
 import type { PipelineSettings } from '../spec/spec-schema.ts';
+import { sqliteDefaultClause } from '../sqlite/sqlite-default-ddl.ts';
 import { sqliteDialect } from '../sqlite/sqlite-dialect.ts';
 import type { MigrationPlan, PlannedMapping, PlanWarning } from './plan-types.ts';
 import type { DdlStatement, SchemaDdl } from './schema-ddl-types.ts';
@@ -109,6 +111,22 @@ function otherTableDdl(
 ): { before: DdlStatement[]; after: DdlStatement[] } {
   const label = `${table.schema}.${table.name}`;
   const after: DdlStatement[] = [];
+  for (const c of table.columns) {
+    const clause =
+      dialect.name === 'mysql' ? mysqlDefaultClause(c, dialect.columnType(c)) : sqliteDefaultClause(c);
+    if (clause === undefined)
+      ctx.warn(
+        c.name,
+        `the default of ${c.name} (${describeDefault(c)}) has no ${dialect.name === 'mysql' ? 'MySQL' : 'SQLite'} equivalent and is not created`,
+        'set the default by hand after the run, or fill the column in the application',
+      );
+  }
+  if (dialect.name === 'sqlite' && table.columns.some((c) => c.onUpdateCurrentTimestamp))
+    ctx.warn(
+      undefined,
+      'ON UPDATE CURRENT_TIMESTAMP is not created on SQLite',
+      'update the column in the application, or add a trigger by hand',
+    );
   const inline = new Set(table.uniqueConstraints.map((u) => u.columns.join('\u0000')));
   for (const index of table.indexes ?? []) {
     if (index.unique && inline.has(index.columns.join('\u0000'))) continue;
@@ -148,4 +166,10 @@ function otherIndex(
   });
   const name = ctx.uniqueName(index.name, 64);
   return `CREATE ${unique}INDEX ${q(name)} ON ${dialect.qualify(table)} (${parts.join(', ')})`;
+}
+
+function describeDefault(c: ColumnInfo): string {
+  const value = c.defaultParsed;
+  if (!value) return 'none';
+  return value.kind === 'expression' ? value.sql : value.kind === 'literal' ? value.text : value.kind;
 }

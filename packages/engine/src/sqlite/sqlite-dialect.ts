@@ -1,5 +1,6 @@
 import type { Dialect } from '../connectors/connection.ts';
 import type { ColumnInfo, ForeignKeyInfo, TableInfo, TableRef } from '../schema/model.ts';
+import { sqliteDefaultClause } from './sqlite-default-ddl.ts';
 
 /** `"name"`, embedded double quotes doubled. */
 export function quoteIdentifier(name: string): string {
@@ -83,7 +84,8 @@ export function createTable(table: TableInfo, target: TableRef): string {
     more.length === 0 ? table.columns.find((c) => c.name === onlyKey && c.type === 'int64') : undefined;
   const lines = table.columns.map((c) => {
     const type = c === rowid ? 'INTEGER' : columnType(c);
-    return `  ${quoteIdentifier(c.name)}${type ? ` ${type}` : ''}${c.nullable ? '' : ' NOT NULL'}`;
+    const byDefault = sqliteDefaultClause(c) ?? '';
+    return `  ${quoteIdentifier(c.name)}${type ? ` ${type}` : ''}${c.nullable ? '' : ' NOT NULL'}${byDefault}`;
   });
   if (table.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${columnList(table.primaryKey)})`);
   for (const unique of table.uniqueConstraints) lines.push(`  UNIQUE (${columnList(unique.columns)})`);

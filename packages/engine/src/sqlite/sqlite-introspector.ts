@@ -228,5 +228,7 @@ export function parseSqliteDefault(raw: string): ColumnDefault {
     return { kind: 'literal', text: text.slice(1, -1).replaceAll("''", "'") };
   if (/^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i.test(text))
     return { kind: 'literal', text: text.replace(/^\+/, '') };
-  return { kind: 'expression', sql: text };
+  // `(expr)` as SQLite keeps it; the parentheses go back on when it is written again.
+  const inner = /^\((.*)\)$/s.exec(text)?.[1] ?? text;
+  return { kind: 'expression', sql: inner, dialect: 'sqlite' };
 }
