@@ -4,6 +4,7 @@ import { listLogEntries } from '@databridge/store';
 import pg from 'pg';
 import { freshPostgres, type TestDatabase } from '../../engine/test/support/databases.ts';
 import {
+  cancelExecution,
   getExecutionStages,
   getExecutionStatus,
   startExecution,
@@ -78,6 +79,53 @@ for (const executorKind of ['in-process', 'bullmq'] as ExecutorKind[]) {
         assert.deepEqual(row, { n: 300_000, d: 300_000 });
         const task = (await getExecutionStages(h, executionId)).stages.flatMap((s) => s.tasks)[0]!;
         assert.equal(task.attempt, 2, `the task ran a second time: ${JSON.stringify(task)}`);
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('a cancel while a task waits ten minutes to be tried again ends the run at once', async (t) => {
+      const h = await openHarness('sqlite', executorKind);
+      try {
+        const [source, target] = [await freshPostgres(), await freshPostgres()];
+        dbs.push(source, target);
+        await query(
+          source.url,
+          `CREATE TABLE t (id int PRIMARY KEY, v text);
+           INSERT INTO t SELECT g, repeat('x', 200) FROM generate_series(1, 300000) g;`,
+        );
+        const project = await projectFor(h.store, source.url, target.url, {
+          version: 1,
+          name: 'patient',
+          pipeline: { batchSize: 1000, parallelism: 1, createTables: true },
+          schedule: { retries: { maxRetries: 2, delayMinutes: 10 } },
+          mappings: [{ source: 't', target: 't', columns }],
+        });
+        const { executionId } = await startExecution(h, { projectId: project.id });
+        await eventually(
+          async () => (await getExecutionStatus(h, executionId)).recordsProcessed >= 3000,
+          'rows',
+        );
+        const waiting = async () =>
+          (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
+            /transient error .*it will be tried again/.test(e.message),
+          );
+        await eventually(async () => {
+          await query(
+            target.url,
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+            [target.name],
+          );
+          return waiting();
+        }, 'the task to wait for its retry');
+        const start = Date.now();
+        await cancelExecution(h, executionId);
+        await h.executor.settled(executionId);
+        const took = Date.now() - start;
+        t.diagnostic(`cancelled ${took} ms after the request, 10 minutes before the retry`);
+        const done = await getExecutionStatus(h, executionId);
+        assert.equal(done.status, 'cancelled');
+        assert.ok(took < 10_000, `cancelled in ${took} ms`);
       } finally {
         await h.close();
       }

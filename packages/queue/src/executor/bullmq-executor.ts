@@ -105,7 +105,18 @@ export class BullmqExecutor implements Executor {
 
   // Pause and cancel travel through the store, which every running task on every worker watches.
   async pause(): Promise<void> {}
-  async cancel(): Promise<void> {}
+
+  /**
+   * Jobs of the execution waiting out a retry delay run now: they see the cancel and stop at once, so
+   * the run's last step (which waits for them) writes `cancelled` without waiting minutes.
+   */
+  async cancel(executionId: string): Promise<void> {
+    for (const job of await this.queue.getDelayed()) {
+      if ((job.data as { executionId?: string }).executionId === executionId) {
+        await job.promote().catch(() => {}); // it may have just started
+      }
+    }
+  }
 
   async settled(executionId: string): Promise<void> {
     await waitUntilSettled(this.deps.store, executionId);

@@ -18,6 +18,8 @@ export class InProcessExecutor implements Executor {
   readonly kind = 'in-process' as const;
   private readonly loops = new Map<string, Promise<void>>();
   private readonly shutdown = new AbortController();
+  /** Wakes an execution's loop from a retry delay: a cancel must not wait minutes for it. */
+  private readonly wakers = new Map<string, AbortController>();
 
   constructor(private readonly deps: RunDeps) {}
 
@@ -27,7 +29,10 @@ export class InProcessExecutor implements Executor {
     const tracked = loop
       .catch(() => {})
       .finally(() => {
-        if (this.loops.get(executionId) === tracked) this.loops.delete(executionId);
+        if (this.loops.get(executionId) === tracked) {
+          this.loops.delete(executionId);
+          this.wakers.delete(executionId);
+        }
       });
     this.loops.set(executionId, tracked);
   }
@@ -53,9 +58,23 @@ export class InProcessExecutor implements Executor {
     return ids;
   }
 
-  // Pause and cancel travel through the store, which every running task watches.
+  // Pause and cancel travel through the store, which every running task watches; a loop waiting to
+  // retry is woken so that it sees the cancel now.
   async pause(): Promise<void> {}
-  async cancel(): Promise<void> {}
+  async cancel(executionId: string): Promise<void> {
+    this.wakers.get(executionId)?.abort();
+  }
+
+  /** Waits out a retry delay, unless the process stops or a cancel wakes the execution's loop. */
+  private async delay(executionId: string, ms: number): Promise<void> {
+    let waker = this.wakers.get(executionId);
+    if (!waker || waker.signal.aborted) {
+      waker = new AbortController();
+      this.wakers.set(executionId, waker);
+    }
+    const signal = AbortSignal.any([this.shutdown.signal, waker.signal]);
+    await sleep(ms, undefined, { signal }).catch(() => {});
+  }
 
   async settled(executionId: string): Promise<void> {
     while (this.loops.has(executionId)) await this.loops.get(executionId);
@@ -89,7 +108,7 @@ export class InProcessExecutor implements Executor {
       if (step.kind === 'settled') return;
       if (step.kind === 'retry') {
         attempt = step.attempt;
-        await sleep(step.delayMs, undefined, { signal: this.shutdown.signal });
+        await this.delay(executionId, step.delayMs);
         continue;
       }
       attempt = 1;
@@ -105,7 +124,8 @@ export class InProcessExecutor implements Executor {
             return;
           } catch (error) {
             if (!(error instanceof RetryableTaskError)) throw error;
-            await sleep(retryDelayMs(attempt, step.retries), undefined, { signal: this.shutdown.signal });
+            await this.delay(executionId, retryDelayMs(attempt, step.retries));
+            if (this.shutdown.signal.aborted) return;
           }
         }
       });
