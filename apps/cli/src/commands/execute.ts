@@ -77,6 +77,8 @@ export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Prom
       bar.stop();
       process.stdout.write(options.json ? `${JSON.stringify(summary, null, 2)}\n` : renderSummary(summary));
       process.exitCode = summary.status === 'completed' ? 0 : 1;
+      // A socket a silent server never closed must not keep a finished command alive.
+      setTimeout(() => process.exit(), 2_000).unref();
       return summary;
     }
   } finally {

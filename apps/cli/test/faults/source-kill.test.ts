@@ -7,6 +7,7 @@ import {
   exactFacts,
   faultPair,
   faultSpec,
+  freezableProxy,
   killSourceReaders,
   targetFacts,
   targetRows,
@@ -86,5 +87,39 @@ describe('CLI retries (mysql -> postgres)', () => {
       'the retry resumed the same run',
     );
     assert.deepEqual(await targetFacts(pair), exactFacts(pair));
+  });
+});
+
+describe('a source that goes silent mid-read (mysql -> postgres, CLI)', () => {
+  test('the read gives up after pipeline.stallTimeoutSeconds with a transient error, and the run ends', async () => {
+    const pair = await faultPair('mysql', databases);
+    const proxy = await freezableProxy(3306);
+    try {
+      const viaProxy = {
+        ...pair,
+        source: { ...pair.source, url: pair.source.url.replace(':3306/', `:${proxy.port}/`) },
+      };
+      const { dir, specFile } = faultSpec(
+        viaProxy,
+        '{ batchSize: 500, parallelism: 1, stallTimeoutSeconds: 10 }',
+      );
+      const run = runCli(['run', specFile, '--json'], dir);
+      await until(async () => (await targetRows(pair, 'entries')) >= 2_000, 'the first entries');
+      proxy.freeze();
+      const frozenAt = Date.now();
+      const code = await Promise.race([run.exited, new Promise((r) => setTimeout(r, 60_000, 'hung'))]);
+      if (code === 'hung') run.child.kill('SIGKILL');
+      assert.notEqual(code, 'hung', `the CLI hung on a silent source: ${run.out.stderr}`);
+      const seconds = (Date.now() - frozenAt) / 1000;
+      assert.equal(code, 1, run.out.stderr);
+      const summary = JSON.parse(run.out.stdout);
+      assert.equal(summary.error.code, 'transient', summary.error.message);
+      assert.match(summary.error.message, /sent nothing for 10 s/);
+      assert.ok(seconds >= 9 && seconds < 40, `gave up after ${seconds} s`);
+      assert.equal(summary.resumeWith, `databridge run <spec> --resume ${summary.runId}`);
+      process.stderr.write(`# silent source: failed ${seconds.toFixed(1)} s after it went silent\n`);
+    } finally {
+      proxy.close();
+    }
   });
 });

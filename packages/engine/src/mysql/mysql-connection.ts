@@ -133,8 +133,30 @@ export class MysqlConnection implements Connection {
     return this.inFlight.cancel(graceMs);
   }
 
+  /**
+   * Ends the pool; connections whose server does not answer the goodbye within 5 s (a server gone
+   * silent) are destroyed, so that closing never hangs the process.
+   */
   async close(): Promise<void> {
-    await this.pool.end();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(resolve, 5_000, 'late');
+    });
+    const ended = this.pool.end().then(
+      () => 'ended' as const,
+      () => 'ended' as const,
+    );
+    if ((await Promise.race([ended, late])) === 'late') {
+      // mysql2 keeps its connections in a ring queue with no public way to list them.
+      const all = (
+        this.pool.pool as unknown as {
+          _allConnections?: { length: number; get(i: number): { destroy(): void } | undefined };
+        }
+      )._allConnections;
+      const connections = Array.from({ length: all?.length ?? 0 }, (_, i) => all?.get(i));
+      for (const connection of connections) connection?.destroy();
+    }
+    clearTimeout(timer);
   }
 }
 

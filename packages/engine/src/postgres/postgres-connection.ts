@@ -50,9 +50,10 @@ export class PostgresConnection implements Connection {
   private constructor(
     private readonly pool: pg.Pool,
     settings: ConnectionSettings,
+    stallTimeoutMs?: number,
   ) {
     this.displayUrl = displayUrlOf(settings);
-    this.reader = new PostgresReader(pool, this.dialect);
+    this.reader = new PostgresReader(pool, this.dialect, stallTimeoutMs);
     this.loader = new PostgresBulkLoader(pool, this.dialect);
     this.introspector = new PostgresIntrospector(pool, this.dialect);
     this.foreignKeys = new PostgresForeignKeys(pool, this.dialect);
@@ -72,7 +73,7 @@ export class PostgresConnection implements Connection {
       await pool.end().catch(() => {});
       throw toDataBridgeError(error, 'Connecting', server);
     }
-    return new PostgresConnection(pool, settings);
+    return new PostgresConnection(pool, settings, options.stallTimeoutMs);
   }
 
   introspect(options?: { schemas?: readonly string[] }): Promise<DatabaseSchema> {

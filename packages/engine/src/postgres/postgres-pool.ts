@@ -44,6 +44,10 @@ export function createPool(settings: ConnectionSettings, options: ConnectOptions
     max: options.poolSize ?? 4,
     idleTimeoutMillis: 10_000,
     connectionTimeoutMillis: timeoutSeconds * 1000,
+    // A server that vanishes without closing the socket is found by keep-alive probes after 30 s
+    // of silence, instead of the operating system's two hours.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
     types: canonicalTypes,
     verify: (client, done) => {
       client.query(SESSION_SETUP).then(

@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Reader, ReadRequest } from '../connectors/connection.ts';
+import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
 import { DataBridgeError } from '../errors.ts';
 import { type NormalisedType, qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
@@ -23,6 +24,7 @@ export class PostgresReader implements Reader {
   constructor(
     private readonly pool: pg.Pool,
     private readonly dialect: PostgresDialect,
+    private readonly stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
   ) {}
 
   async fetch(request: ReadRequest, signal?: AbortSignal): Promise<Row[]> {
@@ -51,7 +53,11 @@ export class PostgresReader implements Reader {
       await client.query(`DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${text}`, values);
       for (;;) {
         throwIfAborted(signal, action);
-        const batch = await client.query<Row>({ text: fetch, rowMode: 'array' });
+        const batch = await untilStalled(
+          client.query<Row>({ text: fetch, rowMode: 'array' }),
+          this.stallTimeoutMs,
+          () => cutOff(client),
+        );
         if (batch.rows.length > 0) yield batch.rows;
         if (batch.rows.length < size) break;
       }
@@ -163,6 +169,24 @@ export class PostgresReader implements Reader {
     );
     return out;
   }
+}
+
+/**
+ * `work`, unless it takes longer than `ms`: then `onStall` runs (it cuts the connection, which makes
+ * pg reject `work` with "Connection terminated", a transient error) and the wait goes on for that.
+ */
+async function untilStalled<T>(work: Promise<T>, ms: number, onStall: () => void): Promise<T> {
+  const timer = setTimeout(onStall, ms);
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Destroys the client's socket: a server silent this long is taken for gone (stall-guard.ts). */
+function cutOff(client: pg.PoolClient): void {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /** Ends the cursor's transaction; a connection that cannot even roll back is discarded, not reused. */
