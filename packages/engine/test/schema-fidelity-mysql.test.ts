@@ -287,23 +287,48 @@ describe('schema fidelity: MariaDB into PostgreSQL', () => {
 });
 
 describe('schema fidelity: lossy booleans', () => {
-  test('a TINYINT(1) holding 2 is rejected with its reason, never loaded as true', async () => {
-    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
-    try {
-      await rawExec(
-        source,
-        'mysql',
-        `CREATE TABLE flag (id int PRIMARY KEY, on_off tinyint(1) NOT NULL);
-         INSERT INTO flag VALUES (1, 1), (2, 2), (3, 0);`,
-      );
-      const summary = await runSpec(`name: flags
+  const FLAGS = `CREATE TABLE flag (id int PRIMARY KEY, on_off tinyint(1) NOT NULL);
+    INSERT INTO flag VALUES (1, 1), (2, 2), (3, 0);`;
+  const flagSpec = (source: TestDatabase, target: TestDatabase, create: boolean) => `name: flags
 source: { url: "${source.url}" }
 target: { url: "${target.url}" }
-pipeline: { createTables: true, errorPolicy: skip_and_log }
+pipeline: { createTables: ${create}, errorPolicy: skip_and_log }
 mappings:
   - { source: flag, target: flag, columns: [{ source: id, target: id }, { source: on_off, target: on_off }] }
-`);
+`;
+
+  test('a TINYINT(1) holding 2, into a created table: the plan sees it and creates a smallint, every value kept', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
+    try {
+      await rawExec(source, 'mysql', FLAGS);
+      const summary = await runSpec(flagSpec(source, target, true));
       assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+      const warning = summary.warnings.find((w) => w.column === 'on_off');
+      assert.match(
+        warning?.message ?? '',
+        /holds 1 value\(s\) other than 0 and 1: on_off is created as a small integer/,
+      );
+      assert.deepEqual(await pg(target, 'SELECT id, on_off FROM flag ORDER BY id'), [
+        { id: 1, on_off: 1 },
+        { id: 2, on_off: 2 },
+        { id: 3, on_off: 0 },
+      ]);
+    } finally {
+      await Promise.allSettled([source.drop(), target.drop()]);
+    }
+  });
+
+  test('a TINYINT(1) holding 2, into an existing boolean column: rejected with its reason, never loaded as true', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
+    try {
+      await rawExec(source, 'mysql', FLAGS);
+      await rawExec(target, 'postgres', 'CREATE TABLE flag (id int PRIMARY KEY, on_off boolean NOT NULL)');
+      const summary = await runSpec(flagSpec(source, target, false));
+      assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+      assert.match(
+        summary.warnings.find((w) => w.column === 'on_off')?.message ?? '',
+        /holds 1 value\(s\) other than 0 and 1: their rows are rejected/,
+      );
       assert.equal(summary.totals.rowsRejected, 1);
       assert.match(summary.rejectedRows[0]!.reason, /2 is not a boolean/);
       assert.deepEqual(await pg(target, 'SELECT id, on_off FROM flag ORDER BY id'), [

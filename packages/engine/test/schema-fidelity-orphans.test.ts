@@ -8,14 +8,15 @@ after(async () => {
   await Promise.allSettled(databases.map((d) => d.drop()));
 });
 
-/** A parent row the target refuses (TINYINT(1) = 2), two children of it and a grandchild. */
+/** A parent row the target refuses (a zero date), two children of it and a grandchild. */
 const FIXTURE = `
-CREATE TABLE team (id int PRIMARY KEY, active tinyint(1) NOT NULL);
+SET SESSION sql_mode = '';
+CREATE TABLE team (id int PRIMARY KEY, founded date NOT NULL);
 CREATE TABLE player (id int PRIMARY KEY, team_id int NULL, name varchar(20) NOT NULL,
   CONSTRAINT fk_player_team FOREIGN KEY (team_id) REFERENCES team (id));
 CREATE TABLE goal (id int PRIMARY KEY, player_id int NOT NULL,
   CONSTRAINT fk_goal_player FOREIGN KEY (player_id) REFERENCES player (id));
-INSERT INTO team VALUES (1, 1), (2, 2), (3, 0);
+INSERT INTO team VALUES (1, '2001-01-01'), (2, '0000-00-00'), (3, '2003-03-03');
 INSERT INTO player VALUES (10, 1, 'ann'), (20, 2, 'bo'), (21, 2, 'cy'), (30, NULL, 'di');
 INSERT INTO goal VALUES (100, 10), (200, 20), (300, 30);
 `;
@@ -26,7 +27,7 @@ source: { url: "${source.url}" }
 target: { url: "${target.url}" }
 pipeline: { createTables: true, errorPolicy: ${policy} }
 mappings:
-  - { source: team, target: team, columns: [{ source: id, target: id }, { source: active, target: active }] }
+  - { source: team, target: team, columns: [{ source: id, target: id }, { source: founded, target: founded }] }
   - { source: player, target: player, columns: [{ source: id, target: id }, { source: team_id, target: team_id }, { source: name, target: name }] }
   - { source: goal, target: goal, columns: [{ source: id, target: id }, { source: player_id, target: player_id }] }
 `;

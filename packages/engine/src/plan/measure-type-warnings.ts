@@ -20,14 +20,17 @@ const TEXTUAL = new Set(['string', 'text', 'uuid', 'json']);
  */
 export async function measureTypeWarnings(plan: MigrationPlan, source: Connection): Promise<MigrationPlan> {
   const verdicts = new Map<string, number>();
-  const zeroDates: PlanWarning[] = [];
+  const added: PlanWarning[] = [];
+  const widened = new Map<string, Set<string>>();
   for (const m of plan.mappings) {
     const checks = m.columns.flatMap((c) => {
       const condition = offendingCondition(c, source);
       const zero = zeroDateCondition(c, source);
+      const bool = notBooleanCondition(c, source);
       return [
-        ...(condition ? [{ column: c, condition, zero: false }] : []),
-        ...(zero ? [{ column: c, condition: zero, zero: true }] : []),
+        ...(condition ? [{ column: c, condition, kind: 'size' as const }] : []),
+        ...(zero ? [{ column: c, condition: zero, kind: 'zero' as const }] : []),
+        ...(bool ? [{ column: c, condition: bool, kind: 'bool' as const }] : []),
       ];
     });
     if (checks.length === 0) continue;
@@ -38,11 +41,17 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
     );
     for (const [i, c] of checks.entries()) {
       const count = Number(row?.[`c${i}`] ?? 0);
-      if (!c.zero) verdicts.set(keyOf(m, c.column.target.name), count);
-      else if (count > 0) zeroDates.push(zeroDateWarning(m, c.column, count, plan.spec.pipeline.zeroDates));
+      if (c.kind === 'size') verdicts.set(keyOf(m, c.column.target.name), count);
+      else if (count === 0) continue;
+      else if (c.kind === 'zero')
+        added.push(zeroDateWarning(m, c.column, count, plan.spec.pipeline.zeroDates));
+      else {
+        added.push(notBooleanWarning(m, c.column, count));
+        if (m.createTarget) widened.set(m.id, (widened.get(m.id) ?? new Set()).add(c.column.target.name));
+      }
     }
   }
-  if (verdicts.size === 0 && zeroDates.length === 0) return plan;
+  if (verdicts.size === 0 && added.length === 0) return plan;
   const warnings = plan.warnings.flatMap((w): PlanWarning[] => {
     if (w.kind !== 'type_compatibility' || w.column === undefined) return [w];
     const offending = verdicts.get(`${w.table}\u0000${w.column}`);
@@ -50,7 +59,47 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
     if (offending === 0) return [];
     return [{ ...w, message: `${w.message}: ${offending} source row(s) hold such a value (measured)` }];
   });
-  return { ...plan, warnings: [...warnings, ...zeroDates] };
+  const mappings = plan.mappings.map((m) => (widened.has(m.id) ? widen(m, widened.get(m.id)!) : m));
+  return { ...plan, mappings, warnings: [...warnings, ...added] };
+}
+
+/**
+ * A MySQL TINYINT(1) reads as a boolean, but may hold any of -128..127. Values other than 0 and 1 are
+ * counted: a created column then becomes smallint so that none is lost (the warning says so); into an
+ * existing boolean column their rows are rejected with the reason, never taken as true.
+ */
+function notBooleanCondition(c: PlannedColumn, source: Connection): string | undefined {
+  if (source.dialect.name !== 'mysql' || !c.source || c.transform.length > 0) return undefined;
+  if (c.source.type !== 'boolean' || !/^tinyint/i.test(c.source.nativeType)) return undefined;
+  const col = source.dialect.quoteIdentifier(c.source.name);
+  return `${col} NOT IN (0, 1)`;
+}
+
+function notBooleanWarning(m: PlannedMapping, c: PlannedColumn, count: number): PlanWarning {
+  const where = `${m.source.name}.${c.source!.name} (${c.source!.nativeType})`;
+  return m.createTarget
+    ? {
+        kind: 'type_compatibility',
+        table: `${m.target.schema}.${m.target.name}`,
+        column: c.target.name,
+        message: `${where} holds ${count} value(s) other than 0 and 1: ${c.target.name} is created as a small integer instead of a boolean, so that none is lost`,
+        fix: 'nothing to do, unless the application expects a boolean: then fix those values on the source',
+      }
+    : {
+        kind: 'type_compatibility',
+        table: `${m.target.schema}.${m.target.name}`,
+        column: c.target.name,
+        message: `${where} holds ${count} value(s) other than 0 and 1: their rows are rejected, never taken as true`,
+        fix: 'fix those values on the source, or make the target column an integer',
+      };
+}
+
+/** The mapping with these created columns typed int16 instead of boolean (values compared by count only). */
+function widen(m: PlannedMapping, names: ReadonlySet<string>): PlannedMapping {
+  const retype = (c: ColumnInfo): ColumnInfo => (names.has(c.name) ? { ...c, type: 'int16' } : c);
+  const target = { ...m.target, columns: m.target.columns.map(retype) };
+  const columns = m.columns.map((c) => ({ ...c, target: retype(c.target) }));
+  return { ...m, target, columns, plainCopy: false };
 }
 
 /** MySQL dates with a zero year, month or day (`0000-00-00`, `2024-00-10`), which no other database takes. */
