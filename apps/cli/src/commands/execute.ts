@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  classifyFailure,
   isTransientFailure,
   type LoadedSpec,
   messageOf,
@@ -62,8 +63,11 @@ export async function execute(loaded: LoadedSpec, options: ExecuteOptions): Prom
         summary = await runOnce(loaded, options, resume, abort.signal, bar, started);
       } catch (error) {
         if (runId) addResumeHint(error, runId);
-        // Only a retry may meet a transient failure before its run starts (a server still down).
-        if (attempt === 1 || !isTransientFailure(error) || attempt > maxRetries) throw error;
+        // A failure before the run starts: a lock or a lost connection is retried; a server that
+        // does not answer at first is a wrong URL more often than not (exit 2 at once), unless a
+        // retry meets it (the server went down under the run).
+        const retry = attempt === 1 ? classifyFailure(error) === 'transient' : isTransientFailure(error);
+        if (!retry || attempt > maxRetries) throw error;
         await waitToRetry(attempt, maxRetries, retries, messageOf(error), abort.signal);
         continue;
       }
