@@ -29,12 +29,23 @@ export function printError(error: unknown, verbose: boolean): void {
       e = e.cause;
       if (e) process.stderr.write('caused by: ');
     }
+  } else if (isDiskFull(error)) {
+    process.stderr.write('(the disk is full: free some space, then resume the run with the command above)\n');
   } else if (
     !isDataBridgeError(error) &&
     !(error instanceof Error && /^(EnvError|StoreError)$/.test(error.name))
   ) {
     process.stderr.write('(an unexpected error: run again with --verbose for details)\n');
   }
+}
+
+/** SQLite's SQLITE_FULL or the system's ENOSPC, anywhere in the cause chain. */
+function isDiskFull(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (code === 'SQLITE_FULL' || code === 'ENOSPC') return true;
+  }
+  return false;
 }
 
 export function isVerbose(): boolean {

@@ -27,7 +27,7 @@ import {
  * present and validated, and the run must have its report. FAULT_SEED picks other points.
  */
 const SEED = Number(process.env.FAULT_SEED ?? 16);
-const TRIALS_PER_POINT = Number(process.env.FAULT_TRIALS ?? 2);
+const TRIALS_PER_POINT = Number(process.env.FAULT_TRIALS ?? 4);
 
 function random(seed: number): () => number {
   let a = seed >>> 0;

@@ -61,3 +61,48 @@ describe('SQLite source faults (CLI)', () => {
     assert.deepEqual(await targetFacts(pair), exactFacts(pair));
   });
 });
+
+describe('a full disk under an SQLite target (CLI)', () => {
+  test('SQLITE_FULL ends the run with its summary, its run id, a clear message and the resume command', async (t) => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { freshDatabase, rawExec } = await import('../../../../packages/engine/test/support/databases.ts');
+    // A 1 MB file system is a full disk on demand; mounting one takes root.
+    const disk = mkdtempSync(join(tmpdir(), 'databridge-disk-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk], { stdio: 'ignore' });
+    } catch {
+      t.skip('mounting a small file system needs root');
+      return;
+    }
+    try {
+      const source = await freshDatabase('postgres');
+      databases.push(source);
+      await rawExec(
+        source,
+        'postgres',
+        "CREATE TABLE t (id bigint PRIMARY KEY, v text); INSERT INTO t SELECT g, repeat('x', 300) FROM generate_series(1, 20000) g;",
+      );
+      const dir = mkdtempSync(join(tmpdir(), 'databridge-full-'));
+      const specFile = join(dir, 'spec.yaml');
+      writeFileSync(
+        specFile,
+        `name: full\nsource: { url: "${source.url}" }\ntarget: { url: "sqlite:${join(disk, 'target.sqlite')}" }\n` +
+          'pipeline: { batchSize: 500, createTables: true }\n' +
+          'mappings: [{ source: t, target: t, columns: [{ source: id, target: id }, { source: v, target: v }] }]\n',
+      );
+      const run = runCli(['run', specFile, '--json'], dir);
+      assert.equal(await run.exited, 1, run.out.stderr);
+      const summary = JSON.parse(run.out.stdout);
+      assert.equal(summary.status, 'failed');
+      assert.match(summary.error.message, /is full: the disk holding it has no space left/);
+      assert.match(run.out.stderr, new RegExp(`^run ${summary.runId}$`, 'm'));
+      assert.equal(summary.resumeWith, `databridge run <spec> --resume ${summary.runId}`);
+      assert.doesNotMatch(run.out.stderr, /unexpected error/);
+    } finally {
+      execFileSync('umount', [disk], { stdio: 'ignore' });
+    }
+  });
+});

@@ -43,6 +43,8 @@ function describe(error: unknown, message: string, file: string | undefined): st
     return `${message} (is ${file ?? 'the file'} writable by this process?)`;
   }
   if (code.startsWith('SQLITE_BUSY')) return `${message} (another process holds the write lock)`;
+  if (code === 'SQLITE_FULL')
+    return `${file ?? 'the database'} is full: the disk holding it has no space left (or its size limit was reached); free some space, then resume the run`;
   return message;
 }
 
