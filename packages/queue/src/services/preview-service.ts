@@ -69,6 +69,8 @@ export interface ProjectPreview {
   /** Why the schedule's alerts would not arrive (fixed in step 4, the schedule). */
   readonly alertProblems: readonly AlertDeliveryProblem[];
   readonly mappings: readonly MappingPreview[];
+  /** The DDL the run executes for the tables it creates, in its order (what `databridge plan --ddl` prints). */
+  readonly ddl: { readonly beforeLoad: readonly string[]; readonly afterLoad: readonly string[] };
 }
 
 /**
@@ -128,6 +130,10 @@ export async function previewProject(
       warnings: plan.warnings.map((w) => ({ ...w, step: FIX_STEP[w.kind] })),
       alertProblems: alertDeliveryProblems(spec.schedule?.alerts, smtpStatus()),
       mappings,
+      ddl: {
+        beforeLoad: (plan.ddl?.beforeLoad ?? []).map((s) => s.sql),
+        afterLoad: (plan.ddl?.afterLoad ?? []).map((s) => s.sql),
+      },
     };
     return withoutSecrets(view, secrets);
   } catch (error) {

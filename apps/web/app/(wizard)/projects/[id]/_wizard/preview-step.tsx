@@ -16,6 +16,7 @@ const WARNING_LABELS: Record<string, string> = {
   primary_key_conflict: 'Primary-key conflicts',
   schema_mismatch: 'Schema mismatches',
   foreign_key: 'Foreign keys',
+  schema_object: 'Not migrated or not created',
 };
 
 type State =
@@ -194,6 +195,24 @@ function PreviewResult({ preview, projectId }: { preview: ProjectPreview; projec
           </div>
         )}
       </section>
+
+      {preview.ddl.beforeLoad.length > 0 ? (
+        <section aria-labelledby="ddl-title">
+          <details className="rounded-md border border-slate-300 bg-white px-3 py-2">
+            <summary id="ddl-title" className="cursor-pointer text-sm font-semibold">
+              DDL the run executes ({preview.ddl.beforeLoad.length + preview.ddl.afterLoad.length} statements)
+            </summary>
+            <p className="mt-2 text-xs text-slate-600">Before the load:</p>
+            <pre className="overflow-x-auto text-xs">
+              {preview.ddl.beforeLoad.map((s) => `${s};`).join('\n\n')}
+            </pre>
+            <p className="mt-2 text-xs text-slate-600">After the load:</p>
+            <pre className="overflow-x-auto text-xs">
+              {preview.ddl.afterLoad.map((s) => `${s};`).join('\n\n')}
+            </pre>
+          </details>
+        </section>
+      ) : null}
 
       <section aria-labelledby="rows-title" className="space-y-4">
         <h2 id="rows-title" className="text-lg font-semibold">
