@@ -7,6 +7,7 @@ import {
   cancelExecution,
   getExecutionStages,
   getExecutionStatus,
+  pauseExecution,
   startExecution,
 } from '../src/services/executions-service.ts';
 import { type ExecutorKind, eventually, openHarness, projectFor } from './support/harness.ts';
@@ -126,6 +127,56 @@ for (const executorKind of ['in-process', 'bullmq'] as ExecutorKind[]) {
         const done = await getExecutionStatus(h, executionId);
         assert.equal(done.status, 'cancelled');
         assert.ok(took < 10_000, `cancelled in ${took} ms`);
+      } finally {
+        await h.close();
+      }
+    });
+
+    it('a pause while a task waits ten minutes to be tried again: paused at once, the task and its stage paused', async () => {
+      const h = await openHarness('sqlite', executorKind);
+      try {
+        const [source, target] = [await freshPostgres(), await freshPostgres()];
+        dbs.push(source, target);
+        await query(
+          source.url,
+          `CREATE TABLE t (id int PRIMARY KEY, v text);
+           INSERT INTO t SELECT g, repeat('x', 200) FROM generate_series(1, 300000) g;`,
+        );
+        const project = await projectFor(h.store, source.url, target.url, {
+          version: 1,
+          name: 'paused while waiting',
+          pipeline: { batchSize: 1000, parallelism: 1, createTables: true },
+          schedule: { retries: { maxRetries: 2, delayMinutes: 10 } },
+          mappings: [{ source: 't', target: 't', columns }],
+        });
+        const { executionId } = await startExecution(h, { projectId: project.id });
+        await eventually(
+          async () => (await getExecutionStatus(h, executionId)).recordsProcessed >= 3000,
+          'rows',
+        );
+        await eventually(async () => {
+          await query(
+            target.url,
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+            [target.name],
+          );
+          return (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
+            /it will be tried again/.test(e.message),
+          );
+        }, 'the task to wait for its retry');
+        const start = Date.now();
+        await pauseExecution(h, executionId);
+        await eventually(
+          async () => {
+            const { stages } = await getExecutionStages(h, executionId);
+            const load = stages.find((s) => s.tasks.length > 0)!;
+            return load.status === 'paused' && load.tasks.every((t) => t.status === 'paused');
+          },
+          'the stage and its task to say paused',
+          10_000,
+        );
+        assert.ok(Date.now() - start < 10_000);
+        assert.equal((await getExecutionStatus(h, executionId)).status, 'paused');
       } finally {
         await h.close();
       }

@@ -104,11 +104,13 @@ export class BullmqExecutor implements Executor {
   }
 
   // Pause and cancel travel through the store, which every running task on every worker watches.
-  async pause(): Promise<void> {}
+  async pause(executionId: string): Promise<void> {
+    await this.cancel(executionId);
+  }
 
   /**
-   * Jobs of the execution waiting out a retry delay run now: they see the cancel and stop at once, so
-   * the run's last step (which waits for them) writes `cancelled` without waiting minutes.
+   * Jobs of the execution waiting out a retry delay run now: they see the pause or cancel and stop
+   * at once, so the run's next step settles it without waiting minutes.
    */
   async cancel(executionId: string): Promise<void> {
     for (const job of await this.queue.getDelayed()) {

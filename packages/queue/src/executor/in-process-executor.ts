@@ -60,7 +60,9 @@ export class InProcessExecutor implements Executor {
 
   // Pause and cancel travel through the store, which every running task watches; a loop waiting to
   // retry is woken so that it sees the cancel now.
-  async pause(): Promise<void> {}
+  async pause(executionId: string): Promise<void> {
+    this.wakers.get(executionId)?.abort();
+  }
   async cancel(executionId: string): Promise<void> {
     this.wakers.get(executionId)?.abort();
   }

@@ -200,12 +200,21 @@ export async function advanceExecution(
   }
 }
 
-/** Marks the stages still running (a pause or shutdown came while they ran) with the state it left. */
+/**
+ * Marks the stages and tasks still running or waiting to retry (a pause or shutdown came while they
+ * did; their work has stopped by now) with the state the execution is in.
+ */
 export async function settleStages(store: Store, executionId: string, status: 'paused' | 'interrupted') {
   for (const s of await listStageRuns(store, executionId)) {
     if (s.status === 'running' || s.status === 'queued')
       await setStage(store, executionId, s.stageId, status);
   }
+  const tasks = await listTaskRuns(store, executionId);
+  await upsertTaskRuns(
+    store,
+    executionId,
+    tasks.filter((t) => t.status === 'running' || t.status === 'queued').map((t) => ({ ...t, status })),
+  );
 }
 
 /** How long a cancel waits for the tasks it stopped to say so; a worker killed meanwhile never will. */
