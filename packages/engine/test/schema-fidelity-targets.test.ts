@@ -75,6 +75,45 @@ mappings:
     assert.deepEqual(state, { shops: 0, indexed: true, keys: 1, identities: 2 });
   });
 
+  test('a FULLTEXT index and a prefix index on a text column are not created on PostgreSQL, each named in the plan with the reason', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshPostgres()]);
+    databases.push(source, target);
+    await rawExec(
+      source,
+      'mysql',
+      `CREATE TABLE post (id int PRIMARY KEY, title varchar(100) NOT NULL, body text NULL,
+         FULLTEXT KEY ft_post_body (body), KEY ix_post_body (body(30)), KEY ix_post_title (title(10)));
+       INSERT INTO post VALUES (1, 'a', 'x');`,
+    );
+    const summary = await runSpec(`name: prefix
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { createTables: true }
+mappings:
+  - { source: post, target: post, columns: ${columns(['id', 'title', 'body'])} }
+`);
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    const notes = summary.warnings.filter((w) => w.kind === 'schema_object').map((w) => w.message);
+    assert.ok(
+      notes.some((m) => /FULLTEXT index ft_post_body \(body\) is not created/.test(m)),
+      notes.join('\n'),
+    );
+    assert.ok(
+      notes.some((m) => /prefix index ix_post_body \(body\) is not created/.test(m)),
+      notes.join('\n'),
+    );
+    // A prefix of a varchar short enough is indexed whole.
+    const indexes = (await rawExec(
+      target,
+      'postgres',
+      `SELECT indexname FROM pg_indexes WHERE tablename = 'post' ORDER BY 1`,
+    )) as { indexname: string }[];
+    assert.deepEqual(
+      indexes.map((i) => i.indexname),
+      ['ix_post_title', 'post_pkey'],
+    );
+  });
+
   test('MariaDB into MariaDB: the created table keeps its ENUM, defaults, ON UPDATE, comments and AUTO_INCREMENT', async () => {
     const [source, target] = await Promise.all([freshMysql(), freshMysql()]);
     databases.push(source, target);
