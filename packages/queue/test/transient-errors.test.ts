@@ -57,6 +57,16 @@ it('the queue retries exactly what the engine classifies transient, by code alon
     assert.notEqual(fromPg(driver(code), 'Loading public.t').code, 'transient', code);
     assert.equal(isTransientError(driver(code)), false, code);
   }
+  // A database dropped under the run says so (and is no reason to retry).
+  const gone = fromPg(driver('3D000', 'database "shop" does not exist'), 'Loading public.t');
+  assert.match(gone.message, /Loading public\.t: the database is gone/);
+  assert.equal(isTransientError(gone), false);
+  // pg's own "not queryable" (no SQLSTATE) after its connection failed.
+  assert.equal(
+    fromPg(new Error('Client has encountered a connection error and is not queryable'), 'Loading public.t')
+      .code,
+    'transient',
+  );
   const server = { host: 'h', port: 3306, user: 'u', database: 'd', mariadb: true };
   for (const code of ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']) {
     assert.equal(fromMysql(driver(code), 'Reading d.t', server).code, 'transient', code);
