@@ -9,6 +9,8 @@ const INT_RANGE: Readonly<Record<string, readonly [bigint, bigint]>> = {
   int64: [-(2n ** 63n), 2n ** 63n - 1n],
 };
 const INTEGER = new Set(['int16', 'int32', 'int64']);
+/** Source tables above this many rows (by estimate) are not scanned at plan time. */
+const MEASURE_MAX_ROWS = 5_000_000;
 const TEXTUAL = new Set(['string', 'text', 'uuid', 'json']);
 
 /**
@@ -22,7 +24,13 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
   const verdicts = new Map<string, number>();
   const added: PlanWarning[] = [];
   const widened = new Map<string, Set<string>>();
+  const unmeasured = new Set<string>();
   for (const m of plan.mappings) {
+    // One scan per table: past this size the plan would take as long as a load, so it trusts the types.
+    if (m.source.rowEstimate > MEASURE_MAX_ROWS) {
+      unmeasured.add(`${m.target.schema}.${m.target.name}`);
+      continue;
+    }
     const checks = m.columns.flatMap((c) => {
       const condition = offendingCondition(c, source);
       const zero = zeroDateCondition(c, source);
@@ -51,9 +59,16 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
       }
     }
   }
-  if (verdicts.size === 0 && added.length === 0) return plan;
+  if (verdicts.size === 0 && added.length === 0 && unmeasured.size === 0) return plan;
   const warnings = plan.warnings.flatMap((w): PlanWarning[] => {
     if (w.kind !== 'type_compatibility' || w.column === undefined) return [w];
+    if (unmeasured.has(w.table))
+      return [
+        {
+          ...w,
+          message: `${w.message} (not measured: the source table is larger than ${MEASURE_MAX_ROWS} rows)`,
+        },
+      ];
     const offending = verdicts.get(`${w.table}\u0000${w.column}`);
     if (offending === undefined) return [w];
     if (offending === 0) return [];
