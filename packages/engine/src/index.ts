@@ -22,6 +22,7 @@ export { writeReport } from './report/write-report.ts';
 export { dropRunState } from './run/drop-run-state.ts';
 export { type DryRunOptions, type DryRunResult, type DryRunTable, dryRun } from './run/dry-run.ts';
 export { decodePosition } from './run/key-codec.ts';
+export { STOP_NOW } from './run/paused.ts';
 export {
   type MappingPreview,
   type PreviewColumn,

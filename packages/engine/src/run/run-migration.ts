@@ -3,7 +3,7 @@ import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { dropRunState } from './drop-run-state.ts';
-import { PAUSED } from './paused.ts';
+import { PAUSED, STOP_NOW } from './paused.ts';
 import { type RunProgress, type StageProgress, type TableProgress, totals } from './progress.ts';
 import { reportRun } from './report-run.ts';
 import type { RunLogEntry } from './run-log.ts';
@@ -30,6 +30,11 @@ export interface RunOptions {
    * `paused`, without a report, ready to resume; with any other reason it ends `cancelled`.
    */
   readonly signal?: AbortSignal;
+  /**
+   * After an abort, how long a statement in flight may run on to its batch boundary before it is
+   * ended (default 10 s); the reason STOP_NOW ends it at once.
+   */
+  readonly stopGraceMs?: number;
   /** Called whenever progress changes (after each batch, at each stage). */
   readonly onProgress?: (progress: RunProgress) => void;
   /** Called once the run id is known, before any row moves. */
@@ -65,6 +70,7 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
       ...(options.lineOf ? { lineOf: options.lineOf } : {}),
       signal,
       ...(options.onLog ? { onLog: options.onLog } : {}),
+      ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
     });
     try {
       options.onStart?.(runId, session.plan);
@@ -207,7 +213,8 @@ class LocalRun {
           remaining.set(task.mappingId, remaining.get(task.mappingId)! - 1);
           if (remaining.get(task.mappingId) === 0) this.finishTable(task.mappingId, 'completed');
         },
-        () => this.siblingFailed.abort(),
+        // A failed task fails the run: the others' statements end at once.
+        () => this.siblingFailed.abort(STOP_NOW),
       );
     }
   }

@@ -18,7 +18,7 @@ import { type HookResult, runHooks } from './hooks.ts';
 import { decodePosition, type Position } from './key-codec.ts';
 import { openPair } from './open-pair.ts';
 import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
-import { PAUSED } from './paused.ts';
+import { STOP_NOW } from './paused.ts';
 import { decodePlan, encodePlan } from './plan-codec.ts';
 import { planTasks } from './plan-tasks.ts';
 import { RejectLog } from './reject-log.ts';
@@ -45,8 +45,8 @@ export interface SessionOptions {
   /** Receives every log line written at or above the pipeline's level. */
   readonly onLog?: (entry: RunLogEntry) => void;
   /**
-   * After an abort with the reason PAUSED (a pause, a shutdown), how long a statement in flight may
-   * run on to its batch boundary before it is ended; any other abort (a cancel) ends it at once.
+   * After an abort (a pause, a shutdown, Ctrl-C), how long a statement in flight may run on to its
+   * batch boundary before it is ended; an abort with the reason STOP_NOW (a cancel) ends it at once.
    * Default 10 s.
    */
   readonly stopGraceMs?: number;
@@ -100,7 +100,7 @@ export class RunSession {
     this.log = new RunLog(join(dir, 'run.log'), options.spec.pipeline.logLevel, options.onLog);
     // Batch boundaries see the signal; a statement blocked on a lock never reaches one.
     const onAbort = () => {
-      const grace = options.signal.reason === PAUSED ? (options.stopGraceMs ?? STOP_GRACE_MS) : 0;
+      const grace = options.signal.reason === STOP_NOW ? 0 : (options.stopGraceMs ?? STOP_GRACE_MS);
       this.endingInFlight = setTimeout(() => void this.endInFlight(), grace);
       this.endingInFlight.unref();
     };

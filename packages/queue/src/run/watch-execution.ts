@@ -1,11 +1,11 @@
-import { PAUSED } from '@databridge/engine';
+import { PAUSED, STOP_NOW } from '@databridge/engine';
 import { getExecution, type Store } from '@databridge/store';
 
 export interface ExecutionWatch {
   /**
    * Aborted once the execution leaves `running`, or this process shuts down. The reason is PAUSED for a
    * pause or a shutdown (statements in flight get the session's grace to reach a batch boundary) and
-   * 'stopped' otherwise (a cancel or a failure elsewhere: statements in flight are ended at once).
+   * STOP_NOW otherwise (a cancel or a failure elsewhere: statements in flight are ended at once).
    */
   readonly signal: AbortSignal;
   /**
@@ -31,7 +31,7 @@ export function watchExecution(store: Store, executionId: string, parent?: Abort
   const abort = (why: 'paused' | 'stopped' | 'interrupted') => {
     if (controller.signal.aborted) return;
     reason = why;
-    controller.abort(why === 'stopped' ? 'stopped' : PAUSED);
+    controller.abort(why === 'stopped' ? STOP_NOW : PAUSED);
   };
   const onParentAbort = () => abort('interrupted');
   parent?.addEventListener('abort', onParentAbort, { once: true });
