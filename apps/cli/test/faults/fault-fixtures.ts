@@ -73,6 +73,13 @@ export async function faultPair(from: TestDialect, dropLater: TestDatabase[]): P
 }
 
 /**
+ * For a run that creates its tables: an event trigger that holds each CREATE TABLE 300 ms, so that
+ * a kill can land between two of them.
+ */
+const SLOW_DDL = `CREATE FUNCTION slow_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.3); END $$;
+  CREATE EVENT TRIGGER slow_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION slow_ddl();`;
+
+/**
  * Another PostgreSQL target for the same source: with the tables and their key (and the slow
  * trigger), or empty for a run that creates them (`create`).
  */
@@ -83,7 +90,7 @@ export async function freshTarget(
 ): Promise<FaultPair> {
   const target = await freshDatabase('postgres');
   dropLater.push(target);
-  if (!options.create) await rawExec(target, 'postgres', TARGET_SQL);
+  await rawExec(target, 'postgres', options.create ? SLOW_DDL : TARGET_SQL);
   return { ...base, target };
 }
 
@@ -195,7 +202,7 @@ export async function killSourceReaders(pair: FaultPair, table: string): Promise
   await c.connect();
   try {
     const { rows } = await c.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE '%' || $2 || '%' AND query NOT ILIKE '%count(%' AND state <> 'idle'",
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE '%' || $2 || '%' AND query NOT ILIKE '%count(%' AND state = 'active'",
       [pair.source.name, table],
     );
     return rows.length;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import pg from 'pg';
 import {
   rawExec,
   type TestDatabase,
@@ -9,7 +10,6 @@ import {
 } from '../../../../packages/engine/test/support/databases.ts';
 import { cli, startCli } from '../cli-helpers.ts';
 import {
-  ENTRIES,
   exactFacts,
   type FaultPair,
   faultPair,
@@ -72,33 +72,55 @@ async function logSays(dir: string, stderr: () => string, pattern: RegExp): Prom
 }
 
 /** Waits for the trial's point, then a seeded random moment inside it. */
-async function reachPoint(trial: Trial, pair: FaultPair, dir: string, stderr: () => string, r: () => number) {
+async function reachPoint(
+  trial: Trial,
+  pair: FaultPair,
+  dir: string,
+  stderr: () => string,
+  r: () => number,
+  blocker: pg.Client,
+) {
   const stage = (name: string) => logSays(dir, stderr, new RegExp(`"stage ${name} running"`));
   switch (trial.point) {
     case 'extract':
       await until(() => stage('extract'), 'extract');
       return sleep(r() * 40);
-    case 'ddl':
-      // With createTables: the moment the last table exists (once this was before the run was
-      // recorded, and a new run then found the tables and never created their foreign key).
+    case 'ddl': {
+      // With createTables, each CREATE TABLE held 300 ms: between the two tables, or just after
+      // the last (once both were before the run was recorded, and a new run then found the tables
+      // and never created their foreign key).
+      const afterBoth = r() < 0.5;
       await until(async () => {
         const [row] = (await rawExec(
           pair.target,
           'postgres',
-          "SELECT to_regclass('public.entries') AS t",
-        )) as {
-          t: string | null;
-        }[];
-        return row?.t != null;
+          "SELECT to_regclass('public.accounts') AS a, to_regclass('public.entries') AS e",
+        )) as { a: string | null; e: string | null }[];
+        return afterBoth ? row?.e != null : row?.a != null && row.e == null;
       }, 'the created tables');
-      return sleep(r() * 5);
+      return sleep(r() * (afterBoth ? 30 : 100));
+    }
     case 'load':
       await until(async () => (await targetRows(pair, 'entries').catch(() => 0)) > 0, 'the first entries');
       return sleep(r() * 1500);
-    case 'fk':
-      // Once every entry is in: the foreign key is being added back and checked, or about to be.
-      await until(async () => (await targetRows(pair, 'entries').catch(() => 0)) >= ENTRIES, 'every entry');
-      return sleep(r() * 60);
+    case 'fk': {
+      // Too quick to hit on its own: a session holding ROW EXCLUSIVE on accounts from mid-load (it
+      // disturbs nothing there) makes ADD CONSTRAINT wait for its lock, and the kill lands then.
+      await until(
+        async () => (await targetRows(pair, 'entries').catch(() => 0)) >= 1_000,
+        'the first entries',
+      );
+      await blocker.query('BEGIN; LOCK TABLE accounts IN ROW EXCLUSIVE MODE');
+      await until(async () => {
+        const rows = await rawExec(
+          pair.target,
+          'postgres',
+          "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query ILIKE '%ADD CONSTRAINT%'",
+        );
+        return rows.length > 0;
+      }, 'the foreign key to be added back');
+      return sleep(r() * 20);
+    }
     case 'validate':
       await until(() => stage('validate'), 'validate');
       return sleep(r() * 200);
@@ -138,9 +160,15 @@ describe('kill -9 of the CLI at random points, then --resume', () => {
       let stderr = '';
       child.stderr!.on('data', (d) => (stderr += d));
       const exited = new Promise((resolve) => child.on('close', resolve));
-      await Promise.race([reachPoint(trial, pair, dir, () => stderr, r), exited]);
-      child.kill('SIGKILL');
-      await exited;
+      const blocker = new pg.Client({ connectionString: pair.target.url });
+      await blocker.connect();
+      try {
+        await Promise.race([reachPoint(trial, pair, dir, () => stderr, r, blocker), exited]);
+        child.kill('SIGKILL');
+        await exited;
+      } finally {
+        await blocker.end();
+      }
       const runId = /run (\S+)/.exec(stderr)?.[1];
       const killedIn = lastStage(dir, runId);
       // Resume until it completes (a kill before the run was recorded leaves nothing to resume).
