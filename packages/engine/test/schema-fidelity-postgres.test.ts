@@ -60,7 +60,10 @@ mappings:
 
   test('the enum type, the unique constraint and the secondary index work as on the source', async () => {
     await assert.rejects(pg(target, `UPDATE member SET state = 'lost'`), /invalid input value for enum/);
-    await assert.rejects(pg(target, 'UPDATE member SET score = -200'), /violates check constraint "score_floor"/);
+    await assert.rejects(
+      pg(target, 'UPDATE member SET score = -200'),
+      /violates check constraint "score_floor"/,
+    );
     await assert.rejects(
       pg(target, `INSERT INTO member (email) VALUES ('a@example.com')`),
       /unique constraint/,

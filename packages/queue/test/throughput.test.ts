@@ -129,7 +129,10 @@ for (const executorKind of ['in-process', 'bullmq'] as const) {
       // The pause is not running time: the rate beats rows over the whole time, pause included.
       const wall = (Date.parse(done.endTime!) - Date.parse(done.startTime!)) / 1000;
       assert.ok(done.throughput > rows / wall, `${done.throughput} rows/s vs ${rows / wall} over ${wall} s`);
-      assert.ok(last.runningMs / 1000 < wall - RUNNING_GAP_MS / 1000, `${last.runningMs} ms running of ${wall} s`);
+      assert.ok(
+        last.runningMs / 1000 < wall - RUNNING_GAP_MS / 1000,
+        `${last.runningMs} ms running of ${wall} s`,
+      );
     });
   });
 }

@@ -12,12 +12,7 @@ export interface HistoryPage {
 }
 
 /** Statuses an execution leaves by itself; the others wait for a person (or are over). */
-export const ACTIVE_STATUSES: readonly ExecutionStatus[] = [
-  'pending',
-  'queued',
-  'running',
-  'cancelling',
-];
+export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['pending', 'queued', 'running', 'cancelling'];
 export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
 
 export function isActive(status: ExecutionStatus | undefined): boolean {
