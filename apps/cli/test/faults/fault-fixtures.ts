@@ -198,14 +198,19 @@ export async function killSourceReaders(pair: FaultPair, table: string): Promise
       await c.end();
     }
   }
+  // PostgreSQL's COPY out may last a fraction of a second: look for it on one connection, often.
   const c = new pg.Client({ connectionString: pair.source.url });
   await c.connect();
   try {
-    const { rows } = await c.query(
-      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE '%' || $2 || '%' AND query NOT ILIKE '%count(%' AND state = 'active'",
-      [pair.source.name, table],
-    );
-    return rows.length;
+    for (let i = 0; i < 200; i++) {
+      const { rows } = await c.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND query ILIKE '%' || $2 || '%' AND query NOT ILIKE '%count(%' AND state = 'active'",
+        [pair.source.name, table],
+      );
+      if (rows.length > 0) return rows.length;
+      await sleep(2);
+    }
+    return 0;
   } finally {
     await c.end();
   }
