@@ -19,6 +19,6 @@ test('a value of the wrong type is named in words: "a list", "a whole number", n
   const whole = problem(`${base}pipeline: { batchSize: 1000.5 }\nmappings: [{ source: a, target: b }]\n`);
   assert.match(whole, /batchSize: .*whole number/);
   const text = problem(`${base}pipeline: { batchSize: "lots" }\nmappings: [{ source: a, target: b }]\n`);
-  assert.match(text, /batchSize: must be a number/);
+  assert.match(text, /batchSize: Batch size must be a whole number from 100 to 10,000 rows \(not “lots”\)/);
   for (const message of [list, whole, text]) assert.doesNotMatch(message, /\ba (array|int|object)\b/);
 });
