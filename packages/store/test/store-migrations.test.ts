@@ -4,7 +4,6 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import {
   appendLogEntries,
-  createConnection,
   createProject,
   createStageRuns,
   getConnection,
@@ -21,7 +20,7 @@ import {
 } from '../src/index.ts';
 import { migrateStore } from '../src/migrate.ts';
 import { connectStore } from '../src/open-store.ts';
-import { SOURCE_URL, specInput } from './support/fixtures.ts';
+import { legacyConnection, SOURCE_URL, specInput } from './support/fixtures.ts';
 import { startMigratingProcess } from './support/open-store-child.ts';
 import { freshStorePlace, PG_ADMIN_URL, SECRET, STORE_KINDS, type StorePlace } from './support/stores.ts';
 
@@ -72,7 +71,7 @@ for (const kind of STORE_KINDS) {
       const place = await fresh();
       const old = await connectStore(place.options);
       assert.deepEqual(await migrateStore(old.db, old.dialect, { to: '0001_core' }), ['0001_core']);
-      const source = await createConnection(old, { name: 'shop', url: SOURCE_URL });
+      const source = await legacyConnection(old, 'shop', SOURCE_URL);
       const project = await createProject(old, {
         name: 'legacy',
         sourceConnectionId: source.id,

@@ -87,7 +87,10 @@ for (const kind of STORE_KINDS) {
       const input = { name: unique('bad'), sourceConnectionId: source.id, targetConnectionId: target.id };
       await assert.rejects(
         createProject(store, { ...input, spec: specInput({ pipeline: { batchSize: 50_000 } }) }),
-        specError('pipeline.batchSize', /^spec\.pipeline\.batchSize: Too big/),
+        specError(
+          'pipeline.batchSize',
+          /^spec\.pipeline\.batchSize: Batch size must be a whole number from 100 to 10,000 rows \(not 50,000\)/,
+        ),
       );
       await assert.rejects(
         createProject(store, { ...input, spec: specInput({ mappings: [] }) }),

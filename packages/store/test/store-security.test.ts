@@ -42,7 +42,7 @@ import {
 } from '../src/index.ts';
 import { migrateStore } from '../src/migrate.ts';
 import { connectStore } from '../src/open-store.ts';
-import { SOURCE_URL, specInput, TARGET_URL, unique } from './support/fixtures.ts';
+import { legacyConnection, SOURCE_URL, specInput, TARGET_URL, unique } from './support/fixtures.ts';
 import { freshStorePlace, SECRET, STORE_KINDS, type StorePlace } from './support/stores.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -560,7 +560,7 @@ for (const kind of STORE_KINDS) {
           '0001_core',
           '0002_run_telemetry',
         ]);
-        const source = await createConnection(old, { name: 'shop', url: SOURCE_URL });
+        const source = await legacyConnection(old, 'shop', SOURCE_URL);
         const project = await createProject(old, {
           name: 'legacy',
           sourceConnectionId: source.id,

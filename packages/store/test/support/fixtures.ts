@@ -1,3 +1,5 @@
+import { parseConnectionUrl } from '@databridge/engine';
+import { displayUrl } from '../../src/display-url.ts';
 import {
   type Connection,
   createConnection,
@@ -46,4 +48,27 @@ export async function aProject(store: Store): Promise<Project> {
     targetConnectionId: target.id,
     spec: specInput(),
   });
+}
+
+/**
+ * A connection written with only the columns the first migration created, as a store of that age
+ * held it: the repository writes today's columns, which an old store does not have yet.
+ */
+export async function legacyConnection(store: Store, name: string, url: string): Promise<{ id: string }> {
+  const id = `legacy-${unique(name)}`;
+  const now = new Date().toISOString();
+  await store.db
+    .insertInto('connections')
+    .values({
+      id,
+      name,
+      kind: parseConnectionUrl(url).dialect,
+      display_url: displayUrl(url),
+      secret_url: store.secrets.seal(url, id),
+      key_version: store.secrets.keyVersion,
+      created_at: now,
+      updated_at: now,
+    } as never)
+    .execute();
+  return { id };
 }
