@@ -4,6 +4,18 @@ import type { ConnectionSettings } from '../connectors/url.ts';
 
 interface PoolConnection {
   readonly threadId: number | null;
+  /** mysql2's own fields: the pool that holds it (null once removed), set to close (destroy, fatal error). */
+  readonly _pool?: unknown;
+  readonly _closing?: boolean;
+}
+
+/**
+ * A connection destroyed while checked out (a reader that stopped early, one given up on a silent
+ * server) is removed from the pool without a 'release' event, so it is dropped here: its statement
+ * is ended with its socket, and killing it would open a connection to a server that may not answer.
+ */
+function gone(connection: PoolConnection): boolean {
+  return connection._pool === null || connection._closing === true;
 }
 
 /**
@@ -42,6 +54,7 @@ export class MysqlInFlight {
   }
 
   private threads(): number[] {
+    for (const connection of this.busy) if (gone(connection)) this.busy.delete(connection);
     return [...this.busy].map((c) => c.threadId).filter((id): id is number => Number.isInteger(id));
   }
 }
