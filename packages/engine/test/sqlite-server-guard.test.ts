@@ -56,6 +56,43 @@ describe('SQLite on a server: statements that reach other files', () => {
     }
   });
 
+  // SQLite keeps a few settings for the whole process: the folder of every handle's temporary files
+  // (the metadata store's too) and its memory limits. Preparing such a PRAGMA sets it, so even the
+  // EXPLAIN that checks a statement must not see it. trusted_schema is the guard's own safety.
+  it('a server connection refuses PRAGMAs that change every SQLite handle of the process, in a script too', async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), 'databridge-guard-tmp-'));
+    const connection = await openConnection(`sqlite:${join(dir, 'pragma.sqlite')}`, { sqliteFolder: folder });
+    const other = await openConnection(`sqlite:${join(dir, 'other.sqlite')}`);
+    const settings = async () => ({
+      tempDir: await other.query('PRAGMA temp_store_directory'),
+      heap: await other.query('PRAGMA hard_heap_limit'),
+    });
+    try {
+      const before = await settings();
+      for (const sql of [
+        `PRAGMA temp_store_directory = '${elsewhere}'`,
+        `pragma "temp_store_directory" = '${elsewhere}'`,
+        'PRAGMA hard_heap_limit = 1',
+        'PRAGMA soft_heap_limit = 1',
+        'PRAGMA trusted_schema = ON',
+        `SELECT 1; PRAGMA temp_store_directory = '${elsewhere}'`,
+      ]) {
+        await assert.rejects(connection.query(sql), /not allowed on a server connection/, sql);
+      }
+      assert.deepEqual(await settings(), before, 'no setting of the process changed');
+      // The schema is still untrusted: a view may not call an unsafe function.
+      await connection.query(`CREATE VIEW unsafe AS SELECT load_extension('${join(elsewhere, 'x')}') AS x`);
+      await assert.rejects(connection.query('SELECT x FROM unsafe'), /unsafe use of load_extension/);
+      // The connection's own settings still read and change.
+      await connection.query('PRAGMA cache_size = 500');
+      assert.deepEqual(await connection.query('PRAGMA cache_size'), [{ cache_size: 500 }]);
+    } finally {
+      await connection.close();
+      await other.close();
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
   it('a script is read as SQLite tokenizes it: words in strings, quoted names and comments do not count', () => {
     assert.equal(
       refusedWord('SELECT \'attach\'; SELECT "vacuum" FROM [detach] -- load_extension'),

@@ -103,7 +103,8 @@ export function guardStatements(db: Database.Database): void {
   db.pragma('trusted_schema = OFF');
   const prepare = db.prepare.bind(db) as (sql: string, ...rest: unknown[]) => Database.Statement;
   const check = (sql: string) => {
-    const operation = refusedOperation(prepare, sql);
+    // Before EXPLAIN: preparing one of these PRAGMAs already applies it.
+    const operation = refusedPragma(sql) ?? refusedOperation(prepare, sql);
     if (operation) {
       throw new DataBridgeError(
         'bad_spec',
@@ -124,7 +125,7 @@ export function guardStatements(db: Database.Database): void {
     } catch (error) {
       // A script of several statements cannot be explained as one: its words are checked instead.
       if (!(error instanceof RangeError)) throw error;
-      const word = refusedWord(sql);
+      const word = refusedWord(sql) ?? refusedPragma(sql);
       if (word) {
         throw new DataBridgeError('bad_spec', `${word} is not allowed on a server connection`);
       }
@@ -139,16 +140,54 @@ export function guardStatements(db: Database.Database): void {
 const REFUSED_WORDS = new Set(['attach', 'detach', 'vacuum', 'load_extension']);
 
 /**
+ * PRAGMAs whose setting is SQLite's for the whole process (the folder of every handle's temporary
+ * files, the metadata store's included; the memory limits) or the guard's own (trusted_schema, which
+ * keeps triggers and views from calling unsafe functions). SQLite applies them when the statement is
+ * prepared, so they are refused by name, before any EXPLAIN.
+ */
+const PROCESS_PRAGMAS = new Set([
+  'temp_store_directory',
+  'data_store_directory',
+  'soft_heap_limit',
+  'hard_heap_limit',
+  'trusted_schema',
+]);
+
+/** `PRAGMA <name>` for a script that has the word PRAGMA and names one of PROCESS_PRAGMAS. */
+export function refusedPragma(sql: string): string | undefined {
+  let pragma = false;
+  let name: string | undefined;
+  for (const word of wordsOf(sql, true)) {
+    const lower = word.toLowerCase();
+    if (lower === 'pragma') pragma = true;
+    else if (PROCESS_PRAGMAS.has(lower)) name ??= lower;
+  }
+  return pragma && name ? `PRAGMA ${name}` : undefined;
+}
+
+/**
  * The first refused keyword of a script, read as SQLite tokenizes it: words inside strings, quoted
  * identifiers and comments do not count.
  */
 export function refusedWord(sql: string): string | undefined {
+  for (const word of wordsOf(sql, false)) {
+    if (REFUSED_WORDS.has(word.toLowerCase())) return word.toUpperCase();
+  }
+  return undefined;
+}
+
+/**
+ * The words of a script as SQLite tokenizes it, strings and comments left out; quoted identifiers
+ * (a PRAGMA's name may be quoted) only when `quotedNames`.
+ */
+function* wordsOf(sql: string, quotedNames: boolean): Generator<string> {
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
     const closing = c === "'" ? "'" : c === '"' ? '"' : c === '`' ? '`' : c === '[' ? ']' : undefined;
     if (closing) {
       const end = sql.indexOf(closing, i + 1);
+      if (quotedNames && c !== "'") yield sql.slice(i + 1, end === -1 ? sql.length : end);
       // A doubled quote inside a string is two strings back to back here, which reads the same.
       i = end === -1 ? sql.length : end + 1;
     } else if (sql.startsWith('--', i)) {
@@ -159,9 +198,8 @@ export function refusedWord(sql: string): string | undefined {
       i = end === -1 ? sql.length : end + 2;
     } else if (/[A-Za-z_]/.test(c)) {
       const word = /^[A-Za-z0-9_$]+/.exec(sql.slice(i))![0];
-      if (REFUSED_WORDS.has(word.toLowerCase())) return word.toUpperCase();
+      yield word;
       i += word.length;
     } else i += 1;
   }
-  return undefined;
 }
