@@ -308,6 +308,19 @@ for (const kind of STORE_KINDS) {
         assert.equal((await signIn(owner, attacker)).status, 429);
       });
 
+      // One IPv6 host is usually given a whole /64: counting each address alone would give it 2^64
+      // addresses of five free guesses each at the owner's password.
+      it('an attacker moving through the addresses of one IPv6 /64 meets the same limits', async () => {
+        const owner = await person('admin');
+        const answers: number[] = [];
+        for (let i = 1; i <= 8; i++) {
+          answers.push((await signIn(owner, `2001:db8:66:1::${i.toString(16)}`, 'wrong password')).status);
+        }
+        assert.deepEqual(answers, [401, 401, 401, 401, 401, 429, 429, 429]);
+        // Another network is not held up by it.
+        assert.equal((await signIn(owner, '2001:db8:66:2::1')).status, 200);
+      });
+
       it('the wait grows with each failure past the fifth', async () => {
         const owner = await person('viewer');
         const from = '203.0.113.67';

@@ -20,6 +20,7 @@ import {
 import { z } from 'zod';
 import { ServiceError } from '../services/service-error.ts';
 import type { Actor } from './actor.ts';
+import { limitNetwork } from './client-address.ts';
 import { SESSION_HOURS } from './session-cookie.ts';
 
 type Ctx = { store: Store; env: { sessionSecret: string } };
@@ -66,9 +67,10 @@ export async function signIn(ctx: Ctx, input: unknown, address: string): Promise
   // Without a known address (the app not run by `databridge serve`) every client would share one
   // per-address count, and 50 failures would stop everyone signing in: only the account counts then.
   const perAddress = address !== 'unknown';
+  const network = limitNetwork(address);
   const keys = [
-    `account-address:${emailKey(email)} ${address}`,
-    ...(perAddress ? [`address:${address}`] : []),
+    `account-address:${emailKey(email)} ${network}`,
+    ...(perAddress ? [`address:${network}`] : []),
   ];
   const limits = await Promise.all([
     loginBackoffState(ctx.store, keys[0]!, SIGN_IN_LIMITS.perAccountAddress),

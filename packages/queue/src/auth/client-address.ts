@@ -77,6 +77,24 @@ function normalise(address: string | undefined): string | undefined {
 }
 
 /**
+ * The network a sign-in limit counts an address under: an IPv4 address itself, an IPv6 address's
+ * /64 (`2001:db8:1:2::/64`). One IPv6 host is commonly given a whole /64, so counting each address
+ * alone would let it guess from 2^64 addresses. Anything else (`unknown`) is returned as it is.
+ */
+export function limitNetwork(address: string): string {
+  const plain = address.replace(/%.*$/, '');
+  if (isIP(plain) !== 6) return address;
+  const [head = '', tail] = plain.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // An embedded IPv4 tail (`::1.2.3.4`) sits in the last 64 bits, which the prefix leaves out.
+  const groups =
+    tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  const prefix = groups.slice(0, 4).map((group) => Number.parseInt(group, 16).toString(16));
+  return `${prefix.join(':')}::/64`;
+}
+
+/**
  * For `databridge serve`'s HTTP server, before Next.js sees the request: replaces whatever
  * CLIENT_ADDRESS_HEADER the client sent with the address decided from the socket and the trusted
  * proxies.
