@@ -73,6 +73,28 @@ describe('alert webhooks and internal addresses', () => {
     assert.equal(isInternalAddress('2606:4700:4700::1111'), false);
   });
 
+  // IPv6 forms that carry an IPv4 address reach it through a translator (NAT64, SIIT, 6to4) on
+  // networks that have one: an internal address inside them is as internal; a public one stays public.
+  it('refuses an internal IPv4 address carried inside an IPv6 one (NAT64, SIIT, compatible, 6to4)', async () => {
+    for (const url of [
+      'http://[64:ff9b::169.254.169.254]/latest/meta-data/',
+      'http://[64:ff9b::7f00:1]/hook',
+      'http://[64:ff9b:1::a00:1]/hook',
+      'http://[::ffff:0:7f00:1]/hook',
+      'http://[::127.0.0.1]/hook',
+      'http://[2002:c0a8:1::1]/hook',
+      'http://[fec0::1]/hook',
+    ]) {
+      await assert.rejects(
+        sendSlackAlert(url, alert, { timeoutMs: 2000 }),
+        /loopback, private or link-local/,
+        url,
+      );
+    }
+    assert.equal(isInternalAddress('64:ff9b::808:808'), false, 'NAT64 of a public address');
+    assert.equal(isInternalAddress('2002:808:808::1'), false, '6to4 of a public address');
+  });
+
   it('checks the addresses again as it connects, so a name that changes its answer after the check gains nothing', async () => {
     // What a rebinding name does on its second resolution: here localhost, checked only at connect.
     await assert.rejects(

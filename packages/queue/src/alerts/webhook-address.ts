@@ -25,17 +25,53 @@ for (const [net, bits] of [
   ['::1', 128],
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, still private where used)
   ['ff00::', 8], // multicast
 ] as const) {
   INTERNAL.addSubnet(net, bits, 'ipv6');
 }
 
-/** True for a loopback, private, link-local or otherwise non-public address (IPv4-mapped IPv6 too). */
+/** The eight 16-bit groups of an IPv6 address (an IPv4 tail such as `::1.2.3.4` as two). */
+function ipv6Groups(address: string): number[] {
+  const withoutV4 = address.replace(/(\d+)\.(\d+)\.(\d+)\.(\d+)$/, (_all, a, b, c, d) =>
+    [((+a << 8) | +b).toString(16), ((+c << 8) | +d).toString(16)].join(':'),
+  );
+  const [head = '', tail] = withoutV4.split('::') as [string, string | undefined];
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups =
+    tail === undefined ? left : [...left, ...Array(8 - left.length - right.length).fill('0'), ...right];
+  return groups.map((group) => Number.parseInt(group, 16));
+}
+
+/**
+ * The IPv4 address an IPv6 address carries to a translator, when it has that form: NAT64
+ * (64:ff9b::/96, 64:ff9b:1::/48), SIIT (::ffff:0:0:0/96), IPv4-compatible (::/96) or 6to4 (2002::/16).
+ */
+function embeddedIpv4(address: string): string | undefined {
+  const g = ipv6Groups(address.replace(/%.*$/, ''));
+  const v4 = (high: number, low: number) => [high >> 8, high & 255, low >> 8, low & 255].join('.');
+  const zeros = (from: number, to: number) => g.slice(from, to).every((group) => group === 0);
+  if (g[0] === 0x64 && g[1] === 0xff9b && (zeros(2, 6) || g[2] === 1)) return v4(g[6]!, g[7]!);
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return v4(g[6]!, g[7]!);
+  if (zeros(0, 6) && !(g[6] === 0 && g[7]! <= 1)) return v4(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return v4(g[1]!, g[2]!);
+  return undefined;
+}
+
+/**
+ * True for a loopback, private, link-local or otherwise non-public address, also when an IPv6
+ * address carries one (IPv4-mapped, NAT64, SIIT, compatible, 6to4).
+ */
 export function isInternalAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   const plain = mapped ?? address;
   const family = isIP(plain);
   if (family === 0) return true;
+  if (family === 6) {
+    const carried = embeddedIpv4(plain);
+    if (carried !== undefined && INTERNAL.check(carried, 'ipv4')) return true;
+  }
   return INTERNAL.check(plain, family === 6 ? 'ipv6' : 'ipv4');
 }
 
