@@ -1,6 +1,7 @@
 import type { Pool, RowDataPacket } from 'mysql2/promise';
 import type { Reader, ReadRequest } from '../connectors/connection.ts';
-import { DEFAULT_STALL_TIMEOUT_MS, guardStalls } from '../connectors/stall-guard.ts';
+import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
+import { streamBatches } from '../connectors/stream-batches.ts';
 import { DataBridgeError } from '../errors.ts';
 import { qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
@@ -67,16 +68,11 @@ export class MysqlReader implements Reader {
         `${action}: the server sent nothing for ${Math.round(this.stallTimeoutMs / 1000)} s; the connection is taken for lost`,
       );
     try {
-      let batch: Row[] = [];
-      for await (const row of guardStalls(rows, this.stallTimeoutMs, stalled)) {
-        batch.push(row as Row);
-        if (batch.length >= batchSize) {
-          yield batch;
-          batch = [];
-        }
+      for await (const batch of streamBatches<Row>(rows, batchSize, this.stallTimeoutMs, stalled)) {
+        if (signal?.aborted) throw cancelled(action);
+        yield batch;
       }
       if (signal?.aborted) throw cancelled(action);
-      if (batch.length > 0) yield batch;
       finished = true;
     } catch (error) {
       throw signal?.aborted ? cancelled(action) : toDataBridgeError(error, action, this.server);
