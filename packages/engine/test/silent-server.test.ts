@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { openConnection } from '../src/connectors/open.ts';
 import { DataBridgeError } from '../src/errors.ts';
-import { freshMysql, rawExec, type TestDatabase } from './support/databases.ts';
+import { column } from './support/builders.ts';
+import { freshDatabase, freshMysql, rawExec, type TestDatabase } from './support/databases.ts';
 import { freezableProxy } from './support/freezable-proxy.ts';
 
 /**
@@ -59,3 +60,58 @@ describe('a MySQL server gone silent', () => {
     }
   });
 });
+
+/**
+ * A target that goes silent in the middle of a load: the batch being written gets no answer. The
+ * load session gives up after the stall timeout with a transient error (a retry or a resume then
+ * goes on), and rolling back and closing do not wait on that server either.
+ */
+for (const dialect of ['postgres', 'mysql'] as const) {
+  describe(`a ${dialect} target gone silent mid-load`, () => {
+    let db: TestDatabase | undefined;
+    after(async () => db?.drop());
+
+    test('the write fails transient after the stall timeout; rollback and close return', async () => {
+      db = await freshDatabase(dialect);
+      await rawExec(db, dialect, 'CREATE TABLE t (id INT PRIMARY KEY, v TEXT)');
+      const port = dialect === 'postgres' ? 5432 : 3306;
+      const proxy = await freezableProxy(port);
+      const connection = await openConnection(db.url.replace(`:${port}/`, `:${proxy.port}/`), {
+        stallTimeoutMs: 1_000,
+      });
+      const target = {
+        table: { schema: dialect === 'postgres' ? 'public' : db.name, name: 't' },
+        columns: [column('id', 'int32'), column('v', 'text')],
+      };
+      const batch = (from: number) => Array.from({ length: 1_000 }, (_, i) => [from + i, 'x'.repeat(200)]);
+      try {
+        const session = await connection.loader.begin();
+        assert.equal(await session.write(target, batch(1), 'append', ['id']), 1_000);
+        proxy.freeze();
+        const started = Date.now();
+        await assert.rejects(session.write(target, batch(1_001), 'append', ['id']), (e: unknown) => {
+          assert.ok(e instanceof DataBridgeError, String(e));
+          assert.equal(e.code, 'transient', e.message);
+          assert.match(e.message, /the target answered nothing for 1 s/);
+          return true;
+        });
+        const failedAfter = Date.now() - started;
+        await session.rollback();
+        const closing = Date.now();
+        await connection.cancelInFlight?.(500);
+        await connection.close();
+        const closedAfter = Date.now() - closing;
+        process.stderr.write(
+          `# silent ${dialect} target: failed after ${failedAfter} ms, closed in ${closedAfter} ms\n`,
+        );
+        assert.ok(failedAfter >= 900 && failedAfter < 5_000, `the write gave up after ${failedAfter} ms`);
+        assert.ok(closedAfter < 7_000, `rollback, cancel and close took ${closedAfter} ms`);
+      } finally {
+        proxy.close();
+      }
+      assert.deepEqual(await rawExec(db, dialect, 'SELECT count(*) AS n FROM t'), [
+        { n: dialect === 'postgres' ? '0' : 0 },
+      ]);
+    });
+  });
+}

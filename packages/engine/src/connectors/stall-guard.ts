@@ -40,3 +40,42 @@ export async function* guardStalls<T>(
     if (!done) void Promise.resolve(iterator.return?.()).catch(() => undefined);
   }
 }
+
+/**
+ * A statement on a target's load connection, given up when its server answers nothing for `ms`
+ * (writers have no row stream to watch, so silence is a statement without answer). `work` calls
+ * `progress` when it moves on (a COPY that is still taking rows), which starts the wait again.
+ * On a stall `stalled` runs: it cuts the connection (so the driver gives up the statement too) and
+ * returns the error to fail with. A statement held by a lock that long fails the same way.
+ */
+export async function answerWithin<T>(
+  ms: number,
+  work: (progress: () => void) => Promise<T>,
+  stalled: () => Error,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  let settled = false;
+  let fail: (error: Error) => void = () => undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    fail = reject;
+  });
+  const progress = () => {
+    if (settled) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => fail(stalled()), ms);
+  };
+  progress();
+  const working = work(progress);
+  try {
+    return await Promise.race([working, timeout]);
+  } finally {
+    settled = true;
+    clearTimeout(timer);
+    working.catch(() => undefined); // it fails with the cut connection once given up
+  }
+}
+
+/** The words of a target's stall, for the error a load session fails with. */
+export function targetStalled(action: string, ms: number): string {
+  return `${action}: the target answered nothing for ${Math.round(ms / 1000)} s; the connection is taken for lost`;
+}

@@ -1,5 +1,6 @@
 import type { Pool, PoolConnection, QueryOptions, ResultSetHeader } from 'mysql2/promise';
 import type { BulkLoader, Checkpoint, LoadSession, LoadTarget, WriteMode } from '../connectors/connection.ts';
+import { answerWithin, targetStalled } from '../connectors/stall-guard.ts';
 import { DataBridgeError } from '../errors.ts';
 import { qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
@@ -16,6 +17,8 @@ export interface LoadOptions {
   readonly maxStatementChars: number;
   /** The server takes LOAD DATA LOCAL INFILE (`local_infile` is on); cleared if it turns out not to. */
   localInfile: boolean;
+  /** A statement without answer this long (a server gone silent) cuts its connection (stall-guard.ts). */
+  readonly stallTimeoutMs: number;
 }
 
 /** ER_NOT_ALLOWED_COMMAND, ER_CLIENT_LOCAL_FILES_DISABLED, ER_LOAD_INFILE_CAPABILITY_DISABLED. */
@@ -39,7 +42,11 @@ export class MysqlBulkLoader implements BulkLoader {
     return mapMysqlErrors('Starting a load transaction', this.server, async () => {
       const connection = await this.pool.getConnection();
       try {
-        await connection.query('START TRANSACTION');
+        await answerWithin(
+          this.options.stallTimeoutMs,
+          () => connection.query('START TRANSACTION'),
+          () => stalledSession(connection, 'Starting a load transaction', this.options.stallTimeoutMs),
+        );
       } catch (error) {
         connection.destroy();
         throw error;
@@ -164,7 +171,11 @@ class MysqlLoadSession implements LoadSession {
   async rollback(): Promise<void> {
     if (this.released) return;
     try {
-      await this.connection.query('ROLLBACK');
+      await answerWithin(
+        this.options.stallTimeoutMs,
+        () => this.connection.query('ROLLBACK'),
+        () => stalledSession(this.connection, 'Rolling back', this.options.stallTimeoutMs),
+      );
       this.release();
     } catch {
       // The connection is gone, and its transaction with it.
@@ -184,12 +195,27 @@ class MysqlLoadSession implements LoadSession {
     params?: readonly Value[],
   ): Promise<ResultSetHeader> {
     if (this.released) throw new DataBridgeError('internal', `${action}: the load session has already ended`);
-    return mapMysqlErrors(action, this.server, async () => {
-      // Without values mysql2 sends the SQL as it is, rather than scanning megabytes of literals for `?`.
-      const [result] = params
-        ? await this.connection.query<ResultSetHeader>(sql as QueryOptions, toParams(params))
-        : await this.connection.query<ResultSetHeader>(sql as QueryOptions);
-      return result;
-    });
+    return mapMysqlErrors(action, this.server, () =>
+      answerWithin(
+        this.options.stallTimeoutMs,
+        async () => {
+          // Without values mysql2 sends the SQL as it is, rather than scanning megabytes of literals for `?`.
+          const [result] = params
+            ? await this.connection.query<ResultSetHeader>(sql as QueryOptions, toParams(params))
+            : await this.connection.query<ResultSetHeader>(sql as QueryOptions);
+          return result;
+        },
+        () => {
+          this.released = true;
+          return stalledSession(this.connection, action, this.options.stallTimeoutMs);
+        },
+      ),
+    );
   }
+}
+
+/** Destroys a load connection whose server went silent; returns the transient error to fail with. */
+function stalledSession(connection: PoolConnection, action: string, ms: number): DataBridgeError {
+  connection.destroy();
+  return new DataBridgeError('transient', targetStalled(action, ms));
 }

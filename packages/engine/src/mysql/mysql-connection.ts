@@ -6,6 +6,7 @@ import {
   type ConnectOptions,
   DEFAULT_CAPABILITIES,
 } from '../connectors/connection.ts';
+import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
 import { type ConnectionSettings, maskPassword } from '../connectors/url.ts';
 import { DataBridgeError } from '../errors.ts';
 import type { DatabaseSchema } from '../schema/model.ts';
@@ -59,6 +60,7 @@ export class MysqlConnection implements Connection {
     this.loader = new MysqlBulkLoader(pool, this.dialect, server, {
       maxStatementChars,
       localInfile: facts.localInfile,
+      stallTimeoutMs: stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
     });
     this.introspector = new MysqlIntrospector(pool, this.dialect, server);
   }

@@ -16,6 +16,7 @@ import { PostgresInFlight } from './postgres-in-flight.ts';
 import { PostgresIntrospector } from './postgres-introspector.ts';
 import { createPool } from './postgres-pool.ts';
 import { PostgresReader } from './postgres-reader.ts';
+import { refuseMetadataStore } from './postgres-store-guard.ts';
 
 const CAPABILITIES: Capabilities = {
   multipleSchemas: true,
@@ -54,7 +55,7 @@ export class PostgresConnection implements Connection {
   ) {
     this.displayUrl = displayUrlOf(settings);
     this.reader = new PostgresReader(pool, this.dialect, stallTimeoutMs);
-    this.loader = new PostgresBulkLoader(pool, this.dialect);
+    this.loader = new PostgresBulkLoader(pool, this.dialect, stallTimeoutMs);
     this.introspector = new PostgresIntrospector(pool, this.dialect);
     this.foreignKeys = new PostgresForeignKeys(pool, this.dialect);
     this.inFlight = new PostgresInFlight(pool);
@@ -72,6 +73,15 @@ export class PostgresConnection implements Connection {
     } catch (error) {
       await pool.end().catch(() => {});
       throw toDataBridgeError(error, 'Connecting', server);
+    }
+    const storeUrl = options.sqliteFolder?.postgresStoreUrl;
+    if (storeUrl) {
+      try {
+        await refuseMetadataStore(pool, storeUrl);
+      } catch (error) {
+        await pool.end().catch(() => {});
+        throw toDataBridgeError(error, 'Connecting', server);
+      }
     }
     return new PostgresConnection(pool, settings, options.stallTimeoutMs);
   }

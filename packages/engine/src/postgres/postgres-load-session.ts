@@ -1,8 +1,9 @@
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Checkpoint, LoadSession, LoadTarget, WriteMode } from '../connectors/connection.ts';
+import { answerWithin, DEFAULT_STALL_TIMEOUT_MS, targetStalled } from '../connectors/stall-guard.ts';
 import { DataBridgeError } from '../errors.ts';
 import { qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
@@ -14,7 +15,8 @@ import { toDataBridgeError } from './postgres-errors.ts';
 /**
  * One pooled connection holding one open transaction. A statement that fails aborts the transaction
  * (PostgreSQL ignores everything after it), so the session remembers the failure: commit() then
- * rolls back and rethrows it instead of letting COMMIT quietly answer ROLLBACK.
+ * rolls back and rethrows it instead of letting COMMIT quietly answer ROLLBACK. A statement that gets
+ * no answer for `stallTimeoutMs` (a server gone silent) cuts the connection and fails transient.
  */
 export class PostgresLoadSession implements LoadSession {
   private finished = false;
@@ -27,6 +29,7 @@ export class PostgresLoadSession implements LoadSession {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly dialect: PostgresDialect,
+    private readonly stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
   ) {}
 
   async truncate(table: TableRef): Promise<void> {
@@ -129,13 +132,15 @@ export class PostgresLoadSession implements LoadSession {
     }
     this.finished = true;
     try {
-      const result = await this.client.query('COMMIT');
+      const result = await this.answered('Committing the load transaction', () =>
+        this.client.query('COMMIT'),
+      );
       this.client.release();
       if (result.command === 'ROLLBACK') {
         throw new DataBridgeError('internal', 'PostgreSQL rolled the load transaction back');
       }
     } catch (error) {
-      if (!(error instanceof DataBridgeError)) this.client.release(asError(error));
+      if (!(error instanceof DataBridgeError) || this.broken) this.client.release(asError(error));
       throw toDataBridgeError(error, 'Committing the load transaction');
     }
   }
@@ -149,7 +154,7 @@ export class PostgresLoadSession implements LoadSession {
       return;
     }
     try {
-      await this.client.query('ROLLBACK');
+      await this.answered('Rolling back the load transaction', () => this.client.query('ROLLBACK'));
       this.client.release();
     } catch (error) {
       this.client.release(asError(error));
@@ -163,10 +168,17 @@ export class PostgresLoadSession implements LoadSession {
     action = `Loading into ${qualifiedName(table)}`,
   ): Promise<number> {
     const sql = `COPY ${this.dialect.qualify(table)} (${this.dialect.columnList(columns)}) FROM STDIN`;
-    return this.run(action, async () => {
+    return this.run(action, async (progress) => {
       const sink = this.client.query(copyFrom(sql));
+      // Rows taken count as an answer: a long COPY fed by a slow source is not a silent target.
+      const taken = new Transform({
+        transform(chunk, _encoding, done) {
+          progress();
+          done(null, chunk);
+        },
+      });
       try {
-        await pipeline(source, sink);
+        await pipeline(source, taken, sink);
       } catch (error) {
         // A server error (it has an SQLSTATE) ends the COPY cleanly and the connection stays usable;
         // anything else may leave the protocol mid-way, so the connection is discarded.
@@ -202,7 +214,7 @@ export class PostgresLoadSession implements LoadSession {
   }
 
   /** Runs one step of the transaction; a failure is remembered and rethrown as a DataBridgeError. */
-  private async run<T>(action: string, work: () => Promise<T>): Promise<T> {
+  private async run<T>(action: string, work: (progress: () => void) => Promise<T>): Promise<T> {
     if (this.finished) {
       throw new DataBridgeError('internal', `${action}: the load transaction has already ended`);
     }
@@ -211,12 +223,26 @@ export class PostgresLoadSession implements LoadSession {
       throw new DataBridgeError(this.failure.code, message, { cause: this.failure });
     }
     try {
-      return await work();
+      return await this.answered(action, work);
     } catch (error) {
       this.failure = toDataBridgeError(error, action);
       throw this.failure;
     }
   }
+
+  /** `work`, failed transient when the server answers nothing for the stall timeout (see answerWithin). */
+  private answered<T>(action: string, work: (progress: () => void) => Promise<T>): Promise<T> {
+    return answerWithin(this.stallTimeoutMs, work, () => {
+      this.broken = stalledSession(this.client, action, this.stallTimeoutMs);
+      return this.broken;
+    });
+  }
+}
+
+/** Cuts a load connection whose server went silent; returns the transient error to fail with. */
+export function stalledSession(client: pg.PoolClient, action: string, ms: number): DataBridgeError {
+  (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+  return new DataBridgeError('transient', targetStalled(action, ms));
 }
 
 function asError(error: unknown): Error {

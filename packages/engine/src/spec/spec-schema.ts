@@ -182,9 +182,10 @@ export const PipelineSettings = z
      */
     foreignKeyCheck: z.enum(['after_load', 'per_row']).default('after_load'),
     /**
-     * Seconds a streaming read waits for its source server before taking the connection for dead
-     * and failing with a transient error (a retry or a resume then goes on): the last resort when
-     * neither the socket nor the driver says the server is gone.
+     * Seconds a streaming read waits for its source server, or a load statement for its target's
+     * answer, before taking the connection for dead and failing with a transient error (a retry or a
+     * resume then goes on): the last resort when neither the socket nor the driver says the server
+     * is gone.
      */
     stallTimeoutSeconds: labelledNumber({
       label: 'Stall timeout',
