@@ -25,6 +25,7 @@ import {
   createConnection,
   createExecution,
   createUser,
+  getExecution,
   getUser,
   openStore,
   type Store,
@@ -32,7 +33,8 @@ import {
   updateExecution,
 } from '@databridge/store';
 import Database from 'better-sqlite3';
-import { projectFor } from '../../../packages/queue/test/support/harness.ts';
+import { eventually, projectFor } from '../../../packages/queue/test/support/harness.ts';
+import { freshStorePlace, type StorePlace } from '../../../packages/store/test/support/stores.ts';
 import * as connectionRoute from '../app/api/connections/[id]/route.ts';
 import * as schemaRoute from '../app/api/connections/[id]/schema/route.ts';
 import * as testRoute from '../app/api/connections/[id]/test/route.ts';
@@ -522,5 +524,94 @@ describe('injection: SQLite paths, statements and report paths on a server', () 
     assert.equal(deleted.status, 200, deleted.text);
     assert.equal(existsSync(rejects), false, 'the run’s rejects are gone');
     assert.equal(readFileSync(victim, 'utf8'), 'keep me', 'the path from the store was not used');
+  });
+});
+
+// With DATABASE_URL the metadata store is a PostgreSQL database: the same escalation as with the
+// SQLite store (a hook on the store as a target makes an editor admin; its tables read as a source)
+// must be refused however the URL names the server.
+describe('injection: a PostgreSQL metadata store as a connection', () => {
+  let place: StorePlace;
+  let store: Store;
+  let executor: Executor;
+  let admin: string;
+  let storeUrl: string;
+
+  async function call(handler: Handler, method: string, options: { id?: string; body?: unknown } = {}) {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${admin}` } };
+    if (options.body !== undefined) {
+      init.body = JSON.stringify(options.body);
+      init.headers = { ...init.headers, 'content-type': 'application/json' };
+    }
+    const response = await handler(new Request('http://localhost/api/x', init), {
+      params: Promise.resolve({ id: options.id ?? '' }),
+    });
+    const text = await response.text();
+    return { status: response.status, text };
+  }
+
+  before(async () => {
+    place = await freshStorePlace('postgres');
+    storeUrl = place.options.databaseUrl!;
+    const env = readServerEnv({ DATABRIDGE_DATA_DIR: place.options.dataDir, DATABASE_URL: storeUrl });
+    store = await openStore({ ...place.options, sessionSecret: env.sessionSecret });
+    const reportsDir = join(place.options.dataDir, 'reports');
+    executor = await createExecutor({ env, store, reportsDir, role: 'server' });
+    setServiceContext({ env, store, executor, reportsDir, close: async () => {} });
+    admin = await apiKeyFor(store, 'admin');
+  });
+
+  after(async () => {
+    setServiceContext(undefined);
+    await executor.close();
+    await store.close();
+    await place.drop();
+  });
+
+  it('saving the store, under its own name or another for the same server, is refused with a 400', async () => {
+    const aliases = [storeUrl, storeUrl.replace('127.0.0.1', 'localhost')];
+    for (const url of aliases) {
+      const reply = await call(connectionsRoute.POST, 'POST', { body: { name: `store ${cases}`, url } });
+      cases += 1;
+      assert.equal(reply.status, 400, `${url}: ${reply.text}`);
+      assert.match(reply.text, /metadata store/);
+    }
+  });
+
+  it('a store connection saved before this check is refused at schema, and a hook through it makes no one admin', async () => {
+    const editor = await createUser(store, {
+      email: 'editor-pg@example.com',
+      name: 'editor',
+      password: 'a long enough password',
+      role: 'editor',
+    });
+    const files = join(place.options.dataDir, 'files');
+    mkdirSync(files, { recursive: true });
+    const source = new Database(join(files, 'source.sqlite'));
+    source.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)');
+    source.close();
+    const project = await projectFor(store, `sqlite:${join(files, 'source.sqlite')}`, storeUrl, {
+      mappings: [{ source: 'notes', target: 'notes_copy', columns: [{ source: 'body', target: 'body' }] }],
+      pipeline: {
+        createTables: true,
+        hooks: { pre: [{ sql: `UPDATE users SET role = 'admin' WHERE id = '${editor.id}'` }] },
+      },
+    });
+    const schema = await call(schemaRoute.GET, 'GET', { id: project.targetConnectionId });
+    cases += 1;
+    assert.equal(schema.status, 400, schema.text);
+    assert.doesNotMatch(schema.text, /password_hash|"users"/);
+    const started = await call(startRoute.POST, 'POST', { body: { projectId: project.id } });
+    assert.equal(started.status, 201, started.text);
+    const executionId = JSON.parse(started.text).data.executionId as string;
+    await eventually(
+      async () => ['failed', 'completed'].includes((await getExecution(store, executionId))?.status ?? ''),
+      'the run to end',
+    );
+    cases += 1;
+    const ended = await getExecution(store, executionId);
+    assert.equal(ended?.status, 'failed');
+    assert.match(ended?.errorMessage ?? '', /metadata store/);
+    assert.equal((await getUser(store, editor.id))?.role, 'editor', 'the hook did not run on the store');
   });
 });

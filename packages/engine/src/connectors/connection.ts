@@ -244,6 +244,11 @@ export interface SqliteFolder {
   readonly except?: readonly string[];
   /** How the operator changes `folder`, for the refusal message (e.g. `set DATABRIDGE_SQLITE_DIR`). */
   readonly howToChange?: string;
+  /**
+   * The server's own metadata store when it is PostgreSQL (DATABASE_URL): a PostgreSQL connection
+   * that reaches that database, under any name, is refused as it opens.
+   */
+  readonly postgresStoreUrl?: string;
 }
 
 export type { NormalisedType };

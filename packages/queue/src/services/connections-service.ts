@@ -31,7 +31,7 @@ import {
 import { maskSecrets } from './mask-secrets.ts';
 import { ServiceError, toServiceError } from './service-error.ts';
 import { notFound, withServiceErrors } from './service-failures.ts';
-import { checkSqliteLocation } from './sqlite-files.ts';
+import { checkNotTheStore, checkSqliteLocation } from './sqlite-files.ts';
 
 export * from './connection-inputs.ts';
 
@@ -91,6 +91,7 @@ export async function createConnectionRecord(
   const url = parsed.url ?? buildUrl(parsed, undefined);
   checkUrl(url);
   checkSqliteLocation(ctx.env, url, parsed.url !== undefined ? 'url' : 'file');
+  await checkNotTheStore(ctx.env, url, parsed.url !== undefined ? 'url' : 'database');
   return withServiceErrors(async () => toView(await createConnection(ctx.store, { name: parsed.name, url })));
 }
 
@@ -107,6 +108,7 @@ export async function updateConnectionRecord(
   const url = await updatedUrl(ctx, id, parsed);
   if (url !== undefined) checkUrl(url);
   if (url !== undefined) checkSqliteLocation(ctx.env, url, parsed.url !== undefined ? 'url' : 'file');
+  if (url !== undefined) await checkNotTheStore(ctx.env, url, parsed.url !== undefined ? 'url' : 'database');
   return withServiceErrors(async () =>
     toView(
       await updateConnection(ctx.store, id, {

@@ -2,7 +2,15 @@ import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { confineSqliteFile, messageOf, parseConnectionUrl, type SqliteFolder } from '@databridge/engine';
+import {
+  type Connection,
+  confineSqliteFile,
+  isMetadataStoreRefusal,
+  messageOf,
+  openConnection,
+  parseConnectionUrl,
+  type SqliteFolder,
+} from '@databridge/engine';
 import type { ServerEnv } from '../env.ts';
 import { ServiceError } from './service-error.ts';
 
@@ -11,7 +19,7 @@ import { ServiceError } from './service-error.ts';
  * folder itself is refused too whenever DATABRIDGE_SQLITE_DIR lies around it (`/srv` holding
  * `/srv/.databridge`): the store and the session secret are never a connection.
  */
-export function sqliteFolderOf(env: Pick<ServerEnv, 'sqliteDir' | 'dataDir'>): SqliteFolder {
+export function sqliteFolderOf(env: ConfinementEnv): SqliteFolder {
   if (!env.sqliteDir) throw new ServiceError('internal', 'the server has no SQLite folder configured');
   const files = join(env.dataDir ?? '', 'files');
   const rel = relative(files, env.sqliteDir);
@@ -20,21 +28,30 @@ export function sqliteFolderOf(env: Pick<ServerEnv, 'sqliteDir' | 'dataDir'>): S
     folder: env.sqliteDir,
     except: insideFiles || env.dataDir === undefined ? [] : [env.dataDir],
     howToChange: 'set DATABRIDGE_SQLITE_DIR to change it',
+    // A PostgreSQL store is refused as a connection, as the SQLite store file is.
+    ...(env.databaseUrl ? { postgresStoreUrl: env.databaseUrl } : {}),
   };
 }
+
+/** What the confinement of a server's connections is made from. */
+type ConfinementEnv = Pick<ServerEnv, 'sqliteDir' | 'dataDir'> & {
+  readonly databaseUrl?: string | undefined;
+};
 
 /**
  * A 400 naming `field` unless `url` is a server's database or an SQLite file inside the allowed
  * folder. Checked when a connection is saved and before every opening; the engine checks again as it
- * opens the file. Returns the folder to open an SQLite URL with, undefined for other databases.
+ * opens the file. Returns the confinement to open the URL with: for an SQLite URL, and for any URL
+ * while the store is PostgreSQL (the engine then refuses the store's database as it connects);
+ * undefined otherwise.
  */
 export function checkSqliteLocation(
-  env: Pick<ServerEnv, 'sqliteDir' | 'dataDir'>,
+  env: ConfinementEnv,
   url: string,
   field: string,
 ): SqliteFolder | undefined {
   const settings = parseConnectionUrl(url);
-  if (settings.dialect !== 'sqlite') return undefined;
+  if (settings.dialect !== 'sqlite') return env.databaseUrl ? sqliteFolderOf(env) : undefined;
   const folder = sqliteFolderOf(env);
   try {
     confineSqliteFile(settings.database, folder);
@@ -42,6 +59,35 @@ export function checkSqliteLocation(
     throw new ServiceError('bad_input', `${field}: ${messageOf(error)}`, { cause: error });
   }
   return folder;
+}
+
+/**
+ * A 400 naming `field` when a PostgreSQL `url` being saved leads to the server's own PostgreSQL
+ * store. Only a URL naming the store's database is looked at (one short connection, 5 s at most); a
+ * server that cannot be reached now is left to the check at every opening.
+ */
+export async function checkNotTheStore(env: ConfinementEnv, url: string, field: string): Promise<void> {
+  if (!env.databaseUrl) return;
+  const settings = parseConnectionUrl(url);
+  if (settings.dialect !== 'postgres') return;
+  if (settings.database !== parseConnectionUrl(env.databaseUrl).database) return;
+  let connection: Connection | undefined;
+  let timedOut = false;
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(resolve, 5_000, 'timeout').unref());
+  try {
+    const opening = openConnection(url, { poolSize: 1, sqliteFolder: sqliteFolderOf(env) });
+    // An opening that arrives after the wait is closed then.
+    opening.then((late) => (timedOut ? late.close() : undefined)).catch(() => {});
+    const opened = await Promise.race([opening, timeout]);
+    if (opened === 'timeout') timedOut = true;
+    else connection = opened;
+  } catch (error) {
+    if (isMetadataStoreRefusal(error)) {
+      throw new ServiceError('bad_input', `${field}: ${messageOf(error)}`, { cause: error });
+    }
+  } finally {
+    await connection?.close().catch(() => {});
+  }
 }
 
 /** A database file in the SQLite folder, as the connection form lists them. */
