@@ -553,6 +553,32 @@ describe('client address behind databridge serve', () => {
     }
   });
 
+  // Some proxies write the hop with its port (Azure's `198.51.100.4:51234`, `[2001:db8::4]:443`). A
+  // hop that is not read as an address must never let the entry left of it, which the client wrote
+  // itself, stand in for the client.
+  it('reads a hop written with its port, and never skips an unreadable hop to believe the client', async () => {
+    const stamped = process.env[CLIENT_ADDRESS_STAMPED_ENV];
+    process.env[CLIENT_ADDRESS_STAMPED_ENV] = '1';
+    const server = await serve(['127.0.0.0/8']);
+    try {
+      for (const [forwarded, expected] of [
+        ['6.6.6.6, 198.51.100.4:51234', '198.51.100.4'],
+        ['6.6.6.6, [2001:db8::4]:443', '2001:db8::4'],
+        ['6.6.6.6, not-an-address', 'unknown'],
+      ] as const) {
+        await fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-forwarded-for': forwarded },
+          body: JSON.stringify({ email: 'someone@example.com', password: 'wrong' }),
+        });
+        assert.equal(await lastAuditAddress(), expected, forwarded);
+      }
+    } finally {
+      await server.close();
+      process.env[CLIENT_ADDRESS_STAMPED_ENV] = stamped;
+    }
+  });
+
   it('reads no header at all when the app is not run by databridge serve', async () => {
     const stamped = process.env[CLIENT_ADDRESS_STAMPED_ENV];
     delete process.env[CLIENT_ADDRESS_STAMPED_ENV];

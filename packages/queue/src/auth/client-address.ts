@@ -54,14 +54,25 @@ export function clientAddressFrom(
   if (!address) return 'unknown';
   const hops = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
     .split(',')
-    .map((hop) => normalise(hop.trim()))
-    .filter((hop): hop is string => hop !== undefined);
+    .map((hop) => hop.trim())
+    .filter((hop) => hop !== '');
   while (isTrusted(address, trusted)) {
     const next = hops.pop();
-    if (!next) break;
-    address = next;
+    if (next === undefined) break;
+    // A hop that reads as no address is not skipped: what stands left of it the client may have
+    // written itself.
+    const hop = normalise(withoutPort(next));
+    if (!hop) return 'unknown';
+    address = hop;
   }
   return address;
+}
+
+/** `198.51.100.4:51234` → `198.51.100.4`, `[2001:db8::4]:443` → `2001:db8::4`; anything else as it is. */
+function withoutPort(hop: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hop)?.[1];
+  if (bracketed) return bracketed;
+  return /^(\d+\.\d+\.\d+\.\d+):\d+$/.exec(hop)?.[1] ?? hop;
 }
 
 function isTrusted(address: string, trusted: BlockList): boolean {
