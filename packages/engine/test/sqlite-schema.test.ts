@@ -146,10 +146,10 @@ describe('opening SQLite files', () => {
     );
   });
 
-  test('a file that is not a database is connection_failed', async () => {
+  test('a file that is not a database is bad_url (a wrong address, not retried)', async () => {
     const db = await freshSqlite();
     writeFileSync(db.name, 'just some text, certainly no SQLite header in here '.repeat(10));
-    await assert.rejects(openConnection(db.url), failsWith('connection_failed', /not an SQLite database/));
+    await assert.rejects(openConnection(db.url), failsWith('bad_url', /not an SQLite database/));
     await db.drop();
   });
 

@@ -97,3 +97,30 @@ it('the queue retries exactly what the engine classifies transient, by code alon
     false,
   );
 });
+
+// A file that is no database stays so: retrying it with backoff only delays the message that says
+// what to fix.
+it('an SQLite file that is no database is a wrong address, not retried', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { openConnection } = await import('@databridge/engine');
+  const dir = mkdtempSync(join(tmpdir(), 'databridge-not-a-db-'));
+  try {
+    writeFileSync(join(dir, 'notes.sqlite'), 'these are notes, not a database\n'.repeat(200));
+    for (const file of [join(dir, 'notes.sqlite')]) {
+      const error = await openConnection(`sqlite:${file}`).then(
+        async (connection) => {
+          await connection.close();
+          return undefined;
+        },
+        (e: unknown) => e,
+      );
+      assert.ok(error instanceof DataBridgeError, file);
+      assert.equal(error.code, 'bad_url', error.message);
+      assert.equal(isTransientError(error), false, `${file}: ${error.code} ${error.message}`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

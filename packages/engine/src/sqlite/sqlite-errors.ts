@@ -17,7 +17,9 @@ export function classify(error: unknown, message: string): ErrorCode {
   const code = codeOf(error);
   if (code.startsWith('SQLITE_CONSTRAINT')) return 'constraint_violation';
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'transient';
-  if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_NOTADB') return 'connection_failed';
+  // A file that is no database stays so: the URL is wrong, there is nothing to retry.
+  if (code === 'SQLITE_NOTADB') return 'bad_url';
+  if (code.startsWith('SQLITE_CANTOPEN')) return 'connection_failed';
   // A file the process may not write: retrying will not help, fixing its permissions will.
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_AUTH')) return 'auth_failed';
   if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG') return 'bad_value';
