@@ -31,6 +31,8 @@ export interface ExecutionOverview {
   readonly startedAt: string | null;
   readonly endedAt: string | null;
   readonly recordsProcessed: number;
+  /** Rows sent into load transactions not committed yet (a `replace` load commits at its end). */
+  readonly recordsUncommitted: number;
   readonly recordsTotal: number;
   /** True when recordsTotal comes from the databases' row estimates rather than counts. */
   readonly recordsTotalIsEstimate: boolean;
@@ -59,6 +61,7 @@ export interface NewExecution {
 
 export interface ExecutionProgress {
   readonly recordsProcessed: number;
+  readonly recordsUncommitted?: number;
   readonly recordsTotal?: number;
   readonly recordsTotalIsEstimate?: boolean;
   readonly failedRecords?: number;
@@ -86,6 +89,7 @@ const OVERVIEW_COLUMNS = [
   'started_at',
   'ended_at',
   'records_processed',
+  'records_uncommitted',
   'records_total',
   'records_total_is_estimate',
   'failed_records',
@@ -175,6 +179,7 @@ export async function updateProgress(
     .updateTable('executions')
     .set({
       records_processed: progress.recordsProcessed,
+      records_uncommitted: progress.recordsUncommitted,
       records_total: progress.recordsTotal,
       records_total_is_estimate:
         progress.recordsTotalIsEstimate === undefined
@@ -252,6 +257,7 @@ function toOverview(
     startedAt: readTimeOrNull(row.started_at),
     endedAt: readTimeOrNull(row.ended_at),
     recordsProcessed: row.records_processed,
+    recordsUncommitted: row.records_uncommitted,
     recordsTotal: row.records_total,
     recordsTotalIsEstimate: readBool(row.records_total_is_estimate),
     failedRecords: row.failed_records,

@@ -17,6 +17,8 @@ export interface TaskRun {
   readonly rowsTotal: number | null;
   readonly rowsRead: number;
   readonly rowsWritten: number;
+  /** Rows sent into the task's load transaction, not committed yet. */
+  readonly rowsUncommitted: number;
   readonly rowsRejected: number;
   readonly startedAt: string | null;
   readonly endedAt: string | null;
@@ -32,6 +34,8 @@ export interface TaskRunState {
   readonly status: RunStatus;
   readonly rowsRead: number;
   readonly rowsWritten: number;
+  /** Defaults to 0. */
+  readonly rowsUncommitted?: number;
   readonly rowsRejected: number;
   readonly rowsTotal?: number | null;
   readonly startedAt?: TimeInput | null;
@@ -84,6 +88,7 @@ export async function upsertTaskRuns(
       rows_total: t.rowsTotal ?? null,
       rows_read: t.rowsRead,
       rows_written: t.rowsWritten,
+      rows_uncommitted: t.rowsUncommitted ?? 0,
       rows_rejected: t.rowsRejected,
       started_at: toIsoOrNull(t.startedAt),
       ended_at: toIsoOrNull(t.endedAt),
@@ -101,6 +106,7 @@ export async function upsertTaskRuns(
           rows_total: eb.ref('excluded.rows_total'),
           rows_read: eb.ref('excluded.rows_read'),
           rows_written: eb.ref('excluded.rows_written'),
+          rows_uncommitted: eb.ref('excluded.rows_uncommitted'),
           rows_rejected: eb.ref('excluded.rows_rejected'),
           started_at: eb.ref('excluded.started_at'),
           ended_at: eb.ref('excluded.ended_at'),
@@ -143,6 +149,7 @@ function toTaskRun(row: Selectable<TaskRunsTable>): TaskRun {
     rowsTotal: row.rows_total,
     rowsRead: row.rows_read,
     rowsWritten: row.rows_written,
+    rowsUncommitted: row.rows_uncommitted,
     rowsRejected: row.rows_rejected,
     startedAt: readTimeOrNull(row.started_at),
     endedAt: readTimeOrNull(row.ended_at),

@@ -8,6 +8,9 @@ import { CopyTextTail } from './copy-text-tail.ts';
 import { decodePosition, encodePosition } from './key-codec.ts';
 import { finished, type TaskContext, type TaskResult } from './run-task.ts';
 
+/** How often a one-COPY load tells how many rows it has sent so far. */
+const SENT_EVERY_MS = 500;
+
 /**
  * True when a mapping can move as PostgreSQL COPY text from source to target without parsing a row:
  * both ends speak COPY text, every column is a plain copy into a type that takes the source's text
@@ -67,11 +70,23 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
     const session = await ctx.target.loader.begin();
     let rows: number;
     let key: Value[] | undefined;
+    // One COPY for a whole table commits once, at its end: until then its rows show as uncommitted.
+    let sent = 0;
+    let ticker: NodeJS.Timeout | undefined;
     try {
       if (ctx.mapping.mode === 'replace') await session.truncate(ctx.mapping.target);
       const tail = new CopyTextTail();
       const piped = pipeline(ctx.source.reader.copyOutText!(request), tail, () => {});
+      if (!batched) {
+        ticker = setInterval(() => {
+          const more = tail.rows - sent;
+          if (more <= 0) return;
+          sent += more;
+          ctx.onBatch({ rowsRead: more, rowsWritten: 0, rowsUncommitted: more, readMs: 0, writeMs: 0 });
+        }, SENT_EVERY_MS);
+      }
       rows = await copyIn(ctx, session, target, piped);
+      clearInterval(ticker);
       const last = tail.lastRow();
       key = last ? keyPositions.map((i) => last[i] ?? null) : after;
       written += rows;
@@ -85,9 +100,16 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
         done,
       });
       await session.commit();
-      ctx.onBatch({ rowsRead: rows, rowsWritten: rows, readMs: 0, writeMs: performance.now() - started });
+      ctx.onBatch({
+        rowsRead: rows - sent,
+        rowsWritten: rows,
+        ...(sent > 0 ? { rowsUncommitted: -sent } : {}),
+        readMs: 0,
+        writeMs: performance.now() - started,
+      });
       if (done) return { rowsWritten: written, rowsRejected: start.rejected };
     } finally {
+      clearInterval(ticker);
       await session.rollback();
     }
     after = key;

@@ -29,7 +29,10 @@ export interface TableProgress {
   /** True when rowsTotal comes from the database's statistics rather than a count. */
   rowsTotalIsEstimate: boolean;
   rowsRead: number;
+  /** Rows committed. */
   rowsWritten: number;
+  /** Rows sent into a transaction not committed yet (a `replace` load commits at its end). */
+  rowsUncommitted?: number;
   /** Of rowsWritten, the rows an earlier attempt committed (a `--resume`): not this attempt's. */
   rowsWrittenBefore?: number;
   rowsRejected: number;

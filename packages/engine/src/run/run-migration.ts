@@ -197,6 +197,8 @@ class LocalRun {
               onBatch: (b) => {
                 table.rowsRead += b.rowsRead;
                 table.rowsWritten += b.rowsWritten;
+                if (b.rowsUncommitted)
+                  table.rowsUncommitted = (table.rowsUncommitted ?? 0) + b.rowsUncommitted;
                 table.readMs += b.readMs;
                 table.writeMs += b.writeMs;
                 this.options.onProgress?.(this.progress);
@@ -207,6 +209,7 @@ class LocalRun {
               },
             });
           } catch (error) {
+            table.rowsUncommitted = 0; // rolled back
             this.finishTable(task.mappingId, 'failed');
             throw error;
           }

@@ -21,7 +21,14 @@ import type { TaskRecord } from './run-state.ts';
 
 export interface BatchStats {
   readonly rowsRead: number;
+  /** Rows committed by this step. */
   readonly rowsWritten: number;
+  /**
+   * Change of the rows sent into the task's open transaction but not committed yet (a `replace` or
+   * keyless load commits once, at its end): positive as they are sent, negative by as many at the
+   * commit that makes them `rowsWritten`. Omitted where each batch commits at once.
+   */
+  readonly rowsUncommitted?: number;
   readonly readMs: number;
   readonly writeMs: number;
 }
@@ -199,7 +206,8 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
       rejected = rejected.concat(result.rejected);
       ctx.onBatch({
         rowsRead: rows.length,
-        rowsWritten: result.written,
+        rowsWritten: 0,
+        rowsUncommitted: result.written,
         readMs,
         writeMs: performance.now() - writeStarted,
       });
@@ -215,6 +223,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
       done: true,
     });
     await session.commit();
+    ctx.onBatch({ rowsRead: 0, rowsWritten: written, rowsUncommitted: -written, readMs: 0, writeMs: 0 });
     ctx.onRejected(rejected, false);
     return { rowsWritten: written, rowsRejected: rejected.length };
   } finally {

@@ -18,6 +18,7 @@ export async function refreshExecutionProgress(
     .selectFrom('task_runs')
     .select([
       sql<number>`coalesce(sum(rows_written), 0)`.as('written'),
+      sql<number>`coalesce(sum(rows_uncommitted), 0)`.as('uncommitted'),
       sql<number>`coalesce(sum(rows_rejected), 0)`.as('rejected'),
     ])
     .where('execution_id', '=', executionId)
@@ -48,6 +49,7 @@ export async function refreshExecutionProgress(
   }
   await updateProgress(store, executionId, {
     recordsProcessed: written,
+    recordsUncommitted: Number(row.uncommitted),
     failedRecords: rejected,
     throughput,
   });

@@ -67,6 +67,7 @@ export async function runExecutionTask(
     status: 'running',
     rowsRead: 0,
     rowsWritten: 0,
+    rowsUncommitted: 0,
     rowsRejected: 0,
     rowsTotal: previous?.rowsTotal ?? null,
     startedAt: previous?.startedAt ?? new Date(),
@@ -127,6 +128,7 @@ export async function runExecutionTask(
           ...state,
           rowsRead: state.rowsRead + b.rowsRead,
           rowsWritten: state.rowsWritten + b.rowsWritten,
+          rowsUncommitted: (state.rowsUncommitted ?? 0) + (b.rowsUncommitted ?? 0),
         };
         dirty = true;
       },
@@ -145,12 +147,14 @@ export async function runExecutionTask(
       status: 'completed',
       endedAt: new Date(),
       rowsWritten: result.rowsWritten,
+      rowsUncommitted: 0,
       rowsRejected: result.rowsRejected,
       rowsRead: result.rowsWritten + result.rowsRejected,
     };
     return 'completed';
   } catch (error) {
     // What is in the target is what the checkpoints say; the uncommitted batch was rolled back.
+    state = { ...state, rowsUncommitted: 0 };
     if (session) {
       const committed = await committedCounts(session, taskId).catch(() => undefined);
       if (committed) {

@@ -57,7 +57,14 @@ export interface ExecutionStatusView {
   readonly attempt: number;
   readonly startTime: string | null;
   readonly endTime: string | null;
+  /** Rows committed to the target. */
   readonly recordsProcessed: number;
+  /**
+   * Rows sent into load transactions that have not committed yet (a `replace` load, or a table
+   * without a key, commits once at its end): they become recordsProcessed at the commit, or are
+   * rolled back with it.
+   */
+  readonly recordsUncommitted: number;
   readonly recordsTotal: number;
   /** True when recordsTotal comes from the source's statistics rather than a count. */
   readonly recordsTotalIsEstimate: boolean;
@@ -82,7 +89,10 @@ export interface TaskView {
   readonly status: TaskRun['status'];
   readonly rowsTotal: number | null;
   readonly rowsRead: number;
+  /** Rows committed. */
   readonly rowsWritten: number;
+  /** Rows sent into the task's open transaction, not committed yet (see recordsUncommitted). */
+  readonly rowsUncommitted: number;
   readonly rowsRejected: number;
   readonly startTime: string | null;
   readonly endTime: string | null;
@@ -150,6 +160,7 @@ export function statusView(e: Execution): ExecutionStatusView {
     startTime: e.startedAt,
     endTime: e.endedAt,
     recordsProcessed: e.recordsProcessed,
+    recordsUncommitted: e.recordsUncommitted,
     recordsTotal: e.recordsTotal,
     recordsTotalIsEstimate: e.recordsTotalIsEstimate,
     failedRecords: e.failedRecords,
@@ -207,6 +218,7 @@ function taskView(t: TaskRun, name: string): TaskView {
     rowsTotal: t.rowsTotal,
     rowsRead: t.rowsRead,
     rowsWritten: t.rowsWritten,
+    rowsUncommitted: t.rowsUncommitted,
     rowsRejected: t.rowsRejected,
     startTime: t.startedAt,
     endTime: t.endedAt,

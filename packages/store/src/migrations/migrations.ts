@@ -9,6 +9,7 @@ import { sessions } from './0006-sessions.ts';
 import { connectionTests } from './0007-connection-tests.ts';
 import { abnormalStops } from './0008-abnormal-stops.ts';
 import { attemptThroughput } from './0009-attempt-throughput.ts';
+import { uncommittedRows } from './0010-uncommitted-rows.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -24,6 +25,7 @@ const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0007_connection_tests': connectionTests,
   '0008_abnormal_stops': abnormalStops,
   '0009_attempt_throughput': attemptThroughput,
+  '0010_uncommitted_rows': uncommittedRows,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);

@@ -55,6 +55,7 @@ export interface ExecutionsTable {
   started_at: TimeOrNull;
   ended_at: TimeOrNull;
   records_processed: Count;
+  records_uncommitted: Count;
   records_total: Count;
   records_total_is_estimate: Bool;
   failed_records: Count;
@@ -91,6 +92,7 @@ export interface TaskRunsTable {
   rows_total: ColumnType<number | null, number | null | undefined, number | null>;
   rows_read: Count;
   rows_written: Count;
+  rows_uncommitted: Count;
   rows_rejected: Count;
   started_at: TimeOrNull;
   ended_at: TimeOrNull;

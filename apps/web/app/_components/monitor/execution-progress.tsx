@@ -85,6 +85,11 @@ export function ExecutionProgress({ view }: { view: ExecutionStatusView }) {
           {estimate ? (
             <span className="block text-xs font-normal text-amber-800">total is an estimate</span>
           ) : null}
+          {view.recordsUncommitted > 0 ? (
+            <span className="block text-xs font-normal text-amber-800" data-testid="rows-uncommitted">
+              + {formatRows(view.recordsUncommitted)} sent, uncommitted
+            </span>
+          ) : null}
         </Metric>
         <Metric label="Failed rows" testId="failed" tone={view.failedRecords > 0 ? 'bad' : undefined}>
           <span className="tabular-nums">{formatRows(view.failedRecords)}</span>

@@ -150,6 +150,15 @@ function TaskTable(props: {
               {task.rowsTotal !== null ? (
                 <span className="text-slate-500"> / {formatRows(task.rowsTotal)}</span>
               ) : null}
+              {task.rowsUncommitted > 0 ? (
+                <span
+                  className="block text-xs text-amber-800"
+                  data-testid="task-uncommitted"
+                  title="Sent in one transaction that commits when the table is loaded"
+                >
+                  + {formatRows(task.rowsUncommitted)} uncommitted
+                </span>
+              ) : null}
             </td>
             <td
               className={`px-2 py-1 text-right tabular-nums ${task.rowsRejected > 0 ? 'text-red-700' : ''}`}
