@@ -18,26 +18,28 @@ async function identityOf(session: Queryable): Promise<string> {
   return String(rows[0]?.identity ?? '');
 }
 
-// One look at the store per process and URL; a failed look is tried again next time.
-const storeIdentities = new Map<string, Promise<string>>();
+// The store's identity, looked at again when older than this: a restart of its server changes the
+// start time, and a stale one must not let the store through.
+const FRESH_MS = 30_000;
+const storeIdentities = new Map<string, { identity: Promise<string>; at: number }>();
 
-function storeIdentity(storeUrl: string): Promise<string> {
-  let found = storeIdentities.get(storeUrl);
-  if (!found) {
-    found = (async () => {
-      const client = new pg.Client({ connectionString: storeUrl });
-      client.on('error', () => {});
-      await client.connect();
-      try {
-        return await identityOf(client);
-      } finally {
-        await client.end().catch(() => {});
-      }
-    })();
-    storeIdentities.set(storeUrl, found);
-    found.catch(() => storeIdentities.delete(storeUrl));
-  }
-  return found;
+function storeIdentity(storeUrl: string, fresh = false): Promise<string> {
+  const cached = storeIdentities.get(storeUrl);
+  if (cached && !(fresh && Date.now() - cached.at > FRESH_MS)) return cached.identity;
+  const identity = (async () => {
+    const client = new pg.Client({ connectionString: storeUrl });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      return await identityOf(client);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  })();
+  storeIdentities.set(storeUrl, { identity, at: Date.now() });
+  // A failed look is tried again next time.
+  identity.catch(() => storeIdentities.delete(storeUrl));
+  return identity;
 }
 
 /**
@@ -46,8 +48,10 @@ function storeIdentity(storeUrl: string): Promise<string> {
  * password hash. `bad_url`, naming what to do instead.
  */
 export async function refuseMetadataStore(session: Queryable, storeUrl: string): Promise<void> {
-  const [mine, store] = await Promise.all([identityOf(session), storeIdentity(storeUrl)]);
-  if (mine !== '' && mine === store) {
+  const mine = await identityOf(session);
+  if (mine === '') return;
+  // Unequal may mean the store's server restarted since it was looked at: look again then.
+  if (mine === (await storeIdentity(storeUrl)) || mine === (await storeIdentity(storeUrl, true))) {
     throw new DataBridgeError('bad_url', STORE_REFUSAL);
   }
 }
