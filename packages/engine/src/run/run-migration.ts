@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
-import { type MigrationPlan, STAGES, type StageId } from '../plan/plan-types.ts';
+import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { dropRunState } from './drop-run-state.ts';
 import { PAUSED, STOP_NOW } from './paused.ts';
@@ -8,7 +8,7 @@ import { type RunProgress, type StageProgress, type TableProgress, totals } from
 import { reportRun } from './report-run.ts';
 import type { RunLogEntry } from './run-log.ts';
 import { RunSession } from './run-session.ts';
-import type { RunStateStore } from './run-state.ts';
+import type { RunStateStore, TaskRecord } from './run-state.ts';
 import type { RunOutcome, RunSummary } from './run-summary.ts';
 import { SqliteRunState } from './sqlite-run-state.ts';
 import { runPool } from './task-pool.ts';
@@ -132,15 +132,16 @@ class LocalRun {
         t.rowsRead = t.rowsWritten;
       }
       await this.stage('transform', async () => this.session.transforms());
-      for (const stageId of ['load_dimensions', 'load_facts'] as const) {
-        if (!this.session.stageHasWork(stageId)) {
-          this.setStage(stageId, 'skipped');
-          continue;
+      const loadStages = LOAD_STAGES.filter((id) => this.session.stageHasWork(id));
+      for (const id of LOAD_STAGES) if (!loadStages.includes(id)) this.setStage(id, 'skipped');
+      if (await this.session.levelsMayOverlap()) await this.loadTogether(loadStages);
+      else {
+        for (const stageId of loadStages) {
+          await this.stage(stageId, async () => {
+            await this.load(stageId);
+            await this.session.finishLoadStage(stageId);
+          });
         }
-        await this.stage(stageId, async () => {
-          await this.load(stageId);
-          await this.session.finishLoadStage(stageId);
-        });
       }
       await this.stage('validate', () => this.session.validate());
       await this.session.checkPolicy();
@@ -174,52 +175,103 @@ class LocalRun {
     return this.options.signal?.reason === PAUSED;
   }
 
-  private async load(stageId: 'load_dimensions' | 'load_facts'): Promise<void> {
+  /** One stage, level after level: a level's tables load once every table they reference is in. */
+  private async load(stageId: LoadStage): Promise<void> {
     const mappings = this.session.plan.mappings.filter((m) => m.stage === stageId);
     const levels = [...new Set(mappings.map((m) => m.level))].sort((a, b) => a - b);
     const all = await this.session.options.state.tasks(this.session.runId);
     for (const level of levels) {
       const atLevel = mappings.filter((m) => m.level === level);
       const levelTasks = all.filter((t) => atLevel.some((m) => m.id === t.mappingId));
-      const remaining = new Map(
-        atLevel.map((m) => [m.id, levelTasks.filter((t) => t.mappingId === m.id).length]),
-      );
-      for (const m of atLevel) if (remaining.get(m.id) === 0) this.finishTable(m.id, 'completed');
+      const remaining = this.tasksLeft(atLevel, levelTasks);
       await runPool(
         levelTasks,
         this.session.settings.parallelism,
-        async (task) => {
-          const table = this.table(task.mappingId);
-          table.status = 'running';
-          table.startedAt ??= Date.now();
-          try {
-            await this.session.loadTask(task, {
-              onBatch: (b) => {
-                table.rowsRead += b.rowsRead;
-                table.rowsWritten += b.rowsWritten;
-                if (b.rowsUncommitted)
-                  table.rowsUncommitted = (table.rowsUncommitted ?? 0) + b.rowsUncommitted;
-                table.readMs += b.readMs;
-                table.writeMs += b.writeMs;
-                this.options.onProgress?.(this.progress);
-              },
-              onRejected: (rows, stopped) => {
-                table.rowsRejected += rows.length;
-                if (stopped) table.rowsRead += rows.length;
-              },
-            });
-          } catch (error) {
-            table.rowsUncommitted = 0; // rolled back
-            this.finishTable(task.mappingId, 'failed');
-            throw error;
-          }
-          remaining.set(task.mappingId, remaining.get(task.mappingId)! - 1);
-          if (remaining.get(task.mappingId) === 0) this.finishTable(task.mappingId, 'completed');
-        },
+        (task) => this.loadOne(task, remaining),
         // A failed task fails the run: the others' statements end at once.
         () => this.siblingFailed.abort(STOP_NOW),
       );
     }
+  }
+
+  /**
+   * Every load stage and level at once (no foreign key among them is checked while loading, see
+   * overlap-levels.ts): one pool of `parallelism` tasks in load order, so that a slot freed by a
+   * parent's task takes a child's at once instead of waiting for the level's slowest task. A stage
+   * completes with its last task (its deferred columns filled then); the work after the last stage
+   * (foreign keys, indexes) waits for every row.
+   */
+  private async loadTogether(stageIds: readonly LoadStage[]): Promise<void> {
+    const last = stageIds[stageIds.length - 1];
+    const mappings = this.session.plan.mappings.filter((m) => stageIds.includes(m.stage));
+    const stageOf = new Map(mappings.map((m) => [m.id, m.stage]));
+    const all = await this.session.options.state.tasks(this.session.runId);
+    const tasks = all.filter((t) => stageOf.has(t.mappingId));
+    const remaining = this.tasksLeft(mappings, tasks);
+    const left = new Map(
+      stageIds.map((id) => [id, tasks.filter((t) => stageOf.get(t.mappingId) === id).length]),
+    );
+    const finish = async (id: LoadStage) => {
+      await this.session.finishLoadStage(id);
+      this.setStage(id, 'completed');
+    };
+    for (const id of stageIds) this.setStage(id, 'running');
+    try {
+      for (const id of stageIds) if (id !== last && left.get(id) === 0) await finish(id);
+      await runPool(
+        inLoadOrder(tasks, mappings),
+        this.session.settings.parallelism,
+        async (task) => {
+          await this.loadOne(task, remaining);
+          const id = stageOf.get(task.mappingId)!;
+          left.set(id, left.get(id)! - 1);
+          if (id !== last && left.get(id) === 0) await finish(id);
+        },
+        () => this.siblingFailed.abort(STOP_NOW),
+      );
+      if (last) await finish(last);
+    } catch (error) {
+      for (const s of this.progress.stages)
+        if (stageIds.includes(s.id as LoadStage) && s.status === 'running')
+          this.setStage(s.id, this.paused() ? 'pending' : 'failed');
+      throw error;
+    }
+  }
+
+  /** Tasks still to finish per mapping; a mapping without any is completed at once. */
+  private tasksLeft(mappings: readonly { id: string }[], tasks: readonly TaskRecord[]): Map<string, number> {
+    const remaining = new Map(mappings.map((m) => [m.id, tasks.filter((t) => t.mappingId === m.id).length]));
+    for (const m of mappings) if (remaining.get(m.id) === 0) this.finishTable(m.id, 'completed');
+    return remaining;
+  }
+
+  /** Loads one task, keeping its table's progress; the table completes with its last task. */
+  private async loadOne(task: TaskRecord, remaining: Map<string, number>): Promise<void> {
+    const table = this.table(task.mappingId);
+    table.status = 'running';
+    table.startedAt ??= Date.now();
+    try {
+      await this.session.loadTask(task, {
+        onBatch: (b) => {
+          table.rowsRead += b.rowsRead;
+          table.rowsWritten += b.rowsWritten;
+          if (b.rowsUncommitted) table.rowsUncommitted = (table.rowsUncommitted ?? 0) + b.rowsUncommitted;
+          table.readMs += b.readMs;
+          table.writeMs += b.writeMs;
+          this.options.onProgress?.(this.progress);
+        },
+        onRejected: (rows, stopped) => {
+          table.rowsRejected += rows.length;
+          if (stopped) table.rowsRead += rows.length;
+        },
+      });
+    } catch (error) {
+      table.rowsUncommitted = 0; // rolled back
+      this.finishTable(task.mappingId, 'failed');
+      throw error;
+    }
+    remaining.set(task.mappingId, remaining.get(task.mappingId)! - 1);
+    if (remaining.get(task.mappingId) === 0) this.finishTable(task.mappingId, 'completed');
   }
 
   private async stage<T>(id: StageId, work: () => Promise<T>): Promise<T> {
@@ -260,6 +312,17 @@ class LocalRun {
     t.startedAt ??= t.endedAt;
     this.options.onProgress?.(this.progress);
   }
+}
+
+type LoadStage = 'load_dimensions' | 'load_facts';
+const LOAD_STAGES: readonly LoadStage[] = ['load_dimensions', 'load_facts'];
+
+/** Tasks parents first: by stage, then level, then plan order; a table's key ranges in order. */
+function inLoadOrder(tasks: readonly TaskRecord[], mappings: readonly PlannedMapping[]): TaskRecord[] {
+  const rank = new Map(
+    mappings.map((m, i) => [m.id, (m.stage === 'load_dimensions' ? 0 : 1) * 1e9 + m.level * 1e6 + i]),
+  );
+  return [...tasks].sort((a, b) => rank.get(a.mappingId)! - rank.get(b.mappingId)!);
 }
 
 /** Every stage pending and every table at zero, in plan order. */

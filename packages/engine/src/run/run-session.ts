@@ -17,6 +17,7 @@ import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
 import { decodePosition, type Position } from './key-codec.ts';
 import { openPair } from './open-pair.ts';
+import { levelsMayOverlap } from './overlap-levels.ts';
 import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
 import { STOP_NOW } from './paused.ts';
 import { decodePlan, encodePlan } from './plan-codec.ts';
@@ -572,6 +573,12 @@ export class RunSession {
         `${failed.phase} hook "${failed.name}" failed on the ${failed.on}: ${failed.output}`,
       );
     }
+  }
+
+  /** Whether all load levels may load at once: no foreign key among them is checked while loading. */
+  async levelsMayOverlap(): Promise<boolean> {
+    const notes = await this.options.state.notes(this.runId);
+    return levelsMayOverlap(this.plan.mappings, notes.deferredForeignKeys);
   }
 
   /** Which stages have work: a load stage with no mapping in it is skipped. */
