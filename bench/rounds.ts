@@ -10,6 +10,8 @@ export interface Sample {
   readonly round: number;
   readonly seconds: number;
   readonly peakRssMb: number | null;
+  /** User + system CPU seconds of the contender's process and the children it waited for. */
+  readonly cpuSeconds: number | null;
   readonly rows: TargetRows | null;
   /** Why this run does not count (the contender failed, or the target holds other rows), else null. */
   readonly problem: string | null;
@@ -75,6 +77,7 @@ export async function timedRun(
     round,
     seconds: result.measured.seconds,
     peakRssMb: result.measured.peakRssMb,
+    cpuSeconds: result.measured.cpuSeconds,
     rows: moved,
     problem,
     loadBefore,
