@@ -1,6 +1,10 @@
 import type { Connection } from '../connectors/connection.ts';
 import { messageOf } from '../errors.ts';
 import type { Hook } from '../spec/spec-schema.ts';
+import { keptText } from './kept-text.ts';
+
+/** The most characters of a hook's rows kept in the summary and the report. */
+const MAX_OUTPUT = 2_000;
 
 export interface HookResult {
   readonly name: string;
@@ -27,7 +31,7 @@ export async function runHooks(
     const name = hook.name ?? `${phase}[${i}]`;
     try {
       const rows = await connections[hook.on].query(hook.sql);
-      const output = rows.length === 0 ? 'ok' : JSON.stringify(rows.slice(0, 10));
+      const output = rows.length === 0 ? 'ok' : keptText(JSON.stringify(rows.slice(0, 10)), MAX_OUTPUT);
       results.push({
         name,
         phase,

@@ -1,6 +1,10 @@
 import type { Connection } from '../connectors/connection.ts';
 import { messageOf } from '../errors.ts';
 import type { ValidationRule } from '../spec/spec-schema.ts';
+import { keptText } from './kept-text.ts';
+
+/** The most characters of a rule's value kept in the summary and the report. */
+const MAX_VALUE = 1_000;
 
 export interface RuleResult {
   readonly name: string;
@@ -20,16 +24,23 @@ export async function checkRules(
   for (const rule of rules) {
     try {
       const rows = await connections[rule.on].query(rule.sql);
-      const actual = rows.length === 0 ? null : Object.values(rows[0]!)[0];
-      const ok = sameValue(actual, rule.expect);
+      const value = rows.length === 0 ? null : Object.values(rows[0]!)[0];
+      const ok = sameValue(value, rule.expect);
+      // A long value is kept cut: it goes into the summary and the report.
+      const actual =
+        typeof value === 'bigint'
+          ? value.toString()
+          : typeof value === 'string'
+            ? keptText(value, MAX_VALUE)
+            : value;
       results.push({
         name: rule.name,
         ok,
         expected: rule.expect,
-        actual: typeof actual === 'bigint' ? actual.toString() : actual,
+        actual,
         message: ok
           ? 'ok'
-          : `returned ${JSON.stringify(String(actual))}, expected ${JSON.stringify(rule.expect)}`,
+          : `returned ${JSON.stringify(keptText(String(value), MAX_VALUE))}, expected ${JSON.stringify(rule.expect)}`,
       });
     } catch (error) {
       results.push({
