@@ -220,6 +220,72 @@ describe('execution states and the disabled Start, in Chromium', {
   );
 
   test(
+    'a replace load shows the rows it sent as uncommitted, then as processed at its commit',
+    { timeout: 180_000 },
+    named('replace-uncommitted', async () => {
+      const source = await bigPostgresSource(READINGS);
+      const target = await freshPostgres();
+      databases.push(source, target);
+      // A row trigger that waits 50 ms every 2,000 rows: the one COPY of the replace lasts seconds.
+      await rawExec(
+        target,
+        'postgres',
+        `CREATE TABLE reading (id bigint PRIMARY KEY, sensor text NOT NULL, value numeric(12,3) NOT NULL, note text);
+         CREATE FUNCTION slow_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+           BEGIN IF NEW.id % 2000 = 0 THEN PERFORM pg_sleep(0.05); END IF; RETURN NEW; END $$;
+         CREATE TRIGGER slow_rows BEFORE INSERT ON reading FOR EACH ROW EXECUTE FUNCTION slow_rows();`,
+      );
+      await addConnection(page, base, { name: 'meters', kind: 'postgres', ...PG, database: source.name });
+      await addConnection(page, base, {
+        name: 'meters-copy',
+        kind: 'postgres',
+        ...PG,
+        database: target.name,
+      });
+      const projectId = await createProject(page, base, {
+        name: 'Meter readings',
+        source: 'meters',
+        target: 'meters-copy',
+      });
+      await page.getByRole('heading', { name: 'Table mappings (1)' }).waitFor();
+      await page.getByLabel(/^Load mode of reading → /).selectOption('replace');
+      await barButton(page, 'Save').click();
+      await page.getByText('All changes saved').waitFor();
+      await page.goto(`${base}/projects/${projectId}/execute`);
+      await page.getByText('Nothing has run yet.').waitFor();
+      await barButton(page, 'Start migration').click();
+      await waitForStatus(page, 'running');
+      const uncommitted = page.getByTestId('rows-uncommitted');
+      await uncommitted.waitFor({ timeout: 30_000 });
+      const sent = (text: string | null) =>
+        Number((/\+ ([\d,]+) sent/.exec(text ?? '')?.[1] ?? '0').replace(/,/g, ''));
+      const first = sent(await uncommitted.textContent());
+      assert.ok(first > 0, 'rows sent are shown');
+      assert.match(
+        await metric(page, 'rows'),
+        /^0 of 200,000/,
+        'none is counted as processed before the commit',
+      );
+      const facts = page.locator('[data-stage="load_facts"]');
+      await facts.getByRole('button', { expanded: false }).first().click();
+      await facts.getByTestId('task-uncommitted').waitFor();
+      await shot('04-replace-uncommitted');
+      await page.waitForFunction(
+        (before) => {
+          const text = document.querySelector('[data-testid="rows-uncommitted"]')?.textContent ?? '';
+          const now = Number((/\+ ([\d,]+) sent/.exec(text)?.[1] ?? '0').replace(/,/g, ''));
+          return now > before || text === '';
+        },
+        first,
+        { timeout: 30_000 },
+      );
+      await waitForStatus(page, 'completed', 90_000);
+      assert.equal(await uncommitted.count(), 0, 'nothing is uncommitted once the load committed');
+      assert.match(await metric(page, 'rows'), /^200,000 of 200,000/);
+    }),
+  );
+
+  test(
     '“Sign out everywhere” in the header ends another session of the account',
     { timeout: 60_000 },
     named('sign-out-everywhere', async () => {
@@ -240,7 +306,7 @@ describe('execution states and the disabled Start, in Chromium', {
       assert.equal(await me(), 401, 'the other session is over too');
       await page.goto(`${base}/projects`);
       await page.waitForURL(/\/login$/);
-      await shot('04-signed-out-everywhere');
+      await shot('05-signed-out-everywhere');
     }),
   );
 });

@@ -118,9 +118,10 @@ export function ExecutionMonitor(props: {
     }
   };
 
-  // Every change of the status (counters included) reads the stages, the chart and the log again.
+  // Every change of the status (counters included, the uncommitted rows of a replace load too) reads
+  // the stages, the chart and the log again.
   const trigger = view
-    ? `${view.status}:${view.attempt}:${view.recordsProcessed}:${view.failedRecords}:${events.stream}`
+    ? `${view.status}:${view.attempt}:${view.recordsProcessed}:${view.recordsUncommitted}:${view.failedRecords}:${events.stream}`
     : '';
   const base = selectedId ? `/api/executions/${encodeURIComponent(selectedId)}` : null;
   const stages = useLiveResource<{ stages: StageView[] }>(base && `${base}/stages`, trigger, 750);
