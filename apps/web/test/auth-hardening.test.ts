@@ -579,6 +579,37 @@ describe('client address behind databridge serve', () => {
     }
   });
 
+  // Where the app runs without serve (next start behind a platform, Vercel) every client would be
+  // `unknown`, and five failures from anyone would make the owner wait too. The platform's own
+  // header, named by the operator, tells clients apart; a value that is no address is unknown.
+  it('reads the address from DATABRIDGE_CLIENT_ADDRESS_HEADER without serve, so an attacker does not lock the owner out', async () => {
+    const stamped = process.env[CLIENT_ADDRESS_STAMPED_ENV];
+    delete process.env[CLIENT_ADDRESS_STAMPED_ENV];
+    process.env.DATABRIDGE_CLIENT_ADDRESS_HEADER = 'x-real-ip';
+    try {
+      const owner = await createUser(store, {
+        email: 'platform-owner@example.com',
+        name: 'owner',
+        password: PASSWORD,
+        role: 'admin',
+      });
+      const attempt = (from: string, password: string) =>
+        call(loginRoute.POST as Handler, 'POST', '/api/auth/login', {
+          headers: { 'x-real-ip': from },
+          body: { email: owner.email, password },
+        });
+      for (let i = 0; i < 7; i++) await attempt('203.0.113.70', 'wrong password');
+      assert.equal((await attempt('203.0.113.70', 'wrong password')).status, 429);
+      assert.equal(await lastAuditAddress(), '203.0.113.70');
+      assert.equal((await attempt('198.51.100.71', PASSWORD)).status, 200, 'the owner signs in from theirs');
+      await attempt('not an address', 'wrong password');
+      assert.equal(await lastAuditAddress(), 'unknown');
+    } finally {
+      delete process.env.DATABRIDGE_CLIENT_ADDRESS_HEADER;
+      if (stamped !== undefined) process.env[CLIENT_ADDRESS_STAMPED_ENV] = stamped;
+    }
+  });
+
   it('reads no header at all when the app is not run by databridge serve', async () => {
     const stamped = process.env[CLIENT_ADDRESS_STAMPED_ENV];
     delete process.env[CLIENT_ADDRESS_STAMPED_ENV];

@@ -129,6 +129,21 @@ export function stampClientAddress(
  * `unknown` when the app runs some other way (`next start`), where no header can be believed.
  */
 export function stampedClientAddress(headers: { get(name: string): string | null }): string {
-  if (process.env[CLIENT_ADDRESS_STAMPED_ENV] !== '1') return 'unknown';
+  if (process.env[CLIENT_ADDRESS_STAMPED_ENV] !== '1') return platformAddress(headers);
   return headers.get(CLIENT_ADDRESS_HEADER) || 'unknown';
+}
+
+/**
+ * DATABRIDGE_CLIENT_ADDRESS_HEADER: for an app not run by `databridge serve`, the header its platform
+ * sets to the client's address and never passes on from the client (e.g. `x-real-ip` on Vercel).
+ * Unset: every client is `unknown`.
+ */
+export const CLIENT_ADDRESS_HEADER_ENV = 'DATABRIDGE_CLIENT_ADDRESS_HEADER';
+
+function platformAddress(headers: { get(name: string): string | null }): string {
+  const name = process.env[CLIENT_ADDRESS_HEADER_ENV]?.trim();
+  if (!name) return 'unknown';
+  // A list is read from its first entry, the client as the platform's edge saw it.
+  const first = headers.get(name)?.split(',')[0]?.trim();
+  return normalise(first && withoutPort(first)) ?? 'unknown';
 }
