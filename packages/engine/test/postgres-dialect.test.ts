@@ -100,17 +100,37 @@ describe('postgres SELECT and COPY text', () => {
     assert.deepEqual(statement.values, [10, 20, 12, 'x', 5]);
   });
 
-  test('encodes a batch as one COPY text string', () => {
+  test('encodes a batch as one COPY text payload', () => {
     const rows = [
       [1, 'a\tb\nc\rd\\e', null, true, Buffer.from([0xde, 0xad])],
       [2n ** 63n - 1n, '\\N', Number.NaN, false, new Uint8Array([1])],
       [-0, '', Number.NEGATIVE_INFINITY, null, Buffer.alloc(0)],
     ];
-    assert.deepEqual(encodeCopyRows(rows, ['a', 'b', 'c', 'd', 'e']), [
+    const text = (chunks: Buffer[]) => chunks.map((c) => c.toString('utf8'));
+    assert.deepEqual(text(encodeCopyRows(rows, ['a', 'b', 'c', 'd', 'e'])), [
       '1\ta\\tb\\nc\\rd\\\\e\t\\N\tt\t\\\\xdead\n' +
         '9223372036854775807\t\\\\N\tNaN\tf\t\\\\x01\n' +
         '-0\t\t-Infinity\t\\N\t\\\\x\n',
     ]);
+  });
+
+  test('text beyond ASCII is UTF-8 with its specials escaped, before and after the first non-ASCII character', () => {
+    const rows = [
+      ['a\\b\tcafé\nd\\e', 'naïve', '😀\r', 'x'],
+      ['ünï\tcode', 'plain', '', '\\'],
+    ];
+    const payload = Buffer.concat(encodeCopyRows(rows, ['a', 'b', 'c', 'd'])).toString('utf8');
+    assert.equal(payload, 'a\\\\b\\tcafé\\nd\\\\e\tnaïve\t😀\\r\tx\n' + 'ünï\\tcode\tplain\t\t\\\\\n');
+  });
+
+  test('a batch larger than a chunk arrives whole, cut only between bytes of one stream', () => {
+    const note = 'é'.repeat(300) + '\t' + 'x'.repeat(700);
+    const rows = Array.from({ length: 6_000 }, (_, i) => [i, note]);
+    const chunks = encodeCopyRows(rows, ['id', 'note']);
+    assert.ok(chunks.length > 1, 'a 7 MB batch comes in more than one chunk');
+    const lines = Buffer.concat(chunks).toString('utf8').split('\n');
+    assert.equal(lines.length, 6_001);
+    assert.equal(lines[5_999], `5999\t${'é'.repeat(300)}\\t${'x'.repeat(700)}`);
   });
 
   test('refuses a Date, which would lose precision and depend on the time zone', () => {
