@@ -52,6 +52,30 @@ describe('sqlite connector, as a user sees it', () => {
     assert.deepEqual([name.nativeType, name.type, name.length], ['NVARCHAR(200)', 'string', 200]);
   });
 
+  test('REAL values in a DECIMAL column come out in plain notation, tiny, huge and ordinary alike', async () => {
+    await rawExec(
+      db,
+      'sqlite',
+      `CREATE TABLE reals (id INTEGER PRIMARY KEY, v DECIMAL(40,10));
+       INSERT INTO reals VALUES (1, 1e-7), (2, 1.5e21), (3, -2.5e-8), (4, 12.25), (5, -3.5);`,
+    );
+    const rows = await conn.reader.fetch({
+      table: main('reals'),
+      select: [{ column: 'v' }],
+      orderBy: ['id'],
+    });
+    assert.deepEqual(
+      rows.map((r) => r[0]),
+      [
+        '0.0000001000',
+        '1500000000000000000000.0000000000',
+        '-0.0000000250',
+        '12.2500000000',
+        '-3.5000000000',
+      ],
+    );
+  });
+
   test('values whose storage class does not fit the declared type pass through as stored', async () => {
     await rawExec(
       db,
