@@ -76,7 +76,8 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
   mysql: {
     id: 'mysql',
     title: 'MariaDB to PostgreSQL',
-    target: { ratio: 2, against: 'pgloader' },
+    // Issue 15: 1.25x pgloader resolves it (1.5x is the aim), validation included.
+    target: { ratio: 1.25, against: 'pgloader' },
     prepare: (rows) => prepareMysqlSource(rows),
     sourceFingerprint: async () => (await mysql(MYSQL_DB, MYSQL_FINGERPRINT_SQL))[0] ?? [],
     contenders: () => [
@@ -95,7 +96,8 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
   sqlite: {
     id: 'sqlite',
     title: 'SQLite to PostgreSQL',
-    target: { ratio: 2, against: 'pgloader' },
+    // Issue 15: 1.25x pgloader resolves it (1.5x is the aim), validation included.
+    target: { ratio: 1.25, against: 'pgloader' },
     prepare: async (rows) => prepareSqliteSource(rows),
     sourceFingerprint: async (rows) => {
       const db = new Database(sqliteSourceFile(rows), { readonly: true });
