@@ -55,6 +55,14 @@ export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
 export { SqliteRunState } from './run/sqlite-run-state.ts';
 export type * from './schema/model.ts';
+export {
+  fieldLabel,
+  issueSentence,
+  labelledNumber,
+  listInWords,
+  type NumberField,
+  peopleError,
+} from './spec/labelled.ts';
 export { formatPath, type LoadedSpec, loadSpecFile, parseSpec } from './spec/load-spec.ts';
 export { retryDelayMs } from './spec/retry-delay.ts';
 export * from './spec/schedule-schema.ts';

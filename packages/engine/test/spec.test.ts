@@ -108,7 +108,7 @@ describe('migration spec', () => {
     );
     assert.match(
       specError(valid.replace('{ source: Name,', '{ sorce: Name,')).message,
-      /spec\.yaml:14 mappings\[0\]\.columns\[1\]: unknown field\(s\) "sorce"/,
+      /spec\.yaml:14 mappings\[0\]\.columns\[1\]: Table mapping 1, column 2 has unknown field “sorce”: check the spelling/,
     );
     assert.match(
       specError(valid.replace('transform: [trim]', 'transform: [trimm]')).message,
@@ -116,7 +116,7 @@ describe('migration spec', () => {
     );
     assert.match(
       specError(valid.replace(/mappings:[\s\S]*/, 'mappings: []\n')).message,
-      /mappings: map at least one table/,
+      /mappings: Map at least one table\./,
     );
   });
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DataBridgeError } from '../errors.ts';
+import { issueSentence, peopleError } from './labelled.ts';
 import { MigrationSpec } from './spec-schema.ts';
 
 type Path = readonly (string | number)[];
@@ -51,7 +52,7 @@ export function parseSpec(text: string, file = 'spec', env: NodeJS.ProcessEnv = 
     return offset === undefined ? file : `${file}:${lineCounter.linePos(offset).line}`;
   };
   const raw = interpolate(doc.toJS(), [], env, lineOf);
-  const parsed = MigrationSpec.safeParse(raw);
+  const parsed = MigrationSpec.safeParse(raw, { error: peopleError });
   if (!parsed.success) throw specError(parsed.error, lineOf);
   return { spec: parsed.data, lineOf };
 }
@@ -67,41 +68,7 @@ function specError(error: z.ZodError, lineOf: (path: Path) => string): DataBridg
   const where = lineOf(path);
   const field = formatPath(path) || '(top level)';
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return new DataBridgeError('bad_spec', `${where} ${field}: ${describeIssue(issue)}${more}`, { where });
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  // A field with a message of its own (the labelled number fields) says it best; only zod's
-  // "Invalid input: expected number, received string" needs words.
-  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
-    // A missing field receives undefined.
-    const received = /received (\w+)/.exec(issue.message)?.[1];
-    return received === 'undefined'
-      ? `is required (${inWords(issue.expected)})`
-      : `must be ${inWords(issue.expected)}, not ${received ? inWords(received) : 'a value of another type'}`;
-  }
-  return issue.message;
-}
-
-/** zod's type names as a spec's author says them: "a list", not "a array"; "a whole number", not "a int". */
-const TYPE_WORDS: Readonly<Record<string, string>> = {
-  array: 'a list',
-  int: 'a whole number',
-  number: 'a number',
-  nan: 'not a number (NaN)',
-  string: 'a string',
-  boolean: 'true or false',
-  object: 'a mapping (key: value)',
-  record: 'a mapping (key: value)',
-  null: 'null',
-  bigint: 'a whole number',
-  date: 'a date',
-};
-
-function inWords(type: string): string {
-  return TYPE_WORDS[type] ?? `${/^[aeiou]/i.test(type) ? 'an' : 'a'} ${type}`;
+  return new DataBridgeError('bad_spec', `${where} ${field}: ${issueSentence(issue)}${more}`, { where });
 }
 
 function nearestNode(root: Node | null, path: Path): Node | null {

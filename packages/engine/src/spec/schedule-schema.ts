@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { labelledNumber, peopleError } from './labelled.ts';
+
+const worded = { error: peopleError } as const;
 
 /**
  * The spec's optional `schedule` section, as wizard step 4 writes it: when a project runs, in which
@@ -16,7 +19,7 @@ export const SCHEDULE_PRESETS = {
   monthly: '0 0 1 * *',
 } as const;
 
-export const SchedulePreset = z.enum(['every_15_minutes', 'hourly', 'daily', 'weekly', 'monthly']);
+export const SchedulePreset = z.enum(['every_15_minutes', 'hourly', 'daily', 'weekly', 'monthly'], worded);
 export type SchedulePreset = z.infer<typeof SchedulePreset>;
 
 /** The values each field of a 5-field cron expression matches, Sunday as 0. */
@@ -153,14 +156,14 @@ function neverRuns(fields: CronFields, dayOfWeekText: string): string | null {
 
 /** Accepts an IANA name in any letter case (`europe/berlin`), stored as IANA spells it. */
 const TimeZoneName = z
-  .string()
+  .string(worded)
   .trim()
-  .min(1, 'must not be empty')
+  .min(1, worded)
   .transform((name, ctx) => {
     if (/^[+-]?\d/.test(name)) {
       ctx.addIssue({
         code: 'custom',
-        message: `use an IANA time zone name such as Europe/Berlin, not "${name}"`,
+        message: `Time zone must be an IANA time zone name such as Europe/Berlin (not “${name}”).`,
       });
       return z.NEVER;
     }
@@ -170,7 +173,7 @@ const TimeZoneName = z
     } catch {
       ctx.addIssue({
         code: 'custom',
-        message: `unknown time zone "${name}": use an IANA name such as UTC, Europe/Berlin or America/New_York`,
+        message: `Time zone “${name}” is not known: use an IANA name such as UTC, Europe/Berlin or America/New_York.`,
       });
       return z.NEVER;
     }
@@ -179,14 +182,18 @@ const TimeZoneName = z
 export const ScheduleAlerts = z
   .object({
     /** Addresses that receive alert emails (SMTP settings come from the environment). */
-    emails: z.array(z.email({ error: (issue) => `"${issue.input}" is not an email address` })).default([]),
+    emails: z.array(z.email(worded), worded).default([]),
     /** A Slack (or compatible) incoming webhook URL; it is a secret, so prefer `${SLACK_WEBHOOK_URL}`. */
     slackWebhookUrl: z
-      .url({ protocol: /^https?$/, error: 'must be an http(s) URL of an incoming webhook' })
+      .url({
+        protocol: /^https?$/,
+        error: (issue) =>
+          `Slack webhook URL must be the https:// address of an incoming webhook (not “${String(issue.input)}”).`,
+      })
       .optional(),
-    onFailure: z.boolean().default(true),
-    onRecovery: z.boolean().default(false),
-    onSla: z.boolean().default(true),
+    onFailure: z.boolean(worded).default(true),
+    onRecovery: z.boolean(worded).default(false),
+    onSla: z.boolean(worded).default(true),
   })
   .strict();
 export type ScheduleAlerts = z.infer<typeof ScheduleAlerts>;
@@ -194,16 +201,28 @@ export type ScheduleAlerts = z.infer<typeof ScheduleAlerts>;
 export const RetrySettings = z
   .object({
     /** Extra attempts after a transient failure; 0 turns retries off. */
-    maxRetries: z.number().int().min(0).max(10).default(0),
+    maxRetries: labelledNumber({ label: 'Retries', min: 0, max: 10, unit: 'retries' }).default(0),
     /** Wait before the first retry. */
-    delayMinutes: z.number().min(0).max(1440).default(5),
+    delayMinutes: labelledNumber({
+      label: 'Retry delay',
+      min: 0,
+      max: 1440,
+      whole: false,
+      unit: 'minutes',
+    }).default(5),
     /** Double the wait after each failed attempt, up to `maxDelayMinutes`. */
-    exponentialBackoff: z.boolean().default(false),
-    maxDelayMinutes: z.number().min(0).max(1440).default(60),
+    exponentialBackoff: z.boolean(worded).default(false),
+    maxDelayMinutes: labelledNumber({
+      label: 'Longest retry delay',
+      min: 0,
+      max: 1440,
+      whole: false,
+      unit: 'minutes',
+    }).default(60),
   })
   .strict()
   .refine((r) => r.maxDelayMinutes >= r.delayMinutes, {
-    message: 'must be at least delayMinutes',
+    message: 'Longest retry delay must be at least the retry delay.',
     path: ['maxDelayMinutes'],
   });
 export type RetrySettings = z.infer<typeof RetrySettings>;
@@ -213,26 +232,29 @@ const ScheduleFields = z
     /** Set when the wizard's preset was chosen; `cron` then holds its expression. */
     preset: SchedulePreset.optional(),
     /** A 5-field cron expression, or a preset name as a shorthand. */
-    cron: z.string().trim().min(1, 'must not be empty').optional(),
+    cron: z.string(worded).trim().min(1, worded).optional(),
     timezone: TimeZoneName.default('UTC'),
-    enabled: z.boolean().default(true),
+    enabled: z.boolean(worded).default(true),
     /** A run still going after this long sends one SLA alert. */
     sla: z
-      .object({ minutes: z.number().int().min(1).max(10_080) })
+      .object({ minutes: labelledNumber({ label: 'SLA', min: 1, max: 10_080, unit: 'minutes' }) })
       .strict()
       .optional(),
     alerts: ScheduleAlerts.prefault({}),
     retries: RetrySettings.prefault({}),
     /** Upstream projects (ids or names) whose run for the same logical date must complete first. */
     dependsOn: z
-      .array(z.string().trim().min(1, 'must not be empty'))
+      .array(z.string(worded).trim().min(1, worded), worded)
       .default([])
-      .refine((names) => new Set(names).size === names.length, 'lists a project twice'),
+      .refine(
+        (names) => new Set(names).size === names.length,
+        'Projects it depends on: a project is listed twice.',
+      ),
     /** After downtime: start every missed run (true) or only the latest (false). */
-    catchUp: z.boolean().default(false),
-    maxActiveRuns: z.number().int().min(1).max(100).default(1),
+    catchUp: z.boolean(worded).default(false),
+    maxActiveRuns: labelledNumber({ label: 'Runs at once', min: 1, max: 100, unit: 'runs' }).default(1),
     /** A due run beyond `maxActiveRuns` waits for a slot, or is skipped and recorded as such. */
-    whenMaxActive: z.enum(['wait', 'skip']).default('wait'),
+    whenMaxActive: z.enum(['wait', 'skip'], worded).default('wait'),
   })
   .strict();
 
@@ -248,15 +270,16 @@ type ScheduleOutput = Omit<z.output<typeof ScheduleFields>, 'preset' | 'cron'> &
 
 export const ScheduleSettings = ScheduleFields.transform((settings, ctx): ScheduleOutput => {
   const { preset: givenPreset, cron: givenCron, ...rest } = settings;
-  const fail = (message: string) => {
-    ctx.addIssue({ code: 'custom', path: ['cron'], message });
+  const fail = (problem: string) => {
+    ctx.addIssue({ code: 'custom', path: ['cron'], message: `Schedule: ${problem}.` });
     return z.NEVER;
   };
   let preset = givenPreset;
   let text = givenCron;
   const named = SchedulePreset.safeParse(givenCron);
   if (named.success) {
-    if (preset && preset !== named.data) return fail(`says ${named.data} but preset says ${preset}`);
+    if (preset && preset !== named.data)
+      return fail(`the cron field says ${named.data} but the preset says ${preset}`);
     preset = named.data;
     text = undefined;
   }
@@ -267,7 +290,7 @@ export const ScheduleSettings = ScheduleFields.transform((settings, ctx): Schedu
     text = SCHEDULE_PRESETS[preset];
   }
   const check = checkCronExpression(text);
-  if (!check.ok) return fail(check.message);
+  if (!check.ok) return fail(`“${text}” is not a cron expression: ${check.message}`);
   if (preset && check.expression !== SCHEDULE_PRESETS[preset]) {
     return fail(`"${text}" is not the ${preset} preset (${SCHEDULE_PRESETS[preset]}): give one or the other`);
   }

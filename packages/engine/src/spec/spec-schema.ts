@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelledNumber } from './labelled.ts';
+import { fieldLabel, labelledNumber, peopleError } from './labelled.ts';
 import { ScheduleSettings } from './schedule-schema.ts';
 import { checkMappingSizes } from './size-limits.ts';
 
@@ -8,10 +8,13 @@ import { checkMappingSizes } from './size-limits.ts';
  * this document and the CLI runs exactly this document. docs/spec.md describes every field.
  */
 
-const identifier = z.string().trim().min(1, 'must not be empty');
+/** Every issue of these schemas words itself from the field's path: "Table mapping 3, column 1, target must not be empty." */
+const worded = { error: peopleError } as const;
+
+const identifier = z.string(worded).trim().min(1, worded);
 
 /** `table` or `schema.table`. */
-export const tableName = identifier.max(255);
+export const tableName = identifier.max(255, worded);
 
 export const StringOperation = z.union(
   [
@@ -44,7 +47,7 @@ export const StringOperation = z.union(
 );
 export type StringOperation = z.infer<typeof StringOperation>;
 
-const literal = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const literal = z.union([z.string(), z.number(), z.boolean(worded), z.null()]);
 
 export const ColumnMapping = z
   .object({
@@ -62,7 +65,7 @@ export const ColumnMapping = z
      * What to do with a value the target column cannot take (too long, out of range, not a date):
      * `reject` the row (the default), store `null`, `truncate` it to fit, or `clamp` it to the range.
      */
-    onInvalid: z.enum(['reject', 'null', 'truncate', 'clamp']).default('reject'),
+    onInvalid: z.enum(['reject', 'null', 'truncate', 'clamp'], worded).default('reject'),
   })
   .strict()
   .superRefine((column, ctx) => {
@@ -83,7 +86,7 @@ export const ColumnMapping = z
   });
 export type ColumnMapping = z.infer<typeof ColumnMapping>;
 
-export const LoadMode = z.enum(['append', 'replace', 'upsert']);
+export const LoadMode = z.enum(['append', 'replace', 'upsert'], worded);
 export type LoadMode = z.infer<typeof LoadMode>;
 
 export const TableMapping = z
@@ -97,7 +100,9 @@ export const TableMapping = z
     key: z.array(identifier).optional(),
     /** A filter on the source rows, a SQL condition in the source's dialect. */
     where: z.string().trim().min(1).optional(),
-    columns: z.array(ColumnMapping).min(1, 'map at least one column'),
+    columns: z.array(ColumnMapping, worded).min(1, {
+      error: (issue) => `${fieldLabel(issue.path?.slice(0, -1) ?? [])}: map at least one column.`,
+    }),
     /** Source columns deliberately left behind (documentation; unmapped columns are never copied). */
     exclude: z.array(identifier).default([]),
   })
@@ -120,15 +125,15 @@ export const ConnectionRef = z
  * of every table and fails the run at the end, listing what was rejected; `skip_and_log` loads every
  * good row and succeeds, with each rejected row in the rejects file and the report.
  */
-export const ErrorPolicy = z.enum(['fail_fast', 'continue', 'skip_and_log']);
+export const ErrorPolicy = z.enum(['fail_fast', 'continue', 'skip_and_log'], worded);
 export type ErrorPolicy = z.infer<typeof ErrorPolicy>;
 
 /** A SQL statement run before or after the load, on the target unless it says `source`. */
 export const Hook = z
   .object({
     name: identifier.optional(),
-    sql: z.string().trim().min(1, 'must not be empty'),
-    on: z.enum(['target', 'source']).default('target'),
+    sql: z.string(worded).trim().min(1, worded),
+    on: z.enum(['target', 'source'], worded).default('target'),
   })
   .strict();
 export type Hook = z.infer<typeof Hook>;
@@ -140,9 +145,9 @@ export type Hook = z.infer<typeof Hook>;
 export const ValidationRule = z
   .object({
     name: identifier,
-    sql: z.string().trim().min(1, 'must not be empty'),
-    expect: z.union([z.number(), z.string(), z.boolean(), z.null()]).default(0),
-    on: z.enum(['target', 'source']).default('target'),
+    sql: z.string(worded).trim().min(1, worded),
+    expect: z.union([z.number(), z.string(), z.boolean(worded), z.null()]).default(0),
+    on: z.enum(['target', 'source'], worded).default('target'),
   })
   .strict();
 export type ValidationRule = z.infer<typeof ValidationRule>;
@@ -154,33 +159,33 @@ export const PipelineSettings = z
     /** Tasks running at once; large tables split into this many key ranges. */
     parallelism: labelledNumber({ label: 'Parallelism', min: 1, max: 16, unit: 'tasks at once' }).default(4),
     errorPolicy: ErrorPolicy.default('fail_fast'),
-    logLevel: z.enum(['debug', 'info', 'warning', 'error']).default('info'),
+    logLevel: z.enum(['debug', 'info', 'warning', 'error'], worded).default('info'),
     /** Create missing target tables from the source schema with mapped names and types. */
-    createTables: z.boolean().default(false),
+    createTables: z.boolean(worded).default(false),
     /**
      * What the run does to the target's schema and rows, where set (it then stands in for
      * `createTables`): `create` missing tables and load them, `data_only` load existing tables only,
      * `schema_only` create missing tables with all they get after a load, and move no row.
      */
-    schema: z.enum(['create', 'data_only', 'schema_only']).optional(),
+    schema: z.enum(['create', 'data_only', 'schema_only'], worded).optional(),
     /**
      * Created PostgreSQL tables: a source ENUM column as an enum type of its own (`type`), or as a
      * varchar with a CHECK constraint listing its labels (`check`, easier to change later).
      */
-    enums: z.enum(['type', 'check']).default('type'),
+    enums: z.enum(['type', 'check'], worded).default('type'),
     /** Created PostgreSQL tables: MySQL's `ON UPDATE CURRENT_TIMESTAMP` as a BEFORE UPDATE trigger. */
-    onUpdateTriggers: z.boolean().default(true),
+    onUpdateTriggers: z.boolean(worded).default(true),
     /**
      * MySQL zero dates (`0000-00-00`, a zero month or day) for the whole run: `reject` their rows (a
      * column's `onInvalid` still applies), or store them as NULL (created columns then allow NULL).
      */
-    zeroDates: z.enum(['reject', 'null']).default('reject'),
+    zeroDates: z.enum(['reject', 'null'], worded).default('reject'),
     /**
      * When the foreign keys of existing target tables that start empty are checked: `after_load`
      * drops them for the load and adds them back, every row checked in one pass (PostgreSQL targets);
      * `per_row` keeps them, so the database checks each row as it arrives.
      */
-    foreignKeyCheck: z.enum(['after_load', 'per_row']).default('after_load'),
+    foreignKeyCheck: z.enum(['after_load', 'per_row'], worded).default('after_load'),
     /**
      * Seconds a streaming read waits for its source server, or a load statement for its target's
      * answer, before taking the connection for dead and failing with a transient error (a retry or a
@@ -203,15 +208,15 @@ export const PipelineSettings = z
     validation: z
       .object({
         /** After the load: source rows against target rows, per table. */
-        rowCount: z.boolean().default(true),
+        rowCount: z.boolean(worded).default(true),
         /** After the load: order-independent checksum of every copied column, for plain copies. */
-        checksum: z.boolean().default(true),
+        checksum: z.boolean(worded).default(true),
         /** Before the load: NULL into NOT NULL rejected per row, not per batch by the database. */
-        rows: z.boolean().default(true),
+        rows: z.boolean(worded).default(true),
         /** Before the load: every value converted and checked against its target type (lengths, ranges, dates). */
-        types: z.boolean().default(true),
+        types: z.boolean(worded).default(true),
         /** At plan time: a column whose types cannot convert at all is an error, not a warning. */
-        schema: z.boolean().default(true),
+        schema: z.boolean(worded).default(true),
       })
       .strict()
       .prefault({}),
@@ -228,7 +233,7 @@ export const MigrationSpec = z
     pipeline: PipelineSettings.prefault({}),
     /** When the project runs by itself; absent means only when started by hand. */
     schedule: ScheduleSettings.optional(),
-    mappings: z.array(TableMapping).min(1, 'map at least one table'),
+    mappings: z.array(TableMapping, worded).min(1, { error: 'Map at least one table.' }),
   })
   .strict();
 export type MigrationSpec = z.infer<typeof MigrationSpec>;
