@@ -1,3 +1,4 @@
+import { peopleError } from '@databridge/engine';
 import { ServiceError, toServiceError } from '@databridge/queue';
 import type { z } from 'zod';
 import { checkJsonBody } from './cross-site.ts';
@@ -6,7 +7,11 @@ import { checkStorableText } from './input-text.ts';
 /** The JSON every API route answers with. */
 export type ApiBody<T> =
   | { readonly success: true; readonly data: T }
-  | { readonly success: false; readonly error: { readonly code: string; readonly message: string } };
+  | {
+      readonly success: false;
+      /** `field`: the input's path at fault (`pipeline.batchSize`), for programs; `message` says it in words. */
+      readonly error: { readonly code: string; readonly message: string; readonly field?: string };
+    };
 
 /** `{ success: true, data }` with `status` (200 by default). */
 export function ok<T>(data: T, status = 200): Response {
@@ -16,12 +21,19 @@ export function ok<T>(data: T, status = 200): Response {
   });
 }
 
-/** `{ success: false, error: { code, message } }` with the error's HTTP status. */
+/** `{ success: false, error: { code, message, field? } }` with the error's HTTP status. */
 export function fail(error: unknown): Response {
   const failure = toServiceError(error);
   if (failure.code === 'internal') console.error('[api]', failure.cause ?? failure);
   return Response.json(
-    { success: false, error: { code: failure.code, message: failure.message } } satisfies ApiBody<never>,
+    {
+      success: false,
+      error: {
+        code: failure.code,
+        message: failure.message,
+        ...(failure.field ? { field: failure.field } : {}),
+      },
+    } satisfies ApiBody<never>,
     { status: failure.status, headers: { 'cache-control': 'no-store' } },
   );
 }
@@ -46,5 +58,6 @@ export async function readBody<S extends z.ZodType>(request: Request, schema: S)
     throw new ServiceError('bad_input', 'body: is not valid JSON');
   }
   checkStorableText(body, 'body');
-  return schema.parse(body);
+  // Every form's schema speaks through the one error map: label, what is allowed, the value given.
+  return schema.parse(body, { error: peopleError });
 }

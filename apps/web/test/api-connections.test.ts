@@ -108,7 +108,8 @@ for (const kind of STORE_KINDS) {
         assert.equal(reply.status, 400, `${JSON.stringify(body)}: ${reply.text}`);
         assert.equal(reply.body.success, false);
         assert.equal(reply.body.error.code, 'bad_input');
-        assert.match(reply.body.error.message, new RegExp(`\\b${field}\\b`), reply.body.error.message);
+        assert.equal(reply.body.error.field, field, reply.body.error.message);
+        assert.match(reply.body.error.message, new RegExp(`\\b${field}\\b`, 'i'), reply.body.error.message);
       }
       const notJson = await world.call(connectionsRoute.POST, 'POST', '/api/connections', {
         rawBody: '{name:',

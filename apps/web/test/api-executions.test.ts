@@ -163,14 +163,16 @@ for (const kind of STORE_KINDS) {
         executionId,
       );
       assert.equal(badLevel.status, 400);
-      assert.match(badLevel.json.error.message, /^level:/);
+      assert.equal(badLevel.json.error.field, 'level');
+      assert.match(badLevel.json.error.message, /^Level must be one of debug, info, warning or error\./);
       const m = await call(metrics.GET, 'GET', `/api/executions/${executionId}/metrics`, executionId);
       assert.ok(m.json.data.samples.length > 0);
       const h = await call(history.GET, 'GET', `/api/executions?projectId=${projectId}`);
       assert.equal(h.json.data.executions[0].executionId, executionId);
       const page = await call(history.GET, 'GET', `/api/executions?projectId=${projectId}&limit=0`);
       assert.equal(page.status, 400);
-      assert.match(page.json.error.message, /^limit:/);
+      assert.equal(page.json.error.field, 'limit');
+      assert.match(page.json.error.message, /^Limit must be at least 1\b/);
       const r = await call(report.GET, 'GET', `/api/executions/${executionId}/report`, executionId);
       assert.equal(r.status, 200);
       assert.match(r.type, /text\/html/);
@@ -182,7 +184,8 @@ for (const kind of STORE_KINDS) {
       assert.equal(noProject.status, 400);
       assert.equal(noProject.json.success, false);
       assert.equal(noProject.json.error.code, 'bad_input');
-      assert.match(noProject.json.error.message, /^projectId:/);
+      assert.equal(noProject.json.error.field, 'projectId');
+      assert.match(noProject.json.error.message, /^Project id is required\./);
       const notJson = await call(start.POST, 'POST', '/api/executions/start', '', '{oops');
       assert.equal(notJson.status, 400);
       assert.match(notJson.json.error.message, /^body:/);

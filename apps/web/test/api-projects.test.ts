@@ -112,11 +112,25 @@ for (const kind of STORE_KINDS) {
     test('bad input is a 400 naming the field', async () => {
       const create = async (body: unknown) =>
         world.call(projectsRoute.POST, 'POST', '/api/projects', { body });
-      const cases: [Promise<{ status: number; body: { error: { message: string } } }>, RegExp][] = [
-        [create({ sourceConnectionId: ids.sqlite, targetConnectionId: ids.emptyPg }), /^name: /],
-        [create({ name: 'x', targetConnectionId: ids.emptyPg }), /^sourceConnectionId: /],
+      // [the call, the field programs get (none for a body that is not the form's), the sentence]
+      const cases: [
+        Promise<{ status: number; body: { error: { message: string; field?: string } } }>,
+        string | undefined,
+        RegExp,
+      ][] = [
+        [
+          create({ sourceConnectionId: ids.sqlite, targetConnectionId: ids.emptyPg }),
+          'name',
+          /^Name is required\./,
+        ],
+        [
+          create({ name: 'x', targetConnectionId: ids.emptyPg }),
+          'sourceConnectionId',
+          /^Source connection: choose a connection/,
+        ],
         [
           create({ name: 'x', sourceConnectionId: UNKNOWN, targetConnectionId: ids.emptyPg }),
+          'sourceConnectionId',
           /^sourceConnectionId: there is no connection/,
         ],
         [
@@ -124,33 +138,42 @@ for (const kind of STORE_KINDS) {
             id: ids.project,
             body: { spec: { mappings: [{ source: 'Album', target: 'album' }] } },
           }),
-          /^spec\.mappings\[0\]\.columns: /,
+          'mappings.0.columns',
+          /^Table mapping 1, columns is required\./,
         ],
         [
           world.call(projectRoute.PATCH, 'PATCH', `/api/projects/${ids.project}`, {
             id: ids.project,
             body: { spec: { pipeline: { batchSize: 50 }, mappings: [] } },
           }),
-          /^spec\.pipeline\.batchSize: /,
+          'pipeline.batchSize',
+          /^Batch size must be a whole number from 100 to 10,000 rows \(not 50\)\./,
         ],
         [
           world.call(projectRoute.PATCH, 'PATCH', `/api/projects/${ids.project}`, {
             id: ids.project,
             body: {},
           }),
-          /^body: /,
+          'body',
+          /^Body: give at least one of name, description/,
         ],
         [
           world.call(exportRoute.GET, 'GET', `/api/projects/${ids.project}/export?format=xml`, {
             id: ids.project,
           }),
-          /^format: /,
+          'format',
+          /^Format must be yaml or json\./,
         ],
-        [world.call(importRoute.POST, 'POST', '/api/projects/import', { body: { text: 'a: [' } }), /^text: /],
+        [
+          world.call(importRoute.POST, 'POST', '/api/projects/import', { body: { text: 'a: [' } }),
+          undefined,
+          /^text: /,
+        ],
       ];
-      for (const [pending, message] of cases) {
+      for (const [pending, field, message] of cases) {
         const reply = await pending;
         assert.equal(reply.status, 400, JSON.stringify(reply.body));
+        assert.equal(reply.body.error.field, field, JSON.stringify(reply.body.error));
         assert.match(reply.body.error.message, message);
       }
     });
@@ -260,7 +283,8 @@ for (const kind of STORE_KINDS) {
         id: ids.project,
       });
       assert.equal(bad.status, 400);
-      assert.match(bad.body.error.message, /^rows: /);
+      assert.equal(bad.body.error.field, 'rows');
+      assert.match(bad.body.error.message, /^Rows must be from 1 to 10\./);
       const unknown = await world.call(previewRoute.GET, 'GET', `/api/projects/${UNKNOWN}/preview`, {
         id: UNKNOWN,
       });
@@ -300,7 +324,11 @@ for (const kind of STORE_KINDS) {
         body: { text: yaml.text.replace('batchSize: 2000', 'batchSize: 99999'), name: 'Too big' },
       });
       assert.equal(badSpec.status, 400, badSpec.text);
-      assert.match(badSpec.body.error.message, /^spec\.pipeline\.batchSize: /);
+      assert.equal(badSpec.body.error.field, 'pipeline.batchSize');
+      assert.match(
+        badSpec.body.error.message,
+        /^Batch size must be a whole number from 100 to 10,000 rows \(not 99,999\)\./,
+      );
 
       const unmatched = await world.call(importRoute.POST, 'POST', '/api/projects/import', {
         body: { text: yaml.text.replace('127.0.0.1:5432', 'elsewhere:5432'), name: 'Elsewhere' },

@@ -164,42 +164,51 @@ describe('the spec schedule section', () => {
   it('bad values name the field and say what is wrong', () => {
     assert.equal(
       scheduleError("  cron: '0 24 * * *'"),
-      'spec.yaml:5 schedule.cron: the hour field "24": 24 is outside 0-23',
+      'spec.yaml:5 schedule.cron: Schedule: “0 24 * * *” is not a cron expression: the hour field "24": 24 is outside 0-23.',
     );
     assert.match(
       scheduleError('  cron: daily\n  timezone: Berlin/Europe'),
-      /spec\.yaml:6 schedule\.timezone: unknown time zone "Berlin\/Europe": use an IANA name/,
+      /spec\.yaml:6 schedule\.timezone: Time zone “Berlin\/Europe” is not known: use an IANA name/,
     );
     assert.match(
       scheduleError("  cron: daily\n  timezone: '+05:30'"),
-      /schedule\.timezone: use an IANA time zone name/,
+      /schedule\.timezone: Time zone must be an IANA time zone name such as Europe\/Berlin \(not “\+05:30”\)/,
     );
     assert.match(
       scheduleError("  preset: daily\n  cron: '0 1 * * *'"),
-      /schedule\.cron: "0 1 \* \* \*" is not the daily preset \(0 0 \* \* \*\)/,
+      /schedule\.cron: Schedule: "0 1 \* \* \*" is not the daily preset \(0 0 \* \* \*\)/,
     );
     assert.match(
       scheduleError('  cron: daily\n  alerts: { emails: [ops] }'),
-      /schedule\.alerts\.emails\[0\]: "ops" is not an email address/,
+      /schedule\.alerts\.emails\[0\]: Alert e-mail 1 is not an e-mail address: “ops”\./,
     );
     assert.match(
       scheduleError("  cron: daily\n  alerts: { slackWebhookUrl: 'ftp://x' }"),
-      /schedule\.alerts\.slackWebhookUrl: must be an http\(s\) URL/,
+      /schedule\.alerts\.slackWebhookUrl: Slack webhook URL must be the https:\/\/ address of an incoming webhook \(not “ftp:\/\/x”\)/,
     );
     assert.match(
       scheduleError('  cron: daily\n  retries: { maxRetries: 11 }'),
-      /schedule\.retries\.maxRetries: .*10/,
+      /schedule\.retries\.maxRetries: Retries must be a whole number from 0 to 10 retries \(not 11\)/,
     );
     assert.match(
       scheduleError('  cron: daily\n  retries: { delayMinutes: 30, maxDelayMinutes: 10 }'),
-      /schedule\.retries\.maxDelayMinutes: must be at least delayMinutes/,
+      /schedule\.retries\.maxDelayMinutes: Longest retry delay must be at least the retry delay\./,
     );
-    assert.match(scheduleError('  cron: daily\n  maxActiveRuns: 0'), /schedule\.maxActiveRuns: .*1/);
-    assert.match(scheduleError('  cron: daily\n  whenMaxActive: queue'), /schedule\.whenMaxActive: /);
+    assert.match(
+      scheduleError('  cron: daily\n  maxActiveRuns: 0'),
+      /schedule\.maxActiveRuns: Runs at once must be a whole number from 1 to 100 runs \(not 0\)/,
+    );
+    assert.match(
+      scheduleError('  cron: daily\n  whenMaxActive: queue'),
+      /schedule\.whenMaxActive: When runs are at their limit must be one of wait or skip \(not “queue”\)/,
+    );
     assert.match(
       scheduleError('  cron: daily\n  dependsOn: [a, a]'),
-      /schedule\.dependsOn: lists a project twice/,
+      /schedule\.dependsOn: Projects it depends on: a project is listed twice\./,
     );
-    assert.match(scheduleError('  cron: daily\n  every: day'), /schedule: unknown field\(s\) "every"/);
+    assert.match(
+      scheduleError('  cron: daily\n  every: day'),
+      /schedule: Schedule has unknown field “every”: check the spelling/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { DataBridgeError, formatPath, MigrationSpec } from '@databridge/engine';
+import { DataBridgeError, formatPath, issueSentence, MigrationSpec, peopleError } from '@databridge/engine';
 import type { z } from 'zod';
 
 const REF_PREFIX = 'connection:';
@@ -26,14 +26,14 @@ export function checkProjectSpec(
         target: { ...(isRecord(spec.target) ? spec.target : {}), url: connectionRef(targetConnectionId) },
       }
     : spec;
-  const parsed = MigrationSpec.safeParse(document);
+  const parsed = MigrationSpec.safeParse(document, { error: peopleError });
   if (parsed.success) return parsed.data;
   throw specError(parsed.error);
 }
 
 /** Reads a stored spec back, filling defaults that a newer engine may have added since it was written. */
 export function readStoredSpec(stored: object, projectName: string): MigrationSpec {
-  const parsed = MigrationSpec.safeParse(stored);
+  const parsed = MigrationSpec.safeParse(stored, { error: peopleError });
   if (parsed.success) return parsed.data;
   const error = specError(parsed.error);
   throw new DataBridgeError(
@@ -45,23 +45,17 @@ export function readStoredSpec(stored: object, projectName: string): MigrationSp
   );
 }
 
+/**
+ * The first problem as one sentence for people ("Batch size must be …"), its path kept in `where`
+ * (the API's `field`) for programs.
+ */
 function specError(error: z.ZodError): DataBridgeError {
   const issue = error.issues[0]!;
   const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
-  const field = path.length > 0 ? formatPath(['spec', ...path]) : 'spec';
   const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem(s))` : '';
-  return new DataBridgeError('bad_spec', `${field}: ${describe(issue)}${more}`, {
+  return new DataBridgeError('bad_spec', `${issueSentence(issue)}${more}`, {
     where: formatPath(path) || 'spec',
   });
-}
-
-function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys')
-    return `unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
-    return `is required (${issue.expected})`;
-  }
-  return issue.message;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

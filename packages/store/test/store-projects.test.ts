@@ -89,28 +89,31 @@ for (const kind of STORE_KINDS) {
         createProject(store, { ...input, spec: specInput({ pipeline: { batchSize: 50_000 } }) }),
         specError(
           'pipeline.batchSize',
-          /^spec\.pipeline\.batchSize: Batch size must be a whole number from 100 to 10,000 rows \(not 50,000\)/,
+          /^Batch size must be a whole number from 100 to 10,000 rows \(not 50,000\)/,
         ),
       );
       await assert.rejects(
         createProject(store, { ...input, spec: specInput({ mappings: [] }) }),
-        specError('mappings', /^spec\.mappings: map at least one table/),
+        specError('mappings', /^Map at least one table\./),
       );
       await assert.rejects(
         createProject(store, {
           ...input,
           spec: specInput({ mappings: [{ source: 'a', target: 'b', columns: [{}] }] }),
         }),
-        specError('mappings[0].columns[0].target', /^spec\.mappings\[0\]\.columns\[0\]\.target: is required/),
+        specError('mappings[0].columns[0].target', /^Table mapping 1, column 1, target is required\./),
       );
       await assert.rejects(
         createProject(store, { ...input, spec: specInput({ colour: 'blue' }) }),
-        specError('spec', /^spec: unknown field\(s\) "colour"/),
+        specError('spec', /^Unknown field “colour”: check the spelling, or remove it\./),
       );
       const project = await aProject(store);
       await assert.rejects(
         updateProject(store, project.id, { spec: specInput({ pipeline: { errorPolicy: 'retry' } }) }),
-        specError('pipeline.errorPolicy', /^spec\.pipeline\.errorPolicy: /),
+        specError(
+          'pipeline.errorPolicy',
+          /^Error policy must be one of fail_fast, continue or skip_and_log \(not “retry”\)\./,
+        ),
       );
       await assert.rejects(
         createProject(store, { ...input, sourceConnectionId: 'nope', spec: specInput() }),

@@ -106,6 +106,8 @@ const LABELS: Readonly<Record<string, string>> = {
   whenMaxActive: 'When runs are at their limit',
   // The other forms
   url: 'Connection URL',
+  sourceConnectionId: 'Source connection',
+  targetConnectionId: 'Target connection',
   email: 'E-mail address',
   password: 'Password',
   role: 'Role',
@@ -266,8 +268,16 @@ function problemOf(issue: Issue): string {
  * issues keep their code and path for programs.
  */
 export function peopleError(issue: Issue): string {
-  return `${fieldLabel(issue.path ?? [])} ${problemOf(issue)}.`;
+  const path = issue.path ?? [];
+  // A top-level stray key has no field to name: "Unknown field “colour”: …".
+  if (path.length === 0 && issue.code === 'unrecognized_keys')
+    return `${problemOf(issue).replace(/^has u/, 'U')}.`;
+  return `${fieldLabel(path)} ${problemOf(issue)}.`;
 }
+
+/** zod's own English, which a person must never read. */
+const ZOD_ENGLISH =
+  /^(Invalid input|Invalid option|Invalid string|Invalid |Too small|Too big|Unrecognized key)/;
 
 /**
  * One sentence for a finished issue: its own message when it is already a sentence (the labelled
@@ -278,6 +288,11 @@ export function issueSentence(issue: {
   readonly path: readonly PropertyKey[];
   readonly message: string;
 }): string {
+  // A schema parsed without `peopleError` left zod's English: word the issue again from its code.
+  if (ZOD_ENGLISH.test(issue.message) && 'code' in issue) return peopleError(issue as unknown as Issue);
   if (/^[A-Z“"].*[.)]$/s.test(issue.message)) return issue.message;
+  // Older schemas say "is required", "is too long": those read on from the label.
+  if (/^(is|are|must|has|needs|takes|contains) /.test(issue.message))
+    return `${fieldLabel(issue.path)} ${issue.message}${/[.!?)]$/.test(issue.message) ? '' : '.'}`;
   return `${fieldLabel(issue.path)}: ${issue.message}`;
 }

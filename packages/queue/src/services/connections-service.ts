@@ -363,7 +363,7 @@ function checkUrl(url: string): void {
   try {
     parseConnectionUrl(url);
   } catch (error) {
-    throw new ServiceError('bad_input', `url: ${messageOf(error)}`, { cause: error });
+    throw new ServiceError('bad_input', `url: ${messageOf(error)}`, { cause: error, field: 'url' });
   }
 }
 

@@ -289,6 +289,7 @@ export async function importProjectSpec(
       url === undefined
         ? `${field}: the document has no ${side}.url; choose a connection`
         : `${field}: no saved connection matches ${maskPassword(url)}; add it or choose one`,
+      { field },
     );
   };
   const sourceConnectionId = pick('sourceConnectionId', 'source');
@@ -379,7 +380,7 @@ async function connectionOrBadInput(
     return await requireConnection(ctx, id);
   } catch (error) {
     if (error instanceof ServiceError && error.code === 'not_found') {
-      throw new ServiceError('bad_input', `${field}: there is no connection ${id}`);
+      throw new ServiceError('bad_input', `${field}: there is no connection ${id}`, { field });
     }
     throw error;
   }

@@ -1,4 +1,4 @@
-import { isDataBridgeError } from '@databridge/engine';
+import { isDataBridgeError, issueSentence } from '@databridge/engine';
 import { isStoreError } from '@databridge/store';
 import { ZodError } from 'zod';
 
@@ -33,14 +33,17 @@ const STATUS: Record<ServiceErrorCode, number> = {
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';
   readonly status: number;
+  /** The input field at fault, as a path for programs (`pipeline.batchSize`, `emails.1`); the message says it in words. */
+  readonly field: string | undefined;
 
   constructor(
     readonly code: ServiceErrorCode,
     message: string,
-    options: { cause?: unknown } = {},
+    options: { cause?: unknown; field?: string } = {},
   ) {
     super(message, { cause: options.cause });
     this.status = STATUS[code];
+    this.field = options.field;
   }
 }
 
@@ -53,8 +56,10 @@ export function toServiceError(error: unknown): ServiceError {
   if (error instanceof ServiceError) return error;
   if (error instanceof ZodError) {
     const issue = error.issues[0]!;
-    const field = issue.path.length > 0 ? issue.path.join('.') : 'body';
-    return new ServiceError('bad_input', `${field}: ${issue.message}`, { cause: error });
+    // A stray key is the field at fault; elsewhere the issue's path is.
+    const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]!] : issue.path;
+    const field = path.length > 0 ? path.map(String).join('.') : undefined;
+    return new ServiceError('bad_input', issueSentence(issue), { cause: error, ...(field ? { field } : {}) });
   }
   if (isStoreError(error)) {
     const code: ServiceErrorCode =
@@ -77,7 +82,12 @@ export function toServiceError(error: unknown): ServiceError {
         : error.code === 'auth_failed'
           ? 'connection_failed'
           : 'internal';
-    return new ServiceError(code, error.message, { cause: error });
+    // A spec's `where` is the field's path (a spec file's is `file:line`, no field).
+    const field =
+      error.isBadInput && error.where && !/:\d+$/.test(error.where)
+        ? error.where.replace(/\[(\d+)\]/g, '.$1')
+        : undefined;
+    return new ServiceError(code, error.message, { cause: error, ...(field ? { field } : {}) });
   }
   return new ServiceError('internal', 'an unexpected error occurred; the server log has the details', {
     cause: error,

@@ -56,7 +56,7 @@ export function checkSqliteLocation(
   try {
     confineSqliteFile(settings.database, folder);
   } catch (error) {
-    throw new ServiceError('bad_input', `${field}: ${messageOf(error)}`, { cause: error });
+    throw new ServiceError('bad_input', `${field}: ${messageOf(error)}`, { cause: error, field });
   }
   return folder;
 }
@@ -83,7 +83,7 @@ export async function checkNotTheStore(env: ConfinementEnv, url: string, field: 
     else connection = opened;
   } catch (error) {
     if (isMetadataStoreRefusal(error)) {
-      throw new ServiceError('bad_input', `${field}: ${messageOf(error)}`, { cause: error });
+      throw new ServiceError('bad_input', `${field}: ${messageOf(error)}`, { cause: error, field });
     }
   } finally {
     await connection?.close().catch(() => {});
