@@ -180,18 +180,28 @@ for (const kind of STORE_KINDS) {
 
     it('POST /api/projects/[id]/backfill: 400 names the field, 404 for an unknown project', async () => {
       const project = await dailyProject(store, dir);
-      const cases: [unknown, RegExp][] = [
-        [{ from: 'yesterday', to: '2024-05-02' }, /^from: must be an ISO-8601 time/],
-        [{ from: '2024-05-01' }, /^to: /],
-        [{ from: '2024-05-01', to: '2024-05-02', extra: 1 }, /unrecognized key/i],
-        [{ from: '2024-05-03', to: '2024-05-02' }, /is after to/],
-        [{ from: '2024-05-01', to: '2999-01-01' }, /^to: .* is in the future/],
-        ['{not json', /^body: is not valid JSON/],
+      // [the body, the field programs get, the sentence a person reads]
+      const cases: [unknown, string | undefined, RegExp][] = [
+        [{ from: 'yesterday', to: '2024-05-02' }, 'from', /^From must be an ISO-8601 time/],
+        [{ from: '2024-05-01' }, 'to', /^To must be an ISO-8601 time/],
+        [
+          { from: '2024-05-01', to: '2024-05-02', extra: 1 },
+          'extra',
+          /^Unknown field “extra”: check the spelling/,
+        ],
+        [{ from: '2024-05-03', to: '2024-05-02' }, 'from', /^From \(.*\) is after to \(.*\): swap them\./],
+        [
+          { from: '2024-05-01', to: '2999-01-01' },
+          'to',
+          /^To \(.*\) is in the future: .* end it before now\./,
+        ],
+        ['{not json', undefined, /^body: is not valid JSON/],
       ];
-      for (const [body, message] of cases) {
+      for (const [body, field, message] of cases) {
         const reply = await postBackfill(project.id, body);
         assert.equal(reply.status, 400, JSON.stringify(body));
         assert.equal(reply.json.error.code, 'bad_input');
+        assert.equal(reply.json.error.field, field, JSON.stringify(reply.json.error));
         assert.match(reply.json.error.message, message);
       }
       const unknown = await postBackfill('no-such-project', { from: '2024-05-01', to: '2024-05-02' });

@@ -163,7 +163,8 @@ describe('backfill', () => {
       (error: unknown) =>
         error instanceof DataBridgeError &&
         error.code === 'bad_spec' &&
-        error.message === 'backfill: from (2024-05-02T00:00:00.000Z) is after to (2024-05-01T00:00:00.000Z)',
+        error.message ===
+          'From (2024-05-02T00:00:00.000Z) is after to (2024-05-01T00:00:00.000Z): swap them.',
     );
   });
 

@@ -298,12 +298,12 @@ for (const storeKind of ['sqlite', 'postgres'] as const satisfies readonly Store
       const may = (day: string) => new Date(`2024-05-${day}T00:00:00Z`);
       await assert.rejects(
         backfill(h, plain.id, may('01'), may('02')),
-        badInput(/^schedule\.cron: .* no timetable/),
+        badInput(/^Project ".*" has no timetable: .* give it a schedule first\./),
       );
       await assert.rejects(backfill(h, project.id, may('05'), may('02')), badInput(/is after to/));
       await assert.rejects(
         backfill(h, project.id, may('01'), new Date(Date.now() + HOUR)),
-        badInput(/^to: .* is in the future/),
+        badInput(/^To \(.*\) is in the future: .* end it before now\./),
       );
       await assert.rejects(
         backfill(h, 'nope', may('01'), may('02')),

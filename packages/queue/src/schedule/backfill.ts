@@ -22,8 +22,8 @@ export function backfillDates(
   if (from > to) {
     throw new DataBridgeError(
       'bad_spec',
-      `backfill: from (${from.toISOString()}) is after to (${to.toISOString()})`,
-      { where: 'backfill' },
+      `From (${from.toISOString()}) is after to (${to.toISOString()}): swap them.`,
+      { where: 'from' },
     );
   }
   const found = scanBetween(compileSchedule(schedule), from.getTime() - 1, to.getTime(), limit + 1);

@@ -1,3 +1,4 @@
+import { isDataBridgeError } from '@databridge/engine';
 import { claimScheduledRun, getProject, updateScheduledRun } from '@databridge/store';
 import { z } from 'zod';
 import type { ServiceContext } from '../context.ts';
@@ -50,21 +51,29 @@ export async function backfill(
   if (!schedule?.cron) {
     throw new ServiceError(
       'bad_input',
-      `schedule.cron: project "${project.name}" has no timetable; a backfill makes one run per scheduled time of it`,
+      `Project "${project.name}" has no timetable: a backfill makes one run per scheduled time, so give it a schedule first.`,
+      { field: 'schedule.cron' },
     );
   }
   const now = options.now ?? new Date();
   if (to > now) {
     throw new ServiceError(
       'bad_input',
-      `to: ${to.toISOString()} is in the future; a backfill covers the past, the schedule runs what is to come`,
+      `To (${to.toISOString()}) is in the future: a backfill covers the past and the schedule runs what is to come, so end it before now.`,
+      { field: 'to' },
     );
   }
   let dates: Date[];
   try {
     dates = backfillDates({ cron: schedule.cron, timezone: schedule.timezone }, from, to);
   } catch (error) {
-    throw new ServiceError('bad_input', (error as Error).message, { cause: error });
+    // The range's own field (from, to) when the engine names one.
+    const where = isDataBridgeError(error) ? error.where : undefined;
+    const field = where === 'from' || where === 'to' ? where : undefined;
+    throw new ServiceError('bad_input', (error as Error).message, {
+      cause: error,
+      ...(field ? { field } : {}),
+    });
   }
   const runs: BackfillRun[] = [];
   for (const logicalDate of dates) {
