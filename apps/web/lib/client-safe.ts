@@ -8,6 +8,11 @@ export {
   compareTypes,
 } from '../../../packages/engine/src/plan/type-compatibility.ts';
 export {
+  fieldLabel,
+  issueSentence,
+  peopleError,
+} from '../../../packages/engine/src/spec/labelled.ts';
+export {
   checkCronExpression,
   SCHEDULE_PRESETS,
   SchedulePreset,

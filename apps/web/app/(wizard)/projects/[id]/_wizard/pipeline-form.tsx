@@ -2,7 +2,7 @@
 
 import type { MigrationSpec } from '@databridge/engine';
 import { useEffect, useId, useState } from 'react';
-import { PipelineSettings } from '../../../../../lib/client-safe.ts';
+import { PipelineSettings, peopleError } from '../../../../../lib/client-safe.ts';
 import { buttonClass, describedBy, Field, inputClass, PageTitle } from '../../../../_components/ui.tsx';
 import { issueSentence } from './field-names.ts';
 import { stepHeading } from './steps.ts';
@@ -137,7 +137,7 @@ export function PipelineForm() {
 
   const update = (next: Draft) => {
     setDraft(next);
-    const parsed = PipelineSettings.safeParse(candidate(next));
+    const parsed = PipelineSettings.safeParse(candidate(next), { error: peopleError });
     if (parsed.success) {
       setErrors({});
       reportDraft('pipeline', null);
@@ -147,7 +147,7 @@ export function PipelineForm() {
     const found: Record<string, string> = {};
     for (const issue of parsed.error.issues) {
       const key = issue.path.map(String).join('.');
-      found[key] ??= issue.message;
+      found[key] ??= issueSentence(issue);
     }
     setErrors(found);
     const first = parsed.error.issues[0];

@@ -8,6 +8,8 @@ import { api } from '../../../../../lib/api-client.ts';
 import {
   alertDeliveryProblems,
   checkCronExpression,
+  issueSentence,
+  peopleError,
   SCHEDULE_PRESETS,
   type SchedulePreset,
   ScheduleSettings,
@@ -180,7 +182,7 @@ export function ScheduleForm({ smtp }: { smtp: SmtpStatus }) {
 
   const update = (next: Draft) => {
     setDraft(next);
-    const parsed = ScheduleSettings.safeParse(candidate(next));
+    const parsed = ScheduleSettings.safeParse(candidate(next), { error: peopleError });
     if (parsed.success) {
       setErrors({});
       reportDraft('schedule', null);
@@ -190,14 +192,14 @@ export function ScheduleForm({ smtp }: { smtp: SmtpStatus }) {
     const found: Record<string, string> = {};
     for (const issue of parsed.error.issues) {
       const key = issue.path.map(String).join('.');
-      found[key] ??= /received NaN/.test(issue.message) ? 'enter a number' : issue.message;
+      found[key] ??= issueSentence(issue);
     }
     setErrors(found);
-    const [field, message] = Object.entries(found)[0] ?? ['schedule', 'is not valid'];
+    const message = Object.values(found)[0] ?? 'The schedule is not valid.';
     reportDraft('schedule', {
       step: 'schedule',
       severity: 'error',
-      message: `schedule.${field}: ${message}`,
+      message,
     });
   };
   const set = <K extends keyof Draft>(key: K, value: Draft[K]) => update({ ...draft, [key]: value });

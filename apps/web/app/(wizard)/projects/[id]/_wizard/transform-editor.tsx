@@ -2,7 +2,7 @@
 
 import type { ColumnInfo, StringOperation } from '@databridge/engine';
 import { useEffect, useId, useState } from 'react';
-import { ColumnMapping, type ColumnMappingValue } from '../../../../../lib/client-safe.ts';
+import { ColumnMapping, type ColumnMappingValue, peopleError } from '../../../../../lib/client-safe.ts';
 import { buttonClass, describedBy, Field, inputClass } from '../../../../_components/ui.tsx';
 import { issueSentence } from './field-names.ts';
 import { sqlExpressionIssue } from './validation.ts';
@@ -155,7 +155,7 @@ function validate(
   if (draft.valueFrom === 'source' && !draft.source) errors.source = 'choose a source column';
   if (draft.defaultKind === 'number' && Number.isNaN(num(draft.defaultValue)))
     errors.default = 'must be a number';
-  const parsed = ColumnMapping.safeParse(candidate(target, draft));
+  const parsed = ColumnMapping.safeParse(candidate(target, draft), { error: peopleError });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const [first, index] = issue.path;

@@ -1,5 +1,5 @@
 import type { MigrationSpec } from '@databridge/engine';
-import { compareTypes, PipelineSettings, TableMapping } from '../../../../../lib/client-safe.ts';
+import { compareTypes, PipelineSettings, peopleError, TableMapping } from '../../../../../lib/client-safe.ts';
 import { issueSentence } from './field-names.ts';
 import { findColumn, findTable, nameKey, qualified, type SchemaData } from './schema-names.ts';
 import type { StepSlug, StepState } from './steps.ts';
@@ -92,7 +92,7 @@ export function specIssues(spec: MigrationSpec, schemas: Schemas): Issue[] {
     }
     if (targetTable) loadedTargets.add(qualified(targetTable));
 
-    const parsed = TableMapping.safeParse(mapping);
+    const parsed = TableMapping.safeParse(mapping, { error: peopleError });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       issues.push({
@@ -192,7 +192,7 @@ export function specIssues(spec: MigrationSpec, schemas: Schemas): Issue[] {
     }
   }
 
-  const pipeline = PipelineSettings.safeParse(spec.pipeline);
+  const pipeline = PipelineSettings.safeParse(spec.pipeline, { error: peopleError });
   if (!pipeline.success) {
     for (const issue of pipeline.error.issues) {
       issues.push({
