@@ -1,3 +1,4 @@
+import { issueSentence, peopleError } from '@databridge/engine';
 import {
   type Actor,
   audit,
@@ -75,8 +76,12 @@ export function route<P extends Record<string, string> = Record<string, string>>
         ip,
         params,
         id: (schema) => {
-          const parsed = schema.safeParse(params.id);
-          if (!parsed.success) throw new ServiceError('bad_input', `id: ${parsed.error.issues[0]?.message}`);
+          const parsed = schema.safeParse(params.id, { error: peopleError });
+          if (!parsed.success) {
+            // The id is the URL's last segment: its issue has no path of its own.
+            const issue = { ...parsed.error.issues[0]!, path: ['id'] };
+            throw new ServiceError('bad_input', issueSentence(issue), { field: 'id' });
+          }
           return parsed.data;
         },
         body: (schema) => readBody(request, schema),

@@ -155,7 +155,10 @@ describe('fuzz: every API route answers bad input with a 4xx in the JSON error s
     return { status: response.status, text: await response.text(), contentType };
   }
 
-  /** A problem with an answer, or null: no 500, and every error is `{ success: false, error: { code, message } }`. */
+  const ZOD_ENGLISH =
+    /Invalid input|Invalid option|Too small|Too big|expected \w+, received|Unrecognized key/;
+
+  /** A problem with an answer, or null: no 500, and every error is `{ success: false, error: { code, message, field? } }`. */
   function problem(outcome: Outcome): string | null {
     if (outcome.status >= 500 && outcome.status !== 503)
       return `${outcome.status}: ${outcome.text.slice(0, 200)}`;
@@ -163,7 +166,7 @@ describe('fuzz: every API route answers bad input with a 4xx in the JSON error s
     try {
       const json = JSON.parse(outcome.text) as {
         success?: unknown;
-        error?: { code?: unknown; message?: unknown };
+        error?: { code?: unknown; message?: unknown; field?: unknown };
       };
       if (
         json.success !== false ||
@@ -173,6 +176,11 @@ describe('fuzz: every API route answers bad input with a 4xx in the JSON error s
         return `${outcome.status} not in the error shape: ${outcome.text.slice(0, 200)}`;
       }
       if (/\n\s+at /.test(json.error.message)) return `${outcome.status} with a stack trace`;
+      // Messages are for people: never zod's own English (the code and field are for programs).
+      if (ZOD_ENGLISH.test(json.error.message))
+        return `${outcome.status} in zod's words: ${json.error.message}`;
+      if (json.error.field !== undefined && typeof json.error.field !== 'string')
+        return `${outcome.status} with a field that is not a path: ${outcome.text.slice(0, 200)}`;
       return null;
     } catch {
       return `${outcome.status} not JSON (${outcome.contentType}): ${outcome.text.slice(0, 200)}`;

@@ -105,6 +105,7 @@ const LABELS: Readonly<Record<string, string>> = {
   maxActiveRuns: 'Runs at once',
   whenMaxActive: 'When runs are at their limit',
   // The other forms
+  id: 'The id',
   url: 'Connection URL',
   sourceConnectionId: 'Source connection',
   targetConnectionId: 'Target connection',
