@@ -1,3 +1,5 @@
+import { issueSentence } from './client-safe.ts';
+
 /** Calls this app's API from the browser and unwraps `{ success, data }`, throwing ApiError otherwise. */
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -5,19 +7,25 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly status: number,
+    /** The JSON error's `field`: the path of the input at fault, when the server names one. */
+    readonly fieldPath?: string,
   ) {
     super(message);
   }
 
-  /** The field the message names (`host: a host is required` -> `host`), if any. */
+  /** The field at fault: the JSON's `field`, else one the message starts with (`body: is not valid JSON`). */
   get field(): string | undefined {
+    return this.fieldPath ?? this.prefix;
+  }
+
+  private get prefix(): string | undefined {
     return /^([A-Za-z][\w.[\]]*): /.exec(this.message)?.[1];
   }
 
-  /** The message without its leading field name. */
+  /** The message without a leading field path; a labelled sentence ("Name must not be empty.") as it is. */
   get detail(): string {
-    const field = this.field;
-    return field ? this.message.slice(field.length + 2) : this.message;
+    const prefix = this.prefix;
+    return prefix ? this.message.slice(prefix.length + 2) : this.message;
   }
 }
 
@@ -39,12 +47,17 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   } catch {
     throw new ApiError('internal', `The server answered ${response.status} without JSON`, response.status);
   }
-  const reply = body as { success?: boolean; data?: T; error?: { code: string; message: string } };
+  const reply = body as {
+    success?: boolean;
+    data?: T;
+    error?: { code: string; message: string; field?: string };
+  };
   if (reply.success === true) return reply.data as T;
   throw new ApiError(
     reply.error?.code ?? 'internal',
     reply.error?.message ?? `The server answered ${response.status}`,
     response.status,
+    reply.error?.field,
   );
 }
 
@@ -53,7 +66,7 @@ export function fieldErrors(issues: readonly { path: readonly PropertyKey[]; mes
   const errors: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join('.') || 'form';
-    errors[key] ??= issue.message;
+    errors[key] ??= issueSentence(issue);
   }
   return errors;
 }

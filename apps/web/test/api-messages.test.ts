@@ -10,6 +10,7 @@ import * as previewRoute from '../app/api/projects/[id]/preview/route.ts';
 import * as projectRoute from '../app/api/projects/[id]/route.ts';
 import * as testAlertRoute from '../app/api/projects/[id]/test-alert/route.ts';
 import * as projectsRoute from '../app/api/projects/route.ts';
+import * as usersRoute from '../app/api/users/route.ts';
 import { type ApiWorld, CHINOOK_SQLITE, freshPostgres, openApiWorld, type TestDatabase } from './support.ts';
 
 describe('messages for people (sqlite store)', () => {
@@ -60,9 +61,10 @@ describe('messages for people (sqlite store)', () => {
     });
     assert.equal(refused.status, 400, refused.text);
     assert.equal(refused.body.error.code, 'bad_input');
+    assert.equal(refused.body.error.field, 'mappings.0.target');
     assert.equal(
       refused.body.error.message,
-      `mappings.0.target: the target table “${long}” of ${spec.mappings[0].source} cannot be created: the table name is 64 bytes long; PostgreSQL allows at most 63; choose a shorter or plainer name`,
+      `Table mapping 1: the target table “${long}” of ${spec.mappings[0].source} cannot be created: the table name is 64 bytes long; PostgreSQL allows at most 63; choose a shorter or plainer name.`,
     );
     const odd = await saveSpec({
       ...spec,
@@ -181,6 +183,43 @@ describe('messages for people (sqlite store)', () => {
         ],
       ],
     );
+  });
+
+  test('a form’s bad value is one sentence with its label, and the JSON keeps the code and the field', async () => {
+    const cases: [string, Record<string, unknown>, string, string][] = [
+      [
+        'a user',
+        { email: 'x@', name: 'Ann', password: 'a long enough password', role: 'viewer' },
+        'email',
+        'E-mail is not an e-mail address: “x@”.',
+      ],
+      [
+        'a user',
+        { email: 'ann@example.com', name: 'Ann', password: 'a long enough password', role: 'owner' },
+        'role',
+        'Role must be one of admin, editor, operator or viewer (not “owner”).',
+      ],
+      ['a connection', { name: '', url: 'sqlite:/tmp/x.db' }, 'name', 'Name must not be empty.'],
+      [
+        'a connection',
+        { name: 'warehouse', kind: 'postgres', host: 'db', port: 70000, database: 'd' },
+        'port',
+        'Port must be at most 65,535 (not 70,000).',
+      ],
+      [
+        'a connection',
+        { name: 'warehouse', kind: 'oracle', host: 'db', database: 'd' },
+        'kind',
+        'Database kind must be one of postgres, mysql, mariadb or sqlite (not “oracle”).',
+      ],
+    ];
+    for (const [what, body, field, message] of cases) {
+      const route = what === 'a user' ? usersRoute : connectionsRoute;
+      const path = what === 'a user' ? '/api/users' : '/api/connections';
+      const reply = await world.call(route.POST, 'POST', path, { body });
+      assert.equal(reply.status, 400, reply.text);
+      assert.deepEqual(reply.body.error, { code: 'bad_input', message, field }, what);
+    }
   });
 
   test('a cursor the list never handed out is named once', async () => {

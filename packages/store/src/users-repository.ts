@@ -217,7 +217,7 @@ export function emailKey(email: string): string {
 function checkEmail(email: string): string {
   const trimmed = email.trim();
   if (trimmed.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(trimmed)) {
-    throw new StoreError('bad_input', `email: "${trimmed}" is not an email address`);
+    throw new StoreError('bad_input', `E-mail “${trimmed}” is not an e-mail address.`);
   }
   return trimmed;
 }

@@ -143,7 +143,7 @@ for (const kind of STORE_KINDS) {
         );
         await assert.rejects(
           createUser(store, { email: 'not an email', name: 'W', password: PASSWORD, role: 'viewer' }),
-          code('bad_input', /email: "not an email" is not an email address/),
+          code('bad_input', /^E-mail “not an email” is not an e-mail address\./),
         );
         await assert.rejects(
           createUser(store, { email, name: 'W', password: PASSWORD, role: 'root' as never }),

@@ -107,9 +107,16 @@ const LABELS: Readonly<Record<string, string>> = {
   // The other forms
   id: 'The id',
   url: 'Connection URL',
+  kind: 'Database kind',
+  host: 'Host',
+  port: 'Port',
+  user: 'User',
+  database: 'Database',
+  file: 'Database file',
+  sslmode: 'SSL mode',
   sourceConnectionId: 'Source connection',
   targetConnectionId: 'Target connection',
-  email: 'E-mail address',
+  email: 'E-mail',
   password: 'Password',
   role: 'Role',
   scopes: 'Scope',
@@ -245,10 +252,12 @@ function problemOf(issue: Issue): string {
     case 'not_multiple_of':
       return `must be a multiple of ${issue.divisor}`;
     case 'invalid_format': {
-      if (issue.format === 'email') return `is not an e-mail address: ${quoted(input)}`;
-      if (issue.format === 'url') return `is not a web address (https://…): ${quoted(input)}`;
-      if (issue.format === 'regex') return `has characters that are not allowed: ${quoted(input)}`;
-      return `is not a valid ${issue.format}: ${quoted(input)}`;
+      // A finished issue no longer carries the value: then the sentence ends before it.
+      const shown = input === undefined ? '' : `: ${quoted(input)}`;
+      if (issue.format === 'email') return `is not an e-mail address${shown}`;
+      if (issue.format === 'url') return `is not a web address (https://…)${shown}`;
+      if (issue.format === 'regex') return `has characters that are not allowed${shown}`;
+      return `is not a valid ${issue.format}${shown}`;
     }
     case 'unrecognized_keys':
       return `has unknown field${issue.keys.length === 1 ? '' : 's'} ${listInWords(issue.keys.map((k) => quoted(k)))}: check the spelling, or remove ${issue.keys.length === 1 ? 'it' : 'them'}`;

@@ -1,3 +1,4 @@
+import { peopleError } from '@databridge/engine';
 import {
   AUDIT_ACTOR_KINDS,
   createApiKey,
@@ -25,7 +26,7 @@ export interface RequestInfo {
 
 export const CreateUserInput = z
   .object({
-    email: z.email('is not an email address'),
+    email: z.email(),
     name: z.string().trim().min(1, 'is required').max(200),
     password: z.string().min(12, 'must be at least 12 characters').max(1024),
     role: z.enum(USER_ROLES),
@@ -67,7 +68,7 @@ export async function listUserAccounts(ctx: Ctx) {
 }
 
 export async function createUserAccount(ctx: Ctx, input: unknown, request: RequestInfo) {
-  const parsed = CreateUserInput.parse(input);
+  const parsed = CreateUserInput.parse(input, { error: peopleError });
   const user = await createUser(ctx.store, parsed);
   await audit(
     ctx,
@@ -83,7 +84,7 @@ export async function createUserAccount(ctx: Ctx, input: unknown, request: Reque
 }
 
 export async function updateUserAccount(ctx: Ctx, id: string, input: unknown, request: RequestInfo) {
-  const patch = UpdateUserInput.parse(input);
+  const patch = UpdateUserInput.parse(input, { error: peopleError });
   const before = await getUser(ctx.store, id);
   if (!before) throw new ServiceError('not_found', `There is no user ${id}`);
   const after = await updateUser(ctx.store, id, patch);
@@ -105,7 +106,7 @@ export async function updateUserAccount(ctx: Ctx, id: string, input: unknown, re
 
 /** Creates an API key; the response holds the whole key, the only time it is ever shown. */
 export async function createApiKeyForActor(ctx: Ctx, input: unknown, request: RequestInfo) {
-  const parsed = CreateApiKeyInput.parse(input);
+  const parsed = CreateApiKeyInput.parse(input, { error: peopleError });
   const created = await createApiKey(ctx.store, {
     name: parsed.name,
     role: parsed.role,
@@ -145,7 +146,7 @@ export async function revokeApiKeyForActor(ctx: Ctx, id: string, request: Reques
 }
 
 export async function listAuditEntries(ctx: Ctx, input: unknown) {
-  const query = AuditQueryInput.parse(input);
+  const query = AuditQueryInput.parse(input, { error: peopleError });
   const page = await listAudit(ctx.store, query).catch((error: unknown) => {
     throw new ServiceError('bad_input', `cursor: ${(error as Error).message}`);
   });

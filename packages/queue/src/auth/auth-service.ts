@@ -1,3 +1,4 @@
+import { peopleError } from '@databridge/engine';
 import {
   appendAudit,
   clearLoginAttempts,
@@ -34,7 +35,7 @@ export const SignInInput = z
 
 export const SetupInput = z
   .object({
-    email: z.email('is not an email address'),
+    email: z.email(),
     name: z.string().trim().min(1, 'is required').max(200),
     password: z.string().min(12, 'must be at least 12 characters').max(1024),
   })
@@ -63,7 +64,7 @@ export interface SignedIn {
  * have accounts; every attempt is in the audit log with its real reason.
  */
 export async function signIn(ctx: Ctx, input: unknown, address: string): Promise<SignedIn> {
-  const { email, password } = SignInInput.parse(input);
+  const { email, password } = SignInInput.parse(input, { error: peopleError });
   // Without a known address (the app not run by `databridge serve`) every client would share one
   // per-address count, and 50 failures would stop everyone signing in: only the account counts then.
   const perAddress = address !== 'unknown';
@@ -156,7 +157,7 @@ export async function needsSetup(ctx: { store: Store }): Promise<boolean> {
 
 /** Creates the first admin through the setup page; refused (409) once any admin exists. */
 export async function setUpFirstAdmin(ctx: Ctx, input: unknown, address: string): Promise<SignedIn> {
-  const { email, name, password } = SetupInput.parse(input);
+  const { email, name, password } = SetupInput.parse(input, { error: peopleError });
   if (!(await needsSetup(ctx))) throw new ServiceError('conflict', 'DataBridge is set up already: sign in');
   const user = await createUser(ctx.store, { email, name, password, role: 'admin' });
   await appendAudit(ctx.store, {

@@ -1,4 +1,4 @@
-import { ScheduleAlerts } from '@databridge/engine';
+import { peopleError, ScheduleAlerts } from '@databridge/engine';
 import type { z } from 'zod';
 import { type ChannelResult, deliverAlert } from '../alerts/deliver-alert.ts';
 import { type AlertDeliveryProblem, alertDeliveryProblems } from '../alerts/delivery-problems.ts';
@@ -40,7 +40,7 @@ export async function sendTestAlert(
   options: { timeoutMs?: number } = {},
 ): Promise<TestAlertResult> {
   const project = await requireProject(ctx, projectId);
-  const channels = TestAlertInput.parse(input);
+  const channels = TestAlertInput.parse(input, { error: peopleError });
   if (channels.emails.length === 0 && !channels.slackWebhookUrl) {
     throw new ServiceError('bad_input', 'emails: add an e-mail address or a Slack webhook first, then test');
   }

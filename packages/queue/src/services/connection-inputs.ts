@@ -16,34 +16,27 @@ export const DEFAULT_PORTS: Record<Exclude<ConnectionFormKind, 'sqlite'>, number
 
 export const ConnectionId = z.string().trim().min(1, 'is required').max(100, 'is not a connection id');
 
-const connectionName = z
-  .string({ error: 'is required' })
-  .trim()
-  .min(1, 'a connection needs a name')
-  .max(100, 'at most 100 characters');
+// No messages of their own: the one error map words them from the field's label ("Port must be at
+// most 65,535 (not 70,000).").
+const connectionName = z.string().trim().min(1).max(100);
 
 /**
  * Where a connection points, as the form asks for it: either a whole URL, or its parts (host, port,
  * user, password, database; a file for SQLite). Shared by the API and the browser form.
  */
 const locationFields = {
-  url: z.string().trim().min(1, 'must not be empty').max(4000, 'is too long').optional(),
-  kind: z.enum(CONNECTION_KINDS, { error: 'must be postgres, mysql, mariadb or sqlite' }).optional(),
-  host: z.string().trim().max(255, 'is too long').optional(),
-  port: z.coerce
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be from 1 to 65535')
-    .max(65535, 'must be from 1 to 65535')
-    .optional(),
-  user: z.string().trim().max(255, 'is too long').optional(),
+  url: z.string().trim().min(1).max(4000).optional(),
+  kind: z.enum(CONNECTION_KINDS).optional(),
+  host: z.string().trim().max(255).optional(),
+  port: z.coerce.number().int().min(1).max(65535).optional(),
+  user: z.string().trim().max(255).optional(),
   /** Omitted (or empty in the form): keep the stored password on update, none on create. */
-  password: z.string().max(1000, 'is too long').optional(),
+  password: z.string().max(1000).optional(),
   /** True removes the stored password on update. */
   clearPassword: z.boolean().optional(),
-  database: z.string().trim().max(255, 'is too long').optional(),
+  database: z.string().trim().max(255).optional(),
   /** SQLite only: the database file, absolute or relative to the server's working directory. */
-  file: z.string().trim().max(4000, 'is too long').optional(),
+  file: z.string().trim().max(4000).optional(),
   /** PostgreSQL only: `sslmode` (disable, prefer, require, verify-full …). */
   sslmode: z.enum(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']).optional(),
 };

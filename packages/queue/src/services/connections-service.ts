@@ -7,6 +7,7 @@ import {
   messageOf,
   openConnection,
   parseConnectionUrl,
+  peopleError,
   type SqliteFolder,
 } from '@databridge/engine';
 import {
@@ -87,7 +88,7 @@ export async function createConnectionRecord(
   ctx: ConnectionsContext,
   input: CreateConnectionInput,
 ): Promise<ConnectionView> {
-  const parsed = CreateConnectionInput.parse(input);
+  const parsed = CreateConnectionInput.parse(input, { error: peopleError });
   const url = parsed.url ?? buildUrl(parsed, undefined);
   checkUrl(url);
   checkSqliteLocation(ctx.env, url, parsed.url !== undefined ? 'url' : 'file');
@@ -104,7 +105,7 @@ export async function updateConnectionRecord(
   id: string,
   input: UpdateConnectionInput,
 ): Promise<ConnectionView> {
-  const parsed = UpdateConnectionInput.parse(input);
+  const parsed = UpdateConnectionInput.parse(input, { error: peopleError });
   const url = await updatedUrl(ctx, id, parsed);
   if (url !== undefined) checkUrl(url);
   if (url !== undefined) checkSqliteLocation(ctx.env, url, parsed.url !== undefined ? 'url' : 'file');
@@ -198,11 +199,11 @@ export async function testConnectionDraft(
   let url: string;
   if (id !== undefined) {
     const connectionId = ConnectionId.parse(id);
-    const patch = UpdateConnectionInput.parse(fields);
+    const patch = UpdateConnectionInput.parse(fields, { error: peopleError });
     url =
       (await updatedUrl(ctx, connectionId, patch)) ?? (await revealConnectionUrl(ctx.store, connectionId));
   } else {
-    const parsed = CreateConnectionInput.parse(fields);
+    const parsed = CreateConnectionInput.parse(fields, { error: peopleError });
     url = parsed.url ?? buildUrl(parsed, undefined);
   }
   checkUrl(url);

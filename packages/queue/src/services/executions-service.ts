@@ -1,4 +1,4 @@
-import { STAGES } from '@databridge/engine';
+import { peopleError, STAGES } from '@databridge/engine';
 import {
   ACTIVE_EXECUTION_STATUSES,
   clearAbnormalStops,
@@ -122,7 +122,7 @@ export async function startExecution(
   input: unknown,
   trigger: ExecutionTrigger = 'manual',
 ): Promise<{ executionId: string; status: ExecutionStatus }> {
-  const { projectId } = StartExecutionInput.parse(input);
+  const { projectId } = StartExecutionInput.parse(input, { error: peopleError });
   const project = await getProject(ctx.store, projectId);
   if (!project) throw new ServiceError('not_found', `There is no project ${projectId}`);
   const active = await listExecutions(ctx.store, {
@@ -319,7 +319,7 @@ export async function cancelExecution(ctx: Ctx, executionId: string): Promise<Ex
 
 /** A project's executions (or all), newest first, a page at a time. */
 export async function listExecutionHistory(ctx: Pick<Ctx, 'store'>, input: unknown) {
-  const query = ExecutionHistoryInput.parse(input);
+  const query = ExecutionHistoryInput.parse(input, { error: peopleError });
   if (query.projectId && !(await getProject(ctx.store, query.projectId))) {
     throw new ServiceError('not_found', `There is no project ${query.projectId}`);
   }
@@ -332,7 +332,7 @@ export async function listExecutionHistory(ctx: Pick<Ctx, 'store'>, input: unkno
 }
 
 export async function getExecutionLogs(ctx: Pick<Ctx, 'store'>, executionId: string, input: unknown) {
-  const query = ExecutionLogsInput.parse(input);
+  const query = ExecutionLogsInput.parse(input, { error: peopleError });
   await requireExisting(ctx, executionId);
   // The store's bad_input names the cursor itself; any other failure keeps its own code.
   const page = await withServiceErrors(() => listLogEntries(ctx.store, executionId, query));

@@ -2,6 +2,7 @@ import {
   type MappingPreview,
   type PlanWarning,
   parseConnectionUrl,
+  peopleError,
   planMigration,
   previewMigration,
   STAGES,
@@ -85,7 +86,7 @@ export async function previewProject(
   id: string,
   query: PreviewQuery = {},
 ): Promise<ProjectPreview> {
-  const options = PreviewQuery.parse(query);
+  const options = PreviewQuery.parse(query, { error: peopleError });
   await requireProject(ctx, id);
   // A preview reads as a run started now would: `{{logical_date}}` in a filter is the current time.
   const saved = await runnableSpec(ctx.store, id).catch((error: unknown) => {

@@ -9,6 +9,7 @@ import {
   type MigrationSpecInput,
   maskPassword,
   parseConnectionUrl,
+  peopleError,
   suggestMappings,
   type TableInfo,
   type TableRef,
@@ -142,7 +143,7 @@ export async function createProjectRecord(
   ctx: Pick<ProjectsContext, 'store' | 'env'>,
   input: CreateProjectInput,
 ): Promise<ProjectView> {
-  const parsed = CreateProjectInput.parse(input);
+  const parsed = CreateProjectInput.parse(input, { error: peopleError });
   await checkNameFree(ctx, parsed.name, undefined);
   const [source, target] = await Promise.all([
     connectionOrBadInput(ctx, 'sourceConnectionId', parsed.sourceConnectionId),
@@ -169,7 +170,7 @@ export async function updateProjectRecord(
   id: string,
   input: UpdateProjectInput,
 ): Promise<ProjectView> {
-  const parsed = UpdateProjectInput.parse(input);
+  const parsed = UpdateProjectInput.parse(input, { error: peopleError });
   const current = await requireProject(ctx, id);
   if (parsed.name !== undefined) await checkNameFree(ctx, parsed.name, id);
   if (parsed.spec !== undefined) {
@@ -273,7 +274,7 @@ export async function importProjectSpec(
   ctx: Pick<ProjectsContext, 'store' | 'env'>,
   input: ImportProjectInput,
 ): Promise<ProjectView> {
-  const parsed = ImportProjectInput.parse(input);
+  const parsed = ImportProjectInput.parse(input, { error: peopleError });
   const document = parseSpecText(parsed.text, parsed.fileName ?? 'spec');
   const existing = parsed.projectId ? await requireProject(ctx, parsed.projectId) : undefined;
   const connections = await listConnections(ctx.store);

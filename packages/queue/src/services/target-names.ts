@@ -17,7 +17,8 @@ export function checkTargetTableNames(spec: { readonly mappings?: unknown }, dia
     if (verdict.verdict === 'invalid') {
       throw new ServiceError(
         'bad_input',
-        `mappings.${index}.target: the target table “${mapping.target}” of ${String(mapping.source)} cannot be created: ${verdict.message}; choose a shorter or plainer name`,
+        `Table mapping ${index + 1}: the target table “${mapping.target}” of ${String(mapping.source)} cannot be created: ${verdict.message}; choose a shorter or plainer name.`,
+        { field: `mappings.${index}.target` },
       );
     }
   });

@@ -8,6 +8,7 @@ import {
   type ConnectionFormKind,
   CreateConnectionInput,
   DEFAULT_PORTS,
+  peopleError,
   UpdateConnectionInput,
 } from '../../../lib/client-safe.ts';
 import { formatTime } from '../../../lib/format.ts';
@@ -252,7 +253,7 @@ function ConnectionForm(props: {
     setFailedTest(null);
     // Re-validate as the user types, but only fields that already showed an error.
     if (Object.keys(errors).length > 0) {
-      const result = schema.safeParse(bodyOf(next, editing !== null));
+      const result = schema.safeParse(bodyOf(next, editing !== null), { error: peopleError });
       setErrors(result.success ? {} : fieldErrors(result.error.issues));
     }
   };
@@ -261,7 +262,7 @@ function ConnectionForm(props: {
     event.preventDefault();
     setFailure(null);
     const body = bodyOf(values, editing !== null);
-    const result = schema.safeParse(body);
+    const result = schema.safeParse(body, { error: peopleError });
     if (!result.success) {
       setErrors(fieldErrors(result.error.issues));
       return;

@@ -5,7 +5,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { type FormEvent, useId, useState } from 'react';
 import { api, fieldErrors } from '../../../lib/api-client.ts';
-import { CreateProjectInput } from '../../../lib/client-safe.ts';
+import { CreateProjectInput, peopleError } from '../../../lib/client-safe.ts';
 import { formatTime } from '../../../lib/format.ts';
 import {
   Banner,
@@ -211,7 +211,7 @@ function CreateProjectForm(props: { connections: ConnectionOption[]; onCancel: (
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setFailure(null);
-    const result = CreateProjectInput.safeParse(values);
+    const result = CreateProjectInput.safeParse(values, { error: peopleError });
     if (!result.success) {
       setErrors(fieldErrors(result.error.issues));
       return;
