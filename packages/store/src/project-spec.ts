@@ -11,8 +11,8 @@ export function connectionRef(connectionId: string): string {
 /**
  * Validates a project's spec with the engine's schema after pointing its source and target at the
  * project's connections: whatever URL the document carried is replaced by a reference, so no
- * credentials are stored inline. Throws `bad_spec` naming the field, e.g.
- * `spec.pipeline.batchSize: Too big: expected number to be <=10000`, with `where` set to the path.
+ * credentials are stored inline. Throws `bad_spec` with a sentence for people, e.g. "Batch size must be a
+ * whole number from 100 to 10,000 rows (not 20,000).", and the field's path in `where` for programs.
  */
 export function checkProjectSpec(
   spec: unknown,

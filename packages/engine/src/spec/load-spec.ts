@@ -29,8 +29,8 @@ export function loadSpecFile(file: string, env: NodeJS.ProcessEnv = process.env)
 }
 
 /**
- * Parses spec text. Every error names the field path and the line, e.g.
- * `spec.yaml:7 pipeline.batchSize: Too big: expected number to be <=10000`.
+ * Parses spec text. Every error names the line and the field path, then says it for people, e.g.
+ * `spec.yaml:7 pipeline.batchSize: Batch size must be a whole number from 100 to 10,000 rows (not 20,000).`
  */
 export function parseSpec(text: string, file = 'spec', env: NodeJS.ProcessEnv = process.env): LoadedSpec {
   const lineCounter = new LineCounter();
