@@ -18,8 +18,9 @@ export class ApiError extends Error {
     return this.fieldPath ?? this.prefix;
   }
 
+  /** A raw key before the message (`body: `, `sourceConnectionId: `); a label ("Schedule: ") is part of the sentence. */
   private get prefix(): string | undefined {
-    return /^([A-Za-z][\w.[\]]*): /.exec(this.message)?.[1];
+    return /^([a-z][\w.[\]]*): /.exec(this.message)?.[1];
   }
 
   /** The message without a leading field path; a labelled sentence ("Name must not be empty.") as it is. */

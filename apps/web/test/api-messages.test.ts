@@ -11,6 +11,7 @@ import * as projectRoute from '../app/api/projects/[id]/route.ts';
 import * as testAlertRoute from '../app/api/projects/[id]/test-alert/route.ts';
 import * as projectsRoute from '../app/api/projects/route.ts';
 import * as usersRoute from '../app/api/users/route.ts';
+import { ApiError } from '../lib/api-client.ts';
 import { type ApiWorld, CHINOOK_SQLITE, freshPostgres, openApiWorld, type TestDatabase } from './support.ts';
 
 describe('messages for people (sqlite store)', () => {
@@ -227,5 +228,21 @@ describe('messages for people (sqlite store)', () => {
     assert.equal(reply.status, 400, reply.text);
     assert.equal(reply.body.error.code, 'bad_input');
     assert.equal(reply.body.error.message, 'cursor: not a cursor this list handed out');
+  });
+});
+
+describe('the browser’s reading of an API error', () => {
+  test('places it by the JSON’s field and shows the sentence whole; a raw key before a message is dropped', () => {
+    const labelled = new ApiError(
+      'bad_input',
+      'Schedule: “61 * * * *” is not a cron expression.',
+      400,
+      'schedule.cron',
+    );
+    assert.equal(labelled.field, 'schedule.cron');
+    assert.equal(labelled.detail, 'Schedule: “61 * * * *” is not a cron expression.');
+    const keyed = new ApiError('bad_input', 'body: is not valid JSON', 400);
+    assert.equal(keyed.field, 'body');
+    assert.equal(keyed.detail, 'is not valid JSON');
   });
 });
