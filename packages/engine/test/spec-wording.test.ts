@@ -186,6 +186,20 @@ const CASES: readonly [string, (s: Loose) => void, readonly string[], string][] 
     'mappings.0.columns.0.expression',
   ],
   [
+    'substring start',
+    (s) => (s.mappings[1].columns[1].transform = [{ substring: { start: 0 } }]),
+    ['Table mapping 2, column 2, operation 1, start must be at least 1 (not 0)'],
+    'mappings.1.columns.1.transform.0.substring.start',
+  ],
+  [
+    'pad character',
+    (s) => (s.mappings[1].columns[1].transform = [{ padLeft: { length: 5, with: 'ab' } }]),
+    [
+      'Table mapping 2, column 2, operation 1, fill character must be exactly 1 character long (this one has 2)',
+    ],
+    'mappings.1.columns.1.transform.0.padLeft.with',
+  ],
+  [
     'no columns',
     (s) => (s.mappings[0].columns = []),
     ['Table mapping 1: map at least one column'],

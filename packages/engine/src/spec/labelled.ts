@@ -220,6 +220,8 @@ function givenWords(input: unknown): string {
 
 type Issue = z.core.$ZodRawIssue;
 
+const characters = (n: number) => `${count(n)} character${n === 1 ? '' : 's'}`;
+
 /** What is wrong with the value, after the field's label: "must be one of a, b or c (not “d”)". */
 function problemOf(issue: Issue): string {
   const input = issue.input;
@@ -236,8 +238,9 @@ function problemOf(issue: Issue): string {
         : `must be one of ${listInWords(issue.values)}${input === undefined ? '' : ` (not ${givenWords(input)})`}`;
     case 'too_small': {
       const n = Number(issue.minimum);
+      if (issue.origin === 'string' && issue.exact) return `must be exactly ${characters(n)} long`;
       if (issue.origin === 'string')
-        return n <= 1 ? 'must not be empty' : `must be at least ${count(n)} characters long`;
+        return n <= 1 ? 'must not be empty' : `must be at least ${characters(n)} long`;
       if (issue.origin === 'array' || issue.origin === 'set')
         return `needs at least ${count(n)} ${n === 1 ? 'entry' : 'entries'}`;
       return `must be ${issue.inclusive === false ? 'more than' : 'at least'} ${count(n)}${typeof input === 'number' ? ` (not ${count(input)})` : ''}`;
@@ -245,7 +248,7 @@ function problemOf(issue: Issue): string {
     case 'too_big': {
       const n = Number(issue.maximum);
       if (issue.origin === 'string')
-        return `must be at most ${count(n)} characters long${typeof input === 'string' ? ` (this one has ${count(input.length)})` : ''}`;
+        return `must be ${issue.exact ? 'exactly' : 'at most'} ${characters(n)} long${typeof input === 'string' ? ` (this one has ${count(input.length)})` : ''}`;
       if (issue.origin === 'array' || issue.origin === 'set') return `takes at most ${count(n)} entries`;
       return `must be ${issue.inclusive === false ? 'less than' : 'at most'} ${count(n)}${typeof input === 'number' ? ` (not ${count(input)})` : ''}`;
     }
