@@ -66,7 +66,7 @@ describe('transformation bounds', () => {
         () => parseSpec(spec('sqlite:a.sqlite', 'sqlite:b.sqlite', column), 'spec.yaml', {}),
         (error: Error) => {
           assert.match(error.message, /spec\.yaml:\d+ mappings\[0\]\.columns\[1\]/);
-          assert.match(error.message, /mapping notes → notes_copy, column body:/);
+          assert.match(error.message, /Mapping notes → notes_copy, column body:/);
           assert.match(error.message, size);
           assert.match(error.message, /over the limit of 65,535; \w+/);
           return true;

@@ -30,7 +30,8 @@ export function checkMappingSizes(mapping: SizedMapping, ctx: z.RefinementCtx): 
     ctx.addIssue({
       code: 'custom',
       path,
-      message: `mapping ${mapping.source} → ${mapping.target}, ${what} is ${size.toLocaleString('en-US')} characters, over the limit of ${LIMIT}; ${fix}`,
+      // A whole sentence (capital, full stop), so the error map keeps it as it is.
+      message: `Mapping ${mapping.source} → ${mapping.target}, ${what} is ${size.toLocaleString('en-US')} characters, over the limit of ${LIMIT}; ${fix}.`,
     });
   if (mapping.where !== undefined && mapping.where.length > MAX_TRANSFORM_CHARS) {
     refuse(['where'], 'the filter', mapping.where.length, 'shorten it or move the logic into a view');
