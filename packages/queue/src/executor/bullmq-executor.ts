@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RetrySettings } from '@databridge/engine';
+import { getExecution } from '@databridge/store';
 import { DelayedError, FlowProducer, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { advanceExecution } from '../run/advance-execution.ts';
@@ -93,6 +94,11 @@ export class BullmqExecutor implements Executor {
     });
     // Failed jobs are recorded in the store by the processors; the event only keeps Node from throwing.
     this.worker.on('error', () => {});
+    // A task that fails just as a pause or cancel arrives may reach its retry delay after cancel()
+    // looked for delayed jobs. The worker emits `failed` once the job is moved, so look again here.
+    this.worker.on('failed', (job) => {
+      if (job?.name === 'task') void this.promoteIfStopped(job).catch(() => {});
+    });
   }
 
   async start(executionId: string): Promise<void> {
@@ -118,6 +124,12 @@ export class BullmqExecutor implements Executor {
         await job.promote().catch(() => {}); // it may have just started
       }
     }
+  }
+
+  /** Runs a task waiting out a retry delay now when its execution is no longer running. */
+  private async promoteIfStopped(job: Job): Promise<void> {
+    const execution = await getExecution(this.deps.store, (job.data as TaskJobData).executionId);
+    if (execution && execution.status !== 'running' && (await job.isDelayed())) await job.promote();
   }
 
   async settled(executionId: string): Promise<void> {
