@@ -164,7 +164,10 @@ for (const kind of STORE_KINDS) {
       );
       assert.equal(badLevel.status, 400);
       assert.equal(badLevel.json.error.field, 'level');
-      assert.match(badLevel.json.error.message, /^Level must be one of debug, info, warning or error \(not “loud”\)\./);
+      assert.match(
+        badLevel.json.error.message,
+        /^Level must be one of debug, info, warning or error \(not “loud”\)\./,
+      );
       const m = await call(metrics.GET, 'GET', `/api/executions/${executionId}/metrics`, executionId);
       assert.ok(m.json.data.samples.length > 0);
       const h = await call(history.GET, 'GET', `/api/executions?projectId=${projectId}`);
