@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, it } from 'node:test';
@@ -7,7 +9,16 @@ import { CHINOOK_SQLITE } from '../../../packages/engine/test/support/chinook.ts
 import { freshPostgres, type TestDatabase } from '../../../packages/engine/test/support/databases.ts';
 import { startCli } from './cli-helpers.ts';
 
-const PORT = 3000 + Math.floor(Math.random() * 2000) + 1000;
+/** A port the system hands out as free (a random pick can land on one fetch refuses, e.g. 5060). */
+async function freePort(): Promise<number> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+const PORT = await freePort();
 const BASE = `http://127.0.0.1:${PORT}`;
 const dataDir = mkdtempSync(join(tmpdir(), 'databridge-serve-'));
 let target: TestDatabase;
