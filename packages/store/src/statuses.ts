@@ -22,15 +22,13 @@ export const EXECUTION_STATUSES = [
 ] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
-/** An execution in one of these states still has (or may get) a worker on it. */
-export const ACTIVE_EXECUTION_STATUSES: readonly ExecutionStatus[] = [
-  'pending',
-  'queued',
-  'running',
-  'paused',
-  'cancelling',
-  'interrupted',
-];
+/** The states an execution ends in: nothing of it runs or will run unless a person retries it. */
+export const ENDED_EXECUTION_STATUSES: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** An execution in one of these states still has (or may get) a worker on it: every other state. */
+export const ACTIVE_EXECUTION_STATUSES: readonly ExecutionStatus[] = EXECUTION_STATUSES.filter(
+  (status) => !ENDED_EXECUTION_STATUSES.includes(status),
+);
 
 export const EXECUTION_TRIGGERS = ['manual', 'schedule', 'api', 'retry'] as const;
 export type ExecutionTrigger = (typeof EXECUTION_TRIGGERS)[number];

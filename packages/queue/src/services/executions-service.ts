@@ -3,6 +3,7 @@ import {
   ACTIVE_EXECUTION_STATUSES,
   clearAbnormalStops,
   createExecution,
+  ENDED_EXECUTION_STATUSES,
   type Execution,
   type ExecutionStatus,
   type ExecutionTrigger,
@@ -348,8 +349,6 @@ export async function getExecutionMetrics(ctx: Pick<Ctx, 'store'>, executionId: 
   return { samples: await listRatePoints(ctx.store, executionId, { gapMs: RUNNING_GAP_MS }) };
 }
 
-const TERMINAL: readonly ExecutionStatus[] = ['completed', 'failed', 'cancelled'];
-
 /**
  * The execution's status each time it changes (counters included), polling the store, which every
  * executor and worker writes: first the current state, last a terminal one, then the iteration ends.
@@ -373,7 +372,8 @@ export async function* executionEvents(
     }
     // The report comes last: a failed or cancelled run is over once it has ended (its summary written,
     // or none when it could not be planned).
-    if (TERMINAL.includes(view.status) && (view.status === 'completed' || execution.endedAt)) return;
+    if (ENDED_EXECUTION_STATUSES.includes(view.status) && (view.status === 'completed' || execution.endedAt))
+      return;
     await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
   }
 }
