@@ -3,11 +3,12 @@ import { mysqlDefaultClause } from '../mysql/mysql-default-ddl.ts';
 import { MysqlDialect } from '../mysql/mysql-dialect.ts';
 import { PostgresDialect } from '../postgres/postgres-dialect.ts';
 import { postgresTableDdl } from '../postgres/postgres-schema-ddl.ts';
-import type { ColumnInfo, DialectName, IndexInfo, TableInfo } from '../schema/model.ts';
+import type { CheckInfo, ColumnInfo, DialectName, IndexInfo, TableInfo } from '../schema/model.ts';
 import type { PipelineSettings } from '../spec/spec-schema.ts';
 import { sqliteDefaultClause } from '../sqlite/sqlite-default-ddl.ts';
 import { sqliteDialect } from '../sqlite/sqlite-dialect.ts';
 import type { MigrationPlan, PlannedMapping, PlanWarning } from './plan-types.ts';
+import { checkLeftBehind, portableCheckClause } from './portable-check.ts';
 import type { DdlStatement, SchemaDdl } from './schema-ddl-types.ts';
 
 export type { DdlPhase, DdlStatement, SchemaDdl } from './schema-ddl-types.ts';
@@ -127,13 +128,43 @@ function otherTableDdl(
       'ON UPDATE CURRENT_TIMESTAMP is not created on SQLite',
       'update the column in the application, or add a trigger by hand',
     );
+  const checks = carriedChecks(dialect, table, ctx);
   const inline = new Set(table.uniqueConstraints.map((u) => u.columns.join('\u0000')));
   for (const index of table.indexes ?? []) {
     if (index.unique && inline.has(index.columns.join('\u0000'))) continue;
     const sql = otherIndex(dialect, table, index, ctx);
     if (sql) after.push({ phase: 'index', table: label, sql });
   }
+  // SQLite cannot add a check to a table that exists: its checks go inline, the rest after the load.
+  if (dialect.name === 'sqlite') {
+    const created = { ...table, checks };
+    return { before: [{ phase: 'table', table: label, sql: dialect.createTable(created, table) }], after };
+  }
+  const q = dialect.quoteIdentifier;
+  for (const check of checks) {
+    const name = ctx.uniqueName(check.name, 64);
+    const sql = `ALTER TABLE ${dialect.qualify(table)} ADD CONSTRAINT ${q(name)} CHECK ${check.clause}`;
+    after.push({ phase: 'check', table: label, sql });
+  }
   return { before: [{ phase: 'table', table: label, sql: dialect.createTable(table, table) }], after };
+}
+
+/** The table's checks in the target's SQL; those that cannot be carried are named in a warning. */
+function carriedChecks(dialect: Dialect, table: TableInfo, ctx: TableDdlContext): CheckInfo[] {
+  const target = dialect.name;
+  const carried: CheckInfo[] = [];
+  for (const check of table.checks ?? []) {
+    const clause = portableCheckClause(
+      check,
+      target,
+      table.columns.map((c) => c.name),
+    );
+    if (clause === undefined) {
+      const { message, fix } = checkLeftBehind(check, target);
+      ctx.warn(undefined, message, fix);
+    } else carried.push({ ...check, clause, dialect: target });
+  }
+  return carried;
 }
 
 function otherIndex(

@@ -1,3 +1,4 @@
+import { checkLeftBehind, portableCheckClause } from '../plan/portable-check.ts';
 import type { SchemaObjectSettings, TableDdlContext } from '../plan/schema-ddl.ts';
 import type { DdlStatement } from '../plan/schema-ddl-types.ts';
 import type { ColumnDefault, ColumnInfo, IndexInfo, TableInfo } from '../schema/model.ts';
@@ -53,19 +54,29 @@ export function postgresTableDdl(
     if (statement) add(after, statement.phase, statement.sql);
   }
   for (const check of table.checks ?? []) {
-    // MySQL quotes names with backticks; the rest of a simple condition reads the same in PostgreSQL.
+    const portable = portableCheckClause(
+      check,
+      'postgres',
+      table.columns.map((c) => c.name),
+    );
+    // MySQL quotes names with backticks; the rest of a simple condition often reads the same here.
     const clause =
-      check.dialect === 'mysql'
+      portable ??
+      (check.dialect === 'mysql'
         ? check.clause.replace(/`((?:[^`]|``)*)`/g, (_, n: string) => q(n.replaceAll('``', '`')))
-        : check.clause;
-    if (check.dialect !== 'mysql' && check.dialect !== 'postgres') continue;
+        : undefined);
+    if (clause === undefined) {
+      const { message, fix } = checkLeftBehind(check, 'postgres');
+      ctx.warn(undefined, message, fix);
+      continue;
+    }
     const name = ctx.uniqueName(check.name, MAX_NAME);
     after.push({
       phase: 'check',
       table: label,
       sql: `ALTER TABLE ${qualified} ADD CONSTRAINT ${q(name)} CHECK ${clause}`,
-      // A translated condition may use a function PostgreSQL lacks: a refusal is a warning.
-      ...(check.dialect === 'mysql' ? { optional: true } : {}),
+      // A condition passed on untranslated may use a function PostgreSQL lacks: a refusal is a warning.
+      ...(portable === undefined ? { optional: true } : {}),
     });
   }
   if (settings.enums === 'check') {

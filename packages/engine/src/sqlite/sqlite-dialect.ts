@@ -57,6 +57,8 @@ export function columnType(
       return 'TIMESTAMPTZ';
     case 'binary':
       return 'BLOB';
+    case 'bit':
+      return 'TEXT'; // any BIT(n) spelling would take NUMERIC affinity and read `0101` as 101
     case 'json':
       return 'JSON';
     case 'uuid':
@@ -90,6 +92,11 @@ export function createTable(table: TableInfo, target: TableRef): string {
   if (table.primaryKey.length > 0) lines.push(`  PRIMARY KEY (${columnList(table.primaryKey)})`);
   for (const unique of table.uniqueConstraints) lines.push(`  UNIQUE (${columnList(unique.columns)})`);
   for (const fk of table.foreignKeys) lines.push(`  ${foreignKey(fk)}`);
+  // Only conditions in SQLite's own SQL: schema-ddl.ts translates the others where it can.
+  for (const check of table.checks ?? []) {
+    if (check.dialect === 'sqlite')
+      lines.push(`  CONSTRAINT ${quoteIdentifier(check.name)} CHECK ${check.clause}`);
+  }
   return `CREATE TABLE ${qualify(target)} (\n${lines.join(',\n')}\n)`;
 }
 

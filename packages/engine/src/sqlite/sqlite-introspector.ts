@@ -11,6 +11,7 @@ import type {
   UniqueConstraintInfo,
 } from '../schema/model.ts';
 import { CHECKPOINT_TABLE } from './sqlite-checkpoints.ts';
+import { sqliteChecks } from './sqlite-checks.ts';
 import { qualify, quoteIdentifier } from './sqlite-dialect.ts';
 import { normaliseDeclaredType } from './sqlite-types.ts';
 
@@ -114,7 +115,16 @@ class SqliteCatalog {
       uniqueConstraints: this.uniqueConstraints(name),
       rowEstimate: this.count(name),
       indexes: this.indexes(name),
+      checks: sqliteChecks(name, this.#createSql(name)),
     };
+  }
+
+  /** The table's CREATE TABLE text, where SQLite keeps what no pragma lists (its CHECK constraints). */
+  #createSql(table: string): string {
+    const row = this.#db
+      .prepare("SELECT sql FROM main.sqlite_schema WHERE type = 'table' AND name = ?")
+      .get(table) as { sql: string | null } | undefined;
+    return row?.sql ?? '';
   }
 
   /**
