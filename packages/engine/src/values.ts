@@ -19,6 +19,7 @@
  * Fractions of a second carry no trailing zeros (`13:14:15.5`, not `13:14:15.500000`), as PostgreSQL
  * prints them, so equal instants compare equal as text across databases.
  * | binary | `Uint8Array` (a Buffer) |
+ * | bit | `string` of `0` and `1`, one character per bit |
  *
  * `null` is SQL NULL. JavaScript `Date` objects never travel: their millisecond precision and local
  * time zone would silently alter data.

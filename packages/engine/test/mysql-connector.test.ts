@@ -83,7 +83,7 @@ describe('mysql connector specifics', () => {
       doc: 'json',
       money: 'decimal',
       f: 'float32',
-      bits: 'binary',
+      bits: 'bit',
       kind: 'string',
     });
     assert.equal(native.columns.find((c) => c.name === 'big')!.unsigned, true);
@@ -100,7 +100,7 @@ describe('mysql connector specifics', () => {
         '{"a": [1, 2.50]}',
         '12.5000',
         1.5,
-        Buffer.from([0x0a, 0xaa]),
+        '101010101010',
         'b',
       ],
       [

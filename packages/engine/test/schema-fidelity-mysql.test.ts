@@ -145,6 +145,7 @@ describe('schema fidelity: MariaDB into PostgreSQL', () => {
     assert.equal(types.int_u, 'bigint');
     assert.equal(types.big_u, 'numeric(20,0)');
     assert.equal(types.vip, 'boolean');
+    assert.equal(types.mask, 'bit(12)');
     assert.equal(types.born, 'smallint');
     assert.equal(types.tags, 'text');
     assert.equal(types.doc, 'jsonb');

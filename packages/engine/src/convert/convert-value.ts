@@ -1,6 +1,7 @@
 import type { ColumnInfo, DialectName } from '../schema/model.ts';
 import type { Value } from '../values.ts';
 import { binaryConverter } from './convert-binary.ts';
+import { bitConverter } from './convert-bit.ts';
 import { decimalConverter } from './convert-decimal.ts';
 import { floatConverter } from './convert-float.ts';
 import { integerConverter } from './convert-integer.ts';
@@ -55,6 +56,7 @@ export const passThrough: Converter = (value) => value;
  * | uuid | 36 characters with dashes, 32 hex, `{braced}`, any case (written lower case with dashes); 16 bytes | anything else | | |
  * | json | text that parses, kept as written; numbers, bigint, booleans as JSON; bytes as UTF-8 JSON; date/time/timestamp/uuid source values as JSON strings | invalid JSON, NaN, ±Infinity, `\u0000` in PostgreSQL jsonb | | |
  * | binary, binary(n) | bytes as they are; text as UTF-8 bytes (no `\x` hex decoding); uuid source values into binary(16) as 16 bytes | longer than n bytes or a MySQL blob type's limit, numbers, booleans | cuts to n bytes | |
+ * | bit(n), bit varying | text of 0s and 1s; bytes as their bits; non-negative integers in binary; booleans as one bit; fewer bits than a fixed bit(n) padded on the left (the same number) | other text, negative numbers, more bits than n unless the extra ones are leading zeros | keeps the n lowest bits | |
  * | enum | MySQL: the labels of `enum(…)`, exactly; PostgreSQL user enums arrive as string/unknown and are not checked here (labels are not introspected): the database rejects an unknown label | | | |
  * | unknown | anything, unchanged (passThrough) | | | |
  *
@@ -101,6 +103,8 @@ export function compileConverter(target: ConvertTarget, options: ConvertOptions)
       return jsonConverter(ctx);
     case 'binary':
       return binaryConverter(ctx);
+    case 'bit':
+      return bitConverter(ctx);
     case 'unknown':
       return passThrough;
   }

@@ -54,7 +54,7 @@ const SPATIAL = new Set([
  * The normalised type of a MySQL/MariaDB column, chosen so that the column created on another database
  * holds every value the source type can: unsigned integers widen (tinyint unsigned stays int16,
  * smallint unsigned becomes int32, int unsigned int64, bigint unsigned decimal(20,0), since no
- * signed 64-bit integer holds 2^64-1); bit(1) is a boolean; a SET is text (its value is the
+ * signed 64-bit integer holds 2^64-1); bit(1) is a boolean, bit(n) a string of bits; a SET is text (its value is the
  * comma-separated list MySQL prints); spatial types are their bytes (SRID + WKB) as MySQL stores them.
  */
 export function normaliseColumnType(row: ColumnTypeRow): TypeFields {
@@ -101,9 +101,7 @@ function typeFields(row: ColumnTypeRow): TypeFields {
     case 'varbinary':
       return { type: 'binary', length };
     case 'bit':
-      return (row.precision ?? 1) === 1
-        ? { type: 'boolean' }
-        : { type: 'binary', length: Math.ceil((row.precision ?? 1) / 8) };
+      return (row.precision ?? 1) === 1 ? { type: 'boolean' } : { type: 'bit', length: row.precision ?? 1 };
   }
   if (SPATIAL.has(dataType)) return { type: 'binary' };
   const simple = SIMPLE[dataType];

@@ -72,6 +72,10 @@ export class MysqlDialect implements Dialect {
       case 'binary':
         if (length !== undefined && length <= 255) return `varbinary(${length})`;
         return inKey ? 'varbinary(255)' : 'longblob';
+      case 'bit':
+        // MySQL's BIT holds at most 64; a longer string of bits stays text.
+        if (length !== undefined && length <= 64) return `bit(${length})`;
+        return inKey ? 'varchar(255)' : 'longtext';
       case 'json':
         return 'json';
       case 'uuid':

@@ -117,6 +117,9 @@ function encoderFor(column: ColumnInfo): Encode {
     case 'timestamptz':
       // MySQL keeps no offset: an instant is stored as its UTC date and time (the session is UTC).
       return (v) => literal(typeof v === 'string' ? (toUtcDateTime(v) ?? v) : v);
+    case 'bit':
+      // A string into BIT would be taken as bytes; b'…' is the bits themselves (converted: only 0s and 1s).
+      return (v) => (typeof v === 'string' && /^[01]+$/.test(v) ? `b'${v}'` : literal(v));
     default:
       return literal;
   }

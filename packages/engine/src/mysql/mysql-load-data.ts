@@ -28,9 +28,16 @@ const TSV_ESCAPES: Readonly<Record<string, string>> = {
  */
 export function loadDataStatement(dialect: MysqlDialect, target: LoadTarget): string {
   const q = dialect.quoteIdentifier;
-  const targets = target.columns.map((c, i) => (c.type === 'binary' ? `@v${i}` : q(c.name)));
+  const targets = target.columns.map((c, i) =>
+    c.type === 'binary' || c.type === 'bit' ? `@v${i}` : q(c.name),
+  );
+  // Bits travel as text of 0s and 1s, which BIT would take as bytes: CONV makes them the number.
   const sets = target.columns.flatMap((c, i) =>
-    c.type === 'binary' ? [`${q(c.name)} = UNHEX(@v${i})`] : [],
+    c.type === 'binary'
+      ? [`${q(c.name)} = UNHEX(@v${i})`]
+      : c.type === 'bit'
+        ? [`${q(c.name)} = CAST(CONV(@v${i}, 2, 10) AS UNSIGNED)`]
+        : [],
   );
   return (
     `LOAD DATA LOCAL INFILE 'databridge' INTO TABLE ${dialect.qualify(target.table)} CHARACTER SET utf8mb4 ` +

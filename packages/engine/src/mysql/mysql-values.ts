@@ -16,9 +16,11 @@ export const canonicalTypeCast: TypeCast = (field, next) => {
       return field.length === 1 && (value === 0 || value === 1) ? value === 1 : value;
     }
     case 'BIT': {
-      // BIT(1) reads as a boolean; wider BITs stay the bytes MySQL sends (big-endian).
+      // BIT(1) reads as a boolean; a wider BIT(n) as its n bits (MySQL sends big-endian bytes).
       const bytes = next() as Buffer | null;
-      return field.length === 1 && bytes !== null && bytes.length === 1 ? bytes[0] === 1 : bytes;
+      if (bytes === null) return null;
+      if (field.length === 1 && bytes.length === 1) return bytes[0] === 1;
+      return bitString(bytes, field.length);
     }
     case 'LONGLONG':
       return int64(next() as string | null);
@@ -36,6 +38,13 @@ export const canonicalTypeCast: TypeCast = (field, next) => {
       return next();
   }
 };
+
+/** The lowest `width` bits of big-endian bytes, as a string of 0 and 1. */
+export function bitString(bytes: Uint8Array, width: number): string {
+  let bits = '';
+  for (const byte of bytes) bits += byte.toString(2).padStart(8, '0');
+  return bits.length > width ? bits.slice(bits.length - width) : bits.padStart(width, '0');
+}
 
 /** BIGINT as a number when it is a safe integer, else its decimal digits. */
 export function int64(text: string | null): number | string | null {

@@ -65,6 +65,13 @@ export function compareTypes(source: Col, target: Col): CompatibilityVerdict {
   }
   if (TEXTUAL.has(s) && (t === 'string' || t === 'text')) return compareLengths(source, target);
   if (t === 'string' || t === 'text') return compareLengths(source, target); // anything prints as text
+  if (s === 'bit' && t === 'bit') {
+    if (target.length !== undefined && (source.length ?? Infinity) > target.length)
+      return ok('narrowing', `values with more than ${target.length} significant bits will be rejected`);
+    return ok(source.length === target.length ? 'same' : 'widening');
+  }
+  if ((s === 'binary' || s === 'boolean' || (sw && !source.unsigned)) && t === 'bit')
+    return ok('narrowing', `${describe(source)} values are stored as their bits; more than fit are rejected`);
   if (s === t) {
     if (s === 'binary' && target.length && (source.length ?? Infinity) > target.length) {
       return ok('narrowing', `values longer than ${target.length} bytes will be rejected`);

@@ -20,6 +20,7 @@ export const CANONICAL_IN_SQL: ReadonlySet<NormalisedType> = new Set([
   'timestamp',
   'timestamptz',
   'binary',
+  'bit',
 ]);
 
 /** The SQL expression for one column's canonical text, the same string checksum.ts builds. */

@@ -53,6 +53,12 @@ export class PostgresDialect implements Dialect {
       if (precision === undefined || precision < 1 || precision > MAX_NUMERIC_PRECISION) return 'numeric';
       return `numeric(${precision},${column.scale ?? 0})`;
     }
+    if (column.type === 'bit') {
+      // A varying source keeps varying: padding its shorter values to a fixed width would change them.
+      const varying = /varying|varbit/i.test(column.nativeType ?? '') || column.length === undefined;
+      const width = column.length === undefined ? '' : `(${column.length})`;
+      return varying ? `varbit${width}` : `bit${width}`;
+    }
     return SIMPLE_TYPES[column.type] ?? 'text';
   }
 

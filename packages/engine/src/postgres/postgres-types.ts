@@ -18,6 +18,8 @@ const BY_TYPNAME: Readonly<Record<string, NormalisedType>> = {
   timestamp: 'timestamp',
   timestamptz: 'timestamptz',
   bytea: 'binary',
+  bit: 'bit',
+  varbit: 'bit',
   json: 'json',
   jsonb: 'json',
   uuid: 'uuid',
@@ -31,6 +33,7 @@ export function normaliseType(typname: string, typmod: number): TypeSize {
   const type = BY_TYPNAME[typname] ?? 'unknown';
   if (typmod < 0) return { type };
   if (type === 'string') return { type, length: typmod - 4 };
+  if (type === 'bit') return { type, length: typmod }; // bit's modifier is its width, unlike varchar's
   if (type === 'decimal') {
     const packed = typmod - 4;
     // Since PostgreSQL 15 the scale is an 11-bit signed number and may be negative.

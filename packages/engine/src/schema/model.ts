@@ -22,6 +22,7 @@ export type NormalisedType =
   | 'timestamp' // without time zone
   | 'timestamptz'
   | 'binary'
+  | 'bit' // a fixed string of bits (MySQL BIT(n) for n > 1, PostgreSQL bit(n) and varbit(n))
   | 'json'
   | 'uuid'
   | 'unknown';
@@ -36,7 +37,7 @@ export interface ColumnInfo {
   /** As the database spells it, e.g. `NVARCHAR(40)`, `character varying(40)`, `numeric(10,2)`. */
   readonly nativeType: string;
   readonly type: NormalisedType;
-  /** Maximum length in characters for `string`, in bytes for bounded `binary`. */
+  /** Maximum length in characters for `string`, in bytes for bounded `binary`, in bits for `bit`. */
   readonly length?: number;
   readonly precision?: number;
   readonly scale?: number;
