@@ -84,4 +84,46 @@ describe('rows whose parent was rejected', () => {
     );
     assert.deepEqual(await foreignKeys(target), ['goal:true', 'player:true']);
   });
+
+  test('a self-referencing key on a MySQL target: the descendants of a rejected row are rejected too and the key is added', async () => {
+    const [source, target] = await Promise.all([freshMysql(), freshMysql()]);
+    databases.push(source, target);
+    await rawExec(
+      source,
+      'mysql',
+      `SET SESSION sql_mode = '';
+       CREATE TABLE node (id int PRIMARY KEY, parent_id int NULL, born date NOT NULL,
+         CONSTRAINT fk_node_parent FOREIGN KEY (parent_id) REFERENCES node (id));
+       INSERT INTO node VALUES (1, NULL, '2001-01-01'), (2, 1, '0000-00-00'), (3, 2, '2003-03-03'),
+         (4, 3, '2004-04-04'), (5, 1, '2005-05-05');`,
+    );
+    const summary = await runSpec(`name: tree
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { createTables: true, errorPolicy: skip_and_log }
+mappings:
+  - { source: node, target: node, columns: [{ source: id, target: id }, { source: parent_id, target: parent_id }, { source: born, target: born }] }
+`);
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+    assert.deepEqual(
+      summary.tables.map((t) => [t.rowsWritten, t.rowsRejected]),
+      [[2, 3]],
+    );
+    assert.deepEqual(
+      summary.warnings.filter((w) => /foreign key/i.test(w.message)),
+      [],
+      'no key is left out',
+    );
+    const ids = (await rawExec(target, 'mysql', 'SELECT id FROM node ORDER BY id')) as { id: number }[];
+    assert.deepEqual(
+      ids.map((r) => r.id),
+      [1, 5],
+    );
+    const [key] = (await rawExec(
+      target,
+      'mysql',
+      `SELECT count(*) AS n FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE() AND TABLE_NAME = 'node'`,
+    )) as { n: number }[];
+    assert.equal(Number(key!.n), 1);
+  });
 });

@@ -8,7 +8,7 @@ export interface OrphanRejections {
   /** Rows taken out, by mapping id (the first mapping into each created table). */
   readonly counts: Record<string, number>;
   readonly rows: readonly RejectedRow[];
-  /** Foreign keys whose orphans could not be looked for (MySQL cannot for a self-reference). */
+  /** Foreign keys whose orphans could not be taken out (a MySQL self-reference in a table without a key). */
   readonly skipped: readonly string[];
 }
 
@@ -38,11 +38,13 @@ export async function rejectOrphans(
         const parent = created.get(`${fk.referencedSchema}.${fk.referencedTable}`);
         if (!parent) continue;
         const self = parent.target.schema === m.target.schema && parent.target.name === m.target.name;
-        if (self && target.dialect.name === 'mysql') {
+        // MySQL refuses a DELETE whose subquery reads the same table: such orphans go by their key.
+        const byKey = self && target.dialect.name === 'mysql';
+        if (byKey && m.target.primaryKey.length === 0) {
           skipped.add(`${m.target.schema}.${m.target.name} ${fk.name}`);
           continue;
         }
-        const found = await takeOrphans(target, m, fk, parent.target);
+        const found = await takeOrphans(target, m, fk, parent.target, byKey);
         if (found.length === 0) continue;
         taken += found.length;
         counts[m.id] = (counts[m.id] ?? 0) + found.length;
@@ -59,6 +61,7 @@ async function takeOrphans(
   m: PlannedMapping,
   fk: ForeignKeyInfo,
   parent: TableInfo,
+  byKey: boolean,
 ): Promise<RejectedRow[]> {
   const { dialect } = target;
   const q = dialect.quoteIdentifier;
@@ -72,7 +75,8 @@ async function takeOrphans(
     `NOT EXISTS (SELECT 1 FROM ${dialect.qualify(parent)} p WHERE ${matches})`;
   const orphans = await target.query(`SELECT * FROM ${child} WHERE ${condition}`);
   if (orphans.length === 0) return [];
-  await target.query(`DELETE FROM ${child} WHERE ${condition}`);
+  if (byKey) await deleteByKey(target, m.target, orphans);
+  else await target.query(`DELETE FROM ${child} WHERE ${condition}`);
   const sourceName = (targetColumn: string) =>
     m.columns.find((c) => c.target.name === targetColumn)?.source?.name ?? targetColumn;
   return orphans.map((row): RejectedRow => {
@@ -88,4 +92,25 @@ async function takeOrphans(
       row: Object.fromEntries(Object.entries(row).map(([k, v]) => [sourceName(k), jsonSafe(v as Value)])),
     };
   });
+}
+
+/** Deletes the rows found, by primary key, a thousand at a time. */
+async function deleteByKey(
+  target: Connection,
+  table: TableInfo,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  const { dialect } = target;
+  const key = table.primaryKey;
+  for (let i = 0; i < rows.length; i += 1000) {
+    const chunk = rows.slice(i, i + 1000);
+    const params = chunk.flatMap((row) => key.map((c) => row[c] as Value));
+    const tuples = chunk.map(
+      (_, r) => `(${key.map((_, k) => dialect.placeholder(r * key.length + k + 1)).join(', ')})`,
+    );
+    await target.query(
+      `DELETE FROM ${dialect.qualify(table)} WHERE (${key.map(dialect.quoteIdentifier).join(', ')}) IN (${tuples.join(', ')})`,
+      params,
+    );
+  }
 }
