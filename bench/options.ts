@@ -11,6 +11,8 @@ export interface BenchOptions {
   readonly skipPrepare: boolean;
   /** DataBridge at N and 5N (PostgreSQL to PostgreSQL) to see whether memory stays flat. */
   readonly memoryCheck: boolean;
+  /** Both tools building the schema from MariaDB, without and with secondary indexes (issue 14). */
+  readonly schemaBuild: boolean;
   readonly reportFile: string;
   readonly quick: boolean;
 }
@@ -23,6 +25,8 @@ export const USAGE = `npm run bench -- [options]
   --skip-prepare      do not load sources; they must already hold the N-row data set
   --memory-check      run DataBridge at N and 5N (PostgreSQL to PostgreSQL); on by default
   --no-memory-check   skip it (it is the longest part)
+  --no-schema-build   skip the schema build comparison (MariaDB path: both tools create the tables
+                      and indexes, without and with five secondary indexes)
   --report FILE       where the Markdown goes; default docs/benchmarks.md
   --quick             smoke run: 30000 rows, 1 repeat, no memory check, report under bench/.data
   --help`;
@@ -38,6 +42,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'skip-prepare': { type: 'boolean', default: false },
       'memory-check': { type: 'boolean' },
       'no-memory-check': { type: 'boolean' },
+      'no-schema-build': { type: 'boolean', default: false },
       report: { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -61,6 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     paths: [...new Set(paths)] as PathId[],
     skipPrepare: values['skip-prepare'] ?? false,
     memoryCheck: values['memory-check'] ?? (values['no-memory-check'] ? false : !quick),
+    schemaBuild: paths.includes('mysql') && !(values['no-schema-build'] ?? false),
     reportFile: resolve(values.report ?? (quick ? resolve(DATA_DIR, 'benchmarks-quick.md') : DEFAULT_REPORT)),
     quick,
   };

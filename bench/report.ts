@@ -8,6 +8,7 @@ import { MEMORY_LIMIT_MB, MEMORY_SPREAD, type MemoryCheck, type MemoryPoint } fr
 import type { BenchOptions } from './options.ts';
 import type { PathId } from './paths.ts';
 import type { Sample } from './rounds.ts';
+import { type SchemaBuildRun, SECONDARY_INDEXES } from './schema-build.ts';
 import type { PathSummary, parallelSpeedUp } from './summary.ts';
 
 export interface BenchResult {
@@ -17,6 +18,8 @@ export interface BenchResult {
   readonly samples: ReadonlyMap<PathId, readonly Sample[]>;
   /** The N-versus-5N result, or why it could not run. */
   readonly memory: MemoryCheck | string | null;
+  /** Both tools creating the schema, without and with secondary indexes; or why it could not run. */
+  readonly schemaBuild: readonly SchemaBuildRun[] | string | null;
   readonly speedUp: ReturnType<typeof parallelSpeedUp>;
   readonly minutes: number;
 }
@@ -204,6 +207,7 @@ export function renderReport(r: BenchResult): string {
       '',
     );
   }
+  lines.push(...schemaBuildSection(r.schemaBuild));
   lines.push(...method(r), ...runLog(r));
   return `${lines.join('\n')}\n`;
 }
@@ -362,4 +366,52 @@ function runLog(r: BenchResult): string[] {
 export function writeReport(file: string, r: BenchResult): void {
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, renderReport(r));
+}
+
+/** Each tool with and without the secondary indexes, and what building them cost it. */
+function schemaBuildSection(runs: readonly SchemaBuildRun[] | string | null): string[] {
+  if (runs === null) return [];
+  const heading = '## Building the schema: indexes after the load';
+  if (typeof runs === 'string') return [heading, '', `The schema build comparison failed: ${runs}`, ''];
+  const rows = runs.map((run) => {
+    const without = runs.find((o) => o.tool === run.tool && !o.secondaryIndexes);
+    const cost = run.secondaryIndexes && without ? seconds(run.seconds - without.seconds) : '';
+    return [
+      run.tool,
+      run.secondaryIndexes ? `${SECONDARY_INDEXES.length} secondary` : 'keys only',
+      seconds(run.seconds),
+      cost,
+      run.cpuSeconds === null ? '–' : seconds(run.cpuSeconds),
+      mb(run.peakRssMb),
+      String(run.indexes),
+      String(run.identities),
+      run.error ?? 'ok',
+    ];
+  });
+  return [
+    heading,
+    '',
+    table(
+      [
+        'tool',
+        'source indexes',
+        'wall s',
+        'index cost s',
+        'CPU s',
+        'peak RSS',
+        'indexes in target',
+        'sequences',
+        'check',
+      ],
+      rows,
+    ),
+    '',
+    'MariaDB to PostgreSQL with each tool creating the tables itself (DataBridge `createTables: true` with the ' +
+      "default validation; pgloader's defaults: create tables, create indexes, reset sequences, foreign keys), one run " +
+      `each into an emptied target, first as the source is, then with ${SECONDARY_INDEXES.length} secondary indexes added ` +
+      `to it (${SECONDARY_INDEXES.map(([t, , c]) => `${t} ${c}`).join(', ')}). "index cost" is the second run's wall time ` +
+      'minus the first\'s: what building those indexes after the load cost the tool. "indexes in target" counts every index ' +
+      'on the two tables (primary keys included); "sequences" the sequences behind identity or serial columns.',
+    '',
+  ];
 }

@@ -10,6 +10,7 @@ import { type BenchOptions, parseOptions, USAGE } from './options.ts';
 import { type BenchPath, PATHS } from './paths.ts';
 import { consoleSummary, writeReport } from './report.ts';
 import { type Log, runRounds } from './rounds.ts';
+import { runSchemaBuild, type SchemaBuildRun } from './schema-build.ts';
 import { parallelSpeedUp, summarisePath } from './summary.ts';
 import { resetTarget } from './target.ts';
 import { ensureTools } from './tools.ts';
@@ -61,6 +62,13 @@ async function main(argv: readonly string[]): Promise<void> {
       return messageOf(error);
     });
   }
+  let schemaBuild: SchemaBuildRun[] | string | null = null;
+  if (options.schemaBuild) {
+    schemaBuild = await runSchemaBuild(options.rows, log).catch((error: unknown) => {
+      log(`schema build failed: ${messageOf(error)}`);
+      return messageOf(error);
+    });
+  }
   await resetTarget();
 
   const result = {
@@ -69,6 +77,7 @@ async function main(argv: readonly string[]): Promise<void> {
     paths: summaries,
     samples,
     memory,
+    schemaBuild,
     speedUp: parallelSpeedUp(summaries.find((s) => s.path.id === 'pg')),
     minutes: (performance.now() - started) / 60_000,
   };

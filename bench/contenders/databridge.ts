@@ -16,6 +16,8 @@ export interface DataBridgeSettings {
   readonly sourceTables: { readonly customers: string; readonly orders: string };
   readonly parallelism: number;
   readonly checksum: boolean;
+  /** DataBridge creates the target tables, keys and indexes itself (the schema-build comparison). */
+  readonly createTables?: boolean;
 }
 
 /** The spec the run executes: both tables, every column by name, batches of 10,000 rows. */
@@ -30,7 +32,7 @@ export function benchSpec(s: DataBridgeSettings) {
       batchSize: 10_000,
       parallelism: s.parallelism,
       errorPolicy: 'fail_fast',
-      createTables: false,
+      createTables: s.createTables ?? false,
       validation: { rowCount: true, checksum: s.checksum },
     },
     mappings: [
