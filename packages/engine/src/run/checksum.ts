@@ -1,6 +1,7 @@
 import type { ColumnInfo, NormalisedType } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
-import { pgHash64 } from './pg-hash64.ts';
+import { CanonicalBytes } from './canonical-bytes.ts';
+import { pgHashBytes } from './pg-hash64.ts';
 
 /**
  * An order-independent checksum of rows: each row is reduced to a canonical text by the target
@@ -16,6 +17,9 @@ export class RowChecksum {
   private readonly lanes = new Uint32Array(4);
   private count = 0;
   private readonly canon: ((v: Value) => string)[];
+  /** Columns whose string values are their own canonical text, and integer columns (written as digits). */
+  private readonly plainText: boolean[];
+  private readonly integers: boolean[];
   // PostgreSQL mode: each row's signed 64-bit hash summed exactly as two numbers, the signed high
   // 32 bits and the unsigned low 32 bits (carried into `high` before they pass 2^53).
   private high = 0;
@@ -34,6 +38,8 @@ export class RowChecksum {
     private readonly mode: 'murmur' | 'postgres' = 'murmur',
   ) {
     this.canon = columns.map((c) => canonicalFor(c.type));
+    this.plainText = columns.map((c) => PLAIN_TEXT.has(c.type));
+    this.integers = columns.map((c) => c.type === 'int16' || c.type === 'int32' || c.type === 'int64');
   }
 
   /** A checksum PostgreSQL can match in SQL, new or going on from a state carried in a checkpoint. */
@@ -52,28 +58,44 @@ export class RowChecksum {
    * row read in another layout (a source row carrying key columns the mapping does not copy).
    */
   add(row: Row, indexes?: readonly number[]): void {
+    if (this.mode === 'postgres') {
+      this.addBytes(row, indexes);
+      return;
+    }
     let text = '';
     for (let i = 0; i < this.canon.length; i++) {
       const v = row[indexes ? indexes[i]! : i] ?? null;
       text += (v === null ? NULL_MARK : this.canon[i]!(v)) + SEPARATOR;
     }
     this.count += 1;
-    if (this.mode === 'postgres') {
-      pgHash64(text, this.hash);
-      this.high += this.hash[0]!;
-      this.low += this.hash[1]!;
-      if (this.low > 2 ** 52) {
-        this.high += Math.floor(this.low / 2 ** 32);
-        this.low %= 2 ** 32;
-      }
-      if (Math.abs(this.high) > 2 ** 52) {
-        this.highCarried += BigInt(this.high);
-        this.high = 0;
-      }
-      return;
-    }
     for (let lane = 0; lane < 4; lane++)
       this.lanes[lane] = (this.lanes[lane]! + murmur3(text, SEEDS[lane]!)) >>> 0;
+  }
+
+  /** PostgreSQL mode: the canonical text written as bytes and hashed as hashtextextended would. */
+  private addBytes(row: Row, indexes?: readonly number[]): void {
+    const out = ROW_BYTES;
+    out.reset();
+    for (let i = 0; i < this.canon.length; i++) {
+      const v = row[indexes ? indexes[i]! : i] ?? null;
+      if (v === null) out.byte(NULL_BYTE);
+      else if (typeof v === 'string' && this.plainText[i]) out.text(v);
+      else if (typeof v === 'number' && this.integers[i] && Number.isSafeInteger(v)) out.integer(v);
+      else out.text(this.canon[i]!(v));
+      out.byte(SEPARATOR_BYTE);
+    }
+    this.count += 1;
+    pgHashBytes(out.buffer, out.length, this.hash);
+    this.high += this.hash[0]!;
+    this.low += this.hash[1]!;
+    if (this.low > 2 ** 52) {
+      this.high += Math.floor(this.low / 2 ** 32);
+      this.low %= 2 ** 32;
+    }
+    if (Math.abs(this.high) > 2 ** 52) {
+      this.highCarried += BigInt(this.high);
+      this.high = 0;
+    }
   }
 
   get rows(): number {
@@ -118,6 +140,14 @@ export interface ServerSumState {
 /** Marks NULL in a row's canonical text; a character PostgreSQL text can hold (NUL it cannot). */
 export const NULL_MARK = '\u0001';
 export const SEPARATOR = '\u001f';
+const NULL_BYTE = 1;
+const SEPARATOR_BYTE = 0x1f;
+
+/** Types whose canonical text of a string value is the string itself (see canonicalFor). */
+const PLAIN_TEXT: ReadonlySet<NormalisedType> = new Set(['string', 'text', 'date', 'bit', 'unknown']);
+
+/** One buffer for every checksum: a row is written and hashed in one synchronous call. */
+const ROW_BYTES = new CanonicalBytes();
 
 function canonicalFor(type: NormalisedType): (v: Value) => string {
   switch (type) {

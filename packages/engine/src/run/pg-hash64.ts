@@ -15,8 +15,11 @@ let bytes = new Uint8Array(4096);
 export function pgHash64(text: string, out: Float64Array): void {
   // UTF-8 takes at most three bytes per UTF-16 code unit.
   if (bytes.length < text.length * 3) bytes = new Uint8Array(text.length * 3 + 1024);
-  const k = bytes;
-  const length = encoder.encodeInto(text, k).written;
+  pgHashBytes(bytes, encoder.encodeInto(text, bytes).written, out);
+}
+
+/** pgHash64 of the first `length` bytes of `k`, already UTF-8. */
+export function pgHashBytes(k: Uint8Array, length: number, out: Float64Array): void {
   let a = (0x9e3779b9 + length + 3923095) | 0;
   let b = a;
   let c = a;
