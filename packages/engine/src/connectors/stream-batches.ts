@@ -1,4 +1,11 @@
-import type { Readable } from 'node:stream';
+import type { EventEmitter } from 'node:events';
+
+/** What streamBatches reads from: an object-mode Readable, or anything with its events and controls. */
+export type RowSource = Pick<EventEmitter, 'on' | 'once' | 'off'> & {
+  pause(): unknown;
+  resume(): unknown;
+  destroy(error?: Error): unknown;
+};
 
 /**
  * Collects an object-mode stream's rows into arrays of `size`, pausing the stream (and so its socket)
@@ -10,7 +17,7 @@ import type { Readable } from 'node:stream';
  * for every row, a tenth of the CPU of a MariaDB load; here a row costs one push and one counter.
  */
 export async function* streamBatches<T>(
-  stream: Readable,
+  stream: RowSource,
   size: number,
   ms: number,
   stalled: () => Error,

@@ -19,7 +19,7 @@ import { MysqlInFlight } from './mysql-in-flight.ts';
 import { MysqlIntrospector } from './mysql-introspector.ts';
 import { createMysqlPool, SESSION_SQL_MODE } from './mysql-pool.ts';
 import { MysqlReader } from './mysql-reader.ts';
-import { toParams } from './mysql-values.ts';
+import { canonicalTypeCast, toParams } from './mysql-values.ts';
 
 /**
  * Upper bound of one INSERT statement, in characters. On 100k rows, 256 KiB statements loaded about
@@ -112,7 +112,11 @@ export class MysqlConnection implements Connection {
 
   async query(sql: string, params?: readonly Value[]): Promise<Record<string, unknown>[]> {
     return mapMysqlErrors('Running a query', this.server, async () => {
-      const [rows] = params ? await this.pool.query(sql, toParams(params)) : await this.pool.query(sql);
+      const [rows] = await this.pool.query({
+        sql,
+        ...(params ? { values: toParams(params) } : {}),
+        typeCast: canonicalTypeCast,
+      });
       return Array.isArray(rows) ? (rows as Record<string, unknown>[]) : [];
     });
   }

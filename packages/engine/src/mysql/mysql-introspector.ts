@@ -22,6 +22,7 @@ import {
   type OtherObjectRow,
   type TableRow,
 } from './mysql-introspection-sql.ts';
+import { canonicalTypeCast } from './mysql-values.ts';
 
 /** Tables whose statistics say 0 rows are counted exactly when they hold at most this much data. */
 const EXACT_COUNT_MAX_BYTES = 16 * 1024 * 1024;
@@ -139,7 +140,11 @@ export class MysqlIntrospector {
 
   /** `placeholders`: how many times the query names the list of databases. */
   private async rows<T>(sql: string, schemas: readonly string[], placeholders = 1): Promise<T[]> {
-    const [rows] = await this.pool.query({ sql, values: Array(placeholders).fill(schemas) });
+    const [rows] = await this.pool.query({
+      sql,
+      values: Array(placeholders).fill(schemas),
+      typeCast: canonicalTypeCast,
+    });
     return rows as T[];
   }
 }

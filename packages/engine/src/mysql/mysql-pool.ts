@@ -1,6 +1,5 @@
 import mysql, { type Pool, type PoolOptions } from 'mysql2/promise';
 import type { ConnectionSettings } from '../connectors/url.ts';
-import { canonicalTypeCast } from './mysql-values.ts';
 
 /**
  * Session settings of every pooled connection. The SQL mode is set whole rather than added to the
@@ -22,7 +21,11 @@ function tlsOptions(options: Readonly<Record<string, string>>): PoolOptions['ssl
   return undefined;
 }
 
-/** A mysql2 promise pool whose values follow values.ts (see mysql-values.ts). */
+/**
+ * A mysql2 promise pool. Its values follow values.ts only through mysql-values.ts: each query passes
+ * canonicalTypeCast, or, for a bulk stream, fixes whole batches with rowFixups (no typeCast here, since
+ * mysql2 lets a pool-wide one override any query's choice).
+ */
 export function createMysqlPool(settings: ConnectionSettings, poolSize: number): Pool {
   const pool = mysql.createPool({
     host: settings.host,
@@ -39,7 +42,6 @@ export function createMysqlPool(settings: ConnectionSettings, poolSize: number):
     bigNumberStrings: true,
     decimalNumbers: false,
     jsonStrings: true,
-    typeCast: canonicalTypeCast,
     multipleStatements: false,
     // A server that vanishes without closing the socket (a pulled cable, a killed VM) is found by the
     // operating system's keep-alive probes, starting after 30 s of silence instead of two hours.

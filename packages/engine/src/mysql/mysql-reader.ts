@@ -7,8 +7,9 @@ import { qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
 import type { MysqlDialect } from './mysql-dialect.ts';
 import { cancelled, type MysqlServer, mapMysqlErrors, toDataBridgeError } from './mysql-errors.ts';
+import { QueryRows } from './mysql-query-rows.ts';
 import { selectStatement } from './mysql-select.ts';
-import { toParams } from './mysql-values.ts';
+import { canonicalTypeCast, type RowFixups, rowFixups, toParams } from './mysql-values.ts';
 
 type CoreConnection = Parameters<Parameters<Pool['pool']['getConnection']>[0]>[1];
 
@@ -26,7 +27,12 @@ export class MysqlReader implements Reader {
     if (signal?.aborted) throw cancelled(action);
     const { sql, params } = selectStatement(this.dialect, request);
     const rows = await mapMysqlErrors(action, this.server, async () => {
-      const [result] = await this.pool.query({ sql, values: toParams(params), rowsAsArray: true });
+      const [result] = await this.pool.query({
+        sql,
+        values: toParams(params),
+        rowsAsArray: true,
+        typeCast: canonicalTypeCast,
+      });
       return result as unknown as Row[];
     });
     if (signal?.aborted) throw cancelled(action);
@@ -48,9 +54,16 @@ export class MysqlReader implements Reader {
     if (signal?.aborted) throw cancelled(action);
     const { sql, params } = selectStatement(this.dialect, request);
     const connection = await mapMysqlErrors(action, this.server, () => this.borrow());
-    const rows = connection
-      .query({ sql, values: toParams(params), rowsAsArray: true })
-      .stream({ highWaterMark: batchSize });
+    const query = connection.query({ sql, values: toParams(params), rowsAsArray: true });
+    let fixups: RowFixups = { spatial: false };
+    // mysql2 emits the columns just before it compiles the row parser from this query's options: a
+    // spatial column switches this one query to canonicalTypeCast, which keeps the server's bytes.
+    query.once('fields', (fields: Parameters<typeof rowFixups>[0]) => {
+      fixups = rowFixups(fields);
+      if (fixups.spatial)
+        (query as unknown as { options: { typeCast: unknown } }).options.typeCast = canonicalTypeCast;
+    });
+    const rows = new QueryRows(query, connection);
     const onAbort = () => {
       rows.destroy(cancelled(action));
       connection.destroy();
@@ -70,6 +83,7 @@ export class MysqlReader implements Reader {
     try {
       for await (const batch of streamBatches<Row>(rows, batchSize, this.stallTimeoutMs, stalled)) {
         if (signal?.aborted) throw cancelled(action);
+        if (fixups.apply && !fixups.spatial) fixups.apply(batch as unknown[][]);
         yield batch;
       }
       if (signal?.aborted) throw cancelled(action);
@@ -103,7 +117,11 @@ export class MysqlReader implements Reader {
 
   private async arrays(action: string, sql: string): Promise<Row[]> {
     return mapMysqlErrors(action, this.server, async () => {
-      const [rows] = await this.pool.query<RowDataPacket[]>({ sql, rowsAsArray: true });
+      const [rows] = await this.pool.query<RowDataPacket[]>({
+        sql,
+        rowsAsArray: true,
+        typeCast: canonicalTypeCast,
+      });
       return rows as unknown as Row[];
     });
   }

@@ -1,43 +1,86 @@
-import type { TypeCast } from 'mysql2';
+import mysql, { type TypeCast } from 'mysql2';
 import type { Value } from '../values.ts';
 
 /**
  * Read side of values.ts for mysql2's text protocol, run with `dateStrings`, `supportBigNumbers`,
  * `bigNumberStrings`, `jsonStrings` and `decimalNumbers: false`: what the driver already returns as
- * canonical (DECIMAL strings, dates, JSON text, Buffers) passes through; the rest is fixed here.
+ * canonical (DECIMAL strings, dates, JSON text, Buffers) passes through; the rest is fixed here, by
+ * the column's type and display length, once mysql2 has parsed the value its own way.
  */
-export const canonicalTypeCast: TypeCast = (field, next) => {
-  switch (field.type) {
-    case 'TINY': {
+function fixFor(type: string | undefined, length: number): ((value: unknown) => Value) | undefined {
+  switch (type) {
+    case 'TINY':
       // TINYINT(1) is MySQL's BOOLEAN; the display width is the only trace of it in result metadata.
       // Only 0 and 1 are booleans: any other number stays a number, which a boolean column rejects
       // with its reason instead of silently taking it as true.
-      const value = next() as number | null;
-      return field.length === 1 && (value === 0 || value === 1) ? value === 1 : value;
-    }
-    case 'BIT': {
+      return length === 1 ? (v) => (v === 0 ? false : v === 1 ? true : (v as Value)) : undefined;
+    case 'BIT':
       // BIT(1) reads as a boolean; a wider BIT(n) as its n bits (MySQL sends big-endian bytes).
-      const bytes = next() as Buffer | null;
-      if (bytes === null) return null;
-      if (field.length === 1 && bytes.length === 1) return bytes[0] === 1;
-      return bitString(bytes, field.length);
-    }
+      return (v) => {
+        const bytes = v as Buffer | null;
+        if (bytes === null) return null;
+        if (length === 1 && bytes.length === 1) return bytes[0] === 1;
+        return bitString(bytes, length);
+      };
     case 'LONGLONG':
-      return int64(next() as string | null);
+      return (v) => int64(v as string | null);
     case 'DATETIME':
     case 'TIME':
-      return trimFraction(next() as string | null);
-    case 'TIMESTAMP': {
+      return (v) => trimFraction(v as string | null);
+    case 'TIMESTAMP':
       // The session time zone is UTC, so a TIMESTAMP reads as a UTC instant.
-      const text = trimFraction(next() as string | null);
-      return text === null || isZeroDate(text) ? text : `${text}+00`;
-    }
-    case 'GEOMETRY':
-      return field.buffer(); // the server's own bytes (SRID + WKB), not mysql2's parsed points
+      return (v) => {
+        const text = trimFraction(v as string | null);
+        return text === null || isZeroDate(text) ? text : `${text}+00`;
+      };
     default:
-      return next();
+      return undefined;
   }
+}
+
+/** For queries whose values are few (introspection, previews, pages): mysql2 calls it per value. */
+export const canonicalTypeCast: TypeCast = (field, next) => {
+  // The server's own bytes (SRID + WKB), not mysql2's parsed points.
+  if (field.type === 'GEOMETRY') return field.buffer();
+  const fix = fixFor(field.type, field.length);
+  return fix ? fix(next()) : next();
 };
+
+/** mysql2's type names by its numeric column type. */
+const TYPE_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(mysql.Types).map(([name, id]) => [id as number, name]),
+);
+
+/** What a streamed result's columns need: the columns to fix in place, and whether one is spatial. */
+export interface RowFixups {
+  /** mysql2 would parse spatial values into points: such a query must read through canonicalTypeCast. */
+  readonly spatial: boolean;
+  /** Fixes every row of a batch in place; absent when every column is canonical as parsed. */
+  readonly apply?: (rows: unknown[][]) => void;
+}
+
+/**
+ * The fixes of canonicalTypeCast, compiled once per result from its column definitions and applied
+ * to whole batches: a bulk read then pays for no callback nor closure per value (mysql2 makes one for
+ * each value it hands a typeCast), only for the columns that need a fix.
+ */
+export function rowFixups(fields: readonly { columnType: number; columnLength: number }[]): RowFixups {
+  const fixes: [number, (value: unknown) => Value][] = [];
+  let spatial = false;
+  fields.forEach((field, i) => {
+    const type = TYPE_NAMES[field.columnType];
+    if (type === 'GEOMETRY') spatial = true;
+    const fix = fixFor(type, field.columnLength);
+    if (fix) fixes.push([i, fix]);
+  });
+  if (fixes.length === 0) return { spatial };
+  return {
+    spatial,
+    apply(rows) {
+      for (const row of rows) for (const [i, fix] of fixes) row[i] = fix(row[i]);
+    },
+  };
+}
 
 /** The lowest `width` bits of big-endian bytes, as a string of 0 and 1. */
 export function bitString(bytes: Uint8Array, width: number): string {
