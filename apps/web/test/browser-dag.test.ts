@@ -1,0 +1,146 @@
+// Step 5's Graph and step 6's "Deploy to Airflow" in Debian's Chromium against the built app (SQLite
+// store, in-process executor, real PostgreSQL): the Chinook DAG shows every task with its whole name,
+// a table's box opens its mapping, and Deploy hands over the DAG file.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
+import { chinookSourceFile, chinookTarget, type TestDatabase } from './browser/databases.ts';
+import { ensureWebBuild } from './browser/web-build.ts';
+import { startWebServer, type WebServer } from './browser/web-server.ts';
+import { addConnection, BROWSER_WAIT_MS, createProject, signIn } from './browser/wizard.ts';
+
+const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+
+describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, () => {
+  const databases: TestDatabase[] = [];
+  let dataDir: string;
+  let server: WebServer;
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let projectId: string;
+
+  before(async () => {
+    await ensureWebBuild();
+    dataDir = mkdtempSync(join(tmpdir(), 'databridge-browser-dag-'));
+    server = await startWebServer(dataDir);
+    base = server.url;
+    browser = await launchBrowser();
+    page = await browser.newPage();
+    await signIn(page, base);
+    const source = chinookSourceFile();
+    const target = await chinookTarget();
+    databases.push(source, target);
+    await addConnection(page, base, { name: 'chinook', kind: 'sqlite', file: source.name });
+    await addConnection(page, base, { name: 'warehouse', kind: 'postgres', ...PG, database: target.name });
+    projectId = await createProject(page, base, {
+      name: 'Chinook music',
+      source: 'chinook',
+      target: 'warehouse',
+    });
+    await page.getByRole('heading', { name: 'Table mappings (11)' }).waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await Promise.allSettled(databases.map((d) => d.drop()));
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const named = (name: string, body: () => Promise<void>) => async () => {
+    try {
+      await body();
+    } catch (error) {
+      await browser.screenshot(page, `dag-failure-${name}`).catch(() => undefined);
+      throw error;
+    }
+  };
+
+  test(
+    'step 5 draws every Chinook task with its whole name inside its box and on screen',
+    { timeout: 120_000 },
+    named('graph', async () => {
+      await page.goto(`${base}/projects/${projectId}/preview`);
+      const graph = page.getByTestId('dag-graph');
+      await graph.waitFor({ timeout: 60_000 });
+      const dag = (await (await page.request.get(`${base}/api/projects/${projectId}/dag`)).json()).data as {
+        tasks: { id: string; kind: string; stage: string }[];
+      };
+      assert.equal(dag.tasks.length, 6 + 11);
+      const boxes = await graph.locator('g[data-task-id]').evaluateAll((groups) =>
+        groups.map((g) => {
+          const rect = g.querySelector('rect')!.getBoundingClientRect();
+          const text = g.querySelector('text')!;
+          const t = text.getBoundingClientRect();
+          return {
+            id: g.getAttribute('data-task-id'),
+            label: text.textContent,
+            inside:
+              t.left >= rect.left && t.right <= rect.right && t.top >= rect.top && t.bottom <= rect.bottom,
+            onScreen: rect.left >= 0 && rect.right <= window.innerWidth,
+            fontPx: t.height,
+          };
+        }),
+      );
+      assert.deepEqual(boxes.map((b) => b.id).sort(), dag.tasks.map((t) => t.id).sort());
+      for (const box of boxes) {
+        const task = dag.tasks.find((t) => t.id === box.id)!;
+        const expected = task.kind === 'stage' ? task.id : task.id.slice(task.stage.length + 1);
+        assert.equal(box.label, expected);
+        assert.ok(box.inside, `${box.id}: its name runs out of its box`);
+        assert.ok(box.onScreen, `${box.id}: off screen`);
+        assert.ok(box.fontPx >= 10, `${box.id}: its name is too small to read (${box.fontPx} px)`);
+      }
+      await page.getByText('The run as a list (17 tasks)').click();
+      await page.getByRole('link', { name: 'load_facts.invoice_line', exact: true }).waitFor();
+      await browser.screenshot(page, 'dag-graph');
+    }),
+  );
+
+  test(
+    "clicking a table's box opens its mapping in step 2",
+    { timeout: 60_000 },
+    named('open-mapping', async () => {
+      await page.getByRole('link', { name: 'load_facts.invoice_line: open its mapping' }).click();
+      await page.waitForURL(/\/columns\?mapping=m\d+$/, { timeout: BROWSER_WAIT_MS });
+      const mapping = page.getByLabel('Table mapping');
+      await page.waitForFunction(
+        () => {
+          const select = document.querySelector('select') as HTMLSelectElement | null;
+          return select?.selectedOptions[0]?.textContent?.startsWith('InvoiceLine → invoice_line') ?? false;
+        },
+        undefined,
+        { timeout: BROWSER_WAIT_MS },
+      );
+      assert.match(
+        (await mapping.locator('option:checked').textContent()) ?? '',
+        /^InvoiceLine → invoice_line/,
+      );
+    }),
+  );
+
+  test(
+    'step 6: Deploy to Airflow without a dags folder downloads the DAG file and hands the timetable to Airflow',
+    { timeout: 60_000 },
+    named('deploy', async () => {
+      await page.goto(`${base}/projects/${projectId}/execute`);
+      const [download] = await Promise.all([
+        page.waitForEvent('download', { timeout: BROWSER_WAIT_MS }),
+        page.getByRole('button', { name: 'Deploy to Airflow' }).click(),
+      ]);
+      assert.equal(download.suggestedFilename(), 'databridge__chinook_music.py');
+      const text = readFileSync((await download.path())!, 'utf8');
+      assert.match(text, /^DAG_ID = "databridge__chinook_music"$/m);
+      await page
+        .getByText(/Airflow runs it as databridge__chinook_music/)
+        .waitFor({ timeout: BROWSER_WAIT_MS });
+      const project = (await (await page.request.get(`${base}/api/projects/${projectId}`)).json()).data;
+      assert.equal(project.spec.schedule.owner, 'airflow');
+    }),
+  );
+});
