@@ -81,6 +81,7 @@ const ROUTES: Record<
   'POST /api/executions/[id]/pause': { access: 'run' },
   'POST /api/executions/[id]/resume': { access: 'run' },
   'POST /api/executions/[id]/retry': { access: 'run' },
+  'POST /api/executions/[id]/clear': { access: 'run', body: {} },
   'POST /api/executions/[id]/cancel': { access: 'run' },
   'GET /api/users': { access: 'admin' },
   'POST /api/users': { access: 'admin', body: {} },

@@ -1,6 +1,7 @@
 // Step 5's Graph and step 6's "Deploy to Airflow" in Debian's Chromium against the built app (SQLite
 // store, in-process executor, real PostgreSQL): the Chinook DAG shows every task with its whole name,
-// a table's box opens its mapping, and Deploy hands over the DAG file.
+// a table's box opens its mapping, Deploy hands over the DAG file, and the Grid shows three runs by
+// task, a failed task's cell opening its log.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
-import { chinookSourceFile, chinookTarget, type TestDatabase } from './browser/databases.ts';
+import { chinookSourceFile, chinookTarget, rawExec, type TestDatabase } from './browser/databases.ts';
 import { ensureWebBuild } from './browser/web-build.ts';
 import { startWebServer, type WebServer } from './browser/web-server.ts';
 import { addConnection, BROWSER_WAIT_MS, createProject, signIn } from './browser/wizard.ts';
@@ -23,6 +24,7 @@ describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no
   let page: Page;
   let base: string;
   let projectId: string;
+  let target: TestDatabase;
 
   before(async () => {
     await ensureWebBuild();
@@ -33,7 +35,7 @@ describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no
     page = await browser.newPage();
     await signIn(page, base);
     const source = chinookSourceFile();
-    const target = await chinookTarget();
+    target = await chinookTarget();
     databases.push(source, target);
     await addConnection(page, base, { name: 'chinook', kind: 'sqlite', file: source.name });
     await addConnection(page, base, { name: 'warehouse', kind: 'postgres', ...PG, database: target.name });
@@ -141,6 +143,83 @@ describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no
         .waitFor({ timeout: BROWSER_WAIT_MS });
       const project = (await (await page.request.get(`${base}/api/projects/${projectId}`)).json()).data;
       assert.equal(project.spec.schedule.owner, 'airflow');
+    }),
+  );
+
+  test(
+    "step 6's Grid: three runs by task with their states; a failed task's cell opens its log, and Clear reruns only it and what follows",
+    { timeout: 300_000 },
+    named('grid', async () => {
+      const TABLES =
+        'album, artist, customer, employee, genre, invoice, invoice_line, media_type, playlist, playlist_track, track';
+      const run = async () => {
+        const reply = await page.request.post(`${base}/api/executions/start`, { data: { projectId } });
+        assert.equal(reply.status(), 201, await reply.text());
+        const id = (await reply.json()).data.executionId as string;
+        for (let i = 0; i < 240; i++) {
+          const status = (await (await page.request.get(`${base}/api/executions/${id}/status`)).json()).data
+            .status;
+          if (['completed', 'failed', 'cancelled'].includes(status)) return status as string;
+          await new Promise((r) => setTimeout(r, 500));
+        }
+        throw new Error(`run ${id} did not end`);
+      };
+      assert.equal(await run(), 'completed');
+      await rawExec(target, 'postgres', `TRUNCATE ${TABLES} CASCADE`);
+      assert.equal(await run(), 'completed');
+      // The third run meets a CHECK no invoice line passes: that task fails, the run with it.
+      await rawExec(
+        target,
+        'postgres',
+        `TRUNCATE ${TABLES} CASCADE; ALTER TABLE invoice_line ADD CONSTRAINT no_sales CHECK (quantity < 0)`,
+      );
+      assert.equal(await run(), 'failed');
+
+      await page.goto(`${base}/projects/${projectId}/execute`);
+      const grid = page.getByTestId('run-grid');
+      await grid.waitFor({ timeout: BROWSER_WAIT_MS });
+      assert.deepEqual(await grid.getByTestId('grid-execution-status').allTextContents(), [
+        'completed',
+        'completed',
+        'failed',
+      ]);
+      await page.getByRole('button', { name: 'load_facts.invoice_line, run 1: completed' }).waitFor();
+      await page.getByRole('img', { name: 'load_facts, run 3: failed' }).waitFor();
+      await browser.screenshot(page, 'run-grid');
+      await page.getByRole('button', { name: 'load_facts.invoice_line, run 3: failed' }).click();
+      const panel = page.getByRole('region', { name: 'Task load_facts.invoice_line, run 3' });
+      await panel.getByText(/^failed, attempt 1/).waitFor({ timeout: BROWSER_WAIT_MS });
+      await panel
+        .getByText(/no_sales/)
+        .first()
+        .waitFor();
+      const lines = await panel.getByRole('list', { name: 'Log lines' }).locator('li').allTextContents();
+      assert.ok(
+        lines.some((l) => /ERROR task InvoiceLine → invoice_line failed/.test(l)),
+        lines.join('\n'),
+      );
+
+      // Clear the failed task once the constraint is gone: it runs again; the completed tasks do not.
+      const gridData = (await (await page.request.get(`${base}/api/projects/${projectId}/grid`)).json()).data;
+      const runId = gridData.executions[2].executionId as string;
+      const artist = gridData.rows.find((r: { id: string }) => r.id === 'load_dimensions.artist')
+        .taskId as string;
+      const detail = async (taskId: string) =>
+        (await (await page.request.get(`${base}/api/executions/${runId}/task?task=${taskId}`)).json()).data
+          .task;
+      const artistBefore = await detail(artist);
+      await rawExec(target, 'postgres', 'ALTER TABLE invoice_line DROP CONSTRAINT no_sales');
+      await panel.getByRole('button', { name: 'Clear: run this task and what follows again' }).click();
+      await panel.getByText(/^Cleared: \d+ task\(s\) run again/).waitFor({ timeout: BROWSER_WAIT_MS });
+      await page
+        .getByRole('button', { name: 'load_facts.invoice_line, run 3: completed' })
+        .waitFor({ timeout: 120_000 });
+      await page.getByRole('img', { name: 'report, run 3: completed' }).waitFor({ timeout: 60_000 });
+      assert.equal((await detail(artist)).startTime, artistBefore.startTime, 'artist did not load again');
+      const counted = (await rawExec(target, 'postgres', 'SELECT count(*)::int AS n FROM invoice_line')) as {
+        n: number;
+      }[];
+      assert.equal(counted[0]?.n, 2240);
     }),
   );
 });

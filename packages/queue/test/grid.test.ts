@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { listTaskRuns } from '@databridge/store';
 import Database from 'better-sqlite3';
 import { startExecution } from '../src/services/executions-service.ts';
-import { executionTaskDetail, projectGrid } from '../src/services/grid-service.ts';
+import { clearTask, executionTaskDetail, projectGrid } from '../src/services/grid-service.ts';
 import { type Harness, openHarness, projectFor } from './support/harness.ts';
 
 /**
@@ -109,5 +110,29 @@ describe('the Grid of a project', () => {
       JSON.stringify(detail.log),
     );
     await assert.rejects(executionTaskDetail(h, ids[2]!, 'm9'), /has no task m9/);
+
+    // Clear the failed task once its row is fixed: it and what follows run again; kinds does not.
+    const kinds = grid.rows.find((r) => r.id === 'load_dimensions.kinds')!;
+    const taskRun = async (taskId: string) =>
+      (await listTaskRuns(h.store, ids[2]!)).find((t) => t.taskId === taskId);
+    const kindsBefore = await taskRun(kinds.taskId!);
+    await assert.rejects(clearTask(h, ids[2]!, { task: kinds.taskId }), /completed in this execution/);
+    const fix = new Database(source);
+    fix.exec('UPDATE events SET amount = 50 WHERE id = 2');
+    fix.close();
+    const cleared = await clearTask(h, ids[2]!, { task: row.taskId });
+    assert.deepEqual(cleared.rerun, [row.taskId]);
+    await h.executor.settled(ids[2]!);
+    const after = await projectGrid(h, project.id);
+    assert.equal(after.executions[2]?.status, 'completed');
+    assert.equal(after.cells['load_facts.events']?.[ids[2]!], 'completed');
+    const kindsAfter = await taskRun(kinds.taskId!);
+    assert.equal(kindsAfter?.startedAt, kindsBefore?.startedAt, 'the completed task did not run again');
+    const rows = new Database(target, { readonly: true });
+    assert.deepEqual(rows.prepare('SELECT id, amount FROM events ORDER BY id').all(), [
+      { id: 1, amount: 5 },
+      { id: 2, amount: 50 },
+    ]);
+    rows.close();
   });
 });

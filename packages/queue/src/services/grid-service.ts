@@ -12,6 +12,7 @@ import {
 } from '@databridge/store';
 import { z } from 'zod';
 import type { ServiceContext } from '../context.ts';
+import { retryExecution } from './executions-service.ts';
 import { requireProject } from './projects-service.ts';
 import { ServiceError } from './service-error.ts';
 import { withServiceErrors } from './service-failures.ts';
@@ -163,4 +164,47 @@ export async function executionTaskDetail(
     },
     log,
   };
+}
+
+export const ClearTaskInput = z
+  .object({ task: z.string().trim().min(1, 'is required').max(100, 'is too long') })
+  .strict();
+
+export interface ClearedTask {
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  /** The tasks that run again: the cleared one and every task that had not finished (what follows it). */
+  readonly rerun: readonly string[];
+}
+
+/**
+ * Airflow's "clear" on a Grid cell (`POST /api/executions/[id]/clear { task }`, the retry
+ * permission): runs the failed (or stopped) task again and what follows it, as a new attempt of the
+ * same execution. Completed tasks keep their rows and do not run again (their checkpoints say they
+ * are done), so clearing a completed task is refused: it would load its rows twice. `invalid_state`
+ * unless the execution failed or was cancelled.
+ */
+export async function clearTask(
+  ctx: Pick<ServiceContext, 'store' | 'executor'>,
+  executionId: string,
+  input: unknown,
+): Promise<ClearedTask> {
+  const { task: taskId } = ClearTaskInput.parse(input);
+  const tasks = await withServiceErrors(() => listTaskRuns(ctx.store, executionId));
+  const task = tasks.find((t) => t.taskId === taskId);
+  if (!task) {
+    const execution = await withServiceErrors(() => getExecution(ctx.store, executionId));
+    if (!execution) throw new ServiceError('not_found', `There is no execution ${executionId}.`);
+    throw new ServiceError('not_found', `Execution ${executionId} has no task ${taskId}.`, { field: 'task' });
+  }
+  if (task.status === 'completed') {
+    throw new ServiceError(
+      'invalid_state',
+      `Task ${taskId} completed in this execution: clearing it would load its rows a second time. Start a new run to load them again.`,
+      { field: 'task' },
+    );
+  }
+  const rerun = tasks.filter((t) => t.status !== 'completed').map((t) => t.taskId);
+  const view = await retryExecution(ctx, executionId);
+  return { executionId, status: view.status, rerun };
 }

@@ -2,6 +2,7 @@ import { can, getServiceContext, listExecutionHistory } from '@databridge/queue'
 import { pageActor } from '../../../../../lib/request-actor.ts';
 import { DeployToAirflow } from './deploy-airflow.tsx';
 import { ExecutionMonitor } from './execution-monitor.tsx';
+import { RunGrid } from './run-grid.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -33,6 +34,7 @@ export default async function ExecuteStep({ params, searchParams }: Props) {
         pageSize={HISTORY_PAGE}
         canRun={can(actor.role, 'run')}
       />
+      <RunGrid projectId={id} canRun={can(actor.role, 'run')} />
       <DeployToAirflow projectId={id} canDeploy={can(actor.role, 'edit')} />
     </>
   );
