@@ -88,7 +88,7 @@ export function layoutDag<N extends LayoutNode>(
 }
 
 /** A path through dagre's points: straight to the first, then curves through the midpoints. */
-function smoothPath(points: readonly { x: number; y: number }[]): string {
+export function smoothPath(points: readonly { x: number; y: number }[]): string {
   const [first, ...rest] = points;
   if (!first) return '';
   if (rest.length === 0) return `M ${first.x} ${first.y}`;

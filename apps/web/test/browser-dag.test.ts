@@ -222,4 +222,58 @@ describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no
       assert.equal(counted[0]?.n, 2240);
     }),
   );
+
+  test(
+    'the dependencies page, laid out by dagre too: projects apart, upstream on the left',
+    { timeout: 60_000 },
+    named('dependencies', async () => {
+      const connections = (await (await page.request.get(`${base}/api/connections`)).json()).data as {
+        id: string;
+        name: string;
+      }[];
+      const id = (name: string) => connections.find((c) => c.name === name)!.id;
+      const created = await page.request.post(`${base}/api/projects`, {
+        data: {
+          name: 'Chinook marts',
+          sourceConnectionId: id('chinook'),
+          targetConnectionId: id('warehouse'),
+        },
+      });
+      assert.equal(created.status(), 201, await created.text());
+      const downstream = (await created.json()).data;
+      const patched = await page.request.patch(`${base}/api/projects/${downstream.id}`, {
+        data: { spec: { ...downstream.spec, schedule: { cron: 'daily', dependsOn: ['Chinook music'] } } },
+      });
+      assert.equal(patched.status(), 200, await patched.text());
+      await page.goto(`${base}/dependencies`);
+      const svg = page.locator('svg[role="img"]').first();
+      await svg.waitFor({ timeout: BROWSER_WAIT_MS });
+      const boxes = await svg.locator('rect').evaluateAll((rects) =>
+        rects.map((r) => {
+          const b = r.getBoundingClientRect();
+          return {
+            left: b.left,
+            right: b.right,
+            top: b.top,
+            bottom: b.bottom,
+            text: r.parentElement?.textContent ?? '',
+          };
+        }),
+      );
+      assert.equal(boxes.length, 2);
+      const [a, b] = boxes as [(typeof boxes)[number], (typeof boxes)[number]];
+      assert.ok(
+        a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top,
+        'boxes overlap',
+      );
+      const upstream = boxes.find((x) => x.text.includes('Chinook music'))!;
+      const down = boxes.find((x) => x.text.includes('Chinook marts'))!;
+      assert.ok(upstream.right <= down.left, 'the upstream project is on the left');
+      const arrows = await svg
+        .locator('path')
+        .evaluateAll((paths) => paths.filter((p) => !p.closest('marker')).length);
+      assert.equal(arrows, 1);
+      await browser.screenshot(page, 'dependencies-dagre');
+    }),
+  );
 });
