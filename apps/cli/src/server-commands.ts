@@ -7,6 +7,7 @@ const SERVER_COMMANDS: Record<string, string> = {
   worker: 'execute queued runs from Redis (REDIS_URL) until stopped; run one or many, on any machine',
   'rotate-secret':
     're-encrypt stored credentials under NEW_SESSION_SECRET (stop the server and workers first)',
+  airflow: "Airflow: export a project's or a spec's DAG file (airflow export <project|spec> [-o file])",
 };
 
 /**

@@ -2,6 +2,14 @@ export { classifyFailure, isTransientFailure } from './connectors/classify-error
 export type * from './connectors/connection.ts';
 export { openConnection } from './connectors/open.ts';
 export { maskPassword, parseConnectionUrl } from './connectors/url.ts';
+export {
+  AIRFLOW_CONNECTION_ID,
+  type AirflowDagFileInput,
+  renderAirflowDagFile,
+  START_TASK_ID,
+} from './dag/airflow-dag-file.ts';
+export { AIRFLOW_ID_MAX, airflowSlug, dagIdFor } from './dag/airflow-names.ts';
+export { buildRunDag, type DagTask, type RunDag } from './dag/run-dag.ts';
 export { DataBridgeError, type ErrorCode, isDataBridgeError, messageOf } from './errors.ts';
 export {
   CONFIDENT,

@@ -35,6 +35,7 @@ const EnvSchema = z.object({
   DATABRIDGE_TRUSTED_PROXIES: TrustedProxiesSchema.optional(),
   // Read where webhooks are sent (alerts/webhook-address.ts); checked here so a typo stops start-up.
   DATABRIDGE_ALLOW_PRIVATE_WEBHOOKS: z.enum(['0', '1'], { error: 'must be 1 (allow) or 0' }).optional(),
+  AIRFLOW_DAGS_FOLDER: z.string().trim().min(1).optional(),
   DATABRIDGE_SHUTDOWN_GRACE_SECONDS: z.coerce
     .number({ error: 'must be a number of seconds' })
     .int('must be a whole number of seconds')
@@ -69,6 +70,8 @@ export interface ServerEnv {
    * statements are ended and they are left interrupted (DATABRIDGE_SHUTDOWN_GRACE_SECONDS, default 10).
    */
   readonly shutdownGraceMs: number;
+  /** Where "Deploy to Airflow" writes a project's DAG file (AIRFLOW_DAGS_FOLDER); unset: download only. */
+  readonly airflowDagsFolder?: string | undefined;
 }
 
 export class EnvError extends Error {
@@ -112,6 +115,9 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     queuePrefix: e.DATABRIDGE_QUEUE_PREFIX ?? 'databridge',
     trustedProxies: e.DATABRIDGE_TRUSTED_PROXIES ?? [],
     shutdownGraceMs: (e.DATABRIDGE_SHUTDOWN_GRACE_SECONDS ?? 10) * 1000,
+    airflowDagsFolder: e.AIRFLOW_DAGS_FOLDER
+      ? resolve(/*turbopackIgnore: true*/ e.AIRFLOW_DAGS_FOLDER)
+      : undefined,
     firstAdmin:
       e.DATABRIDGE_ADMIN_EMAIL && e.DATABRIDGE_ADMIN_PASSWORD
         ? { email: e.DATABRIDGE_ADMIN_EMAIL, password: e.DATABRIDGE_ADMIN_PASSWORD }

@@ -111,6 +111,7 @@ describe('the spec schedule section', () => {
       cron: '0 0 * * *',
       timezone: 'Europe/Berlin',
       enabled: true,
+      owner: 'databridge',
       alerts: { emails: [], onFailure: true, onRecovery: false, onSla: true },
       retries: { maxRetries: 0, delayMinutes: 5, exponentialBackoff: false, maxDelayMinutes: 60 },
       dependsOn: [],

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { airflowCommand } from './airflow.ts';
 import { rotateSecretCommand } from './rotate-secret.ts';
 import { schedulerCommand } from './scheduler.ts';
 import { serveCommand } from './serve.ts';
@@ -10,5 +11,5 @@ import { workerCommand } from './worker.ts';
  * of them runs, so `databridge run` and the other CLI commands start in a fraction of that.
  */
 export function serverCommands(): Command[] {
-  return [serveCommand(), schedulerCommand(), workerCommand(), rotateSecretCommand()];
+  return [serveCommand(), schedulerCommand(), workerCommand(), rotateSecretCommand(), airflowCommand()];
 }

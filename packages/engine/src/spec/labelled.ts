@@ -89,6 +89,8 @@ const LABELS: Readonly<Record<string, string>> = {
   cron: 'Schedule',
   timezone: 'Time zone',
   enabled: 'Schedule on',
+  owner: 'Scheduled by',
+  logicalDate: 'Logical date',
   'sla.minutes': 'SLA',
   sla: 'SLA',
   emails: 'Alert e-mail',

@@ -235,6 +235,11 @@ const ScheduleFields = z
     cron: z.string(worded).trim().min(1, worded).optional(),
     timezone: TimeZoneName.default('UTC'),
     enabled: z.boolean(worded).default(true),
+    /**
+     * Who starts the timetable's runs: DataBridge's scheduler, or Airflow (a deployed DAG file calls
+     * the API for each of its runs, so DataBridge's scheduler leaves the project alone).
+     */
+    owner: z.enum(['databridge', 'airflow'], worded).default('databridge'),
     /** A run still going after this long sends one SLA alert. */
     sla: z
       .object({ minutes: labelledNumber({ label: 'SLA', min: 1, max: 10_080, unit: 'minutes' }) })

@@ -34,7 +34,8 @@ export async function claimDueRuns(store: Store, project: Project, now: Date): P
     await saveScheduleState(store, { projectId: project.id, timetable: key, lastDueAt: since });
     state = { projectId: project.id, timetable: key, lastDueAt: since.toISOString() };
   }
-  if (!schedule.enabled) return 0;
+  // Airflow starts an Airflow-owned timetable's runs through the API: starting them here too would run each twice.
+  if (!schedule.enabled || schedule.owner === 'airflow') return 0;
   const due = dueRuns({
     schedule: { cron: schedule.cron, timezone: schedule.timezone },
     lastScheduledAt: new Date(state.lastDueAt),

@@ -16,6 +16,7 @@ import {
   listStageRuns,
   listTaskRuns,
   type StageRun,
+  setExecutionLogicalDate,
   type TaskRun,
   updateExecution,
   upsertTaskRuns,
@@ -32,7 +33,15 @@ type Ctx = Pick<ServiceContext, 'store' | 'executor'>;
 
 const id = z.string().trim().min(1, 'is required').max(100, 'is too long');
 
-export const StartExecutionInput = z.object({ projectId: id }).strict();
+export const StartExecutionInput = z
+  .object({
+    projectId: id,
+    /** The run's logical date (what `{{logical_date}}` in a filter becomes); Airflow passes its own. */
+    logicalDate: z.iso
+      .datetime({ offset: true, error: 'must be an ISO-8601 time such as 2024-05-01T00:00:00Z' })
+      .optional(),
+  })
+  .strict();
 export const ExecutionIdInput = z.object({ id }).strict();
 export const ExecutionHistoryInput = z
   .object({
@@ -123,7 +132,7 @@ export async function startExecution(
   input: unknown,
   trigger: ExecutionTrigger = 'manual',
 ): Promise<{ executionId: string; status: ExecutionStatus }> {
-  const { projectId } = StartExecutionInput.parse(input, { error: peopleError });
+  const { projectId, logicalDate } = StartExecutionInput.parse(input, { error: peopleError });
   const project = await getProject(ctx.store, projectId);
   if (!project) throw new ServiceError('not_found', `There is no project ${projectId}`);
   const active = await listExecutions(ctx.store, {
@@ -140,6 +149,8 @@ export async function startExecution(
     );
   }
   const execution = await createExecution(ctx.store, { projectId, trigger });
+  // Before the executor first sees it: the spec it builds fills `{{logical_date}}` from it.
+  if (logicalDate) await setExecutionLogicalDate(ctx.store, execution.id, logicalDate);
   await ctx.executor.start(execution.id);
   return { executionId: execution.id, status: execution.status };
 }

@@ -5,9 +5,12 @@ export {
   type ServiceContext,
   setServiceContext,
 } from '../context.ts';
+export * from './airflow-service.ts';
 export { hideAlertSecrets } from './alert-secrets.ts';
 export * from './alerts-service.ts';
 export * from './connections-service.ts';
+export * from './dag-service.ts';
+export * from './grid-service.ts';
 export * from './health-service.ts';
 export * from './preview-service.ts';
 export * from './projects-service.ts';

@@ -1,10 +1,12 @@
 import {
+  buildRunDag,
   type MappingPreview,
   type PlanWarning,
   parseConnectionUrl,
   peopleError,
   planMigration,
   previewMigration,
+  type RunDag,
   STAGES,
   type StageId,
   type WarningKind,
@@ -66,6 +68,8 @@ export interface PlanStage {
 
 export interface ProjectPreview {
   readonly stages: readonly PlanStage[];
+  /** The run as a DAG of stages and load tasks: what step 5's Graph draws. */
+  readonly dag: RunDag;
   readonly warnings: readonly (PlanWarning & { readonly step: WarningFixStep })[];
   /** Why the schedule's alerts would not arrive (fixed in step 4, the schedule). */
   readonly alertProblems: readonly AlertDeliveryProblem[];
@@ -87,7 +91,7 @@ export async function previewProject(
   query: PreviewQuery = {},
 ): Promise<ProjectPreview> {
   const options = PreviewQuery.parse(query, { error: peopleError });
-  await requireProject(ctx, id);
+  const project = await requireProject(ctx, id);
   // A preview reads as a run started now would: `{{logical_date}}` in a filter is the current time.
   const saved = await runnableSpec(ctx.store, id).catch((error: unknown) => {
     throw toServiceError(error);
@@ -128,6 +132,7 @@ export async function previewProject(
     }));
     const view: ProjectPreview = {
       stages,
+      dag: buildRunDag(plan, project.name),
       warnings: plan.warnings.map((w) => ({ ...w, step: FIX_STEP[w.kind] })),
       alertProblems: alertDeliveryProblems(spec.schedule?.alerts, smtpStatus()),
       mappings,

@@ -47,6 +47,12 @@ export function MapColumns() {
     loadSchemas();
   }, [loadSchemas]);
 
+  // `?mapping=m3` (step 5's Graph links a table's box here) opens that mapping: ids count from m1 in spec order.
+  useEffect(() => {
+    const wanted = /^m(\d+)$/.exec(new URLSearchParams(window.location.search).get('mapping') ?? '');
+    if (wanted) setCurrent(Number(wanted[1]) - 1);
+  }, []);
+
   const index = Math.min(current, Math.max(spec.mappings.length - 1, 0));
   const mapping = spec.mappings[index];
   if (!mapping) {

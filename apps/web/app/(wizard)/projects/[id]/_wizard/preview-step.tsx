@@ -5,8 +5,8 @@ import type { ProjectPreview } from '@databridge/queue';
 import Link from 'next/link';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from '../../../../../lib/api-client.ts';
-import { stageLabel } from '../../../../_components/monitor/monitor-format.ts';
 import { buttonClass, Notice, PageTitle } from '../../../../_components/ui.tsx';
+import { DagGraph } from './dag-graph.tsx';
 import { STEPS, stepHeading } from './steps.ts';
 import { useWizard } from './wizard-context.tsx';
 
@@ -101,40 +101,7 @@ function PreviewResult({ preview, projectId }: { preview: ProjectPreview; projec
         <h2 id="dag-title" className="mb-2 text-lg font-semibold">
           The run
         </h2>
-        <ol className="flex gap-2 overflow-x-auto pb-2">
-          {preview.stages.map((stage, index) => (
-            <li key={stage.id} className="flex shrink-0 items-stretch gap-2">
-              <div className="w-44 rounded-lg border-2 border-brand bg-white">
-                <p className="border-b border-brand bg-brand px-3 py-1.5 text-sm font-semibold text-ink">
-                  {index + 1}. {stageLabel(stage.id)}
-                </p>
-                <ul className="max-h-40 space-y-0.5 overflow-y-auto px-3 py-2 text-xs">
-                  {stage.tables.length === 0 ? (
-                    <li className="text-slate-500">
-                      {stage.id === 'report' ? 'summary and HTML report' : 'skipped: nothing to do'}
-                    </li>
-                  ) : (
-                    stage.tables.map((t) => (
-                      <li
-                        key={t.mappingId}
-                        className="truncate font-mono"
-                        title={`${t.source} → ${t.target}`}
-                      >
-                        {stage.id === 'extract' ? t.source : t.target}
-                        {t.createTarget && stage.id.startsWith('load') ? ' (new)' : ''}
-                      </li>
-                    ))
-                  )}
-                </ul>
-              </div>
-              {index < preview.stages.length - 1 ? (
-                <span aria-hidden="true" className="self-center text-2xl text-brand-strong">
-                  →
-                </span>
-              ) : null}
-            </li>
-          ))}
-        </ol>
+        <DagGraph dag={preview.dag} projectId={projectId} />
       </section>
 
       <section aria-labelledby="warnings-title">

@@ -73,6 +73,7 @@ interface Draft {
   catchUp: boolean;
   maxActiveRuns: string;
   whenMaxActive: 'wait' | 'skip';
+  owner: 'databridge' | 'airflow';
 }
 
 /** The timetable of a schedule; one without `cron` runs only when started. */
@@ -102,6 +103,7 @@ function draftOf(schedule: Schedule | undefined): Draft {
     catchUp: s?.catchUp ?? false,
     maxActiveRuns: String(s?.maxActiveRuns ?? 1),
     whenMaxActive: s?.whenMaxActive ?? 'wait',
+    owner: s?.owner ?? 'databridge',
   };
 }
 
@@ -139,6 +141,7 @@ function candidate(d: Draft): Record<string, unknown> {
     catchUp: d.catchUp,
     maxActiveRuns: number(d.maxActiveRuns),
     whenMaxActive: d.whenMaxActive,
+    owner: d.owner,
   };
 }
 
@@ -511,6 +514,17 @@ export function ScheduleForm({ smtp }: { smtp: SmtpStatus }) {
             </select>
           </Field>
           {checkbox('catchUp', 'Catch up after downtime', 'Start every missed run, not only the latest.')}
+          <Field id={f('owner')} label="Runs started by">
+            <select
+              id={f('owner')}
+              className={inputClass()}
+              value={draft.owner}
+              onChange={(e) => set('owner', e.target.value as Draft['owner'])}
+            >
+              <option value="databridge">DataBridge's scheduler</option>
+              <option value="airflow">Airflow (a deployed DAG; DataBridge does not start it)</option>
+            </select>
+          </Field>
         </div>
       </fieldset>
     </div>

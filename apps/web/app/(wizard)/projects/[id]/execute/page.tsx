@@ -1,6 +1,8 @@
 import { can, getServiceContext, listExecutionHistory } from '@databridge/queue';
 import { pageActor } from '../../../../../lib/request-actor.ts';
+import { DeployToAirflow } from './deploy-airflow.tsx';
 import { ExecutionMonitor } from './execution-monitor.tsx';
+import { RunGrid } from './run-grid.tsx';
 
 export const dynamic = 'force-dynamic';
 
@@ -24,12 +26,16 @@ export default async function ExecuteStep({ params, searchParams }: Props) {
   });
   const requested = typeof query.execution === 'string' ? query.execution : null;
   return (
-    <ExecutionMonitor
-      projectId={id}
-      initialHistory={history}
-      requested={requested}
-      pageSize={HISTORY_PAGE}
-      canRun={can(actor.role, 'run')}
-    />
+    <>
+      <ExecutionMonitor
+        projectId={id}
+        initialHistory={history}
+        requested={requested}
+        pageSize={HISTORY_PAGE}
+        canRun={can(actor.role, 'run')}
+      />
+      <RunGrid projectId={id} canRun={can(actor.role, 'run')} />
+      <DeployToAirflow projectId={id} canDeploy={can(actor.role, 'edit')} />
+    </>
   );
 }

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderAirflowDagFile } from '@databridge/engine';
+import { listProjects, updateProject } from '@databridge/store';
+import type { ServiceContext } from '../context.ts';
+import { indexProjects, resolveProject } from '../scheduler/project-index.ts';
+import { projectDag } from './dag-service.ts';
+import { requireProject } from './projects-service.ts';
+import { ServiceError } from './service-error.ts';
+import { withServiceErrors } from './service-failures.ts';
+
+export interface AirflowDagFile {
+  readonly dagId: string;
+  /** `<dag_id>.py`. */
+  readonly fileName: string;
+  readonly text: string;
+}
+
+export interface AirflowDeployment extends AirflowDagFile {
+  /** Where the file was written (AIRFLOW_DAGS_FOLDER), or null when it is only downloaded. */
+  readonly path: string | null;
+}
+
+/**
+ * The project's Airflow DAG file (see renderAirflowDagFile), as it would run once deployed: its
+ * timetable owned by Airflow. Changes nothing. Planning errors as for the DAG.
+ */
+export async function projectAirflowFile(
+  ctx: Pick<ServiceContext, 'store' | 'env'>,
+  id: string,
+): Promise<AirflowDagFile> {
+  const project = await requireProject(ctx, id);
+  const dag = await projectDag(ctx, id);
+  const schedule = project.spec.schedule;
+  const text = renderAirflowDagFile({
+    dag,
+    projectId: project.id,
+    projectName: project.name,
+    ...(schedule ? { schedule } : {}),
+  });
+  return { dagId: dag.dagId, fileName: `${dag.dagId}.py`, text };
+}
+
+/**
+ * "Deploy to Airflow": marks the project's timetable as Airflow's (`schedule.owner: airflow`), so
+ * DataBridge's scheduler no longer starts it, and writes its DAG file into AIRFLOW_DAGS_FOLDER when
+ * one is configured (whole or not at all: Airflow's processor never reads half a file); without
+ * one the caller hands the file to the user to copy there.
+ */
+export async function deployProjectToAirflow(
+  ctx: Pick<ServiceContext, 'store' | 'env'>,
+  id: string,
+): Promise<AirflowDeployment> {
+  const file = await projectAirflowFile(ctx, id);
+  const folder = ctx.env.airflowDagsFolder;
+  let path: string | null = null;
+  if (folder) {
+    path = join(folder, file.fileName);
+    const partial = join(folder, `.${file.fileName}.${randomBytes(4).toString('hex')}.tmp`);
+    try {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(partial, file.text, { mode: 0o644 });
+      renameSync(partial, path);
+    } catch (error) {
+      throw new ServiceError(
+        'unavailable',
+        `The DAG file could not be written to AIRFLOW_DAGS_FOLDER ${folder}: ${(error as Error).message}. Check that the folder exists and DataBridge may write to it, or unset AIRFLOW_DAGS_FOLDER to download the file instead.`,
+        { cause: error },
+      );
+    }
+  }
+  const project = await requireProject(ctx, id);
+  if (project.spec.schedule?.owner !== 'airflow') {
+    const schedule = { ...(project.spec.schedule ?? {}), owner: 'airflow' as const };
+    await withServiceErrors(() => updateProject(ctx.store, id, { spec: { ...project.spec, schedule } }));
+  }
+  return { ...file, path };
+}
+
+/** A project by id, or by a name only one project has (`databridge airflow export <project>`). */
+export async function findProjectId(ctx: Pick<ServiceContext, 'store'>, ref: string): Promise<string> {
+  const found = resolveProject(indexProjects(await withServiceErrors(() => listProjects(ctx.store))), ref);
+  if (!found.ok)
+    throw new ServiceError('not_found', `${found.problem[0]!.toUpperCase()}${found.problem.slice(1)}.`);
+  return found.project.id;
+}
