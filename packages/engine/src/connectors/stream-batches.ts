@@ -22,15 +22,17 @@ export async function* streamBatches<T>(
   ms: number,
   stalled: () => Error,
 ): AsyncGenerator<T[]> {
-  let batch: T[] = [];
+  // Made at full size once per batch: pushing 10,000 rows one by one would regrow the array 14 times.
+  let batch: T[] = new Array(size);
+  let count = 0;
   let arrived = 0;
   let ended = false;
   let failure: Error | undefined;
   let wake: (() => void) | undefined;
   const onData = (row: T) => {
-    batch.push(row);
+    batch[count++] = row;
     arrived++;
-    if (batch.length >= size) {
+    if (count >= size) {
       stream.pause();
       wake?.();
     }
@@ -56,9 +58,11 @@ export async function* streamBatches<T>(
   try {
     for (;;) {
       if (failure) throw failure;
-      if (batch.length >= size || (ended && batch.length > 0)) {
+      if (count >= size || (ended && count > 0)) {
         const full = batch;
-        batch = [];
+        full.length = count;
+        batch = new Array(size);
+        count = 0;
         yield full;
         continue;
       }

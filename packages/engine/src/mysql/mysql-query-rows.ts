@@ -6,6 +6,7 @@ interface CoreConnection {
   resume(): void;
 }
 type QueryCommand = Pick<EventEmitter, 'on' | 'removeListener'>;
+type Listener = Parameters<EventEmitter['on']>[1];
 
 /**
  * A streaming query's rows as the few stream events streamBatches listens to (`data`, `end`,
@@ -15,8 +16,10 @@ type QueryCommand = Pick<EventEmitter, 'on' | 'removeListener'>;
  */
 export class QueryRows extends EventEmitter {
   private done = false;
+  /** The one `data` listener, called directly: an emit would cost an argument array per row. */
+  private dataListener: ((row: unknown) => void) | undefined;
   private readonly onResult = (row: unknown) => {
-    if (!this.done) this.emit('data', row);
+    if (!this.done) this.dataListener?.(row);
   };
   private readonly onError = (error?: Error) => this.destroy(error);
   private readonly onEnd = () => {
@@ -35,6 +38,19 @@ export class QueryRows extends EventEmitter {
     query.on('result', this.onResult);
     query.on('error', this.onError);
     query.on('end', this.onEnd);
+  }
+
+  override on(event: string | symbol, listener: Listener): this {
+    if (event !== 'data') return super.on(event, listener);
+    if (this.dataListener) throw new Error('QueryRows takes one data listener');
+    this.dataListener = listener as (row: unknown) => void;
+    return this;
+  }
+
+  override off(event: string | symbol, listener: Listener): this {
+    if (event !== 'data') return super.off(event, listener);
+    if (this.dataListener === listener) this.dataListener = undefined;
+    return this;
   }
 
   pause(): this {

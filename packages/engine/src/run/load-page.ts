@@ -51,20 +51,24 @@ export async function loadPage(
       row: rowObject(ctx.sourceNames, source),
     });
   let out: readonly Row[] = rows;
+  // Where each target row came from; made only once a row is rejected (until then, the same index).
   let sourceIndex: number[] | null = null;
   if (ctx.transform !== identity) {
-    const transformed: Row[] = [];
-    sourceIndex = [];
+    const transformed: Row[] = new Array(rows.length);
+    let n = 0;
     for (let i = 0; i < rows.length; i++) {
       try {
-        transformed.push(ctx.transform(rows[i]!));
-        sourceIndex.push(i);
+        transformed[n] = ctx.transform(rows[i]!);
+        sourceIndex?.push(i);
+        n++;
       } catch (error) {
         if (!(error instanceof ColumnRejection)) throw error;
+        sourceIndex ??= Array.from({ length: n }, (_, k) => k);
         reject(rows[i]!, error.column, shorten(error.value), error.reason, 'bad_value');
         if (ctx.policy === 'fail_fast') throw failFast(table, rejected);
       }
     }
+    transformed.length = n;
     out = transformed;
   }
   const result = await writeIsolating(session, target, out, mode, ctx.mapping.conflictKey);

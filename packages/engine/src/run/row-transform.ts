@@ -50,10 +50,30 @@ export function compileRowTransform(
   const steps = mapping.columns.map((column, i) =>
     columnStep(column, layout.valueIndex[i]!, converters[i] ?? null, notNull[i]!),
   );
+  const sameLayout =
+    layout.select.length === mapping.columns.length &&
+    mapping.columns.every((_, i) => layout.valueIndex[i] === i);
+  if (!sameLayout) {
+    return (source) => {
+      const out: Row = new Array(steps.length);
+      for (let i = 0; i < steps.length; i++) out[i] = steps[i]!(source);
+      return out;
+    };
+  }
+  // Converters hand back the very value they were given when it already fits (the common case):
+  // then the source row itself is the target row, and a new one is made only from the first value
+  // that changes. The source row is never written to: the checksum and the rejects file read it.
   return (source) => {
-    const out: Row = new Array(steps.length);
-    for (let i = 0; i < steps.length; i++) out[i] = steps[i]!(source);
-    return out;
+    let out: Row | undefined;
+    for (let i = 0; i < steps.length; i++) {
+      const value = steps[i]!(source);
+      if (out) out[i] = value;
+      else if (value !== source[i]) {
+        out = source.slice(0, i);
+        out[i] = value;
+      }
+    }
+    return out ?? source;
   };
 }
 
