@@ -45,6 +45,7 @@ export {
   type ConnectionFormKind,
   CreateConnectionInput,
   DEFAULT_PORTS,
+  kindFacts,
   UpdateConnectionInput,
 } from '../../../packages/queue/src/services/connection-inputs.ts';
 export { CreateProjectInput } from '../../../packages/queue/src/services/project-inputs.ts';

@@ -69,6 +69,20 @@ export function classify(error: DriverError, mariadb: boolean): ErrorCode {
   return (error.code && BY_CODE[error.code]) || 'internal';
 }
 
+/**
+ * The class of a mysql2 error, which names every error: server errors carry errno and sqlState, its
+ * own ones PROTOCOL_*. Undefined for any other error, or when the code says nothing.
+ */
+export function classifyMysql2Error(error: Error): ErrorCode | undefined {
+  const { code, errno, sqlState } = error as { code?: unknown; errno?: unknown; sqlState?: unknown };
+  const mysql =
+    typeof code === 'string' &&
+    (code.startsWith('ER_') || code.startsWith('PROTOCOL_') || code.startsWith('WARN_'));
+  if (!mysql && !(typeof errno === 'number' && typeof sqlState === 'string')) return undefined;
+  const found = classify(error as DriverError, false);
+  return found === 'internal' ? undefined : found;
+}
+
 function serverMessage(code: ErrorCode, server: MysqlServer, error: DriverError): string | undefined {
   const at = `${server.mariadb ? 'MariaDB' : 'MySQL'} at ${server.host}:${server.port}`;
   if (error.code === 'ER_BAD_DB_ERROR') return `Database "${server.database}" does not exist on ${at}`;

@@ -47,6 +47,15 @@ export function classify(code: string | undefined, message: string): ErrorCode |
   return undefined;
 }
 
+/**
+ * The class of a pg error or a socket error by its SQLSTATE or code (pg's own errors, which carry
+ * none, by their few fixed texts); undefined when nothing says.
+ */
+export function classifyPgError(error: Error): ErrorCode | undefined {
+  const code = (error as DriverError).code;
+  return classify(typeof code === 'string' ? code : undefined, error.message);
+}
+
 function serverMessage(code: ErrorCode, server: ServerLabel, error: DriverError): string {
   const at = `PostgreSQL at ${server.host}:${server.port}`;
   switch (code) {

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { DataBridgeError, type ErrorCode, messageOf } from '../errors.ts';
 
 export interface SqliteErrorContext {
@@ -8,8 +7,22 @@ export interface SqliteErrorContext {
   readonly action?: string;
 }
 
+/**
+ * The result code of a better-sqlite3 error, '' for any other error. Recognised by its name, not by
+ * `instanceof`, so that the connector's descriptor stays free of the native driver (the browser's
+ * connection form reads it).
+ */
 function codeOf(error: unknown): string {
-  return error instanceof Database.SqliteError ? error.code : '';
+  return isSqliteError(error) ? error.code : '';
+}
+
+/** True for the errors better-sqlite3 throws (`SqliteError`, with a `SQLITE_*` result code). */
+export function isSqliteError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof Error &&
+    error.name === 'SqliteError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
 }
 
 /** What should happen next for a better-sqlite3 error, by SQLite result code where there is one. */
