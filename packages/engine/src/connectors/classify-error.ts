@@ -39,6 +39,18 @@ export function classifyFailure(error: unknown): ErrorCode {
   return outer ?? driver ?? 'internal';
 }
 
+/**
+ * True when any error along the `cause` chain is classified `code`: a DataBridgeError by its own
+ * code, a driver's error by its connector. For a verdict that a wrapper must not hide, such as a
+ * repeated CREATE finding its object (`already_exists`) under a stage's own error.
+ */
+export function failedWith(error: unknown, code: ErrorCode): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isDataBridgeError(e) ? e.code === code : driverClass(e) === code) return true;
+  }
+  return false;
+}
+
 /** True when a retry can cure the failure: a lost connection, a deadlock, a timeout, a server restarting. */
 export function isTransientFailure(error: unknown): boolean {
   const code = classifyFailure(error);

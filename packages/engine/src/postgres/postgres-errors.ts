@@ -40,6 +40,8 @@ export function classify(code: string | undefined, message: string): ErrorCode |
   if (code === '3D000') return 'bad_url';
   if (code === '42P01') return 'unknown_table';
   if (code === '42703') return 'unknown_column';
+  // duplicate_table, duplicate_object (a constraint), duplicate_schema.
+  if (code === '42P07' || code === '42710' || code === '42P06') return 'already_exists';
   if (code.startsWith('23')) return 'constraint_violation';
   if (code.startsWith('22')) return 'bad_value';
   // Other syntax and access-rule errors come from SQL the spec's author wrote: a where, an expression, a hook.

@@ -37,6 +37,8 @@ export function classify(error: unknown, message: string): ErrorCode {
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_AUTH')) return 'auth_failed';
   if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG') return 'bad_value';
   if (code === 'SQLITE_INTERRUPT') return 'cancelled';
+  // SQLite has no code of its own for these (SQLITE_ERROR): its fixed text is all there is.
+  if (code === 'SQLITE_ERROR' && /already exists/.test(message)) return 'already_exists';
   if (/no such table/i.test(message)) return 'unknown_table';
   if (/no such column|has no column named/i.test(message)) return 'unknown_column';
   // SQL the spec's author wrote (a filter, an expression, a hook) or an upsert key without a unique index.
