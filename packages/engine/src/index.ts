@@ -1,6 +1,7 @@
 export { classifyFailure, isTransientFailure } from './connectors/classify-error.ts';
 export type * from './connectors/connection.ts';
 export { openConnection } from './connectors/open.ts';
+export * from './connectors/registry.ts';
 export { maskPassword, parseConnectionUrl } from './connectors/url.ts';
 export { DataBridgeError, type ErrorCode, isDataBridgeError, messageOf } from './errors.ts';
 export {

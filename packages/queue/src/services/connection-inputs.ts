@@ -1,4 +1,4 @@
-import { CONNECTORS, type ConnectorKindName, connectorForKind } from '@databridge/engine/connectors';
+import { CONNECTORS, type ConnectorKindName, connectorForKind } from '@databridge/engine/client-safe';
 import { z } from 'zod';
 
 // The inputs of the connection services: plain zod, no server imports, so that the browser's forms

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
+  connectorOf,
   type DatabaseSchema,
   type DialectName,
   type Connection as EngineConnection,
@@ -10,7 +11,6 @@ import {
   peopleError,
   type SqliteFolder,
 } from '@databridge/engine';
-import { connectorOf } from '@databridge/engine/connectors';
 import {
   type Connection,
   createConnection,
