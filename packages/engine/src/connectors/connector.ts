@@ -21,6 +21,7 @@ export interface ConnectorDescriptor {
   readonly capabilities: Capabilities;
   readonly valueLimits: ValueLimits;
   readonly sql: SqlLexicon;
+  readonly names: NamingRules;
   /** How a table or column the target does not have yet is named: snake_case, or as in the source. */
   readonly newNames: 'snake_case' | 'as_is';
   /**
@@ -43,6 +44,17 @@ export interface ServerDefaults {
   readonly defaultUser: string;
   /** The form offers `sslmode` (disable … verify-full), passed as `?sslmode=` in the URL. */
   readonly sslmode: boolean;
+}
+
+/** What the database refuses (or changes) in a table or schema name. */
+export interface NamingRules {
+  /** The longest identifier, counted in `unit`. */
+  readonly maxLength: number;
+  readonly unit: 'bytes' | 'characters';
+  /** Unquoted names fold to lower case: capitals survive only when every query quotes the name. */
+  readonly foldsUnquoted: boolean;
+  /** Why the database refuses one part of a name beyond its length (`what`: table, schema), if it does. */
+  refuse(part: string, what: string): string | undefined;
 }
 
 /** What SQL text spliced from the spec (a filter, an expression) must be read with. */

@@ -31,6 +31,17 @@ export const mysqlConnector = {
     fraction: { declared: true, undeclared: 0 },
   },
   sql: { hashComment: true },
+  names: {
+    maxLength: 64,
+    unit: 'characters',
+    foldsUnquoted: false,
+    refuse(part, what) {
+      if (/\s$/.test(part)) return `MySQL does not allow a ${what} name that ends with a space`;
+      if ([...part].some((ch) => ch.codePointAt(0)! > 0xffff))
+        return `MySQL does not allow characters beyond U+FFFF (such as emoji) in a ${what} name`;
+      return undefined;
+    },
+  },
   newNames: 'as_is',
   classifyError: classifyMysql2Error,
 } as const satisfies ConnectorDescriptor;

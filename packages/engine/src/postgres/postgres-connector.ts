@@ -31,6 +31,8 @@ export const postgresConnector = {
     fraction: { declared: true, undeclared: 6 },
   },
   sql: { hashComment: false },
+  // PostgreSQL cuts longer names to 63 bytes.
+  names: { maxLength: 63, unit: 'bytes', foldsUnquoted: true, refuse: () => undefined },
   // Unquoted names fold to lower case in PostgreSQL: new names are snake_case so nobody has to quote.
   newNames: 'snake_case',
   classifyError: classifyPgError,

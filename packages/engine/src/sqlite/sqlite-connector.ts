@@ -23,6 +23,14 @@ export const sqliteConnector = {
     fraction: { declared: false, undeclared: 6 },
   },
   sql: { hashComment: false },
+  names: {
+    // SQLite has no limit of its own; this keeps the name portable.
+    maxLength: 128,
+    unit: 'characters',
+    foldsUnquoted: false,
+    refuse: (part, what) =>
+      /^sqlite_/i.test(part) ? `SQLite keeps ${what} names starting with sqlite_ for itself` : undefined,
+  },
   newNames: 'as_is',
   classifyError: (error) => (isSqliteError(error) ? classify(error, error.message) : undefined),
 } as const satisfies ConnectorDescriptor;
