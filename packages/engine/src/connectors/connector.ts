@@ -67,6 +67,8 @@ export interface SqlLexicon {
 export interface ValueLimits {
   /** NaN in a float column: kept, stored as NULL (so refused), or refused. */
   readonly nan: 'stored' | 'becomes_null' | 'refused';
+  /** Date columns may hold `0000-00-00` (MySQL), which a spec may read as NULL (`zeroDates: null`). */
+  readonly zeroDates: boolean;
   /** ±Infinity in a float column. */
   readonly infinity: boolean;
   /** U+0000 in text (and `\u0000` in jsonb). */

@@ -15,6 +15,7 @@ export const mysqlConnector = {
   capabilities: { ...DEFAULT_CAPABILITIES, bulkLoad: 'load_data' },
   valueLimits: {
     nan: 'refused',
+    zeroDates: true,
     infinity: false,
     nulCharacter: true,
     textBytes: { tinytext: 255, text: 65535, mediumtext: 16777215 },

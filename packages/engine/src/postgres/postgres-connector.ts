@@ -21,6 +21,7 @@ export const postgresConnector = {
   },
   valueLimits: {
     nan: 'stored',
+    zeroDates: false,
     infinity: true,
     nulCharacter: false,
     textBytes: {},

@@ -12,6 +12,7 @@ export const sqliteConnector = {
   capabilities: { ...DEFAULT_CAPABILITIES, transactionalDdl: true },
   valueLimits: {
     nan: 'becomes_null',
+    zeroDates: false,
     infinity: true,
     nulCharacter: true,
     textBytes: {},
