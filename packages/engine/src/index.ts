@@ -54,7 +54,6 @@ export {
 } from './run/run-state.ts';
 export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
-export { SqliteRunState } from './run/sqlite-run-state.ts';
 export type * from './schema/model.ts';
 export {
   fieldLabel,
@@ -70,5 +69,6 @@ export * from './spec/schedule-schema.ts';
 export * from './spec/spec-schema.ts';
 export * from './spec/table-names.ts';
 export { renderSpecYaml } from './spec/write-spec.ts';
+export { SqliteRunState } from './sqlite/sqlite-run-state.ts';
 export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
 export type { Row, Value } from './values.ts';
