@@ -1,50 +1,41 @@
-// The schemas the browser validates with, imported from the plain-zod modules of the engine and the
-// services (not their package indexes, which pull in database drivers). The API validates with the very
-// same schemas, so a form shows the error the server would give.
+// The schemas the browser validates with, from the packages' `client-safe` entry points (not their
+// indexes, which pull in database drivers). The API validates with the very same schemas, so a form
+// shows the error the server would give.
 
-export {
-  type Compatibility,
-  type CompatibilityVerdict,
-  compareTypes,
-} from '../../../packages/engine/src/plan/type-compatibility.ts';
-export {
-  fieldLabel,
-  issueSentence,
-  peopleError,
-} from '../../../packages/engine/src/spec/labelled.ts';
-export {
-  checkCronExpression,
-  SCHEDULE_PRESETS,
-  SchedulePreset,
-  ScheduleSettings,
-} from '../../../packages/engine/src/spec/schedule-schema.ts';
 export {
   ColumnMapping,
   type ColumnMapping as ColumnMappingValue,
+  type Compatibility,
+  type CompatibilityVerdict,
+  checkCronExpression,
+  checkNewTableName,
+  compareTypes,
   ErrorPolicy,
+  fieldLabel,
   Hook,
+  issueSentence,
   LoadMode,
   MigrationSpec,
   PipelineSettings,
+  peopleError,
+  SCHEDULE_PRESETS,
+  SchedulePreset,
+  ScheduleSettings,
   StringOperation,
   TableMapping,
   ValidationRule,
-} from '../../../packages/engine/src/spec/spec-schema.ts';
-export { checkNewTableName } from '../../../packages/engine/src/spec/table-names.ts';
+} from '@databridge/engine/client-safe';
 export {
   alertDeliveryProblems,
-  type SmtpStatus,
-} from '../../../packages/queue/src/alerts/delivery-problems.ts';
-export {
-  endOfSkippedTime,
-  instantsAtWallClock,
-  wallClockAt,
-} from '../../../packages/queue/src/schedule/time-zone.ts';
-export {
   CONNECTION_KINDS,
   type ConnectionFormKind,
   CreateConnectionInput,
+  CreateProjectInput,
   DEFAULT_PORTS,
+  endOfSkippedTime,
+  instantsAtWallClock,
+  kindFacts,
+  type SmtpStatus,
   UpdateConnectionInput,
-} from '../../../packages/queue/src/services/connection-inputs.ts';
-export { CreateProjectInput } from '../../../packages/queue/src/services/project-inputs.ts';
+  wallClockAt,
+} from '@databridge/queue/client-safe';

@@ -11,13 +11,21 @@ export type ErrorCode =
   | 'auth_failed' // the server refused the credentials
   | 'bad_value' // a row value the target cannot take
   | 'constraint_violation'
+  | 'already_exists' // a CREATE found its table, constraint or index there already
   | 'transient' // lost connection, deadlock, timeout: worth a retry
   | 'validation_failed' // counts, checksums or a custom rule differ after load
   | 'hook_failed' // a pre- or post-migration SQL hook failed
   | 'cancelled'
   | 'internal';
 
-const BAD_INPUT: ReadonlySet<ErrorCode> = new Set(['bad_spec', 'bad_url', 'unknown_table', 'unknown_column']);
+// A table the spec would create that is there already is the spec's to fix (another name, or replace).
+const BAD_INPUT: ReadonlySet<ErrorCode> = new Set([
+  'bad_spec',
+  'bad_url',
+  'unknown_table',
+  'unknown_column',
+  'already_exists',
+]);
 
 export class DataBridgeError extends Error {
   readonly code: ErrorCode;

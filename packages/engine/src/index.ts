@@ -1,6 +1,7 @@
 export { classifyFailure, isTransientFailure } from './connectors/classify-error.ts';
 export type * from './connectors/connection.ts';
 export { openConnection } from './connectors/open.ts';
+export * from './connectors/registry.ts';
 export { maskPassword, parseConnectionUrl } from './connectors/url.ts';
 export {
   AIRFLOW_CONNECTION_ID,
@@ -61,7 +62,6 @@ export {
 } from './run/run-state.ts';
 export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
-export { SqliteRunState } from './run/sqlite-run-state.ts';
 export type * from './schema/model.ts';
 export {
   fieldLabel,
@@ -77,5 +77,6 @@ export * from './spec/schedule-schema.ts';
 export * from './spec/spec-schema.ts';
 export * from './spec/table-names.ts';
 export { renderSpecYaml } from './spec/write-spec.ts';
+export { SqliteRunState } from './sqlite/sqlite-run-state.ts';
 export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
 export type { Row, Value } from './values.ts';

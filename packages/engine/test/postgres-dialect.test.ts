@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { buildKeysetSelect } from '../src/connectors/keyset-select.ts';
 import { DataBridgeError } from '../src/errors.ts';
 import { encodeCopyRows } from '../src/postgres/postgres-copy-text.ts';
 import { PostgresDialect } from '../src/postgres/postgres-dialect.ts';
-import { buildSelect } from '../src/postgres/postgres-select.ts';
 import type { ColumnInfo, NormalisedType, TableInfo } from '../src/schema/model.ts';
 
 const dialect = new PostgresDialect();
@@ -83,7 +83,7 @@ describe('postgres dialect', () => {
 
 describe('postgres SELECT and COPY text', () => {
   test('ANDs the range, the keyset position and the filter, with every value a parameter', () => {
-    const statement = buildSelect(dialect, {
+    const statement = buildKeysetSelect(dialect, {
       table: { schema: 'public', name: 't' },
       select: [{ column: 'a' }, { expression: 'b * 2' }],
       range: { column: 'a', from: 10, to: 20 },
@@ -93,11 +93,11 @@ describe('postgres SELECT and COPY text', () => {
       limit: 5,
     });
     assert.equal(
-      statement.text,
+      statement.sql,
       'SELECT "a", b * 2 FROM "public"."t" WHERE "a" >= $1 AND "a" < $2 AND ("a", "b") > ($3, $4) ' +
         'AND (c IS NOT NULL OR d) ORDER BY "a", "b" LIMIT $5',
     );
-    assert.deepEqual(statement.values, [10, 20, 12, 'x', 5]);
+    assert.deepEqual(statement.params, [10, 20, 12, 'x', 5]);
   });
 
   test('encodes a batch as one COPY text payload', () => {

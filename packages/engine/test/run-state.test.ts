@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
-import { SqliteRunState } from '../src/run/sqlite-run-state.ts';
+import { SqliteRunState } from '../src/sqlite/sqlite-run-state.ts';
 
 test('a state file written before hooks existed is upgraded in place and keeps its runs', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'databridge-state-')), 'state.sqlite');

@@ -4,8 +4,9 @@ import type { CheckpointsTable } from './schema/database.ts';
 import { readBool, readTime, writeBool } from './values.ts';
 
 /**
- * Where a task has got to. The engine keeps the exact fence in the target database, committed with
- * each batch; this copy is for display and for the executor deciding what is left to do.
+ * Where a task has got to, as a copy in the store. No executor writes or reads it today (only tests
+ * do): the engine keeps the exact fence in the target database, committed with each batch, and a
+ * resume reads it there. Wire it to a display or remove it, with its table.
  */
 export interface Checkpoint {
   readonly executionId: string;

@@ -132,6 +132,16 @@ export async function getExecution(store: Store, id: string): Promise<Execution 
   return row && { ...toOverview(row), summary: readJsonOrNull(row.summary) as RunSummary | null };
 }
 
+/** The attempt an execution is on (1, then one more per retry), or undefined for an unknown id. */
+export async function executionAttempt(store: Store, id: string): Promise<number | undefined> {
+  const row = await store.db
+    .selectFrom('executions')
+    .select('attempt')
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row?.attempt;
+}
+
 /**
  * Execution history, newest first, `limit` (default 20, at most 100) a page; pass the previous
  * page's `nextCursor` for the next. Filters by project and/or status when given.

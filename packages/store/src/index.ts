@@ -11,7 +11,7 @@ export * from './log-repository.ts';
 export * from './login-rate-limit.ts';
 export * from './metrics-repository.ts';
 export { MIGRATION_NAMES } from './migrations/migrations.ts';
-export { openStore, SQLITE_FILE_NAME, type Store, type StoreOptions } from './open-store.ts';
+export { openStore, pingStore, SQLITE_FILE_NAME, type Store, type StoreOptions } from './open-store.ts';
 export type { Page } from './page.ts';
 export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-hash.ts';
 export { connectionRef } from './project-spec.ts';

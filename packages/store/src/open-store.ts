@@ -90,3 +90,8 @@ export async function connectStore(options: StoreOptions): Promise<Store> {
   const open = db;
   return { db: open, dialect, secrets, location, appliedMigrations: [], close: () => open.destroy() };
 }
+
+/** One small query on the metadata database: resolves when it answers, throws what the driver threw when not. */
+export async function pingStore(store: Store): Promise<void> {
+  await store.db.selectFrom('connections').select('id').limit(1).execute();
+}

@@ -4,7 +4,11 @@ import type { Store } from './open-store.ts';
 import type { RejectedRowsTable } from './schema/database.ts';
 import { readJson, writeJson } from './values.ts';
 
-/** What one table mapping of an execution rejected: how many rows, the first few, and the file with them all. */
+/**
+ * What one table mapping of an execution rejected: how many rows, the first few, and the file with
+ * them all. No executor writes these today (only tests do): a run's rejects are in its run state and
+ * its rejects files.
+ */
 export interface RejectedRowSummary {
   readonly executionId: string;
   readonly mappingId: string;

@@ -1,5 +1,5 @@
 import { STAGES, type StageId } from '@databridge/engine';
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { StoreError } from './errors.ts';
 import type { Store } from './open-store.ts';
 import type { TaskRunsTable } from './schema/database.ts';
@@ -135,6 +135,35 @@ export async function listTaskRuns(
   return rows
     .sort((a, b) => stage(a.stage_id) - stage(b.stage_id) || NATURAL.compare(a.task_id, b.task_id))
     .map(toTaskRun);
+}
+
+/** The rows an execution's tasks wrote, hold uncommitted and rejected, summed over every task. */
+export interface TaskRowTotals {
+  readonly written: number;
+  readonly uncommitted: number;
+  readonly rejected: number;
+}
+
+/**
+ * The sums of an execution's task rows: every worker writes its own tasks, so any process reading
+ * the sums computes the same progress. Zeros for an execution with no task yet.
+ */
+export async function sumTaskRunRows(store: Store, executionId: string): Promise<TaskRowTotals> {
+  const row = await store.db
+    .selectFrom('task_runs')
+    .select([
+      sql<number>`coalesce(sum(rows_written), 0)`.as('written'),
+      sql<number>`coalesce(sum(rows_uncommitted), 0)`.as('uncommitted'),
+      sql<number>`coalesce(sum(rows_rejected), 0)`.as('rejected'),
+    ])
+    .where('execution_id', '=', executionId)
+    .executeTakeFirstOrThrow();
+  // PostgreSQL returns sums of bigint as text.
+  return {
+    written: Number(row.written),
+    uncommitted: Number(row.uncommitted),
+    rejected: Number(row.rejected),
+  };
 }
 
 const NATURAL = new Intl.Collator('en', { numeric: true });

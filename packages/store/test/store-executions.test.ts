@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RejectedRow, RunSummary } from '@databridge/engine';
 import {
   createExecution,
+  executionAttempt,
   getCheckpoint,
   getExecution,
   inTransaction,
@@ -14,10 +15,12 @@ import {
   listTaskRuns,
   openStore,
   type Project,
+  pingStore,
   SAMPLE_SIZE,
   type Store,
   saveCheckpoint,
   saveRejectedRows,
+  sumTaskRunRows,
   updateExecution,
   updateProgress,
   upsertStageRun,
@@ -279,6 +282,29 @@ for (const kind of STORE_KINDS) {
         (await listTaskRuns(store, id, { stageId: 'load_dimensions' })).map((t) => t.taskId),
         ['m1'],
       );
+    });
+
+    it("sums an execution's task rows and reads its attempt, for the progress any worker refreshes", async () => {
+      const { id } = await createExecution(store, { projectId: project.id, attempt: 2 });
+      assert.deepEqual(await sumTaskRunRows(store, id), { written: 0, uncommitted: 0, rejected: 0 });
+      const task = (taskId: string, rowsWritten: number, rowsUncommitted: number, rowsRejected: number) => ({
+        taskId,
+        mappingId: 'm1',
+        stageId: 'load_facts' as const,
+        status: 'running' as const,
+        rowsRead: rowsWritten,
+        rowsWritten,
+        rowsUncommitted,
+        rowsRejected,
+      });
+      await upsertTaskRuns(store, id, [task('m1.p1', 40, 5, 1), task('m1.p2', 2, 0, 3)]);
+      assert.deepEqual(await sumTaskRunRows(store, id), { written: 42, uncommitted: 5, rejected: 4 });
+      assert.equal(await executionAttempt(store, id), 2);
+      assert.equal(await executionAttempt(store, 'nope'), undefined);
+    });
+
+    it('answers a ping while the metadata database is up', async () => {
+      await pingStore(store);
     });
 
     it('saves checkpoints and rejected-row summaries', async () => {

@@ -1,31 +1,18 @@
-import Database from 'better-sqlite3';
 import { type ErrorCode, isDataBridgeError } from '../errors.ts';
-import { classify as classifyMysql } from '../mysql/mysql-errors.ts';
-import { classify as classifyPostgres } from '../postgres/postgres-errors.ts';
-import { classify as classifySqlite } from '../sqlite/sqlite-errors.ts';
+import { CONNECTORS } from './registry.ts';
 
-interface DriverFields {
-  readonly code?: unknown;
-  readonly errno?: unknown;
-  readonly sqlState?: unknown;
-  readonly message?: unknown;
-}
-
-/** What a driver's own error says should happen next, by its code; undefined when it says nothing. */
+/**
+ * What a driver's own error says should happen next, by its code, as the connector whose driver threw
+ * it classifies it (each recognises only its own driver's errors; socket codes any of them);
+ * undefined when it says nothing.
+ */
 function driverClass(error: unknown): ErrorCode | undefined {
   if (!(error instanceof Error) || isDataBridgeError(error)) return undefined;
-  if (error instanceof Database.SqliteError) return classifySqlite(error, error.message);
-  const { code, errno, sqlState } = error as DriverFields;
-  // mysql2 names every error: server errors carry errno and sqlState, its own ones PROTOCOL_*.
-  const mysql =
-    typeof code === 'string' &&
-    (code.startsWith('ER_') || code.startsWith('PROTOCOL_') || code.startsWith('WARN_'));
-  if (mysql || (typeof errno === 'number' && typeof sqlState === 'string')) {
-    const found = classifyMysql(error as { message: string; code?: string; errno?: number }, false);
-    return found === 'internal' ? undefined : found;
+  for (const connector of CONNECTORS) {
+    const found = connector.classifyError(error);
+    if (found !== undefined) return found;
   }
-  // SQLSTATEs (pg), socket codes (any driver), and pg's own errors, which carry no code.
-  return classifyPostgres(typeof code === 'string' ? code : undefined, error.message);
+  return undefined;
 }
 
 /**
@@ -50,6 +37,18 @@ export function classifyFailure(error: unknown): ErrorCode {
     driver ??= found;
   }
   return outer ?? driver ?? 'internal';
+}
+
+/**
+ * True when any error along the `cause` chain is classified `code`: a DataBridgeError by its own
+ * code, a driver's error by its connector. For a verdict that a wrapper must not hide, such as a
+ * repeated CREATE finding its object (`already_exists`) under a stage's own error.
+ */
+export function failedWith(error: unknown, code: ErrorCode): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isDataBridgeError(e) ? e.code === code : driverClass(e) === code) return true;
+  }
+  return false;
 }
 
 /** True when a retry can cure the failure: a lost connection, a deadlock, a timeout, a server restarting. */

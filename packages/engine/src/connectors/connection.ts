@@ -28,6 +28,14 @@ export interface Capabilities {
   readonly serverSideCursor: boolean;
   /** PostgreSQL COPY text format in and out, for the byte pass-through fast path. */
   readonly copyText: boolean;
+  /** How rows go in fastest: COPY, LOAD DATA (or large multi-row INSERTs), prepared INSERTs in transactions. */
+  readonly bulkLoad: 'copy' | 'load_data' | 'prepared_insert';
+  /** `load_mode: upsert`: an insert that updates the row whose key it repeats. */
+  readonly upsert: boolean;
+  /** A large table's reads split into key ranges that load in parallel. */
+  readonly keyRangeSplit: boolean;
+  /** Committed batches are recorded in a table in the target, in the batch's own transaction. */
+  readonly checkpointsInTarget: boolean;
 }
 
 export const DEFAULT_CAPABILITIES: Capabilities = {
@@ -36,6 +44,10 @@ export const DEFAULT_CAPABILITIES: Capabilities = {
   rowValueComparison: true,
   serverSideCursor: true,
   copyText: false,
+  bulkLoad: 'prepared_insert',
+  upsert: true,
+  keyRangeSplit: true,
+  checkpointsInTarget: true,
 };
 
 /** Small hooks where SQL differs between databases. */

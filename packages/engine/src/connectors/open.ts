@@ -1,5 +1,22 @@
+import type { DialectName } from '../schema/model.ts';
 import type { Connection, ConnectOptions } from './connection.ts';
-import { parseConnectionUrl } from './url.ts';
+import { type ConnectionSettings, parseConnectionUrl } from './url.ts';
+
+type Opener = (settings: ConnectionSettings, options: ConnectOptions) => Promise<Connection>;
+
+/**
+ * The connection class of each registered database, loaded on first use so that a run against one
+ * database loads no other driver. Kept out of the descriptors, which the browser reads; keyed by the
+ * registry's names, so the compiler asks for a line here when a connector is added.
+ */
+const OPENERS: Record<DialectName, Opener> = {
+  postgres: async (settings, options) =>
+    (await import('../postgres/postgres-connection.ts')).PostgresConnection.open(settings, options),
+  mysql: async (settings, options) =>
+    (await import('../mysql/mysql-connection.ts')).MysqlConnection.open(settings, options),
+  sqlite: async (settings, options) =>
+    (await import('../sqlite/sqlite-connection.ts')).SqliteConnection.open(settings, options),
+};
 
 /**
  * Opens a pooled connection to the database a URL names and checks that it answers, so that a wrong
@@ -7,18 +24,5 @@ import { parseConnectionUrl } from './url.ts';
  */
 export async function openConnection(url: string, options: ConnectOptions = {}): Promise<Connection> {
   const settings = parseConnectionUrl(url);
-  switch (settings.dialect) {
-    case 'postgres': {
-      const { PostgresConnection } = await import('../postgres/postgres-connection.ts');
-      return PostgresConnection.open(settings, options);
-    }
-    case 'mysql': {
-      const { MysqlConnection } = await import('../mysql/mysql-connection.ts');
-      return MysqlConnection.open(settings, options);
-    }
-    case 'sqlite': {
-      const { SqliteConnection } = await import('../sqlite/sqlite-connection.ts');
-      return SqliteConnection.open(settings, options);
-    }
-  }
+  return OPENERS[settings.dialect](settings, options);
 }

@@ -1,5 +1,6 @@
 import { DataBridgeError } from '../errors.ts';
 import type { DialectName } from '../schema/model.ts';
+import { CONNECTORS, connectorForScheme } from './registry.ts';
 
 /** A parsed connection URL. `password` is kept out of every printed form. */
 export interface ConnectionSettings {
@@ -14,15 +15,9 @@ export interface ConnectionSettings {
   readonly options: Readonly<Record<string, string>>;
 }
 
-const DEFAULT_PORTS: Record<Exclude<DialectName, 'sqlite'>, number> = { postgres: 5432, mysql: 3306 };
-
-const SCHEMES: Record<string, DialectName> = {
-  'postgres:': 'postgres',
-  'postgresql:': 'postgres',
-  'mysql:': 'mysql',
-  'mariadb:': 'mysql',
-  'sqlite:': 'sqlite',
-};
+/** `postgres://, postgresql://, mysql://, mariadb:// or sqlite:`, as the registry lists them. */
+const SCHEME_LIST = CONNECTORS.flatMap((c) => c.schemes.map((s) => (c.server ? `${s}://` : `${s}:`)));
+const KNOWN_SCHEMES = `${SCHEME_LIST.slice(0, -1).join(', ')} or ${SCHEME_LIST.at(-1)}`;
 
 /**
  * Parses `postgres://user:pass@host:5432/db`, `mysql://…`, `mariadb://…` or `sqlite:path/to/file.db`
@@ -30,14 +25,16 @@ const SCHEMES: Record<string, DialectName> = {
  */
 export function parseConnectionUrl(url: string): ConnectionSettings {
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0]?.toLowerCase();
-  const dialect = scheme ? SCHEMES[scheme] : undefined;
-  if (!dialect) {
+  const connector = scheme ? connectorForScheme(scheme.slice(0, -1)) : undefined;
+  if (!connector) {
     throw new DataBridgeError(
       'bad_url',
-      `Unsupported connection URL "${maskPassword(url)}": it must start with postgres://, postgresql://, mysql://, mariadb:// or sqlite:`,
+      `Unsupported connection URL "${maskPassword(url)}": it must start with ${KNOWN_SCHEMES}`,
     );
   }
-  if (dialect === 'sqlite') return parseSqliteUrl(url, scheme!);
+  const dialect = connector.name as DialectName;
+  // A database without a server is a file: everything after the scheme is its path.
+  if (!connector.server) return parseFileUrl(url, scheme!, dialect);
 
   let parsed: URL;
   try {
@@ -54,23 +51,26 @@ export function parseConnectionUrl(url: string): ConnectionSettings {
       `Connection URL "${maskPassword(url)}" names no database (…/dbname)`,
     );
   }
-  const port = parsed.port ? Number(parsed.port) : DEFAULT_PORTS[dialect];
+  const port = parsed.port ? Number(parsed.port) : connector.server.defaultPort;
   return {
     dialect,
     host: parsed.hostname.replace(/^\[|\]$/g, ''),
     port,
-    user: decodeURIComponent(parsed.username) || (dialect === 'postgres' ? 'postgres' : 'root'),
+    user: decodeURIComponent(parsed.username) || connector.server.defaultUser,
     password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
     database,
     options: Object.fromEntries(parsed.searchParams),
   };
 }
 
-function parseSqliteUrl(url: string, scheme: string): ConnectionSettings {
+function parseFileUrl(url: string, scheme: string, dialect: DialectName): ConnectionSettings {
   let path = url.slice(scheme.length);
   if (path.startsWith('//')) path = path.slice(2); // sqlite:///abs/path -> /abs/path
-  if (!path) throw new DataBridgeError('bad_url', 'SQLite URL names no file: use sqlite:path/to/file.db');
-  return { dialect: 'sqlite', host: '', port: 0, user: '', password: undefined, database: path, options: {} };
+  if (!path) {
+    const label = connectorForScheme(scheme.slice(0, -1))!.label;
+    throw new DataBridgeError('bad_url', `${label} URL names no file: use ${scheme}path/to/file.db`);
+  }
+  return { dialect, host: '', port: 0, user: '', password: undefined, database: path, options: {} };
 }
 
 /** Replaces the password of a URL (if any) with `***`, for messages and logs. */

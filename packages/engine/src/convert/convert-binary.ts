@@ -4,13 +4,6 @@ import { type ConvertContext, type Converter, nativeBase, typeLabel } from './co
 import { show } from './row-value-error.ts';
 import { isWellFormed } from './unicode-text.ts';
 
-/** MySQL's blob types hold at most this many bytes. */
-const MYSQL_BLOB_BYTES: Readonly<Record<string, number>> = {
-  tinyblob: 255,
-  blob: 65535,
-  mediumblob: 16777215,
-};
-
 /**
  * binary: bytes stay as they are (the same Uint8Array). Text becomes its UTF-8 bytes; a `\x…` hex
  * string is not decoded, since a text column may hold exactly those characters (PostgreSQL's bytea
@@ -21,7 +14,7 @@ const MYSQL_BLOB_BYTES: Readonly<Record<string, number>> = {
 export function binaryConverter(ctx: ConvertContext): Converter {
   const { target, fail, onInvalid } = ctx;
   const base = nativeBase(target.nativeType);
-  const maxBytes = target.length ?? (ctx.dialect === 'mysql' ? MYSQL_BLOB_BYTES[base] : undefined);
+  const maxBytes = target.length ?? ctx.limits.blobBytes[base];
   const label = typeLabel(target, target.length === undefined ? 'binary' : `binary(${target.length})`);
   const uuidBytes = ctx.source?.type === 'uuid' && target.length === 16;
 

@@ -34,25 +34,25 @@ export function floatConverter(ctx: ConvertContext): Converter {
 }
 
 function slowFloat(ctx: ConvertContext, single: boolean): (value: Value) => Value {
-  const { fail, onInvalid, dialect } = ctx;
+  const { fail, onInvalid, limits, databaseLabel } = ctx;
   const type = single ? 'float32' : 'float64';
   const label = typeLabel(ctx.target, type);
-  const nanAllowed = dialect === 'postgres';
-  const infinityAllowed = dialect !== 'mysql';
+  const nanAllowed = limits.nan === 'stored';
+  const infinityAllowed = limits.infinity;
   const largest = single ? FLOAT32_MAX : Number.MAX_VALUE;
 
   const special = (n: number): Value => {
     if (Number.isNaN(n)) {
       if (nanAllowed) return n;
       return fail(
-        dialect === 'sqlite'
-          ? 'NaN cannot be stored in SQLite (it would become NULL)'
-          : `NaN cannot be stored in MySQL ${label}`,
+        limits.nan === 'becomes_null'
+          ? `NaN cannot be stored in ${databaseLabel} (it would become NULL)`
+          : `NaN cannot be stored in ${databaseLabel} ${label}`,
       );
     }
     if (infinityAllowed) return n;
     if (onInvalid === 'clamp') return n > 0 ? largest : -largest;
-    return fail(`${n} cannot be stored in MySQL ${label}`);
+    return fail(`${n} cannot be stored in ${databaseLabel} ${label}`);
   };
 
   /** `n` is the nearest double of `parts`; `undefined` from a number, whose digits are its own. */

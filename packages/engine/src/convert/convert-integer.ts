@@ -14,15 +14,6 @@ interface IntegerRange {
   readonly label: string;
 }
 
-/** MySQL's integer types by their native name, each narrower than or equal to its normalised type. */
-const MYSQL_BITS: Readonly<Record<string, number>> = {
-  tinyint: 8,
-  smallint: 16,
-  mediumint: 24,
-  int: 32,
-  integer: 32,
-  bigint: 64,
-};
 const NORMALISED_BITS = { int16: 16, int32: 32, int64: 64 } as const;
 
 /**
@@ -33,7 +24,7 @@ export function integerRange(ctx: ConvertContext): IntegerRange {
   const { target } = ctx;
   const base = nativeBase(target.nativeType);
   const unsigned = target.unsigned === true || /\bunsigned\b/i.test(target.nativeType);
-  const native = ctx.dialect === 'mysql' ? MYSQL_BITS[base] : undefined;
+  const native = ctx.limits.integerBits[base];
   const type = target.type as keyof typeof NORMALISED_BITS;
   const bits = native ?? NORMALISED_BITS[type] ?? 64;
   const min = unsigned ? 0n : -(1n << BigInt(bits - 1));

@@ -14,9 +14,9 @@ const QUOTED: ReadonlySet<NormalisedType> = new Set(['date', 'time', 'timestamp'
  * source column become JSON strings (`"2024-01-31"`). PostgreSQL's jsonb refuses `\u0000`.
  */
 export function jsonConverter(ctx: ConvertContext): Converter {
-  const { fail, dialect, target } = ctx;
+  const { fail, limits, databaseLabel, target } = ctx;
   const label = typeLabel(target, 'json');
-  const jsonb = dialect === 'postgres' && nativeBase(target.nativeType) === 'jsonb';
+  const jsonb = !limits.nulCharacter && nativeBase(target.nativeType) === 'jsonb';
   const quote = ctx.source !== undefined && QUOTED.has(ctx.source.type);
 
   const check = (text: string): Value => {
@@ -28,7 +28,7 @@ export function jsonConverter(ctx: ConvertContext): Converter {
     }
     if (!isWellFormed(text)) return fail(`${show(text)} is not valid Unicode (it holds a lone surrogate)`);
     if (jsonb && text.indexOf('\\u0000') !== -1)
-      return fail(`${show(text)} contains \\u0000, which PostgreSQL jsonb cannot store`);
+      return fail(`${show(text)} contains \\u0000, which ${databaseLabel} jsonb cannot store`);
     return text;
   };
 

@@ -1,3 +1,4 @@
+import type { ValueLimits } from '../connectors/connector.ts';
 import type { Value } from '../values.ts';
 import { type ConvertContext, type Converter, nativeBase, typeLabel } from './convert-types.ts';
 import { show } from './row-value-error.ts';
@@ -12,10 +13,6 @@ import {
   shiftToUtc,
   type TemporalParts,
 } from './temporal-text.ts';
-
-/** MySQL's TIMESTAMP spans these UTC seconds (its fraction may run to .999999 of the last one). */
-const MYSQL_TIMESTAMP_FIRST = '1970-01-01 00:00:01';
-const MYSQL_TIMESTAMP_AFTER = '2038-01-19 03:14:08';
 
 const EXPECTED = {
   date: 'YYYY-MM-DD',
@@ -55,11 +52,10 @@ export function temporalConverter(ctx: ConvertContext): Converter {
         return value === null ? null : slow(value);
       };
     case 'timestamptz': {
-      const mysqlTimestamp = ctx.dialect === 'mysql' && nativeBase(ctx.target.nativeType) === 'timestamp';
+      const range = timestampRange(ctx);
       return (value) => {
         if (typeof value === 'string' && value.endsWith('+00') && value.charCodeAt(10) === 32) {
-          const inRange =
-            !mysqlTimestamp || (value >= MYSQL_TIMESTAMP_FIRST && value < MYSQL_TIMESTAMP_AFTER);
+          const inRange = !range || (value >= range.first && value < range.after);
           if (inRange && isDateAt(value, 0) && clockEnd(value, 11, fsp, false) === value.length - 3)
             return value;
         }
@@ -71,10 +67,16 @@ export function temporalConverter(ctx: ConvertContext): Converter {
 
 /** Digits of a fraction of a second the target keeps: `(n)` in the native type, else the default. */
 function fractionRoom(ctx: ConvertContext): number {
-  if (ctx.dialect === 'sqlite') return 6;
+  const { fraction } = ctx.limits;
+  if (!fraction.declared) return fraction.undeclared;
   const declared = /\((\d)\)/.exec(ctx.target.nativeType);
   if (declared) return Number(declared[1]);
-  return ctx.dialect === 'mysql' && ctx.target.nativeType.trim() !== '' ? 0 : 6;
+  return ctx.target.nativeType.trim() !== '' ? fraction.undeclared : 6;
+}
+
+/** The range a timestamptz value must fall in where the target's native `timestamp` is narrow. */
+function timestampRange(ctx: ConvertContext): ValueLimits['timestampRange'] {
+  return nativeBase(ctx.target.nativeType) === 'timestamp' ? ctx.limits.timestampRange : undefined;
 }
 
 function slowTemporal(ctx: ConvertContext, type: TemporalType, fsp: number): (value: Value) => Value {
@@ -82,8 +84,7 @@ function slowTemporal(ctx: ConvertContext, type: TemporalType, fsp: number): (va
   const label = typeLabel(ctx.target, type);
   const kind = type === 'timestamptz' ? 'timestamp' : type;
   const truncate = onInvalid === 'truncate';
-  const mysqlTimestamp =
-    type === 'timestamptz' && ctx.dialect === 'mysql' && nativeBase(ctx.target.nativeType) === 'timestamp';
+  const range = type === 'timestamptz' ? timestampRange(ctx) : undefined;
 
   const invalid = (text: string, why: string): null => fail(`${show(text)} is not a valid ${kind} (${why})`);
 
@@ -139,9 +140,9 @@ function slowTemporal(ctx: ConvertContext, type: TemporalType, fsp: number): (va
       case 'timestamptz': {
         if (!parts.hasDate) return invalid(text, `expected ${EXPECTED.timestamptz}`);
         const utc = `${formatDate(parts)} ${formatClock(parts)}`;
-        if (mysqlTimestamp && (utc < MYSQL_TIMESTAMP_FIRST || utc >= MYSQL_TIMESTAMP_AFTER)) {
+        if (range && (utc < range.first || utc >= range.after)) {
           return fail(
-            `${show(text)} is outside MySQL's TIMESTAMP range (${MYSQL_TIMESTAMP_FIRST} to 2038-01-19 03:14:07 UTC)`,
+            `${show(text)} is outside ${ctx.databaseLabel}'s TIMESTAMP range (${range.first} to ${range.last} UTC)`,
           );
         }
         return `${utc}+00`;

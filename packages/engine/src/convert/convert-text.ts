@@ -3,13 +3,6 @@ import { type ConvertContext, type Converter, nativeBase, typeLabel } from './co
 import { show } from './row-value-error.ts';
 import { codePointLength, cutToBytes, cutToCodePoints, decodeUtf8, isWellFormed } from './unicode-text.ts';
 
-/** MySQL's text types hold at most this many bytes, whatever the character set. */
-const MYSQL_TEXT_BYTES: Readonly<Record<string, number>> = {
-  tinytext: 255,
-  text: 65535,
-  mediumtext: 16777215,
-};
-
 /**
  * string(n) and text. Strings stay as they are; numbers and bigints become their decimal text,
  * booleans `true`/`false`, bytes their UTF-8 text (invalid UTF-8 is rejected). Every value must be
@@ -18,18 +11,18 @@ const MYSQL_TEXT_BYTES: Readonly<Record<string, number>> = {
  * text and mediumtext also have a limit in UTF-8 bytes, and an enum column takes only its labels.
  */
 export function textConverter(ctx: ConvertContext): Converter {
-  const { target, dialect, fail, onInvalid } = ctx;
+  const { target, limits, databaseLabel, fail, onInvalid } = ctx;
   const maxCharacters = target.type === 'string' ? target.length : undefined;
   const label = typeLabel(target, maxCharacters === undefined ? 'text' : `varchar(${maxCharacters})`);
   const base = nativeBase(target.nativeType);
-  const maxBytes = dialect === 'mysql' ? MYSQL_TEXT_BYTES[base] : undefined;
-  const labels = dialect === 'mysql' && base === 'enum' ? enumLabels(target.nativeType) : undefined;
-  const rejectNul = dialect === 'postgres';
+  const maxBytes = limits.textBytes[base];
+  const labels = limits.enumLabels && base === 'enum' ? enumLabels(target.nativeType) : undefined;
+  const rejectNul = !limits.nulCharacter;
   const truncate = onInvalid === 'truncate';
 
   const check = (text: string): Value => {
     if (rejectNul && text.indexOf('\u0000') !== -1)
-      return fail(`${show(text)} contains the NUL character, which PostgreSQL cannot store`);
+      return fail(`${show(text)} contains the NUL character, which ${databaseLabel} cannot store`);
     if (!isWellFormed(text)) return fail(`${show(text)} is not valid Unicode (it holds a lone surrogate)`);
     // A string has at least as many UTF-16 units as code points: most values need no count.
     if (maxCharacters !== undefined && text.length > maxCharacters) {
@@ -45,7 +38,7 @@ export function textConverter(ctx: ConvertContext): Converter {
       if (bytes > maxBytes) {
         if (!truncate)
           return fail(
-            `${show(text)} is ${bytes} bytes in UTF-8, longer than MySQL ${base} (${maxBytes} bytes)`,
+            `${show(text)} is ${bytes} bytes in UTF-8, longer than ${databaseLabel} ${base} (${maxBytes} bytes)`,
           );
         text = cutToBytes(text, maxBytes);
       }

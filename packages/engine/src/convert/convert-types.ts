@@ -1,3 +1,4 @@
+import type { ValueLimits } from '../connectors/connector.ts';
 import type { ColumnInfo, DialectName } from '../schema/model.ts';
 import type { Value } from '../values.ts';
 
@@ -38,6 +39,10 @@ export interface ConvertContext {
   readonly source: ConvertSource | undefined;
   readonly onInvalid: OnInvalid;
   readonly dialect: DialectName;
+  /** What the target database refuses or changes, from its descriptor. */
+  readonly limits: ValueLimits;
+  /** How reasons name the target database: `MySQL`. */
+  readonly databaseLabel: string;
   readonly fail: Fail;
 }
 

@@ -1,3 +1,4 @@
+import { connectorOf } from '../connectors/registry.ts';
 import type { ColumnInfo, DialectName } from '../schema/model.ts';
 import type { Value } from '../values.ts';
 import { binaryConverter } from './convert-binary.ts';
@@ -75,6 +76,8 @@ export function compileConverter(target: ConvertTarget, options: ConvertOptions)
     source: options.source,
     onInvalid,
     dialect: options.targetDialect,
+    limits: connectorOf(options.targetDialect).valueLimits,
+    databaseLabel: connectorOf(options.targetDialect).label,
     fail,
   };
   switch (target.type) {

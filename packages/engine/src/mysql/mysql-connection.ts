@@ -1,11 +1,5 @@
 import type { Pool } from 'mysql2/promise';
-import {
-  type Capabilities,
-  type Checkpoint,
-  type Connection,
-  type ConnectOptions,
-  DEFAULT_CAPABILITIES,
-} from '../connectors/connection.ts';
+import type { Capabilities, Checkpoint, Connection, ConnectOptions } from '../connectors/connection.ts';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
 import { type ConnectionSettings, maskPassword } from '../connectors/url.ts';
 import { DataBridgeError } from '../errors.ts';
@@ -13,6 +7,7 @@ import type { DatabaseSchema } from '../schema/model.ts';
 import type { Value } from '../values.ts';
 import { MysqlBulkLoader } from './mysql-bulk-loader.ts';
 import { createCheckpointTableSql, readCheckpointsStatement, toCheckpoint } from './mysql-checkpoints.ts';
+import { mysqlConnector } from './mysql-connector.ts';
 import { MysqlDialect } from './mysql-dialect.ts';
 import { type MysqlServer, mapMysqlErrors, toDataBridgeError } from './mysql-errors.ts';
 import { MysqlInFlight } from './mysql-in-flight.ts';
@@ -37,7 +32,7 @@ interface ServerFacts {
 
 /** A pooled connection to one MySQL or MariaDB database: glue between the pool and each role. */
 export class MysqlConnection implements Connection {
-  readonly capabilities: Capabilities = DEFAULT_CAPABILITIES;
+  readonly capabilities: Capabilities = mysqlConnector.capabilities;
   readonly dialect: MysqlDialect;
   readonly reader: MysqlReader;
   readonly loader: MysqlBulkLoader;

@@ -47,6 +47,7 @@ const BY_CODE: Readonly<Record<string, ErrorCode>> = {
   ),
   ...codes('unknown_table', 'ER_NO_SUCH_TABLE ER_BAD_TABLE_ERROR'),
   ...codes('unknown_column', 'ER_BAD_FIELD_ERROR'),
+  ...codes('already_exists', 'ER_TABLE_EXISTS_ERROR ER_DUP_KEYNAME ER_FK_DUP_NAME ER_DB_CREATE_EXISTS'),
   // Syntax errors come from SQL the spec's author wrote: a where, an expression, a hook.
   ...codes('bad_spec', 'ER_PARSE_ERROR ER_SYNTAX_ERROR ER_NON_UNIQ_ERROR ER_WRONG_DB_NAME'),
 };
@@ -66,7 +67,24 @@ function codes(code: ErrorCode, names: string): Record<string, ErrorCode> {
 export function classify(error: DriverError, mariadb: boolean): ErrorCode {
   if (mariadb && error.errno !== undefined && MARIADB_BY_ERRNO[error.errno])
     return MARIADB_BY_ERRNO[error.errno]!;
+  // MariaDB refuses a foreign key whose name is taken with "Can't create table" and InnoDB's own
+  // code, 121 (a duplicate key in its dictionary), which travels only inside the message.
+  if (error.code === 'ER_CANT_CREATE_TABLE' && /\(errno: 121\b/.test(error.message)) return 'already_exists';
   return (error.code && BY_CODE[error.code]) || 'internal';
+}
+
+/**
+ * The class of a mysql2 error, which names every error: server errors carry errno and sqlState, its
+ * own ones PROTOCOL_*. Undefined for any other error, or when the code says nothing.
+ */
+export function classifyMysql2Error(error: Error): ErrorCode | undefined {
+  const { code, errno, sqlState } = error as { code?: unknown; errno?: unknown; sqlState?: unknown };
+  const mysql =
+    typeof code === 'string' &&
+    (code.startsWith('ER_') || code.startsWith('PROTOCOL_') || code.startsWith('WARN_'));
+  if (!mysql && !(typeof errno === 'number' && typeof sqlState === 'string')) return undefined;
+  const found = classify(error as DriverError, false);
+  return found === 'internal' ? undefined : found;
 }
 
 function serverMessage(code: ErrorCode, server: MysqlServer, error: DriverError): string | undefined {

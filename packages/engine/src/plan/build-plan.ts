@@ -1,3 +1,4 @@
+import { connectorOf } from '../connectors/registry.ts';
 import { DataBridgeError } from '../errors.ts';
 import type { ColumnInfo, DatabaseSchema, ForeignKeyInfo, TableInfo, TableRef } from '../schema/model.ts';
 import type { ColumnMapping, MigrationSpec, TableMapping } from '../spec/spec-schema.ts';
@@ -288,7 +289,7 @@ function synthesiseTarget(
 function zeroDateAsNull(ctx: PlanContext, column: ColumnInfo): boolean {
   return (
     ctx.spec.pipeline.zeroDates === 'null' &&
-    ctx.sourceSchema.dialect === 'mysql' &&
+    connectorOf(ctx.sourceSchema.dialect).valueLimits.zeroDates &&
     ['date', 'timestamp', 'timestamptz'].includes(column.type)
   );
 }

@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { connectorOf } from '../connectors/registry.ts';
 import { parseConnectionUrl } from '../connectors/url.ts';
 
 /** Names every machine gives itself: a URL with one and a URL with another reach the same server. */
@@ -20,7 +21,8 @@ export function sameDatabase(sourceUrl: string, targetUrl: string): boolean {
     return false; // a bad URL is reported where it is opened
   }
   if (a.dialect !== b.dialect) return false;
-  if (a.dialect === 'sqlite')
+  // A database without a server is its file.
+  if (!connectorOf(a.dialect).server)
     return a.database !== ':memory:' && filePath(a.database) === filePath(b.database);
   return host(a.host) === host(b.host) && a.port === b.port && a.database === b.database;
 }

@@ -1,4 +1,6 @@
+import { connectorOf } from '../connectors/registry.ts';
 import { DataBridgeError } from '../errors.ts';
+import type { DialectName } from '../schema/model.ts';
 
 /**
  * Checks that text from the spec that is spliced into a query (a column expression, a row filter)
@@ -12,7 +14,7 @@ export function checkSqlFragment(
   text: string,
   kind: 'expression' | 'filter',
   where: string,
-  dialect: 'postgres' | 'mysql' | 'sqlite' = 'postgres',
+  dialect: DialectName = 'postgres',
 ): void {
   const fail = (problem: string) => {
     throw new DataBridgeError(
@@ -25,6 +27,7 @@ export function checkSqlFragment(
   let depth = 0;
   let i = 0;
   let previousWord = '';
+  const { hashComment } = connectorOf(dialect).sql;
   while (i < text.length) {
     const ch = text[i]!;
     if (ch === "'" || ch === '"' || ch === '`') {
@@ -35,7 +38,7 @@ export function checkSqlFragment(
     }
     if (ch === ';') fail('it contains ";"');
     // `#` starts a comment only in MySQL; PostgreSQL uses it in operators (`#>>`).
-    const hash = ch === '#' && dialect === 'mysql';
+    const hash = ch === '#' && hashComment;
     if ((ch === '-' && text[i + 1] === '-') || (ch === '/' && text[i + 1] === '*') || hash)
       fail('it contains a comment');
     if (ch === '(') depth += 1;

@@ -9,6 +9,7 @@ import {
   checkpointFromRow,
   READ_CHECKPOINTS_SQL,
 } from './postgres-checkpoints.ts';
+import { postgresConnector } from './postgres-connector.ts';
 import { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors, type ServerLabel, toDataBridgeError } from './postgres-errors.ts';
 import { PostgresForeignKeys } from './postgres-foreign-keys.ts';
@@ -17,14 +18,6 @@ import { PostgresIntrospector } from './postgres-introspector.ts';
 import { createPool } from './postgres-pool.ts';
 import { PostgresReader } from './postgres-reader.ts';
 import { refuseMetadataStore } from './postgres-store-guard.ts';
-
-const CAPABILITIES: Capabilities = {
-  multipleSchemas: true,
-  transactionalDdl: true,
-  rowValueComparison: true,
-  serverSideCursor: true,
-  copyText: true,
-};
 
 /** The URL a connection was opened with, password masked; query options naming a password are left out. */
 function displayUrlOf(settings: ConnectionSettings): string {
@@ -40,7 +33,7 @@ function displayUrlOf(settings: ConnectionSettings): string {
 /** A pooled PostgreSQL connection: glue between the pool and one object per role. */
 export class PostgresConnection implements Connection {
   readonly dialect = new PostgresDialect();
-  readonly capabilities = CAPABILITIES;
+  readonly capabilities: Capabilities = postgresConnector.capabilities;
   readonly displayUrl: string;
   readonly reader: PostgresReader;
   readonly loader: PostgresBulkLoader;

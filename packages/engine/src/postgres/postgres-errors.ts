@@ -40,11 +40,22 @@ export function classify(code: string | undefined, message: string): ErrorCode |
   if (code === '3D000') return 'bad_url';
   if (code === '42P01') return 'unknown_table';
   if (code === '42703') return 'unknown_column';
+  // duplicate_table, duplicate_object (a constraint), duplicate_schema.
+  if (code === '42P07' || code === '42710' || code === '42P06') return 'already_exists';
   if (code.startsWith('23')) return 'constraint_violation';
   if (code.startsWith('22')) return 'bad_value';
   // Other syntax and access-rule errors come from SQL the spec's author wrote: a where, an expression, a hook.
   if (code.startsWith('42')) return 'bad_spec';
   return undefined;
+}
+
+/**
+ * The class of a pg error or a socket error by its SQLSTATE or code (pg's own errors, which carry
+ * none, by their few fixed texts); undefined when nothing says.
+ */
+export function classifyPgError(error: Error): ErrorCode | undefined {
+  const code = (error as DriverError).code;
+  return classify(typeof code === 'string' ? code : undefined, error.message);
 }
 
 function serverMessage(code: ErrorCode, server: ServerLabel, error: DriverError): string {

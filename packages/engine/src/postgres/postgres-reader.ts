@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Reader, ReadRequest } from '../connectors/connection.ts';
+import { buildKeysetSelect, type SelectStatement } from '../connectors/keyset-select.ts';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
 import { DataBridgeError } from '../errors.ts';
 import { type NormalisedType, qualifiedName, type TableRef } from '../schema/model.ts';
@@ -9,7 +10,7 @@ import type { Row, Value } from '../values.ts';
 import { CANONICAL_IN_SQL, canonicalRowSql } from './postgres-checksum.ts';
 import type { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors, toDataBridgeError } from './postgres-errors.ts';
-import { buildSelect, type Statement } from './postgres-select.ts';
+import { literal } from './postgres-select.ts';
 
 const CURSOR = 'databridge_read';
 
@@ -30,7 +31,7 @@ export class PostgresReader implements Reader {
   async fetch(request: ReadRequest, signal?: AbortSignal): Promise<Row[]> {
     const action = `Reading ${qualifiedName(request.table)}`;
     throwIfAborted(signal, action);
-    const { text, values } = buildSelect(this.dialect, request);
+    const { sql: text, params: values } = buildKeysetSelect(this.dialect, request);
     const result = await mapPgErrors(action, () => this.pool.query<Row>({ text, values, rowMode: 'array' }));
     throwIfAborted(signal, action);
     return result.rows;
@@ -44,7 +45,7 @@ export class PostgresReader implements Reader {
   async *stream(request: ReadRequest, batchSize: number, signal?: AbortSignal): AsyncIterable<Row[]> {
     const action = `Streaming ${qualifiedName(request.table)}`;
     throwIfAborted(signal, action);
-    const { text, values } = buildSelect(this.dialect, request);
+    const { sql: text, params: values } = buildKeysetSelect(this.dialect, request);
     const size = Math.max(1, Math.floor(batchSize));
     const fetch = `FETCH FORWARD ${size} FROM ${CURSOR}`;
     const client = await mapPgErrors(action, () => this.pool.connect());
@@ -94,7 +95,7 @@ export class PostgresReader implements Reader {
    * overflow), plus the count.
    */
   checksumInDatabase(request: ReadRequest): Promise<{ rows: number; digest: string }> {
-    return this.#sumHashes(request.table, buildSelect(this.dialect, request), 'r::text');
+    return this.#sumHashes(request.table, buildKeysetSelect(this.dialect, request), 'r::text');
   }
 
   /**
@@ -111,7 +112,7 @@ export class PostgresReader implements Reader {
     const unsupported = columns.find((c) => !CANONICAL_IN_SQL.has(c.type));
     if (unsupported) throw new DataBridgeError('internal', `no canonical SQL form for ${unsupported.type}`);
     const { select: _select, ...rest } = request;
-    const select = buildSelect(this.dialect, {
+    const select = buildKeysetSelect(this.dialect, {
       ...rest,
       select: [{ expression: `${canonicalRowSql(this.dialect, columns)} AS t` }],
     });
@@ -121,21 +122,21 @@ export class PostgresReader implements Reader {
   /** The row count and the exact sum of `hashtextextended(<rowText>, 0)` over the rows `r` of `select`. */
   async #sumHashes(
     table: TableRef,
-    select: Statement,
+    select: SelectStatement,
     rowText: string,
   ): Promise<{ rows: number; digest: string }> {
     const sql =
       `SELECT count(*)::text, coalesce(sum(hashtextextended(${rowText}, 0)::numeric), 0)::text ` +
-      `FROM (${select.text}) r`;
+      `FROM (${select.sql}) r`;
     const result = await mapPgErrors(`Checksumming ${qualifiedName(table)}`, () =>
-      this.pool.query<Row>({ text: sql, values: select.values, rowMode: 'array' }),
+      this.pool.query<Row>({ text: sql, values: select.params, rowMode: 'array' }),
     );
     const [n = '0', sum = '0'] = result.rows[0] ?? [];
     return { rows: Number(n), digest: String(sum) };
   }
 
   copyOutText(request: ReadRequest): Readable {
-    return this.copyOut(buildSelect(this.dialect, request, true).text);
+    return this.copyOut(buildKeysetSelect(this.dialect, request, { inline: literal }).sql);
   }
 
   /**

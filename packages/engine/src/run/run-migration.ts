@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { SqliteRunState } from '../sqlite/sqlite-run-state.ts';
 import { dropRunState } from './drop-run-state.ts';
 import { PAUSED, STOP_NOW } from './paused.ts';
 import { type RunProgress, type StageProgress, type TableProgress, totals } from './progress.ts';
@@ -10,7 +11,6 @@ import type { RunLogEntry } from './run-log.ts';
 import { RunSession } from './run-session.ts';
 import type { RunStateStore, TaskRecord } from './run-state.ts';
 import type { RunOutcome, RunSummary } from './run-summary.ts';
-import { SqliteRunState } from './sqlite-run-state.ts';
 import { runPool } from './task-pool.ts';
 
 export interface RunOptions {

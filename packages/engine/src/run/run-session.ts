@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { isTransientFailure } from '../connectors/classify-error.ts';
+import { failedWith, isTransientFailure } from '../connectors/classify-error.ts';
 import type { Checkpoint, Connection, SqliteFolder } from '../connectors/connection.ts';
 import { DataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
@@ -236,7 +236,7 @@ export class RunSession {
       try {
         await this.target.query(statement.sql);
       } catch (error) {
-        if (!(options.resuming && alreadyExists(error))) throw error;
+        if (!(options.resuming && failedWith(error, 'already_exists'))) throw error;
       }
     }
   }
@@ -411,7 +411,7 @@ export class RunSession {
           await this.target.query(sql);
         } catch (error) {
           // A repeated stage finds its constraint there already.
-          if (/already exists|duplicate/i.test(messageOf(error))) continue;
+          if (failedWith(error, 'already_exists')) continue;
           // A lost connection is no verdict on the rows: fail, so that a retry or a resume adds it.
           if (isTransientFailure(error)) throw error;
           // Under fail_fast no row was rejected, so a refusal is real. Otherwise a rejected parent
@@ -599,16 +599,6 @@ export class RunSession {
     })();
     return this.closing;
   }
-}
-
-/** A CREATE that found its object there already (PostgreSQL 42P07, 42710; MySQL 1050; SQLite's text). */
-function alreadyExists(error: unknown): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 8; e = (e as { cause?: unknown }).cause, depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (code === '42P07' || code === '42710' || code === 'ER_TABLE_EXISTS_ERROR') return true;
-    if (code === 'SQLITE_ERROR' && /already exists/.test(messageOf(e))) return true;
-  }
-  return false;
 }
 
 interface CommittedTask {

@@ -1,8 +1,12 @@
+import type { ConnectorName } from '../connectors/registry.ts';
+
 /**
  * The neutral, read-only schema model every introspector returns. The native type is kept beside the
  * normalised one so that nothing is lost in translation.
  */
-export type DialectName = 'postgres' | 'mysql' | 'sqlite';
+
+/** A database DataBridge reads and writes: one per descriptor in connectors/registry.ts. */
+export type DialectName = ConnectorName;
 
 /**
  * Normalised column types. Each has one canonical JavaScript form for row values (see values.ts).

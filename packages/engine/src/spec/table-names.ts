@@ -4,8 +4,11 @@
  * refuses the same names.
  */
 
-/** The databases whose naming rules differ; MariaDB follows MySQL. */
-export type NamingDialect = 'postgres' | 'mysql' | 'sqlite';
+import { connectorOf } from '../connectors/registry.ts';
+import type { DialectName } from '../schema/model.ts';
+
+/** The databases whose naming rules differ (each descriptor's `names`); MariaDB follows MySQL. */
+export type NamingDialect = DialectName;
 
 export type TableNameVerdict =
   /** A plain name in the project's style. */
@@ -18,16 +21,6 @@ export type TableNameVerdict =
     }
   /** The database would refuse it or silently change it. */
   | { readonly verdict: 'invalid'; readonly message: string };
-
-/** The longest identifier: PostgreSQL cuts names to 63 bytes, MySQL refuses more than 64 characters. */
-export const MAX_IDENTIFIER: Readonly<
-  Record<NamingDialect, { readonly length: number; readonly unit: 'bytes' | 'characters' }>
-> = {
-  postgres: { length: 63, unit: 'bytes' },
-  mysql: { length: 64, unit: 'characters' },
-  // SQLite has no limit of its own; this keeps the name portable.
-  sqlite: { length: 128, unit: 'characters' },
-};
 
 const PLAIN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SNAKE = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/;
@@ -74,21 +67,12 @@ function lastPart(name: string): string {
 function invalidPart(part: string, dialect: NamingDialect, what: string): string | undefined {
   if (part.length === 0) return `the ${what} name is empty`;
   if (/[\u0000-\u001f]/.test(part)) return `the ${what} name holds a control character`;
-  const limit = MAX_IDENTIFIER[dialect];
-  const size = limit.unit === 'bytes' ? new TextEncoder().encode(part).length : [...part].length;
-  if (size > limit.length) {
-    const db = dialect === 'postgres' ? 'PostgreSQL' : dialect === 'mysql' ? 'MySQL' : 'SQLite';
-    return `the ${what} name is ${size} ${limit.unit} long; ${db} allows at most ${limit.length}`;
+  const { label, names } = connectorOf(dialect);
+  const size = names.unit === 'bytes' ? new TextEncoder().encode(part).length : [...part].length;
+  if (size > names.maxLength) {
+    return `the ${what} name is ${size} ${names.unit} long; ${label} allows at most ${names.maxLength}`;
   }
-  if (dialect === 'mysql') {
-    if (/\s$/.test(part)) return `MySQL does not allow a ${what} name that ends with a space`;
-    if ([...part].some((ch) => ch.codePointAt(0)! > 0xffff)) {
-      return `MySQL does not allow characters beyond U+FFFF (such as emoji) in a ${what} name`;
-    }
-  }
-  if (dialect === 'sqlite' && /^sqlite_/i.test(part))
-    return `SQLite keeps ${what} names starting with sqlite_ for itself`;
-  return undefined;
+  return names.refuse(part, what);
 }
 
 /**
@@ -117,8 +101,9 @@ export function checkNewTableName(
     else if (/^[0-9]/.test(table)) reasons.push('it starts with a digit, so every query must quote it');
   }
   if (RESERVED.has(table.toLowerCase())) reasons.push(`“${table}” is a reserved word in SQL`);
-  if (dialect === 'postgres' && PLAIN.test(table) && table !== table.toLowerCase()) {
-    reasons.push('PostgreSQL keeps its capitals only when quoted, so every query must quote it');
+  const { label, names } = connectorOf(dialect);
+  if (names.foldsUnquoted && PLAIN.test(table) && table !== table.toLowerCase()) {
+    reasons.push(`${label} keeps its capitals only when quoted, so every query must quote it`);
   }
   if (projectIsSnakeCase(others) && !SNAKE.test(table)) reasons.push('the other tables are in snake_case');
   if (reasons.length === 0) return { verdict: 'ok' };

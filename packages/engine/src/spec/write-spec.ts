@@ -1,4 +1,5 @@
 import { Document, isMap, isSeq, type YAMLMap, type YAMLSeq } from 'yaml';
+import { connectorOf } from '../connectors/registry.ts';
 import type { MappingSuggestions } from '../mapping/auto-map.ts';
 import { CONFIDENT } from '../mapping/auto-map.ts';
 import type { DialectName, TableInfo } from '../schema/model.ts';
@@ -108,7 +109,7 @@ export function renderSpecYaml(draft: SpecDraft): string {
   return text.endsWith('\n') ? text : `${text}\n`;
 }
 
-/** A new table or column name in the target's style: snake_case for PostgreSQL, as is elsewhere. */
+/** A new table or column name in the target's style (its descriptor's): snake_case, or as is. */
 function newName(name: string, dialect: DialectName): string {
-  return dialect === 'postgres' ? words(name).join('_') : name;
+  return connectorOf(dialect).newNames === 'snake_case' ? words(name).join('_') : name;
 }

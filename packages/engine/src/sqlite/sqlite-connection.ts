@@ -7,13 +7,13 @@ import type {
   ConnectOptions,
   Dialect,
 } from '../connectors/connection.ts';
-import { DEFAULT_CAPABILITIES } from '../connectors/connection.ts';
 import type { ConnectionSettings } from '../connectors/url.ts';
 import { DataBridgeError } from '../errors.ts';
 import type { DatabaseSchema } from '../schema/model.ts';
 import type { Value } from '../values.ts';
 import { SqliteBulkLoader } from './sqlite-bulk-loader.ts';
 import { CREATE_CHECKPOINT_TABLE, readCheckpoints } from './sqlite-checkpoints.ts';
+import { sqliteConnector } from './sqlite-connector.ts';
 import { sqliteDialect } from './sqlite-dialect.ts';
 import { bindable } from './sqlite-encode.ts';
 import { toDataBridgeError } from './sqlite-errors.ts';
@@ -24,8 +24,6 @@ import { confineSqliteFile } from './sqlite-server-guard.ts';
 import { StatementCache } from './sqlite-statements.ts';
 import { storedValue } from './sqlite-values.ts';
 import { WriteLock } from './sqlite-write-lock.ts';
-
-const SQLITE_CAPABILITIES: Capabilities = { ...DEFAULT_CAPABILITIES, transactionalDdl: true };
 
 /** Query results as objects, with integers as numbers when safe and strings of digits otherwise. */
 function plainRows(rows: unknown[]): Record<string, unknown>[] {
@@ -42,7 +40,7 @@ function plainRows(rows: unknown[]): Record<string, unknown>[] {
  */
 export class SqliteConnection implements Connection {
   readonly dialect: Dialect = sqliteDialect;
-  readonly capabilities: Capabilities = SQLITE_CAPABILITIES;
+  readonly capabilities: Capabilities = sqliteConnector.capabilities;
   readonly displayUrl: string;
   readonly reader: SqliteReader;
   readonly loader: SqliteBulkLoader;

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { DataBridgeError, type ErrorCode, messageOf } from '../errors.ts';
 
 export interface SqliteErrorContext {
@@ -8,8 +7,22 @@ export interface SqliteErrorContext {
   readonly action?: string;
 }
 
+/**
+ * The result code of a better-sqlite3 error, '' for any other error. Recognised by its name, not by
+ * `instanceof`, so that the connector's descriptor stays free of the native driver (the browser's
+ * connection form reads it).
+ */
 function codeOf(error: unknown): string {
-  return error instanceof Database.SqliteError ? error.code : '';
+  return isSqliteError(error) ? error.code : '';
+}
+
+/** True for the errors better-sqlite3 throws (`SqliteError`, with a `SQLITE_*` result code). */
+export function isSqliteError(error: unknown): error is Error & { code: string } {
+  return (
+    error instanceof Error &&
+    error.name === 'SqliteError' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
 }
 
 /** What should happen next for a better-sqlite3 error, by SQLite result code where there is one. */
@@ -24,6 +37,8 @@ export function classify(error: unknown, message: string): ErrorCode {
   if (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_AUTH')) return 'auth_failed';
   if (code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG') return 'bad_value';
   if (code === 'SQLITE_INTERRUPT') return 'cancelled';
+  // SQLite has no code of its own for these (SQLITE_ERROR): its fixed text is all there is.
+  if (code === 'SQLITE_ERROR' && /already exists/.test(message)) return 'already_exists';
   if (/no such table/i.test(message)) return 'unknown_table';
   if (/no such column|has no column named/i.test(message)) return 'unknown_column';
   // SQL the spec's author wrote (a filter, an expression, a hook) or an upsert key without a unique index.

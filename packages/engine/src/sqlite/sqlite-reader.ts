@@ -1,12 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type Database from 'better-sqlite3';
 import type { Reader, ReadRequest } from '../connectors/connection.ts';
+import { buildKeysetSelect } from '../connectors/keyset-select.ts';
 import { DataBridgeError } from '../errors.ts';
 import { qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
-import { qualify, quoteIdentifier } from './sqlite-dialect.ts';
+import { qualify, quoteIdentifier, sqliteDialect } from './sqlite-dialect.ts';
+import { type Bindable, bindable } from './sqlite-encode.ts';
 import { toDataBridgeError } from './sqlite-errors.ts';
-import { buildSelect } from './sqlite-select.ts';
 import type { Statement, StatementCache } from './sqlite-statements.ts';
 import { type ValueReader, valueReaderFor } from './sqlite-values.ts';
 
@@ -60,7 +61,7 @@ export class SqliteReader implements Reader {
 
   async fetch(request: ReadRequest, signal?: AbortSignal): Promise<Row[]> {
     throwIfAborted(signal, request.table);
-    const { sql, params } = buildSelect(request);
+    const { sql, params } = selectOf(request);
     try {
       const statement = rawRows(this.#statements.get(sql));
       const rows = statement.all(...params);
@@ -75,7 +76,7 @@ export class SqliteReader implements Reader {
   /** A statement of its own, iterated `batchSize` rows at a time: memory stays bounded. */
   async *stream(request: ReadRequest, batchSize: number, signal?: AbortSignal): AsyncIterable<Row[]> {
     throwIfAborted(signal, request.table);
-    const { sql, params } = buildSelect(request);
+    const { sql, params } = selectOf(request);
     const action = `Reading ${qualifiedName(request.table)}`;
     let rows: IterableIterator<unknown>;
     let readers: ValueReader[];
@@ -148,4 +149,10 @@ export class SqliteReader implements Reader {
     }
     return found.type;
   }
+}
+
+/** The SELECT of a read request (connectors/keyset-select.ts), its values as better-sqlite3 binds them. */
+function selectOf(request: ReadRequest): { sql: string; params: Bindable[] } {
+  const { sql, params } = buildKeysetSelect(sqliteDialect, request);
+  return { sql, params: params.map(bindable) };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
+import type { DialectName } from '../../src/schema/model.ts';
 
 /**
  * Fresh, isolated databases on the real servers the machine runs, one per test. Each returns the
@@ -20,7 +21,8 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export type TestDialect = 'postgres' | 'mysql' | 'sqlite';
+/** Every registered connector: a new one makes the switches below ask for its test database. */
+export type TestDialect = DialectName;
 
 function uniqueName(): string {
   return `dbt_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { RetrySettings } from '@databridge/engine';
 import { getExecution } from '@databridge/store';
 import { DelayedError, FlowProducer, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -9,21 +8,8 @@ import { runExecutionTask } from '../run/run-execution-task.ts';
 import { waitUntilSettled } from '../run/wait-until-settled.ts';
 import { retryDelayMs } from '../schedule/retry-delay.ts';
 import type { Executor } from './executor.ts';
+import { type AdvanceJobData, JOB_RETENTION, readJobData, TaskJobData } from './job-catalogue.ts';
 import { RedisLeases } from './redis-leases.ts';
-
-/** Job data carries ids and settings, never credentials: BullMQ keeps it in Redis in clear text. */
-export interface AdvanceJobData {
-  readonly executionId: string;
-  /** Counts retries of a stage that failed with a transient error. */
-  readonly attempt?: number;
-}
-
-export interface TaskJobData {
-  readonly executionId: string;
-  readonly taskId: string;
-  readonly parallelism: number;
-  readonly retries: RetrySettings;
-}
 
 export interface BullmqOptions {
   readonly redisUrl: string;
@@ -87,7 +73,7 @@ export class BullmqExecutor implements Executor {
       maxStalledCount: 3,
       settings: {
         backoffStrategy: (attemptsMade, _type, _error, job) => {
-          const retries = (job?.data as TaskJobData | undefined)?.retries;
+          const retries = TaskJobData.safeParse(job?.data).data?.retries;
           return retries ? retryDelayMs(Math.max(1, attemptsMade), retries) : 1000;
         },
       },
@@ -104,8 +90,7 @@ export class BullmqExecutor implements Executor {
   async start(executionId: string): Promise<void> {
     await this.queue.add('advance', { executionId } satisfies AdvanceJobData, {
       jobId: `advance-${executionId}-${randomUUID()}`,
-      removeOnComplete: 1000,
-      removeOnFail: 5000,
+      ...JOB_RETENTION,
     });
   }
 
@@ -128,7 +113,7 @@ export class BullmqExecutor implements Executor {
 
   /** Runs a task waiting out a retry delay now when its execution is no longer running. */
   private async promoteIfStopped(job: Job): Promise<void> {
-    const execution = await getExecution(this.deps.store, (job.data as TaskJobData).executionId);
+    const execution = await getExecution(this.deps.store, readJobData('task', job.data).executionId);
     if (execution && execution.status !== 'running' && (await job.isDelayed())) await job.promote();
   }
 
@@ -144,7 +129,7 @@ export class BullmqExecutor implements Executor {
   }
 
   private async process(job: Job, token: string | undefined, leases: RedisLeases): Promise<unknown> {
-    if (job.name === 'advance') return this.advance(job.data as AdvanceJobData);
+    if (job.name === 'advance') return this.advance(readJobData('advance', job.data));
     if (job.name === 'task') return this.task(job, token, leases);
     throw new Error(`unknown job ${job.name}`);
   }
@@ -159,8 +144,7 @@ export class BullmqExecutor implements Executor {
       await this.queue.add('advance', { executionId, attempt: step.attempt } satisfies AdvanceJobData, {
         jobId: `advance-${executionId}-${randomUUID()}`,
         delay: step.delayMs,
-        removeOnComplete: 1000,
-        removeOnFail: 5000,
+        ...JOB_RETENTION,
       });
       return `retry in ${step.delayMs} ms`;
     }
@@ -169,7 +153,7 @@ export class BullmqExecutor implements Executor {
       name: 'advance',
       queueName: QUEUE,
       data: { executionId } satisfies AdvanceJobData,
-      opts: { removeOnComplete: 1000, removeOnFail: 5000 },
+      opts: JOB_RETENTION,
       children: step.taskIds.map((taskId) => ({
         name: 'task',
         queueName: QUEUE,
@@ -184,8 +168,7 @@ export class BullmqExecutor implements Executor {
           backoff: { type: 'custom' },
           // A task that finally fails has failed its execution already; the parent still runs, to report.
           ignoreDependencyOnFailure: true,
-          removeOnComplete: 1000,
-          removeOnFail: 5000,
+          ...JOB_RETENTION,
         },
       })),
     });
@@ -193,7 +176,7 @@ export class BullmqExecutor implements Executor {
   }
 
   private async task(job: Job, token: string | undefined, leases: RedisLeases): Promise<string> {
-    const data = job.data as TaskJobData;
+    const data = readJobData('task', job.data);
     const lease = {
       executionId: data.executionId,
       taskId: data.taskId,

@@ -1,5 +1,11 @@
-import { appendMetricsSample, lastMetricsSample, type Store, updateProgress } from '@databridge/store';
-import { sql } from 'kysely';
+import {
+  appendMetricsSample,
+  executionAttempt,
+  lastMetricsSample,
+  type Store,
+  sumTaskRunRows,
+  updateProgress,
+} from '@databridge/store';
 import { nextThroughput } from './throughput.ts';
 
 /**
@@ -14,23 +20,8 @@ export async function refreshExecutionProgress(
   executionId: string,
   options: { readonly sample?: boolean } = {},
 ): Promise<void> {
-  const row = await store.db
-    .selectFrom('task_runs')
-    .select([
-      sql<number>`coalesce(sum(rows_written), 0)`.as('written'),
-      sql<number>`coalesce(sum(rows_uncommitted), 0)`.as('uncommitted'),
-      sql<number>`coalesce(sum(rows_rejected), 0)`.as('rejected'),
-    ])
-    .where('execution_id', '=', executionId)
-    .executeTakeFirstOrThrow();
-  const written = Number(row.written);
-  const rejected = Number(row.rejected);
-  const execution = await store.db
-    .selectFrom('executions')
-    .select('attempt')
-    .where('id', '=', executionId)
-    .executeTakeFirst();
-  const attempt = execution?.attempt ?? 1;
+  const { written, uncommitted, rejected } = await sumTaskRunRows(store, executionId);
+  const attempt = (await executionAttempt(store, executionId)) ?? 1;
   const previous = await lastMetricsSample(store, executionId);
   let throughput: number;
   if (options.sample === false) {
@@ -49,7 +40,7 @@ export async function refreshExecutionProgress(
   }
   await updateProgress(store, executionId, {
     recordsProcessed: written,
-    recordsUncommitted: Number(row.uncommitted),
+    recordsUncommitted: uncommitted,
     failedRecords: rejected,
     throughput,
   });

@@ -81,12 +81,8 @@ export async function finishExecution(
   await settleUnfinished(store, id, outcome);
   await refreshExecutionProgress(store, id, { sample: false });
   const { stages, tables } = await progressFromStore(store, session);
-  const execution = await store.db
-    .selectFrom('executions')
-    .select(['started_at', 'throughput'])
-    .where('id', '=', id)
-    .executeTakeFirst();
-  const startedAt = execution?.started_at ? new Date(execution.started_at) : new Date();
+  const execution = await getExecution(store, id);
+  const startedAt = execution?.startedAt ? new Date(execution.startedAt) : new Date();
   const summary = await reportRun(session, {
     outcome,
     failure,

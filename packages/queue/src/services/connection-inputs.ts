@@ -1,18 +1,41 @@
+import { CONNECTORS, type ConnectorKindName, connectorForKind } from '@databridge/engine/client-safe';
 import { z } from 'zod';
 
 // The inputs of the connection services: plain zod, no server imports, so that the browser's forms
 // validate with the very schemas the API uses.
 
-/** The kinds a user picks in the form; MariaDB is MySQL with its own URL scheme. */
-export const CONNECTION_KINDS = ['postgres', 'mysql', 'mariadb', 'sqlite'] as const;
-export type ConnectionFormKind = (typeof CONNECTION_KINDS)[number];
+/** The kinds a user picks in the form, as the connector registry lists them; MariaDB is MySQL with its own URL scheme. */
+export const CONNECTION_KINDS = CONNECTORS.flatMap((c) => c.kinds.map((k) => k.kind)) as [
+  ConnectorKindName,
+  ...ConnectorKindName[],
+];
+export type ConnectionFormKind = ConnectorKindName;
+
+/** What the form and the URL builder need to know of a kind, from its connector's descriptor. */
+export interface KindFacts {
+  readonly label: string;
+  /** The URL scheme of the kind: `mariadb`. */
+  readonly scheme: string;
+  /** Undefined for a database that is a file (SQLite): the form asks for the file instead. */
+  readonly server:
+    | { readonly defaultPort: number; readonly defaultUser: string; readonly sslmode: boolean }
+    | undefined;
+}
+
+/** The descriptor facts of a form kind. */
+export function kindFacts(kind: ConnectionFormKind): KindFacts {
+  const found = connectorForKind(kind)!;
+  const label = found.connector.kinds.find((k) => k.kind === kind)!.label;
+  return { label, scheme: found.scheme, server: found.connector.server };
+}
 
 /** The port a server kind listens on unless told otherwise. */
-export const DEFAULT_PORTS: Record<Exclude<ConnectionFormKind, 'sqlite'>, number> = {
-  postgres: 5432,
-  mysql: 3306,
-  mariadb: 3306,
-};
+export const DEFAULT_PORTS: Partial<Record<ConnectionFormKind, number>> = Object.fromEntries(
+  CONNECTION_KINDS.flatMap((kind) => {
+    const server = kindFacts(kind).server;
+    return server ? [[kind, server.defaultPort]] : [];
+  }),
+);
 
 export const ConnectionId = z.string().trim().min(1, 'is required').max(100, 'is not a connection id');
 
@@ -58,7 +81,7 @@ function requireLocation(input: LocationInput, ctx: z.RefinementCtx, required: b
     if (required) ctx.addIssue({ code: 'custom', path: ['kind'], message: 'choose a database kind' });
     return;
   }
-  if (input.kind === 'sqlite') {
+  if (!kindFacts(input.kind).server) {
     if (!input.file) ctx.addIssue({ code: 'custom', path: ['file'], message: 'name the database file' });
     return;
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import {
+  connectorOf,
   type DatabaseSchema,
   type DialectName,
   type Connection as EngineConnection,
@@ -25,7 +26,7 @@ import {
   type ConnectionFormKind,
   ConnectionId,
   CreateConnectionInput,
-  DEFAULT_PORTS,
+  kindFacts,
   type LocationInput,
   UpdateConnectionInput,
 } from './connection-inputs.ts';
@@ -143,13 +144,14 @@ async function updatedUrl(
   const stored = parseConnectionUrl(await revealConnectionUrl(ctx.store, id));
   const was = toView(current);
   const kind = parsed.kind ?? was.kind;
-  const sameServerKind = kind === was.kind || (kind !== 'sqlite' && was.kind !== 'sqlite');
+  const isServer = (k: ConnectionFormKind) => kindFacts(k).server !== undefined;
+  const sameServerKind = kind === was.kind || (isServer(kind) && isServer(was.kind));
   const keptPassword = parsed.clearPassword ? undefined : sameServerKind ? stored.password : undefined;
   return buildUrl(
     {
       kind,
       host: parsed.host ?? (sameServerKind ? was.host : undefined),
-      port: parsed.port ?? (sameServerKind && kind !== 'sqlite' ? (was.port ?? undefined) : undefined),
+      port: parsed.port ?? (sameServerKind && isServer(kind) ? (was.port ?? undefined) : undefined),
       user: parsed.user ?? (sameServerKind ? was.user : undefined),
       database: parsed.database ?? (sameServerKind ? was.database : undefined),
       file: parsed.file ?? was.file ?? undefined,
@@ -218,12 +220,13 @@ async function testUrl(
   const settings = parseConnectionUrl(url);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  if (settings.dialect === 'sqlite' && settings.database !== ':memory:' && !existsSync(settings.database)) {
+  const connector = connectorOf(settings.dialect);
+  if (!connector.server && settings.database !== ':memory:' && !existsSync(settings.database)) {
     // Opening would create the file: report instead, the first load creates it.
     return {
       ok: false,
       latencyMs: elapsed(),
-      message: `The SQLite file ${settings.database} does not exist (a migration into it would create it)`,
+      message: `The ${connector.label} file ${settings.database} does not exist (a migration into it would create it)`,
     };
   }
   try {
@@ -316,20 +319,21 @@ function toView(connection: Connection): ConnectionView {
   } catch {
     parts = undefined;
   }
-  const kind: ConnectionFormKind =
-    connection.kind === 'mysql' && scheme === 'mariadb' ? 'mariadb' : connection.kind;
-  const sqlite = connection.kind === 'sqlite';
+  // A variant (MariaDB) is the kind whose scheme the URL starts with.
+  const kinds = connectorOf(connection.kind).kinds;
+  const kind = (kinds.find((k) => k.scheme === scheme) ?? kinds[0]!).kind as ConnectionFormKind;
+  const fileDb = !connectorOf(connection.kind).server;
   return {
     id: connection.id,
     name: connection.name,
     kind,
     dialect: connection.kind,
     url: connection.url,
-    host: sqlite ? '' : (parts?.host ?? ''),
-    port: sqlite ? null : (parts?.port ?? null),
-    user: sqlite ? '' : (parts?.user ?? ''),
-    database: sqlite ? '' : (parts?.database ?? ''),
-    file: sqlite ? (parts?.database ?? null) : null,
+    host: fileDb ? '' : (parts?.host ?? ''),
+    port: fileDb ? null : (parts?.port ?? null),
+    user: fileDb ? '' : (parts?.user ?? ''),
+    database: fileDb ? '' : (parts?.database ?? ''),
+    file: fileDb ? (parts?.database ?? null) : null,
     sslmode: parts?.options.sslmode ?? null,
     hasPassword: parts?.password !== undefined,
     createdAt: connection.createdAt,
@@ -344,9 +348,10 @@ type UrlParts = LocationInput & { password?: string | undefined; sslmode?: strin
 function buildUrl(parts: UrlParts, fallbackPassword: string | undefined): string {
   const kind = parts.kind;
   if (kind === undefined) throw new ServiceError('bad_input', 'kind: choose a database kind');
-  if (kind === 'sqlite') {
+  const facts = kindFacts(kind);
+  if (!facts.server) {
     if (!parts.file) throw new ServiceError('bad_input', 'file: name the database file');
-    return `sqlite:${parts.file}`;
+    return `${facts.scheme}:${parts.file}`;
   }
   if (!parts.host) throw new ServiceError('bad_input', 'host: a host is required');
   if (!parts.database) throw new ServiceError('bad_input', 'database: a database name is required');
@@ -354,9 +359,9 @@ function buildUrl(parts: UrlParts, fallbackPassword: string | undefined): string
   const user = parts.user ? encodeURIComponent(parts.user) : '';
   const auth = user || password ? `${user}${password ? `:${encodeURIComponent(password)}` : ''}@` : '';
   const host = parts.host.includes(':') ? `[${parts.host}]` : parts.host;
-  const port = parts.port ?? DEFAULT_PORTS[kind];
-  const query = kind === 'postgres' && parts.sslmode ? `?sslmode=${parts.sslmode}` : '';
-  return `${kind}://${auth}${host}:${port}/${encodeURIComponent(parts.database)}${query}`;
+  const port = parts.port ?? facts.server.defaultPort;
+  const query = facts.server.sslmode && parts.sslmode ? `?sslmode=${parts.sslmode}` : '';
+  return `${facts.scheme}://${auth}${host}:${port}/${encodeURIComponent(parts.database)}${query}`;
 }
 
 /** Parses a URL up front so that a bad one is a 400 naming the field. */

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { pingStore } from '@databridge/store';
 import type { ServiceContext } from '../context.ts';
 import { ServiceError } from './service-error.ts';
 
@@ -12,7 +13,7 @@ export interface Health {
 export async function checkHealth(ctx: Pick<ServiceContext, 'store'>): Promise<Health> {
   const started = performance.now();
   try {
-    await ctx.store.db.selectFrom('connections').select('id').limit(1).execute();
+    await pingStore(ctx.store);
   } catch (error) {
     throw new ServiceError('unavailable', 'The metadata store does not answer', { cause: error });
   }

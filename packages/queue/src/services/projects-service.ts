@@ -2,6 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CONFIDENT,
+  connectorOf,
   type DatabaseSchema,
   type DialectName,
   type MappingSuggestions,
@@ -446,9 +447,9 @@ async function draftSpec(
   };
 }
 
-/** A new table or column name in the target's style: snake_case for PostgreSQL, as is elsewhere. */
+/** A new table or column name in the target's style (its descriptor's): snake_case, or as is. */
 function newName(name: string, dialect: DialectName): string {
-  if (dialect !== 'postgres') return name;
+  if (connectorOf(dialect).newNames !== 'snake_case') return name;
   return name
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1_$2')

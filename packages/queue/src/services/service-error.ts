@@ -1,5 +1,5 @@
-import { isDataBridgeError, issueSentence } from '@databridge/engine';
-import { isStoreError } from '@databridge/store';
+import { type ErrorCode, isDataBridgeError, issueSentence } from '@databridge/engine';
+import { isStoreError, type StoreErrorCode } from '@databridge/store';
 import { ZodError } from 'zod';
 
 /** What a service call can fail with, each code one HTTP status. */
@@ -48,6 +48,40 @@ export class ServiceError extends Error {
 }
 
 /**
+ * The status of each engine code: the user's input (spec, URL, names) is a 400, refused credentials a
+ * 422 (fix the connection), a database that does not answer a 503; the rest is the server's to log.
+ * A Record, so that a new engine code does not compile until it is placed here.
+ */
+const FROM_ENGINE: Record<ErrorCode, ServiceErrorCode> = {
+  bad_spec: 'bad_input',
+  bad_url: 'bad_input',
+  unknown_table: 'bad_input',
+  unknown_column: 'bad_input',
+  already_exists: 'bad_input',
+  connection_failed: 'unavailable',
+  auth_failed: 'connection_failed',
+  bad_value: 'internal',
+  constraint_violation: 'internal',
+  transient: 'internal',
+  validation_failed: 'internal',
+  hook_failed: 'internal',
+  cancelled: 'internal',
+  internal: 'internal',
+};
+
+/** The status of each store code; a transition the state machine refuses is a bug, so `internal`. */
+const FROM_STORE: Record<StoreErrorCode, ServiceErrorCode> = {
+  not_found: 'not_found',
+  conflict: 'conflict',
+  in_use: 'conflict',
+  bad_input: 'bad_input',
+  unavailable: 'unavailable',
+  invalid_transition: 'internal',
+  secret_mismatch: 'internal',
+  migration_failed: 'internal',
+};
+
+/**
  * Any error as a ServiceError: zod issues name the field, store and engine codes map to their status,
  * anything else is `internal` with a message that leaks nothing (the cause stays on the error for
  * the server log).
@@ -62,26 +96,10 @@ export function toServiceError(error: unknown): ServiceError {
     return new ServiceError('bad_input', issueSentence(issue), { cause: error, ...(field ? { field } : {}) });
   }
   if (isStoreError(error)) {
-    const code: ServiceErrorCode =
-      error.code === 'not_found'
-        ? 'not_found'
-        : error.code === 'conflict' || error.code === 'in_use'
-          ? 'conflict'
-          : error.code === 'bad_input'
-            ? 'bad_input'
-            : error.code === 'unavailable'
-              ? 'unavailable'
-              : 'internal';
-    return new ServiceError(code, error.message, { cause: error });
+    return new ServiceError(FROM_STORE[error.code], error.message, { cause: error });
   }
   if (isDataBridgeError(error)) {
-    const code: ServiceErrorCode = error.isBadInput
-      ? 'bad_input'
-      : error.code === 'connection_failed'
-        ? 'unavailable'
-        : error.code === 'auth_failed'
-          ? 'connection_failed'
-          : 'internal';
+    const code = FROM_ENGINE[error.code];
     // A spec's `where` is the field's path (a spec file's is `file:line`, no field).
     const field =
       error.isBadInput && error.where && !/:\d+$/.test(error.where)

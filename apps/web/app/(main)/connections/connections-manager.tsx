@@ -7,7 +7,7 @@ import {
   CONNECTION_KINDS,
   type ConnectionFormKind,
   CreateConnectionInput,
-  DEFAULT_PORTS,
+  kindFacts,
   peopleError,
   UpdateConnectionInput,
 } from '../../../lib/client-safe.ts';
@@ -23,13 +23,6 @@ import {
 import { ConfirmDelete, RowAction, useConfirmDelete } from '../../_components/row-actions.tsx';
 import { buttonClass, describedBy, Field, inputClass, PageTitle } from '../../_components/ui.tsx';
 import { SqliteFilePicker } from './sqlite-file-picker.tsx';
-
-const KIND_LABELS: Record<ConnectionFormKind, string> = {
-  postgres: 'PostgreSQL',
-  mysql: 'MySQL',
-  mariadb: 'MariaDB',
-  sqlite: 'SQLite',
-};
 
 interface FormValues {
   name: string;
@@ -152,7 +145,7 @@ export function ConnectionsManager({ initial }: { initial: ConnectionView[] }) {
                     <p className="font-semibold">
                       {connection.name}{' '}
                       <span className="ml-1 rounded bg-slate-100 px-1.5 py-0.5 text-xs font-medium text-slate-700">
-                        {KIND_LABELS[connection.kind]}
+                        {kindFacts(connection.kind).label}
                       </span>
                     </p>
                     <p className="truncate font-mono text-xs text-slate-600" title={connection.url}>
@@ -220,7 +213,8 @@ function valuesOf(connection: ConnectionView | null): FormValues {
 /** The request body: blank optional fields left out, so that an edit keeps what it does not touch. */
 function bodyOf(values: FormValues, editing: boolean): Record<string, unknown> {
   const body: Record<string, unknown> = { name: values.name, kind: values.kind };
-  if (values.kind === 'sqlite') {
+  const server = kindFacts(values.kind).server;
+  if (!server) {
     body.file = values.file;
     return body;
   }
@@ -230,7 +224,7 @@ function bodyOf(values: FormValues, editing: boolean): Record<string, unknown> {
   if (values.user.trim() !== '') body.user = values.user;
   if (values.password !== '') body.password = values.password;
   if (editing && values.clearPassword) body.clearPassword = true;
-  if (values.kind === 'postgres' && values.sslmode) body.sslmode = values.sslmode;
+  if (server.sslmode && values.sslmode) body.sslmode = values.sslmode;
   return body;
 }
 
@@ -319,7 +313,8 @@ function ConnectionForm(props: {
     </Field>
   );
 
-  const server = values.kind !== 'sqlite';
+  // What the form asks for is what the kind's connector declares: a server's parts, or a file.
+  const server = kindFacts(values.kind).server;
   return (
     <FormCard
       title={editing ? `Edit “${editing.name}”` : 'Add a connection'}
@@ -339,7 +334,7 @@ function ConnectionForm(props: {
           >
             {CONNECTION_KINDS.map((kind) => (
               <option key={kind} value={kind}>
-                {KIND_LABELS[kind]}
+                {kindFacts(kind).label}
               </option>
             ))}
           </select>
@@ -348,10 +343,10 @@ function ConnectionForm(props: {
           <>
             {text('host', 'Host', { placeholder: 'db.example.com' })}
             {text('port', 'Port', {
-              placeholder: String(DEFAULT_PORTS[values.kind as keyof typeof DEFAULT_PORTS]),
+              placeholder: String(server.defaultPort),
               inputMode: 'numeric',
             })}
-            {text('user', 'User', { placeholder: values.kind === 'postgres' ? 'postgres' : 'root' })}
+            {text('user', 'User', { placeholder: server.defaultUser })}
             <Field
               id={field('password')}
               label="Password"
@@ -390,7 +385,7 @@ function ConnectionForm(props: {
               </div>
             ) : null}
             {text('database', 'Database name', { placeholder: 'shop' })}
-            {values.kind === 'postgres' ? (
+            {server.sslmode ? (
               <Field id={field('sslmode')} label="SSL mode" error={errors.sslmode}>
                 <select
                   id={field('sslmode')}

@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { makePrivateDir, makePrivateFile } from '../private-files.ts';
-import type { RejectedRow } from './rejected-row.ts';
+import type { RejectedRow } from '../run/rejected-row.ts';
 import {
   EMPTY_NOTES,
   type NewRun,
@@ -13,8 +13,8 @@ import {
   rangeFromJson,
   rangeToJson,
   type TaskRecord,
-} from './run-state.ts';
-import type { RunSummary } from './run-summary.ts';
+} from '../run/run-state.ts';
+import type { RunSummary } from '../run/run-summary.ts';
 
 /** The CLI's record of runs: a local SQLite file (`.databridge/state.sqlite`). */
 export class SqliteRunState implements RunStateStore {
