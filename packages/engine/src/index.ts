@@ -40,6 +40,8 @@ export type { RunLogEntry } from './run/run-log.ts';
 export { initialProgress, PAUSED, type RunOptions, runMigration } from './run/run-migration.ts';
 export { type ExtractResult, RunSession, type SessionOptions, type TaskHandlers } from './run/run-session.ts';
 export {
+  cursorFromJson,
+  cursorToJson,
   EMPTY_NOTES,
   type NewRun,
   REJECTED_SAMPLES,
@@ -54,6 +56,7 @@ export {
 export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
 export { SqliteRunState } from './run/sqlite-run-state.ts';
+export { cursorKey, type SavedCursor } from './run/sync-window.ts';
 export type * from './schema/model.ts';
 export {
   fieldLabel,
