@@ -19,6 +19,7 @@ export { compareTypes } from './plan/type-compatibility.ts';
 export { isMetadataStoreRefusal } from './postgres/postgres-store-guard.ts';
 export { makePrivateDir, makePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 export { renderHtmlReport } from './report/html-report.ts';
+export { cursorText, syncCounts } from './report/sync-words.ts';
 export { writeReport } from './report/write-report.ts';
 export { dropRunState } from './run/drop-run-state.ts';
 export { type DryRunOptions, type DryRunResult, type DryRunTable, dryRun } from './run/dry-run.ts';
