@@ -200,3 +200,42 @@ describe('incremental loads into PostgreSQL', () => {
     assert.deepEqual(await rowsOf(target, 'postgres'), await rowsOf(source, 'sqlite'));
   });
 });
+
+describe('incremental mappings the plan refuses', () => {
+  test('a cursor that does not order changes, and an upsert into a table without a key, name the fix', async () => {
+    const source = await fresh('postgres');
+    const target = await fresh('postgres');
+    await rawExec(
+      source,
+      'postgres',
+      'CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL, label text, changed timestamp)',
+    );
+    await rawExec(
+      target,
+      'postgres',
+      'CREATE TABLE notes (id int, body text, label text, changed timestamp)',
+    );
+    const spec = (sync: string) =>
+      `name: refused
+source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+mappings:
+  - source: notes
+    target: notes
+    sync: ${sync}
+    columns:
+      - { source: id, target: id }
+      - { source: body, target: body }
+      - { source: label, target: label }
+      - { source: changed, target: changed }
+`;
+    await assert.rejects(
+      runSpec(spec('{ mode: incremental_append, cursor: label }')),
+      /mappings\[0\]\.sync\.cursor: mapping notes → notes: cursor “label” is text, which does not order changes; choose an integer, date or timestamp column/,
+    );
+    await assert.rejects(
+      runSpec(spec('{ mode: incremental_upsert, cursor: changed }')),
+      /mappings\[0\]\.sync\.mode: mapping notes → notes: incremental_upsert matches rows on a key, and the target has no primary key: set “key”/,
+    );
+  });
+});
