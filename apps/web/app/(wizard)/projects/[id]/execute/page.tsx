@@ -30,6 +30,7 @@ export default async function ExecuteStep({ params, searchParams }: Props) {
       requested={requested}
       pageSize={HISTORY_PAGE}
       canRun={can(actor.role, 'run')}
+      canEdit={can(actor.role, 'edit')}
     />
   );
 }
