@@ -78,6 +78,8 @@ export interface SyncWindow {
   readonly upper: Value | null;
   /** The filter the run reads with (the mapping's own `where` ANDed with the window). */
   readonly filter: string;
+  /** A backfill's window (a range of dates): the saved cursor neither starts it nor moves. */
+  readonly backfill?: boolean;
 }
 
 export type WarningKind =

@@ -33,7 +33,7 @@ import type { SyncSummary } from './run-summary.ts';
 import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
 import { reachedCursors, syncSummary } from './sync-outcome.ts';
-import { cursorKey, openSyncWindows } from './sync-window.ts';
+import { cursorKey, openSyncWindows, type SyncRange } from './sync-window.ts';
 import { sumWhileLoading, validateTables } from './validate.ts';
 import { checkRules } from './validation-rules.ts';
 
@@ -57,6 +57,11 @@ export interface SessionOptions {
   readonly stopGraceMs?: number;
   /** A server's confinement of SQLite files and statements (none for the CLI). */
   readonly sqliteFolder?: SqliteFolder;
+  /**
+   * A backfill of a date range: incremental mappings read the rows whose cursor falls in it instead
+   * of those past their saved cursor, which the run neither uses nor moves.
+   */
+  readonly syncRange?: SyncRange;
 }
 
 /** How long a statement may run on after a pause or shutdown; see SessionOptions.stopGraceMs. */
@@ -696,7 +701,7 @@ interface CommittedTask {
 async function withSyncWindows(plan: MigrationPlan, options: SessionOptions, source: Connection) {
   if (!plan.mappings.some((m) => m.sync)) return plan;
   const saved = await options.state.savedCursors(options.runId, options.spec.name);
-  return openSyncWindows(plan, source, saved);
+  return openSyncWindows(plan, source, saved, options.syncRange);
 }
 
 /** Plans a new run and checks the plan against the databases. */

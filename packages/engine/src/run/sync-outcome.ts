@@ -44,7 +44,8 @@ export function syncSummary(
     mode: sync.mode,
     cursor: sync.cursor,
     cursorBefore: window?.before ?? null,
-    cursorAfter: completed ? (window?.upper ?? null) : (window?.before ?? null),
+    // A backfill re-reads a range: the live cursor stays where it was.
+    cursorAfter: completed && !window?.backfill ? (window?.upper ?? null) : (window?.before ?? null),
     rowsRead: written + rejected,
     inserted,
     updated: Math.max(0, written - inserted),
@@ -64,6 +65,7 @@ export function reachedCursors(
 ): Record<string, Value> {
   const reached: Record<string, Value> = {};
   for (const m of mappings) {
+    if (m.sync?.window?.backfill) continue;
     const upper = m.sync?.window?.upper;
     if (upper !== undefined && upper !== null) reached[keyOf(m)] = upper;
   }

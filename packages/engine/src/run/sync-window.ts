@@ -19,6 +19,12 @@ export function cursorKey(mapping: Pick<PlannedMapping, 'source' | 'target'>): s
   return `${mapping.source.schema}.${mapping.source.name} -> ${mapping.target.schema}.${mapping.target.name}`;
 }
 
+/** A backfill's range of cursor values: from (included) to (excluded), ISO-8601 instants. */
+export interface SyncRange {
+  readonly from: string;
+  readonly to: string | null;
+}
+
 /**
  * Fixes, as a new run starts, the cursor values each incremental mapping reads: from the saved cursor
  * (less the lookback; everything on a first run) to the source's highest value now. The window goes
@@ -29,18 +35,49 @@ export async function openSyncWindows(
   plan: MigrationPlan,
   source: Connection,
   saved: Readonly<Record<string, SavedCursor>>,
+  range?: SyncRange,
 ): Promise<MigrationPlan> {
   if (plan.spec.pipeline.schema === 'schema_only') return plan;
   const mappings = await Promise.all(
     plan.mappings.map(async (m): Promise<PlannedMapping> => {
       if (!m.sync) return m;
       const before = saved[cursorKey(m)]?.value ?? null;
-      const { max } = await source.reader.bounds(m.source, m.sync.cursor);
-      const window = syncWindow(m, m.sync, before, max, source);
+      const window = range
+        ? rangeWindow(m, m.sync, before, range, source)
+        : syncWindow(m, m.sync, before, (await source.reader.bounds(m.source, m.sync.cursor)).max, source);
       return { ...m, where: window.filter || m.where, sync: { ...m.sync, window } };
     }),
   );
   return { ...plan, mappings };
+}
+
+/**
+ * A backfill's window: the rows whose date or timestamp cursor falls in the range, read again and
+ * upserted (or appended) without touching the saved cursor. An integer cursor has no dates: every
+ * row is read.
+ */
+function rangeWindow(
+  m: PlannedMapping,
+  sync: PlannedSync,
+  before: Value | null,
+  range: SyncRange,
+  source: Connection,
+): SyncWindow {
+  const { cursorType: type } = sync;
+  const column = source.dialect.quoteIdentifier(sync.cursor);
+  const conditions: string[] = m.where ? [`(${m.where})`] : [];
+  const temporal = type === 'date' || type === 'timestamp' || type === 'timestamptz';
+  const asCursor = (iso: string): Value => {
+    const text = new Date(iso).toISOString();
+    if (type === 'date') return text.slice(0, 10);
+    return `${text.slice(0, 19).replace('T', ' ')}${type === 'timestamptz' ? '+00' : ''}`;
+  };
+  const lower = temporal ? asCursor(range.from) : null;
+  const upper = temporal && range.to ? asCursor(range.to) : null;
+  const literal = (v: Value) => cursorLiteral(v, type, source.dialect.name);
+  if (lower !== null) conditions.push(`${column} >= ${literal(lower)}`);
+  if (upper !== null) conditions.push(`${column} < ${literal(upper)}`);
+  return { before, lower, upper, filter: conditions.join(' AND '), backfill: true };
 }
 
 function syncWindow(
