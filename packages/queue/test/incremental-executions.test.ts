@@ -101,57 +101,61 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
       assert.equal(await ids(target), await ids(source));
     });
 
-    it('a backfill re-reads its date range for an incremental mapping and leaves the live cursor alone', async () => {
-      const source = await freshPostgres();
-      const target = await freshPostgres();
-      databases.push(source, target);
-      await rawExec(
-        source,
-        'postgres',
-        `CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL, at timestamp NOT NULL);
+    for (const mode of ['incremental_upsert', 'incremental_append'] as const)
+      it(`a backfill re-reads its date range for an ${mode} mapping (upserted) and leaves the live cursor alone`, async () => {
+        const source = await freshPostgres();
+        const target = await freshPostgres();
+        databases.push(source, target);
+        await rawExec(
+          source,
+          'postgres',
+          `CREATE TABLE t (id int PRIMARY KEY, v text NOT NULL, at timestamp NOT NULL);
          INSERT INTO t SELECT g, 'v' || g, timestamp '2024-05-01 00:00:00' + (g - 1) * interval '6 hours'
          FROM generate_series(1, 20) g;`,
-      );
-      const project = await projectFor(h.store, source.url, target.url, {
-        version: 1,
-        name: 'backfilled',
-        schedule: { cron: 'daily', timezone: 'UTC' },
-        pipeline: { createTables: true },
-        mappings: [
-          {
-            source: 't',
-            target: 't',
-            sync: { mode: 'incremental_upsert', cursor: 'at' },
-            columns: ['id', 'v', 'at'].map((c) => ({ source: c, target: c })),
-          },
-        ],
-      });
-      const live = (await runOnce(h, project.id)).sync![0]!;
-      assert.equal(live.cursorAfter, '2024-05-05 18:00:00');
-      // A correction to 2 May that kept its old stamp: the live cursor would never see it.
-      await rawExec(source, 'postgres', "UPDATE t SET v = 'fixed' WHERE id = 6");
+        );
+        const project = await projectFor(h.store, source.url, target.url, {
+          version: 1,
+          name: 'backfilled',
+          schedule: { cron: 'daily', timezone: 'UTC' },
+          pipeline: { createTables: true },
+          mappings: [
+            {
+              source: 't',
+              target: 't',
+              sync: { mode, cursor: 'at' },
+              columns: ['id', 'v', 'at'].map((c) => ({ source: c, target: c })),
+            },
+          ],
+        });
+        const live = (await runOnce(h, project.id)).sync![0]!;
+        assert.equal(live.cursorAfter, '2024-05-05 18:00:00');
+        // A correction to 2 May that kept its old stamp: the live cursor would never see it.
+        await rawExec(source, 'postgres', "UPDATE t SET v = 'fixed' WHERE id = 6");
 
-      await backfill(h, project.id, new Date('2024-05-02T00:00:00Z'), new Date('2024-05-02T00:00:00Z'));
-      const summary = await tick(h, new Date(), { smtp: null, log: () => {} });
-      assert.deepEqual(summary.errors, []);
-      const started = summary.started.filter((s) => s.projectId === project.id);
-      assert.equal(started.length, 1);
-      const executionId = started[0]!.executionId;
-      await h.executor.settled(executionId);
-      assert.equal((await getExecution(h.store, executionId))?.status, 'completed');
-      const report: RunSummary = JSON.parse(
-        readFileSync(join(h.reportsDir, executionId, 'report.json'), 'utf8'),
-      );
-      const sync = report.sync![0]!;
-      assert.equal(sync.rowsRead, 4, 'the four rows stamped on 2 May');
-      assert.deepEqual([sync.cursorBefore, sync.cursorAfter], ['2024-05-05 18:00:00', '2024-05-05 18:00:00']);
-      assert.equal(await ids(target), await ids(source));
-      const saved = await listSyncCursors(h.store, project.id);
-      assert.deepEqual(
-        saved.map((c) => [c.value, c.runId === executionId]),
-        [['2024-05-05 18:00:00', false]],
-        'the live cursor did not move',
-      );
-    });
+        await backfill(h, project.id, new Date('2024-05-02T00:00:00Z'), new Date('2024-05-02T00:00:00Z'));
+        const summary = await tick(h, new Date(), { smtp: null, log: () => {} });
+        assert.deepEqual(summary.errors, []);
+        const started = summary.started.filter((s) => s.projectId === project.id);
+        assert.equal(started.length, 1);
+        const executionId = started[0]!.executionId;
+        await h.executor.settled(executionId);
+        assert.equal((await getExecution(h.store, executionId))?.status, 'completed');
+        const report: RunSummary = JSON.parse(
+          readFileSync(join(h.reportsDir, executionId, 'report.json'), 'utf8'),
+        );
+        const sync = report.sync![0]!;
+        assert.equal(sync.rowsRead, 4, 'the four rows stamped on 2 May');
+        assert.deepEqual(
+          [sync.cursorBefore, sync.cursorAfter],
+          ['2024-05-05 18:00:00', '2024-05-05 18:00:00'],
+        );
+        assert.equal(await ids(target), await ids(source));
+        const saved = await listSyncCursors(h.store, project.id);
+        assert.deepEqual(
+          saved.map((c) => [c.value, c.runId === executionId]),
+          [['2024-05-05 18:00:00', false]],
+          'the live cursor did not move',
+        );
+      });
   });
 }

@@ -45,6 +45,11 @@ export async function openSyncWindows(
       const window = range
         ? rangeWindow(m, m.sync, before, range, source)
         : syncWindow(m, m.sync, before, (await source.reader.bounds(m.source, m.sync.cursor)).max, source);
+      // Rows a backfill re-reads are matched on the key; an append without one would load them twice.
+      if (range && m.mode === 'append')
+        return m.conflictKey.length > 0
+          ? { ...m, mode: 'upsert', where: window.filter || m.where, sync: { ...m.sync, window } }
+          : { ...m, where: '1 = 0', sync: { ...m.sync, window: { ...window, filter: '1 = 0' } } };
       return { ...m, where: window.filter || m.where, sync: { ...m.sync, window } };
     }),
   );
