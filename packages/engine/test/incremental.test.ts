@@ -201,6 +201,44 @@ describe('incremental loads into PostgreSQL', () => {
   });
 });
 
+describe('soft deletes', () => {
+  test('a soft-delete column is copied like any other and its rows are counted', async () => {
+    const source = await fresh('mysql');
+    const target = await fresh('postgres');
+    await rawExec(
+      source,
+      'mysql',
+      `CREATE TABLE orders (id int PRIMARY KEY, customer varchar(40) NOT NULL, amount int NOT NULL, updated_at datetime, deleted_at datetime);
+       INSERT INTO orders VALUES (1, 'a', 1, '${at(1)}', NULL), (2, 'b', 2, '${at(2)}', NULL), (3, 'c', 3, '${at(3)}', NULL);`,
+    );
+    const stateDir = mkdtempSync(join(tmpdir(), 'databridge-incremental-'));
+    const spec = specFor(
+      source,
+      target,
+      '{ mode: incremental_upsert, cursor: updated_at, deletes: { softDeleteColumn: deleted_at } }',
+    ).replace(
+      '      - { source: updated_at, target: updated_at }\n',
+      '      - { source: updated_at, target: updated_at }\n      - { source: deleted_at, target: deleted_at }\n',
+    );
+    assert.equal(syncOf(await runSpec(spec, {}, { stateDir })).softDeleted, 0);
+    await rawExec(
+      source,
+      'mysql',
+      `UPDATE orders SET deleted_at = '${at(10)}', updated_at = '${at(10)}' WHERE id = 2`,
+    );
+    const second = syncOf(await runSpec(spec, {}, { stateDir }));
+    assert.deepEqual([second.rowsRead, second.softDeleted, second.deleted], [2, 1, 0]);
+    const [row] = (await rawExec(
+      target,
+      'postgres',
+      'SELECT deleted_at::text AS d FROM orders WHERE id = 2',
+    )) as {
+      d: string;
+    }[];
+    assert.equal(row?.d, at(10));
+  });
+});
+
 describe('incremental mappings the plan refuses', () => {
   test('a cursor that does not order changes, and an upsert into a table without a key, name the fix', async () => {
     const source = await fresh('postgres');
