@@ -201,6 +201,35 @@ describe('incremental loads into PostgreSQL', () => {
   });
 });
 
+describe('schema drift between incremental runs', () => {
+  test('added and dropped source columns are reported; a mapped column that changed type stops the run', async () => {
+    const source = await fresh('postgres');
+    const target = await fresh('postgres');
+    await createOrders(source, 'postgres', 10);
+    await rawExec(source, 'postgres', 'ALTER TABLE orders ADD COLUMN extra text');
+    const stateDir = mkdtempSync(join(tmpdir(), 'databridge-incremental-'));
+    const spec = specFor(source, target, '{ mode: incremental_upsert, cursor: updated_at }');
+    syncOf(await runSpec(spec, {}, { stateDir }));
+    await rawExec(
+      source,
+      'postgres',
+      'ALTER TABLE orders DROP COLUMN extra; ALTER TABLE orders ADD COLUMN note text',
+    );
+    const second = await runSpec(spec, {}, { stateDir });
+    syncOf(second);
+    const drift = second.warnings.filter((w) => w.kind === 'schema_mismatch').map((w) => w.message);
+    assert.equal(drift.length, 2, JSON.stringify(drift));
+    assert.match(drift[0]!, /^source column orders\.note \(text\) was added since run \S+$/);
+    assert.match(drift[1]!, /^source column orders\.extra was dropped since run \S+$/);
+
+    await rawExec(source, 'postgres', 'ALTER TABLE orders ALTER COLUMN amount TYPE bigint');
+    await assert.rejects(
+      runSpec(spec, {}, { stateDir }),
+      /mappings\[0\]: source column orders\.amount changed type from integer to bigint since run \S+; the mapping stops rather than load converted values/,
+    );
+  });
+});
+
 describe('soft deletes', () => {
   test('a soft-delete column is copied like any other and its rows are counted', async () => {
     const source = await fresh('mysql');

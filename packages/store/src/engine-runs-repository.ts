@@ -10,6 +10,7 @@ import {
   type RunSummary,
   rangeFromJson,
   rangeToJson,
+  type SourceColumn,
   type TaskRecord,
   type Value,
 } from '@databridge/engine';
@@ -191,8 +192,13 @@ export function storeRunState(store: Store): RunStateStore {
       return Object.fromEntries(cursors.map(({ mappingKey, ...saved }) => [mappingKey, saved]));
     },
 
-    async saveCursors(executionId: string, _specName: string, cursors: Readonly<Record<string, Value>>) {
-      await saveSyncCursors(store, await projectOf(store, executionId), executionId, cursors);
+    async saveCursors(
+      executionId: string,
+      _specName: string,
+      cursors: Readonly<Record<string, Value>>,
+      columns?: Readonly<Record<string, readonly SourceColumn[]>>,
+    ) {
+      await saveSyncCursors(store, await projectOf(store, executionId), executionId, cursors, columns);
     },
   };
 }

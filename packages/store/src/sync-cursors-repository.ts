@@ -1,4 +1,10 @@
-import { cursorFromJson, cursorToJson, type SavedCursor, type Value } from '@databridge/engine';
+import {
+  cursorFromJson,
+  cursorToJson,
+  type SavedCursor,
+  type SourceColumn,
+  type Value,
+} from '@databridge/engine';
 import type { Store } from './open-store.ts';
 import { inTransaction } from './transaction.ts';
 import { readTime } from './values.ts';
@@ -21,6 +27,7 @@ export async function listSyncCursors(store: Store, projectId: string): Promise<
     value: cursorFromJson(r.value_json),
     runId: r.execution_id,
     savedAt: readTime(r.saved_at),
+    ...(r.source_columns ? { columns: JSON.parse(r.source_columns) as SourceColumn[] } : {}),
   }));
 }
 
@@ -30,11 +37,17 @@ export async function saveSyncCursors(
   projectId: string,
   executionId: string,
   cursors: Readonly<Record<string, Value>>,
+  columns: Readonly<Record<string, readonly SourceColumn[]>> = {},
 ): Promise<void> {
   const savedAt = new Date().toISOString();
   await inTransaction(store, async (tx) => {
     for (const [mappingKey, value] of Object.entries(cursors)) {
-      const row = { value_json: cursorToJson(value), execution_id: executionId, saved_at: savedAt };
+      const row = {
+        value_json: cursorToJson(value),
+        execution_id: executionId,
+        saved_at: savedAt,
+        source_columns: columns[mappingKey] ? JSON.stringify(columns[mappingKey]) : null,
+      };
       await tx.db
         .insertInto('sync_cursors')
         .values({ project_id: projectId, mapping_key: mappingKey, ...row })

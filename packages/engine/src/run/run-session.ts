@@ -32,6 +32,7 @@ import type { NewRun, RunRecord, RunStateStore, TaskRecord } from './run-state.t
 import type { SyncSummary } from './run-summary.ts';
 import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
+import { schemaDrift, sourceColumns } from './schema-drift.ts';
 import { reachedCursors, syncSummary } from './sync-outcome.ts';
 import { cursorKey, openSyncWindows, type SyncRange } from './sync-window.ts';
 import { sumWhileLoading, validateTables } from './validate.ts';
@@ -501,7 +502,8 @@ export class RunSession {
     const rejected = await this.rejectedByMapping();
     const moving =
       this.settings.errorPolicy === 'continue' ? mappings.filter((m) => rejected[m.id] === 0) : mappings;
-    await state.saveCursors(this.runId, this.plan.spec.name, reachedCursors(moving, cursorKey));
+    const columns = Object.fromEntries(moving.map((m) => [cursorKey(m), sourceColumns(m)]));
+    await state.saveCursors(this.runId, this.plan.spec.name, reachedCursors(moving, cursorKey), columns);
   }
 
   /** Rows of the window read with the soft-delete column set; null without one. */
@@ -701,7 +703,10 @@ interface CommittedTask {
 async function withSyncWindows(plan: MigrationPlan, options: SessionOptions, source: Connection) {
   if (!plan.mappings.some((m) => m.sync)) return plan;
   const saved = await options.state.savedCursors(options.runId, options.spec.name);
-  return openSyncWindows(plan, source, saved, options.syncRange);
+  // A backfill re-reads old rows; what changed since the live cursor is for the scheduled runs to say.
+  const drift = options.syncRange ? [] : schemaDrift(plan, saved, options.lineOf ?? (() => 'spec'));
+  const windowed = await openSyncWindows(plan, source, saved, options.syncRange);
+  return drift.length === 0 ? windowed : { ...windowed, warnings: [...windowed.warnings, ...drift] };
 }
 
 /** Plans a new run and checks the plan against the databases. */

@@ -5,7 +5,7 @@ import type { DeferredForeignKey } from './deferred-foreign-keys.ts';
 import type { HookResult } from './hooks.ts';
 import type { RejectedRow } from './rejected-row.ts';
 import type { RunSummary, SyncSummary } from './run-summary.ts';
-import type { SavedCursor } from './sync-window.ts';
+import type { SavedCursor, SourceColumn } from './sync-window.ts';
 import type { TableValidation } from './validate.ts';
 import type { RuleResult } from './validation-rules.ts';
 
@@ -36,8 +36,16 @@ export interface RunStateStore {
    * per project in the metadata store (the run id is its execution's), per spec name in the CLI.
    */
   savedCursors(runId: string, specName: string): Promise<Record<string, SavedCursor>>;
-  /** Saves the cursors a run reached, once it has completed its validation. */
-  saveCursors(runId: string, specName: string, cursors: Readonly<Record<string, Value>>): Promise<void>;
+  /**
+   * Saves the cursors a run reached, once it has completed its validation, with the source columns
+   * each mapping read them from (the next run reports what changed: schema-drift.ts).
+   */
+  saveCursors(
+    runId: string,
+    specName: string,
+    cursors: Readonly<Record<string, Value>>,
+    columns?: Readonly<Record<string, readonly SourceColumn[]>>,
+  ): Promise<void>;
 }
 
 export interface NewRun {

@@ -18,7 +18,7 @@ import {
   type TaskRecord,
 } from './run-state.ts';
 import type { RunSummary } from './run-summary.ts';
-import type { SavedCursor } from './sync-window.ts';
+import type { SavedCursor, SourceColumn } from './sync-window.ts';
 
 /** The CLI's record of runs: a local SQLite file (`.databridge/state.sqlite`). */
 export class SqliteRunState implements RunStateStore {
@@ -145,12 +145,25 @@ export class SqliteRunState implements RunStateStore {
 
   async savedCursors(_runId: string, specName: string): Promise<Record<string, SavedCursor>> {
     const rows = this.db
-      .prepare('SELECT mapping_key, value_json, run_id, saved_at FROM sync_cursors WHERE spec_name = ?')
-      .all(specName) as { mapping_key: string; value_json: string; run_id: string; saved_at: string }[];
+      .prepare(
+        'SELECT mapping_key, value_json, run_id, saved_at, columns_json FROM sync_cursors WHERE spec_name = ?',
+      )
+      .all(specName) as {
+      mapping_key: string;
+      value_json: string;
+      run_id: string;
+      saved_at: string;
+      columns_json: string | null;
+    }[];
     return Object.fromEntries(
       rows.map((r) => [
         r.mapping_key,
-        { value: cursorFromJson(r.value_json), runId: r.run_id, savedAt: r.saved_at },
+        {
+          value: cursorFromJson(r.value_json),
+          runId: r.run_id,
+          savedAt: r.saved_at,
+          ...(r.columns_json ? { columns: JSON.parse(r.columns_json) as SourceColumn[] } : {}),
+        },
       ]),
     );
   }
@@ -159,16 +172,20 @@ export class SqliteRunState implements RunStateStore {
     runId: string,
     specName: string,
     cursors: Readonly<Record<string, Value>>,
+    columns: Readonly<Record<string, readonly SourceColumn[]>> = {},
   ): Promise<void> {
     const upsert = this.db.prepare(
-      `INSERT INTO sync_cursors (spec_name, mapping_key, value_json, run_id, saved_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (spec_name, mapping_key) DO UPDATE SET
-         value_json = excluded.value_json, run_id = excluded.run_id, saved_at = excluded.saved_at`,
+      `INSERT INTO sync_cursors (spec_name, mapping_key, value_json, run_id, saved_at, columns_json)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (spec_name, mapping_key) DO UPDATE SET value_json = excluded.value_json,
+         run_id = excluded.run_id, saved_at = excluded.saved_at, columns_json = excluded.columns_json`,
     );
     const now = new Date().toISOString();
     this.db.transaction(() => {
-      for (const [key, value] of Object.entries(cursors))
-        upsert.run(specName, key, cursorToJson(value), runId, now);
+      for (const [key, value] of Object.entries(cursors)) {
+        const kept = columns[key] ? JSON.stringify(columns[key]) : null;
+        upsert.run(specName, key, cursorToJson(value), runId, now, kept);
+      }
     })();
   }
 
@@ -224,7 +241,7 @@ const MIGRATIONS: readonly string[] = [
   // Incremental mappings' cursors, per spec name and mapping (sync-window.ts cursorKey).
   `CREATE TABLE sync_cursors (
      spec_name TEXT NOT NULL, mapping_key TEXT NOT NULL, value_json TEXT NOT NULL, run_id TEXT NOT NULL,
-     saved_at TEXT NOT NULL, PRIMARY KEY (spec_name, mapping_key));`,
+     saved_at TEXT NOT NULL, columns_json TEXT, PRIMARY KEY (spec_name, mapping_key));`,
 ];
 
 function migrate(db: Database.Database): void {

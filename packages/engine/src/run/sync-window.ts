@@ -9,6 +9,14 @@ export interface SavedCursor {
   /** The run that reached it. */
   readonly runId: string;
   readonly savedAt: string;
+  /** The source table's columns as that run found them; absent where none were kept. */
+  readonly columns?: readonly SourceColumn[];
+}
+
+/** A source column as a cursor remembers it, to tell the next run what changed. */
+export interface SourceColumn {
+  readonly name: string;
+  readonly nativeType: string;
 }
 
 /**

@@ -17,6 +17,8 @@ export function syncCursors(t: ColumnTypes): Migration {
         .addColumn('value_json', 'text', (c) => c.notNull())
         .addColumn('execution_id', 'text', (c) => c.notNull())
         .addColumn('saved_at', t.timestamp, (c) => c.notNull())
+        // The source columns (name, native type) the run read: the next run reports what changed.
+        .addColumn('source_columns', 'text')
         .addPrimaryKeyConstraint('sync_cursors_pk', ['project_id', 'mapping_key'])
         .execute();
     },

@@ -270,6 +270,8 @@ export interface SyncCursorsTable {
   /** The execution that reached it. */
   execution_id: string;
   saved_at: Time;
+  /** JSON list of `{ name, nativeType }`: the source columns that run read. */
+  source_columns: TextOrNull;
 }
 
 export interface Database {
