@@ -46,6 +46,23 @@ for (const kind of STORE_KINDS) {
       });
       const orders = (await listSyncCursors(store, project.id)).find((c) => c.mappingKey.includes('orders'));
       assert.deepEqual([orders?.value, orders?.runId], ['2026-01-02 00:00:00', second.id]);
+      const columns = [
+        { name: 'id', nativeType: 'integer' },
+        { name: 'updated_at', nativeType: 'timestamp' },
+      ];
+      await state.saveCursors(
+        second.id,
+        'x',
+        { 'public.orders -> public.orders': '2026-01-03 00:00:00' },
+        {
+          'public.orders -> public.orders': columns,
+        },
+      );
+      const third = await createExecution(store, { projectId: project.id });
+      assert.deepEqual(
+        (await state.savedCursors(third.id, 'x'))['public.orders -> public.orders']?.columns,
+        columns,
+      );
       const elsewhere = await createExecution(store, { projectId: other.id });
       assert.deepEqual(await state.savedCursors(elsewhere.id, 'any name'), {});
     });
