@@ -7,6 +7,7 @@ import { previewCommand } from './commands/preview.ts';
 import { reportCommand } from './commands/report.ts';
 import { resetStateCommand } from './commands/reset-state.ts';
 import { runCommand } from './commands/run.ts';
+import { validateCommand } from './commands/validate.ts';
 import { exitCodeFor, printError } from './errors.ts';
 import { addServerCommands } from './server-commands.ts';
 
@@ -24,6 +25,7 @@ program.addCommand(previewCommand());
 program.addCommand(runCommand());
 program.addCommand(reportCommand());
 program.addCommand(resetStateCommand());
+program.addCommand(validateCommand());
 program.addCommand(demoCommand());
 await addServerCommands(program);
 

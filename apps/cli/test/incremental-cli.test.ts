@@ -84,5 +84,24 @@ mappings:
     const full = JSON.parse((await cli(['run', specFile, '--json'], env)).stdout);
     assert.equal(full.sync[0].cursorBefore, null);
     assert.equal(full.sync[0].rowsRead, 2);
+
+    // validate --full compares the whole tables, whatever the runs moved.
+    const equal = await cli(['validate', specFile, '--full'], env);
+    assert.equal(equal.code, 0, equal.stderr);
+    assert.match(
+      equal.stdout,
+      /public\.items: 2 source rows, 2 target rows, checksum equal: equal\nAll 1 table\(s\) equal\./,
+    );
+    await rawExec(target, 'postgres', "UPDATE items SET name = 'drifted' WHERE id = 2");
+    const differs = await cli(['validate', specFile, '--full'], env);
+    assert.equal(differs.code, 1, differs.stderr);
+    assert.match(differs.stdout, /checksum DIFFERENT: checksum of the copied columns differs/);
+    await rawExec(target, 'postgres', 'DELETE FROM items WHERE id = 2');
+    const counts = await cli(['validate', specFile], env);
+    assert.equal(counts.code, 1);
+    assert.match(
+      counts.stdout,
+      /public\.items: 2 source rows, 1 target rows, checksum skipped: checksum validation is off: target holds 1 rows, expected 2 .*1 missing/,
+    );
   });
 });

@@ -58,6 +58,7 @@ export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
 export { SqliteRunState } from './run/sqlite-run-state.ts';
 export { cursorKey, type SavedCursor, type SourceColumn, type SyncRange } from './run/sync-window.ts';
+export { validateFull } from './run/validate-full.ts';
 export type * from './schema/model.ts';
 export {
   fieldLabel,
