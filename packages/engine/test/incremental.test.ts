@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import type { RunSummary, SyncSummary } from '../src/run/run-summary.ts';
 import { SqliteRunState } from '../src/run/sqlite-run-state.ts';
 import { freshDatabase, rawExec, type TestDatabase, type TestDialect } from './support/databases.ts';
-import { runSpec } from './support/run-spec.ts';
+import { runSpec, runSpecPausedAt } from './support/run-spec.ts';
 
 const databases: TestDatabase[] = [];
 after(async () => {
@@ -198,6 +198,40 @@ describe('incremental loads into PostgreSQL', () => {
     assert.equal(reloaded.cursorBefore, null);
     assert.equal(reloaded.rowsRead, 151);
     assert.deepEqual(await rowsOf(target, 'postgres'), await rowsOf(source, 'sqlite'));
+  });
+});
+
+describe('overlapping runs of one spec', () => {
+  test('a run that ends after a newer one leaves the newer cursor in place', async () => {
+    const source = await fresh('postgres');
+    const target = await fresh('postgres');
+    await createOrders(source, 'postgres', 100);
+    const stateDir = mkdtempSync(join(tmpdir(), 'databridge-incremental-'));
+    const spec = specFor(source, target, '{ mode: incremental_upsert, cursor: updated_at }');
+    syncOf(await runSpec(spec, {}, { stateDir }));
+    await rawExec(
+      source,
+      'postgres',
+      `INSERT INTO orders SELECT 1000 + g, 'later ' || g, g, timestamp '2026-01-01' + (200 + g) * interval '1 second'
+       FROM generate_series(1, 20000) g`,
+    );
+    // Run A: its window ends at the newest of these rows; paused part-way.
+    const paused = await runSpecPausedAt(spec, target, 'orders', 1_000, stateDir);
+    assert.equal(paused.status, 'paused');
+    // Run B, started and finished meanwhile, reaches further.
+    await rawExec(source, 'postgres', `INSERT INTO orders VALUES (99999, 'newest', 1, '${at(40_000)}')`);
+    const newer = syncOf(await runSpec(spec, {}, { stateDir }));
+    assert.equal(newer.cursorAfter, at(40_000));
+    // Run A ends last: its older window must not take the cursor back.
+    const older = await runSpec(spec, {}, { stateDir, resumeRunId: paused.runId });
+    assert.equal(older.status, 'completed', older.error?.message ?? '');
+    const state = new SqliteRunState(join(stateDir, 'state.sqlite'));
+    try {
+      const saved = await state.savedCursors('', 'orders-sync');
+      assert.equal(saved['public.orders -> public.orders']?.value, at(40_000));
+    } finally {
+      state.close();
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { buildAfterLoad } from './build-after-load.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deleteGoneKeys } from './compare-keys.ts';
+import { compareCursor } from './cursor-values.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
@@ -500,8 +501,21 @@ export class RunSession {
     await state.saveNotes(this.runId, { sync });
     // Under `continue`, rejected rows fail the run after this stage: their cursor must not move past them.
     const rejected = await this.rejectedByMapping();
-    const moving =
+    const kept =
       this.settings.errorPolicy === 'continue' ? mappings.filter((m) => rejected[m.id] === 0) : mappings;
+    // Runs of one project that overlap (maxActiveRuns above 1) may end out of order: a cursor only
+    // moves forward, never back to an older run's window.
+    const now = await state.savedCursors(this.runId, this.plan.spec.name);
+    const moving = kept.filter((m) => {
+      const saved = now[cursorKey(m)]?.value;
+      const upper = m.sync?.window?.upper;
+      return (
+        saved === undefined ||
+        upper === undefined ||
+        upper === null ||
+        compareCursor(upper, saved, m.sync!.cursorType) >= 0
+      );
+    });
     const columns = Object.fromEntries(moving.map((m) => [cursorKey(m), sourceColumns(m)]));
     await state.saveCursors(this.runId, this.plan.spec.name, reachedCursors(moving, cursorKey), columns);
   }
