@@ -27,7 +27,7 @@ after(async () => {
 const STAMP = "'2026-01-01 00:00:00'";
 
 async function seed(db: TestDatabase, dialect: TestDialect): Promise<void> {
-  const type = dialect === 'mysql' ? 'datetime' : 'timestamp';
+  const type = dialect === 'postgres' ? 'timestamp' : 'datetime';
   await rawExec(
     db,
     dialect,
@@ -38,6 +38,13 @@ async function seed(db: TestDatabase, dialect: TestDialect): Promise<void> {
       db,
       dialect,
       `INSERT INTO events SELECT g, 'payload ' || g, timestamp ${STAMP} + g * interval '1 second' FROM generate_series(1, ${ROWS}) g`,
+    );
+  } else if (dialect === 'sqlite') {
+    await rawExec(
+      db,
+      dialect,
+      `INSERT INTO events WITH RECURSIVE s (g) AS (SELECT 1 UNION ALL SELECT g + 1 FROM s WHERE g < ${ROWS})
+       SELECT g, 'payload ' || g, datetime(${STAMP}, '+' || g || ' seconds') FROM s`,
     );
   } else {
     await rawExec(
@@ -52,10 +59,11 @@ async function seed(db: TestDatabase, dialect: TestDialect): Promise<void> {
 
 /** Changes half the rows (stamped after every earlier one) and adds a thousand. */
 async function change(db: TestDatabase, dialect: TestDialect): Promise<void> {
-  const later =
-    dialect === 'mysql'
-      ? "'2026-02-01 00:00:00' + interval id second"
-      : `timestamp '2026-02-01' + id * interval '1 second'`;
+  const later = {
+    mysql: "'2026-02-01 00:00:00' + interval id second",
+    sqlite: "datetime('2026-02-01', '+' || id || ' seconds')",
+    postgres: `timestamp '2026-02-01' + id * interval '1 second'`,
+  }[dialect];
   await rawExec(db, dialect, `UPDATE events SET payload = 'changed', updated_at = ${later} WHERE id % 2 = 0`);
   const values = Array.from({ length: 1000 }, (_, i) => `(${ROWS + i + 1}, 'new', '2026-03-01 00:00:00')`);
   await rawExec(db, dialect, `INSERT INTO events VALUES ${values.join(', ')}`);
@@ -78,7 +86,7 @@ interface Sync {
 }
 
 describe('kill -9 in the middle of an incremental run, then --resume', () => {
-  for (const dialect of ['postgres', 'mysql'] as const) {
+  for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
     test(`${dialect} source: exact, each changed row counted once, the cursor saved`, async () => {
       const source = await freshDatabase(dialect);
       const target = await freshDatabase('postgres');
