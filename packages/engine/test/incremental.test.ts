@@ -264,6 +264,50 @@ describe('schema drift between incremental runs', () => {
   });
 });
 
+describe('a column added at the source with sync.addColumns', () => {
+  test('is added to the target, filled by a full reload, then kept up to date incrementally', async () => {
+    const source = await fresh('mysql');
+    const target = await fresh('postgres');
+    await createOrders(source, 'mysql', 30);
+    const stateDir = mkdtempSync(join(tmpdir(), 'databridge-incremental-'));
+    const spec = specFor(
+      source,
+      target,
+      '{ mode: incremental_upsert, cursor: updated_at, addColumns: true }',
+    );
+    assert.equal(syncOf(await runSpec(spec, {}, { stateDir })).rowsRead, 30);
+    await rawExec(
+      source,
+      'mysql',
+      "ALTER TABLE orders ADD COLUMN note varchar(20); UPDATE orders SET note = concat('n', id)",
+    );
+    const reloaded = await runSpec(spec, {}, { stateDir });
+    assert.equal(syncOf(reloaded).rowsRead, 30, 'every row, so none keeps a NULL note');
+    assert.match(
+      reloaded.warnings.map((w) => w.message).join('\n'),
+      /source column orders\.note \(varchar\(20\)\) was added since run \S+: added to the target as varchar\(20\) and copied; this run reloads the table in full/,
+    );
+    const notes = async () =>
+      (
+        (await rawExec(target, 'postgres', 'SELECT note FROM orders ORDER BY id')) as {
+          note: string | null;
+        }[]
+      ).map((r) => r.note);
+    assert.deepEqual(
+      await notes(),
+      Array.from({ length: 30 }, (_, i) => `n${i + 1}`),
+    );
+    await rawExec(
+      source,
+      'mysql',
+      `UPDATE orders SET note = 'edited', updated_at = '${at(500)}' WHERE id = 3`,
+    );
+    const next = syncOf(await runSpec(spec, {}, { stateDir }));
+    assert.equal(next.rowsRead, 2, 'the boundary row and the edited one');
+    assert.equal((await notes())[2], 'edited');
+  });
+});
+
 describe('soft deletes', () => {
   test('a soft-delete column is copied like any other and its rows are counted', async () => {
     const source = await fresh('mysql');

@@ -104,5 +104,9 @@ describe('sync settings of a table mapping', () => {
       specError(spec('{ mode: incremental_append, cursor: updated_at, deletes: { compareKeys: true } }')),
       /deletes need incremental_upsert/,
     );
+    assert.match(
+      specError(spec('{ mode: incremental_append, cursor: updated_at, addColumns: true }')),
+      /addColumns reloads the mapping when a column is added, which an append would load twice; use incremental_upsert/,
+    );
   });
 });

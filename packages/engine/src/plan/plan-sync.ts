@@ -66,5 +66,6 @@ export function planSync(
     lookbackSeconds: sync.lookbackSeconds ?? 0,
     ...(softDelete ? { softDeleteColumn: softDelete } : {}),
     compareKeys: deletes !== undefined && 'compareKeys' in deletes,
+    ...(sync.addColumns ? { addColumns: true } : {}),
   };
 }

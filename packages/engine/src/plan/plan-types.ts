@@ -60,6 +60,8 @@ export interface PlannedSync {
   readonly softDeleteColumn?: string;
   /** After the load, delete target rows whose key the source no longer has. */
   readonly compareKeys: boolean;
+  /** Copy unnamed source columns, adding new ones to the target (spec `sync.addColumns`). */
+  readonly addColumns?: boolean;
   /** The rows this run reads, fixed when it starts so that a resume reads the very same. */
   readonly window?: SyncWindow;
 }

@@ -9,6 +9,7 @@ import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { addSourceColumns } from './add-source-columns.ts';
 import { buildAfterLoad } from './build-after-load.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
@@ -139,7 +140,7 @@ export class RunSession {
       const record = await options.state.getRun(options.runId);
       const plan = record?.plan
         ? decodePlan(record.plan, options.spec)
-        : await withSyncWindows(await planRun(options, source, target), options, source);
+        : await withSyncWindows(await planRun(options, source, target), options, source, target);
       return new RunSession(options, plan, source, target);
     } catch (error) {
       await Promise.allSettled([source.close(), target.close()]);
@@ -714,13 +715,23 @@ interface CommittedTask {
 }
 
 /** A new run's plan with the cursor window of each incremental mapping fixed (sync-window.ts). */
-async function withSyncWindows(plan: MigrationPlan, options: SessionOptions, source: Connection) {
+async function withSyncWindows(
+  plan: MigrationPlan,
+  options: SessionOptions,
+  source: Connection,
+  target: Connection,
+) {
   if (!plan.mappings.some((m) => m.sync)) return plan;
   const saved = await options.state.savedCursors(options.runId, options.spec.name);
   // A backfill re-reads old rows; what changed since the live cursor is for the scheduled runs to say.
-  const drift = options.syncRange ? [] : schemaDrift(plan, saved, options.lineOf ?? (() => 'spec'));
-  const windowed = await openSyncWindows(plan, source, saved, options.syncRange);
-  return drift.length === 0 ? windowed : { ...windowed, warnings: [...windowed.warnings, ...drift] };
+  if (options.syncRange) return openSyncWindows(plan, source, saved, options.syncRange);
+  const drift = schemaDrift(plan, saved, options.lineOf ?? (() => 'spec'));
+  const added = await addSourceColumns(plan, saved, target);
+  // A mapping whose target gained a column reloads in full: as if it had no cursor yet.
+  const from = Object.fromEntries(Object.entries(saved).filter(([key]) => !added.reload.has(key)));
+  const windowed = await openSyncWindows(added.plan, source, from);
+  const warnings = [...windowed.warnings, ...drift, ...added.warnings];
+  return { ...windowed, warnings };
 }
 
 /** Plans a new run and checks the plan against the databases. */

@@ -34,6 +34,8 @@ export function schemaDrift(
     const since = `since run ${before.runId}`;
     for (const [name, column] of now) {
       const old = then.get(name);
+      // addColumns copies it (add-source-columns.ts says so itself).
+      if (!old && m.sync!.addColumns) continue;
       if (!old) {
         warnings.push({
           kind: 'schema_mismatch',

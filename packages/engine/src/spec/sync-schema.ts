@@ -41,6 +41,12 @@ export const SyncSettings = z.discriminatedUnion(
           unit: 'seconds',
         }).optional(),
         deletes: SyncDeletes.optional(),
+        /**
+         * Copy the source columns `columns` does not name (`exclude` aside) into the target's columns
+         * of the same name, adding to the target those added at the source since the last run (that
+         * run then reloads the mapping in full, so no row keeps a NULL for them).
+         */
+        addColumns: z.boolean(worded).optional(),
       })
       .strict(),
   ],
@@ -88,6 +94,11 @@ export function checkSync(mapping: SyncedMapping, ctx: z.RefinementCtx): void {
     refuse(
       ['lookbackSeconds'],
       'lookback re-reads rows, which an append would load twice; use incremental_upsert, or remove the lookback',
+    );
+  if (sync.mode === 'incremental_append' && sync.addColumns)
+    refuse(
+      ['addColumns'],
+      'addColumns reloads the mapping when a column is added, which an append would load twice; use incremental_upsert',
     );
   if (sync.mode === 'incremental_append' && sync.deletes)
     refuse(['deletes'], 'deletes need incremental_upsert, which matches target rows on their key');
