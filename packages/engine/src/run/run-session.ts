@@ -9,12 +9,9 @@ import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
-import { addSourceColumns } from './add-source-columns.ts';
 import { buildAfterLoad } from './build-after-load.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
-import { deleteGoneKeys } from './compare-keys.ts';
-import { compareCursor } from './cursor-values.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
@@ -31,12 +28,10 @@ import type { RejectedRow } from './rejected-row.ts';
 import { identity } from './row-transform.ts';
 import { RunLog, type RunLogEntry } from './run-log.ts';
 import type { NewRun, RunRecord, RunStateStore, TaskRecord } from './run-state.ts';
-import type { SyncSummary } from './run-summary.ts';
 import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
-import { schemaDrift, sourceColumns } from './schema-drift.ts';
-import { reachedCursors, syncSummary } from './sync-outcome.ts';
-import { cursorKey, openSyncWindows, type SyncRange } from './sync-window.ts';
+import { deleteGoneRows, finishSync, withSyncWindows } from './sync-stage.ts';
+import type { SyncRange } from './sync-window.ts';
 import { sumWhileLoading, validateTables } from './validate.ts';
 import { checkRules } from './validation-rules.ts';
 
@@ -448,87 +443,9 @@ export class RunSession {
    */
   async validate(): Promise<void> {
     await this.hooks('post');
-    await this.deleteGoneRows();
+    await deleteGoneRows(this);
     await this.checkRows();
-    await this.finishSync();
-  }
-
-  /** Incremental mappings with `deletes: { compareKeys: true }`: target rows gone from the source go. */
-  private async deleteGoneRows(): Promise<void> {
-    const { state } = this.options;
-    for (const m of this.plan.mappings) {
-      if (!m.sync?.compareKeys) continue;
-      // Once per run: a repeated stage would find nothing more, and must not count zero.
-      if ((await state.notes(this.runId)).syncDeleted[m.id] !== undefined) continue;
-      const filter = this.plan.spec.mappings[m.index]?.where;
-      const deleted = await deleteGoneKeys(m, filter, this.source, this.target, this.signal);
-      const earlier = (await state.notes(this.runId)).syncDeleted;
-      await state.saveNotes(this.runId, { syncDeleted: { ...earlier, [m.id]: deleted } });
-      this.log.info(
-        `${deleted} row(s) deleted from ${m.target.schema}.${m.target.name}: gone from the source`,
-        {
-          mappingId: m.id,
-        },
-      );
-    }
-  }
-
-  /**
-   * Incremental mappings, once the rows are checked: counts and checksum for the report, then the
-   * cursors move to the top of each window, so the next run reads from there. Saving again after a
-   * crash saves the same values.
-   */
-  private async finishSync(): Promise<void> {
-    const mappings = this.plan.mappings.filter((m) => m.sync?.window);
-    if (mappings.length === 0) return;
-    const { state } = this.options;
-    const [record, tasks, checkpoints, notes] = await Promise.all([
-      this.record(),
-      state.tasks(this.runId),
-      this.checkpoints(),
-      state.notes(this.runId),
-    ]);
-    const sync: SyncSummary[] = [];
-    for (const m of mappings) {
-      const table = `${m.target.schema}.${m.target.name}`;
-      const counts = {
-        targetBefore: record.targetBefore[table] ?? 0,
-        targetAfter: await this.target.reader.count(m.target),
-        deleted: notes.syncDeleted[m.id] ?? 0,
-        softDeleted: await this.softDeleted(m),
-      };
-      sync.push(syncSummary(m, tasks, checkpoints, counts, true));
-    }
-    await state.saveNotes(this.runId, { sync });
-    // Under `continue`, rejected rows fail the run after this stage: their cursor must not move past them.
-    const rejected = await this.rejectedByMapping();
-    const kept =
-      this.settings.errorPolicy === 'continue' ? mappings.filter((m) => rejected[m.id] === 0) : mappings;
-    // Runs of one project that overlap (maxActiveRuns above 1) may end out of order: a cursor only
-    // moves forward, never back to an older run's window.
-    const now = await state.savedCursors(this.runId, this.plan.spec.name);
-    const moving = kept.filter((m) => {
-      const saved = now[cursorKey(m)]?.value;
-      const upper = m.sync?.window?.upper;
-      return (
-        saved === undefined ||
-        upper === undefined ||
-        upper === null ||
-        compareCursor(upper, saved, m.sync!.cursorType) >= 0
-      );
-    });
-    const columns = Object.fromEntries(moving.map((m) => [cursorKey(m), sourceColumns(m)]));
-    await state.saveCursors(this.runId, this.plan.spec.name, reachedCursors(moving, cursorKey), columns);
-  }
-
-  /** Rows of the window read with the soft-delete column set; null without one. */
-  private async softDeleted(m: PlannedMapping): Promise<number | null> {
-    const name = m.sync?.softDeleteColumn;
-    if (!name) return null;
-    const column = m.source.columns.find((c) => c.name === name);
-    const quoted = this.source.dialect.quoteIdentifier(name);
-    const set = column?.type === 'boolean' ? `${quoted} = TRUE` : `${quoted} IS NOT NULL`;
-    return this.source.reader.count(m.source, m.where ? `(${m.where}) AND ${set}` : set);
+    await finishSync(this);
   }
 
   /** Counts, checksums and rules; what differs fails the run with every difference named. */
@@ -712,26 +629,6 @@ interface CommittedTask {
   readonly mappingId: string;
   readonly done: boolean;
   readonly position: Position | undefined;
-}
-
-/** A new run's plan with the cursor window of each incremental mapping fixed (sync-window.ts). */
-async function withSyncWindows(
-  plan: MigrationPlan,
-  options: SessionOptions,
-  source: Connection,
-  target: Connection,
-) {
-  if (!plan.mappings.some((m) => m.sync)) return plan;
-  const saved = await options.state.savedCursors(options.runId, options.spec.name);
-  // A backfill re-reads old rows; what changed since the live cursor is for the scheduled runs to say.
-  if (options.syncRange) return openSyncWindows(plan, source, saved, options.syncRange);
-  const drift = schemaDrift(plan, saved, options.lineOf ?? (() => 'spec'));
-  const added = await addSourceColumns(plan, saved, target);
-  // A mapping whose target gained a column reloads in full: as if it had no cursor yet.
-  const from = Object.fromEntries(Object.entries(saved).filter(([key]) => !added.reload.has(key)));
-  const windowed = await openSyncWindows(added.plan, source, from);
-  const warnings = [...windowed.warnings, ...drift, ...added.warnings];
-  return { ...windowed, warnings };
 }
 
 /** Plans a new run and checks the plan against the databases. */
