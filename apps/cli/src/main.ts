@@ -5,7 +5,9 @@ import { inspectCommand } from './commands/inspect.ts';
 import { planCommand } from './commands/plan.ts';
 import { previewCommand } from './commands/preview.ts';
 import { reportCommand } from './commands/report.ts';
+import { resetStateCommand } from './commands/reset-state.ts';
 import { runCommand } from './commands/run.ts';
+import { validateCommand } from './commands/validate.ts';
 import { exitCodeFor, printError } from './errors.ts';
 import { addServerCommands } from './server-commands.ts';
 
@@ -22,6 +24,8 @@ program.addCommand(planCommand());
 program.addCommand(previewCommand());
 program.addCommand(runCommand());
 program.addCommand(reportCommand());
+program.addCommand(resetStateCommand());
+program.addCommand(validateCommand());
 program.addCommand(demoCommand());
 await addServerCommands(program);
 

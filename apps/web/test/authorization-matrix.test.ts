@@ -68,6 +68,8 @@ const ROUTES: Record<
   'GET /api/projects/[id]/grid': { access: 'read' },
   'POST /api/projects/[id]/backfill': { access: 'run', body: {} },
   'POST /api/projects/[id]/test-alert': { access: 'edit', body: {} },
+  'GET /api/projects/[id]/sync-state': { access: 'read' },
+  'POST /api/projects/[id]/sync-state': { access: 'edit', body: { mappingKey: '' } },
   'GET /api/dependencies': { access: 'read' },
   'GET /api/executions': { access: 'read' },
   'POST /api/executions/start': { access: 'run', body: {} },

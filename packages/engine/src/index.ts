@@ -28,6 +28,7 @@ export { compareTypes } from './plan/type-compatibility.ts';
 export { isMetadataStoreRefusal } from './postgres/postgres-store-guard.ts';
 export { makePrivateDir, makePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
 export { renderHtmlReport } from './report/html-report.ts';
+export { cursorText, syncCounts } from './report/sync-words.ts';
 export { writeReport } from './report/write-report.ts';
 export { dropRunState } from './run/drop-run-state.ts';
 export { type DryRunOptions, type DryRunResult, type DryRunTable, dryRun } from './run/dry-run.ts';
@@ -49,6 +50,8 @@ export type { RunLogEntry } from './run/run-log.ts';
 export { initialProgress, PAUSED, type RunOptions, runMigration } from './run/run-migration.ts';
 export { type ExtractResult, RunSession, type SessionOptions, type TaskHandlers } from './run/run-session.ts';
 export {
+  cursorFromJson,
+  cursorToJson,
   EMPTY_NOTES,
   type NewRun,
   REJECTED_SAMPLES,
@@ -62,6 +65,8 @@ export {
 } from './run/run-state.ts';
 export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
+export { cursorKey, type SavedCursor, type SourceColumn, type SyncRange } from './run/sync-window.ts';
+export { validateFull } from './run/validate-full.ts';
 export type * from './schema/model.ts';
 export {
   fieldLabel,

@@ -10,10 +10,14 @@ import {
   type RunSummary,
   rangeFromJson,
   rangeToJson,
+  type SourceColumn,
   type TaskRecord,
+  type Value,
 } from '@databridge/engine';
 import { sql } from 'kysely';
+import { StoreError } from './errors.ts';
 import type { Store } from './open-store.ts';
+import { listSyncCursors, saveSyncCursors } from './sync-cursors-repository.ts';
 import { inTransaction } from './transaction.ts';
 import { readBool, readJson, readTime, readTimeOrNull, writeBool, writeJson } from './values.ts';
 
@@ -180,5 +184,31 @@ export function storeRunState(store: Store): RunStateStore {
         .execute();
       return rows.flatMap((r) => readJson(r.sample) as RejectedRow[]);
     },
+
+    // Cursors belong to the execution's project, whatever the spec is named.
+    async savedCursors(executionId: string) {
+      const projectId = await projectOf(store, executionId);
+      const cursors = await listSyncCursors(store, projectId);
+      return Object.fromEntries(cursors.map(({ mappingKey, ...saved }) => [mappingKey, saved]));
+    },
+
+    async saveCursors(
+      executionId: string,
+      _specName: string,
+      cursors: Readonly<Record<string, Value>>,
+      columns?: Readonly<Record<string, readonly SourceColumn[]>>,
+    ) {
+      await saveSyncCursors(store, await projectOf(store, executionId), executionId, cursors, columns);
+    },
   };
+}
+
+async function projectOf(store: Store, executionId: string): Promise<string> {
+  const row = await store.db
+    .selectFrom('executions')
+    .select('project_id')
+    .where('id', '=', executionId)
+    .executeTakeFirst();
+  if (!row) throw new StoreError('not_found', `There is no execution ${executionId}.`);
+  return row.project_id;
 }

@@ -27,6 +27,7 @@ export * from './session-token.ts';
 export * from './sessions-repository.ts';
 export * from './stage-runs-repository.ts';
 export * from './statuses.ts';
+export * from './sync-cursors-repository.ts';
 export * from './task-runs-repository.ts';
 export { inTransaction } from './transaction.ts';
 export * from './users-repository.ts';

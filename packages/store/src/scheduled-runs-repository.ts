@@ -422,3 +422,16 @@ function toAlertable(row: {
     outcomeAlerted: row.outcome_alerted,
   };
 }
+
+/** What started an execution, when the scheduler did: a timetable's run or a backfill's. */
+export async function scheduledRunKindOf(
+  store: Store,
+  executionId: string,
+): Promise<ScheduledRunKind | undefined> {
+  const row = await store.db
+    .selectFrom('scheduled_runs')
+    .select('kind')
+    .where('execution_id', '=', executionId)
+    .executeTakeFirst();
+  return row?.kind as ScheduledRunKind | undefined;
+}

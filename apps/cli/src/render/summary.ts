@@ -1,4 +1,4 @@
-import type { RunSummary } from '@databridge/engine';
+import { cursorText, type RunSummary, syncCounts } from '@databridge/engine';
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -29,6 +29,13 @@ export function renderSummary(s: RunSummary): string {
     const bad = s.validation.filter((v) => v.problems.length > 0).length;
     out.push(
       `  validation: ${s.validation.length} tables counted, ${checked} checksummed, ${bad === 0 ? 'all equal' : `${bad} differ`}`,
+    );
+  }
+  for (const x of s.sync ?? []) {
+    const mapping = s.tables.find((t) => t.mappingId === x.mappingId);
+    const name = mapping ? `${mapping.source} -> ${mapping.target}` : x.table;
+    out.push(
+      `  sync ${name} (${x.mode} on ${x.cursor}): cursor ${cursorText(x.cursorBefore)} -> ${cursorText(x.cursorAfter)}; ${syncCounts(x)}`,
     );
   }
   for (const t of s.tables) if (t.rejectsFile) out.push(`  rejected rows of ${t.target}: ${t.rejectsFile}`);

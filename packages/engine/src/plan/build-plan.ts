@@ -5,6 +5,7 @@ import type { ColumnMapping, MigrationSpec, TableMapping } from '../spec/spec-sc
 import { checkTransformFits } from './check-transform-fits.ts';
 import { orderByForeignKeys } from './load-order.ts';
 import { notMigrated } from './not-migrated.ts';
+import { planSync, syncLoadMode } from './plan-sync.ts';
 import type { MigrationPlan, PlannedColumn, PlannedMapping, PlanWarning } from './plan-types.ts';
 import { parseTableName, requireColumn, requireTable } from './resolve-names.ts';
 import { sameDatabase } from './same-database.ts';
@@ -164,13 +165,15 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
     ? mapping.key.map((k, j) => requireColumn(target, k, 'target', at('key', j)).name)
     : target.primaryKey;
   const unmappedKey = conflictKey.filter((k) => !seen.has(k));
-  if (mapping.mode === 'upsert' && conflictKey.length > 0 && unmappedKey.length > 0) {
+  const sync = planSync(mapping, source, conflictKey, at);
+  const mode = syncLoadMode(mapping);
+  if (mode === 'upsert' && conflictKey.length > 0 && unmappedKey.length > 0) {
     throw new DataBridgeError(
       'bad_spec',
       `${at('key')}: upsert matches rows on ${conflictKey.join(', ')}, so ${unmappedKey.map((k) => `"${k}"`).join(', ')} must be mapped too`,
     );
   }
-  if (mapping.mode === 'upsert' && conflictKey.length === 0) {
+  if (mode === 'upsert' && conflictKey.length === 0) {
     throw new DataBridgeError(
       'bad_spec',
       `${at('mode')}: upsert needs a key, and ${target.schema}.${target.name} has no primary key: set "key"`,
@@ -182,11 +185,12 @@ function resolveMapping(ctx: PlanContext, mapping: TableMapping, index: number):
     source,
     target,
     createTarget,
-    mode: mapping.mode,
+    mode,
     conflictKey,
     where,
     columns,
     sourceKey: readKey(source),
+    ...(sync ? { sync } : {}),
     // A plain copy carries every value unchanged: no operation, no default, no rule that may alter one.
     plainCopy: columns.every(
       (c) =>

@@ -1,4 +1,4 @@
-import type { ColumnInfo, TableInfo } from '../schema/model.ts';
+import type { ColumnInfo, NormalisedType, TableInfo } from '../schema/model.ts';
 import type { LoadMode, MigrationSpec, StringOperation } from '../spec/spec-schema.ts';
 import type { Value } from '../values.ts';
 import type { SchemaDdl } from './schema-ddl-types.ts';
@@ -46,6 +46,42 @@ export interface PlannedMapping {
   readonly stage: 'load_dimensions' | 'load_facts';
   /** Foreign-key level within the stage: 0 loads first. */
   readonly level: number;
+  /** Set for an incremental mapping: its cursor, and once the run started, its window. */
+  readonly sync?: PlannedSync;
+}
+
+/** An incremental mapping's plan (spec `sync`); see plan-sync.ts and sync-window.ts. */
+export interface PlannedSync {
+  readonly mode: 'incremental_append' | 'incremental_upsert';
+  /** The source cursor column, as the source names it. */
+  readonly cursor: string;
+  readonly cursorType: NormalisedType;
+  readonly lookbackSeconds: number;
+  readonly softDeleteColumn?: string;
+  /** After the load, delete target rows whose key the source no longer has. */
+  readonly compareKeys: boolean;
+  /** Copy unnamed source columns, adding new ones to the target (spec `sync.addColumns`). */
+  readonly addColumns?: boolean;
+  /** The rows this run reads, fixed when it starts so that a resume reads the very same. */
+  readonly window?: SyncWindow;
+}
+
+/**
+ * The cursor values one run covers: from the saved cursor (less the lookback; none on a first run,
+ * which loads every row) up to the highest value the source held when the run started. The saved
+ * cursor moves to `upper` once the run has completed.
+ */
+export interface SyncWindow {
+  /** The cursor saved by the last completed run; null on a first run (a full load). */
+  readonly before: Value | null;
+  /** Rows with a cursor from this value (`>=`, or `>` for an append) are read; null: no lower bound. */
+  readonly lower: Value | null;
+  /** Rows up to this value (`<=`); null when the table held no cursor value. */
+  readonly upper: Value | null;
+  /** The filter the run reads with (the mapping's own `where` ANDed with the window). */
+  readonly filter: string;
+  /** A backfill's window (a range of dates): the saved cursor neither starts it nor moves. */
+  readonly backfill?: boolean;
 }
 
 export type WarningKind =

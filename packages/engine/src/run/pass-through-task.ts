@@ -19,7 +19,8 @@ const SENT_EVERY_MS = 500;
 export function canPassThrough(mapping: PlannedMapping, source: Connection, target: Connection): boolean {
   if (!source.capabilities.copyText || !target.capabilities.copyText || !source.reader.copyOutText)
     return false;
-  if (!mapping.plainCopy || mapping.mode === 'upsert') return false;
+  // Incremental mappings go row by row: they sum the rows they move, for their report.
+  if (!mapping.plainCopy || mapping.mode === 'upsert' || mapping.sync) return false;
   const typesFit = mapping.columns.every((c) => {
     if (!c.source || c.deferred) return false;
     if (c.source.nativeType === c.target.nativeType) return true;

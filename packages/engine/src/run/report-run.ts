@@ -8,7 +8,9 @@ import { stillDroppedWarnings } from './deferred-foreign-keys.ts';
 import { decodePosition } from './key-codec.ts';
 import { type StageProgress, type TableProgress, tableSeconds } from './progress.ts';
 import type { RunSession } from './run-session.ts';
-import type { RunOutcome, RunSummary, TableSummary } from './run-summary.ts';
+import type { TaskRecord } from './run-state.ts';
+import type { RunOutcome, RunSummary, SyncSummary, TableSummary } from './run-summary.ts';
+import { syncSummary } from './sync-outcome.ts';
 
 export interface ReportInput {
   readonly outcome: RunOutcome;
@@ -107,6 +109,7 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     },
     warnings: [...plan.warnings, ...notes.warnings, ...stillDroppedWarnings(notes.deferredForeignKeys)],
     validation: notes.validation,
+    sync: syncReport(session, notes.sync, committed, tasks, outcome),
     hooks: notes.hooks,
     rules: notes.rules,
     rejectedRows: samples,
@@ -129,6 +132,30 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     reported,
   );
   return reported;
+}
+
+/**
+ * Each incremental mapping's counts and cursors: as the validate stage found them, or, for a run that
+ * did not get there, what its checkpoints say, with the cursor where it was.
+ */
+function syncReport(
+  session: RunSession,
+  found: readonly SyncSummary[],
+  committed: ReadonlyMap<string, Checkpoint>,
+  tasks: readonly TaskRecord[],
+  outcome: RunOutcome,
+): SyncSummary[] {
+  return session.plan.mappings
+    .filter((m) => m.sync?.window)
+    .map((m) => {
+      const done = found.find((s) => s.mappingId === m.id);
+      if (done && outcome === 'completed') return done;
+      const counts = { targetBefore: 0, targetAfter: 0, deleted: 0, softDeleted: null };
+      return {
+        ...(done ?? syncSummary(m, tasks, committed, counts, false)),
+        cursorAfter: m.sync!.window!.before,
+      };
+    });
 }
 
 /**

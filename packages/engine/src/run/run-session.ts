@@ -30,6 +30,8 @@ import { RunLog, type RunLogEntry } from './run-log.ts';
 import type { NewRun, RunRecord, RunStateStore, TaskRecord } from './run-state.ts';
 import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
+import { deleteGoneRows, finishSync, withSyncWindows } from './sync-stage.ts';
+import type { SyncRange } from './sync-window.ts';
 import { sumWhileLoading, validateTables } from './validate.ts';
 import { checkRules } from './validation-rules.ts';
 
@@ -53,6 +55,11 @@ export interface SessionOptions {
   readonly stopGraceMs?: number;
   /** A server's confinement of SQLite files and statements (none for the CLI). */
   readonly sqliteFolder?: SqliteFolder;
+  /**
+   * A backfill of a date range: incremental mappings read the rows whose cursor falls in it instead
+   * of those past their saved cursor, which the run neither uses nor moves.
+   */
+  readonly syncRange?: SyncRange;
 }
 
 /** How long a statement may run on after a pause or shutdown; see SessionOptions.stopGraceMs. */
@@ -128,7 +135,7 @@ export class RunSession {
       const record = await options.state.getRun(options.runId);
       const plan = record?.plan
         ? decodePlan(record.plan, options.spec)
-        : await planRun(options, source, target);
+        : await withSyncWindows(await planRun(options, source, target), options, source, target);
       return new RunSession(options, plan, source, target);
     } catch (error) {
       await Promise.allSettled([source.close(), target.close()]);
@@ -436,6 +443,13 @@ export class RunSession {
    */
   async validate(): Promise<void> {
     await this.hooks('post');
+    await deleteGoneRows(this);
+    await this.checkRows();
+    await finishSync(this);
+  }
+
+  /** Counts, checksums and rules; what differs fails the run with every difference named. */
+  private async checkRows(): Promise<void> {
     const notes = await this.options.state.notes(this.runId);
     const keys = await foreignKeyProblems(
       this.target,

@@ -1,9 +1,11 @@
 import type { KeyRange } from '../connectors/connection.ts';
 import type { PlanWarning } from '../plan/plan-types.ts';
+import type { Value } from '../values.ts';
 import type { DeferredForeignKey } from './deferred-foreign-keys.ts';
 import type { HookResult } from './hooks.ts';
 import type { RejectedRow } from './rejected-row.ts';
-import type { RunSummary } from './run-summary.ts';
+import type { RunSummary, SyncSummary } from './run-summary.ts';
+import type { SavedCursor, SourceColumn } from './sync-window.ts';
 import type { TableValidation } from './validate.ts';
 import type { RuleResult } from './validation-rules.ts';
 
@@ -29,6 +31,21 @@ export interface RunStateStore {
   /** Keeps the first rejected rows of a mapping for the report (the rejects files hold them all). */
   addRejectedSamples(id: string, mappingId: string, rows: readonly RejectedRow[]): Promise<void>;
   rejectedSamples(id: string): Promise<RejectedRow[]>;
+  /**
+   * The cursors incremental mappings saved at the end of their last completed run, by cursorKey:
+   * per project in the metadata store (the run id is its execution's), per spec name in the CLI.
+   */
+  savedCursors(runId: string, specName: string): Promise<Record<string, SavedCursor>>;
+  /**
+   * Saves the cursors a run reached, once it has completed its validation, with the source columns
+   * each mapping read them from (the next run reports what changed: schema-drift.ts).
+   */
+  saveCursors(
+    runId: string,
+    specName: string,
+    cursors: Readonly<Record<string, Value>>,
+    columns?: Readonly<Record<string, readonly SourceColumn[]>>,
+  ): Promise<void>;
 }
 
 export interface NewRun {
@@ -69,6 +86,10 @@ export interface RunNotes {
   readonly deferredForeignKeys: readonly DeferredForeignKey[];
   /** Rows taken out of created tables after the load because their parent row was rejected, by mapping. */
   readonly orphansRejected: Readonly<Record<string, number>>;
+  /** Target rows deleted by key comparison, by mapping (kept so that a repeated stage counts them once). */
+  readonly syncDeleted: Readonly<Record<string, number>>;
+  /** Incremental mappings: counts, checksum and cursors of the run (sync-outcome.ts). */
+  readonly sync: readonly SyncSummary[];
 }
 
 export const EMPTY_NOTES: RunNotes = {
@@ -78,10 +99,22 @@ export const EMPTY_NOTES: RunNotes = {
   warnings: [],
   deferredForeignKeys: [],
   orphansRejected: {},
+  syncDeleted: {},
+  sync: [],
 };
 
 /** How many rejected rows per mapping a report shows. */
 export const REJECTED_SAMPLES = 20;
+
+/** A cursor value as JSON: bigints as tagged strings. */
+export function cursorToJson(value: Value): string {
+  return JSON.stringify(typeof value === 'bigint' ? { bigint: value.toString() } : value);
+}
+
+export function cursorFromJson(text: string): Value {
+  const json = JSON.parse(text) as Value | { bigint: string };
+  return json && typeof json === 'object' && 'bigint' in json ? BigInt(json.bigint) : (json as Value);
+}
 
 // Key bounds may be bigints (beyond 2^53); JSON carries them as tagged strings.
 export function rangeToJson(range: KeyRange): string {

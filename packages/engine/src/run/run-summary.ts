@@ -1,4 +1,5 @@
 import type { PlanWarning, StageId } from '../plan/plan-types.ts';
+import type { Value } from '../values.ts';
 import type { HookResult } from './hooks.ts';
 import type { StageStatus } from './progress.ts';
 import type { RejectedRow } from './rejected-row.ts';
@@ -28,6 +29,30 @@ export interface StageSummary {
   readonly seconds: number;
 }
 
+/** What an incremental mapping moved in one run (spec `sync`). */
+export interface SyncSummary {
+  readonly mappingId: string;
+  /** Target table, `schema.table`. */
+  readonly table: string;
+  readonly mode: 'incremental_append' | 'incremental_upsert';
+  /** The cursor column. */
+  readonly cursor: string;
+  /** Saved by the last completed run; null for a first run, a full load. */
+  readonly cursorBefore: Value | null;
+  /** Saved by this run (the highest value it covered); the same as before until the run completes. */
+  readonly cursorAfter: Value | null;
+  readonly rowsRead: number;
+  readonly inserted: number;
+  /** Rows upserted onto a key the target had (rows re-read at the boundary among them). */
+  readonly updated: number;
+  /** Target rows whose key the source no longer has, deleted (`deletes: { compareKeys: true }`). */
+  readonly deleted: number;
+  /** Rows read with the soft-delete column set (copied like any other row). */
+  readonly softDeleted: number | null;
+  /** PostgreSQL-mode checksum of the rows moved (run/checksum.ts); null where values were transformed. */
+  readonly checksum: string | null;
+}
+
 /** Everything a run reports: printed by `--json`, written as report.json and rendered as report.html. */
 export interface RunSummary {
   readonly runId: string;
@@ -49,6 +74,8 @@ export interface RunSummary {
   };
   readonly warnings: readonly PlanWarning[];
   readonly validation: readonly TableValidation[];
+  /** Incremental mappings' counts and cursors, before and after (absent in summaries of older versions). */
+  readonly sync?: readonly SyncSummary[];
   /** Pre- and post-migration hooks, in the order they ran. */
   readonly hooks: readonly HookResult[];
   /** Custom validation rules and their outcome. */

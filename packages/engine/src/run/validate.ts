@@ -207,7 +207,11 @@ export function sumWhileLoading(
   checksumOn: boolean,
   valueIndex: readonly number[],
 ): { types: readonly ColumnInfo[]; indexes: readonly number[] } | undefined {
-  if (!checksumOn || !m.plainCopy || m.mode === 'upsert') return undefined;
+  if (!checksumOn || !m.plainCopy) return undefined;
+  // An incremental mapping sums the rows it moves for its report, whatever the validation compares.
+  if (m.sync && valueIndex.every((i) => i >= 0))
+    return { types: m.columns.map((c) => c.target), indexes: valueIndex };
+  if (m.mode === 'upsert') return undefined;
   if (valueIndex.some((i) => i < 0) || checksumMethod(m, source, target) !== 'canonical') return undefined;
   return { types: m.columns.map((c) => c.target), indexes: valueIndex };
 }

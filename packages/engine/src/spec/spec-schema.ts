@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { fieldLabel, labelledNumber, peopleError } from './labelled.ts';
 import { ScheduleSettings } from './schedule-schema.ts';
 import { checkMappingSizes } from './size-limits.ts';
+import { checkSync, SyncSettings } from './sync-schema.ts';
 
 /**
  * The migration spec: one document that says what moves where and how. The web wizard edits exactly
@@ -105,10 +106,13 @@ export const TableMapping = z
     }),
     /** Source columns deliberately left behind (documentation; unmapped columns are never copied). */
     exclude: z.array(identifier).default([]),
+    /** Full or incremental loads from run to run (sync-schema.ts); full when omitted. */
+    sync: SyncSettings.optional(),
   })
   .strict()
   // Sizes are checked per mapping, where the message can name the mapping and the column.
-  .superRefine(checkMappingSizes);
+  .superRefine(checkMappingSizes)
+  .superRefine(checkSync);
 export type TableMapping = z.infer<typeof TableMapping>;
 
 export const ConnectionRef = z

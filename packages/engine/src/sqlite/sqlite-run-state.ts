@@ -3,6 +3,8 @@ import Database from 'better-sqlite3';
 import { makePrivateDir, makePrivateFile } from '../private-files.ts';
 import type { RejectedRow } from '../run/rejected-row.ts';
 import {
+  cursorFromJson,
+  cursorToJson,
   EMPTY_NOTES,
   type NewRun,
   REJECTED_SAMPLES,
@@ -15,6 +17,8 @@ import {
   type TaskRecord,
 } from '../run/run-state.ts';
 import type { RunSummary } from '../run/run-summary.ts';
+import type { SavedCursor, SourceColumn } from '../run/sync-window.ts';
+import type { Value } from '../values.ts';
 
 /** The CLI's record of runs: a local SQLite file (`.databridge/state.sqlite`). */
 export class SqliteRunState implements RunStateStore {
@@ -139,6 +143,65 @@ export class SqliteRunState implements RunStateStore {
     return rows.map((r) => JSON.parse(r.row_json));
   }
 
+  async savedCursors(_runId: string, specName: string): Promise<Record<string, SavedCursor>> {
+    const rows = this.db
+      .prepare(
+        'SELECT mapping_key, value_json, run_id, saved_at, columns_json FROM sync_cursors WHERE spec_name = ?',
+      )
+      .all(specName) as {
+      mapping_key: string;
+      value_json: string;
+      run_id: string;
+      saved_at: string;
+      columns_json: string | null;
+    }[];
+    return Object.fromEntries(
+      rows.map((r) => [
+        r.mapping_key,
+        {
+          value: cursorFromJson(r.value_json),
+          runId: r.run_id,
+          savedAt: r.saved_at,
+          ...(r.columns_json ? { columns: JSON.parse(r.columns_json) as SourceColumn[] } : {}),
+        },
+      ]),
+    );
+  }
+
+  async saveCursors(
+    runId: string,
+    specName: string,
+    cursors: Readonly<Record<string, Value>>,
+    columns: Readonly<Record<string, readonly SourceColumn[]>> = {},
+  ): Promise<void> {
+    const upsert = this.db.prepare(
+      `INSERT INTO sync_cursors (spec_name, mapping_key, value_json, run_id, saved_at, columns_json)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (spec_name, mapping_key) DO UPDATE SET value_json = excluded.value_json,
+         run_id = excluded.run_id, saved_at = excluded.saved_at, columns_json = excluded.columns_json`,
+    );
+    const now = new Date().toISOString();
+    this.db.transaction(() => {
+      for (const [key, value] of Object.entries(cursors)) {
+        const kept = columns[key] ? JSON.stringify(columns[key]) : null;
+        upsert.run(specName, key, cursorToJson(value), runId, now, kept);
+      }
+    })();
+  }
+
+  /**
+   * Forgets the saved cursors of a spec (of one mapping, by its cursorKey), so that the next run of
+   * each is a full load; returns the keys forgotten.
+   */
+  resetCursors(specName: string, mappingKey?: string): string[] {
+    const rows = this.db
+      .prepare(
+        `DELETE FROM sync_cursors WHERE spec_name = ?${mappingKey ? ' AND mapping_key = ?' : ''} RETURNING mapping_key`,
+      )
+      .all(...(mappingKey ? [specName, mappingKey] : [specName])) as { mapping_key: string }[];
+    return rows.map((r) => r.mapping_key).sort();
+  }
+
   close(): void {
     this.db.close();
   }
@@ -175,6 +238,10 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE run_notes (run_id TEXT PRIMARY KEY, notes TEXT NOT NULL);
    CREATE TABLE rejected_samples (run_id TEXT NOT NULL, mapping_id TEXT NOT NULL, row_json TEXT NOT NULL);
    CREATE INDEX rejected_samples_run ON rejected_samples (run_id, mapping_id);`,
+  // Incremental mappings' cursors, per spec name and mapping (sync-window.ts cursorKey).
+  `CREATE TABLE sync_cursors (
+     spec_name TEXT NOT NULL, mapping_key TEXT NOT NULL, value_json TEXT NOT NULL, run_id TEXT NOT NULL,
+     saved_at TEXT NOT NULL, columns_json TEXT, PRIMARY KEY (spec_name, mapping_key));`,
 ];
 
 function migrate(db: Database.Database): void {

@@ -1,5 +1,6 @@
 import { RunSession, type SqliteFolder } from '@databridge/engine';
 import { type Execution, type Store, storeRunState } from '@databridge/store';
+import { backfillSyncRange } from './backfill-sync-range.ts';
 import type { ExecutionLog } from './execution-log.ts';
 import { executionSpec } from './execution-spec.ts';
 
@@ -28,6 +29,7 @@ export async function openExecutionSession(
   log: ExecutionLog,
 ): Promise<RunSession> {
   const { spec, specHash } = await executionSpec(deps.store, execution.projectId, execution);
+  const syncRange = await backfillSyncRange(deps.store, execution.id, spec);
   return RunSession.open({
     spec,
     specHash,
@@ -38,5 +40,6 @@ export async function openExecutionSession(
     onLog: log.sink,
     ...(deps.stopGraceMs === undefined ? {} : { stopGraceMs: deps.stopGraceMs }),
     ...(deps.sqliteFolder ? { sqliteFolder: deps.sqliteFolder } : {}),
+    ...(syncRange ? { syncRange } : {}),
   });
 }

@@ -17,3 +17,4 @@ export * from './projects-service.ts';
 export * from './report-files.ts';
 export { ServiceError, type ServiceErrorCode, toServiceError } from './service-error.ts';
 export * from './sqlite-files.ts';
+export * from './sync-state-service.ts';

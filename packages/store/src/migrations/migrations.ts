@@ -10,6 +10,7 @@ import { connectionTests } from './0007-connection-tests.ts';
 import { abnormalStops } from './0008-abnormal-stops.ts';
 import { attemptThroughput } from './0009-attempt-throughput.ts';
 import { uncommittedRows } from './0010-uncommitted-rows.ts';
+import { syncCursors } from './0011-sync-cursors.ts';
 
 /**
  * Every migration, in order. Kysely runs them sorted by name, so names start with a zero-padded
@@ -26,6 +27,7 @@ const ALL: Record<string, (t: ColumnTypes) => Migration> = {
   '0008_abnormal_stops': abnormalStops,
   '0009_attempt_throughput': attemptThroughput,
   '0010_uncommitted_rows': uncommittedRows,
+  '0011_sync_cursors': syncCursors,
 };
 
 export const MIGRATION_NAMES: readonly string[] = Object.keys(ALL);

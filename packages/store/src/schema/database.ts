@@ -261,6 +261,19 @@ export interface SchedulerLeasesTable {
   expires_at: Time;
 }
 
+export interface SyncCursorsTable {
+  project_id: string;
+  /** The mapping's source and target tables (the engine's cursorKey). */
+  mapping_key: string;
+  /** The cursor value as JSON (bigints tagged). */
+  value_json: string;
+  /** The execution that reached it. */
+  execution_id: string;
+  saved_at: Time;
+  /** JSON list of `{ name, nativeType }`: the source columns that run read. */
+  source_columns: TextOrNull;
+}
+
 export interface Database {
   connections: ConnectionsTable;
   projects: ProjectsTable;
@@ -282,4 +295,5 @@ export interface Database {
   scheduled_runs: ScheduledRunsTable;
   schedule_states: ScheduleStatesTable;
   scheduler_leases: SchedulerLeasesTable;
+  sync_cursors: SyncCursorsTable;
 }

@@ -12,6 +12,7 @@ import { BulkSettings, setForMappings } from './bulk-settings.tsx';
 import { IssueList } from './issue-list.tsx';
 import { findTable, qualified, type SchemaData, sameNamedColumns, specName } from './schema-names.ts';
 import { stepHeading } from './steps.ts';
+import { SyncPicker } from './sync-picker.tsx';
 import { type Loadable, useWizard } from './wizard-context.tsx';
 
 type TableMappingValue = MigrationSpec['mappings'][number];
@@ -231,6 +232,7 @@ export function SelectTables() {
                 'Target',
                 'Columns',
                 'Load mode',
+                'Sync',
                 { label: 'Remove', hidden: true },
               ]}
             >
@@ -272,6 +274,27 @@ export function SelectTables() {
                         <option value="replace">replace (empty the target first)</option>
                         <option value="upsert">upsert (by key)</option>
                       </select>
+                    </td>
+                    <td className="px-3 py-2">
+                      <SyncPicker
+                        mapping={mapping}
+                        index={index}
+                        sourceTable={
+                          sourceSchema.state === 'ready'
+                            ? findTable(sourceSchema.value, mapping.source, spec.source.schema)
+                            : undefined
+                        }
+                        onChange={(sync) =>
+                          edit((s) => ({
+                            ...s,
+                            mappings: s.mappings.map((m, i) => {
+                              if (i !== index) return m;
+                              const { sync: _old, ...rest } = m;
+                              return sync ? { ...rest, sync } : rest;
+                            }),
+                          }))
+                        }
+                      />
                     </td>
                     <td className="px-3 py-2 text-right">
                       <RowAction

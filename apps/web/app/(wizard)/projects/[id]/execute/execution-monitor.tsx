@@ -13,6 +13,7 @@ import {
 } from '../../../../_components/monitor/execution-types.ts';
 import { LiveExecution } from '../../../../_components/monitor/live-execution.tsx';
 import { StageList } from '../../../../_components/monitor/stage-list.tsx';
+import { SyncState } from '../../../../_components/monitor/sync-state.tsx';
 import { ThroughputChart } from '../../../../_components/monitor/throughput-chart.tsx';
 import { useExecutionEvents } from '../../../../_components/monitor/use-execution-events.ts';
 import { useLiveResource } from '../../../../_components/monitor/use-live-resource.ts';
@@ -40,6 +41,8 @@ export function ExecutionMonitor(props: {
   pageSize: number;
   /** False for a role that may only look (viewer): the controls stay off. */
   canRun: boolean;
+  /** Editors and admins: the reset-state control of incremental mappings. */
+  canEdit: boolean;
 }) {
   const { project, noteExecution } = useWizard();
   const [history, setHistory] = useState(props.initialHistory.executions);
@@ -142,6 +145,8 @@ export function ExecutionMonitor(props: {
     [project.spec.mappings],
   );
 
+  const incremental = project.spec.mappings.some((m) => m.sync !== undefined && m.sync.mode !== 'full');
+
   return (
     // `relative`: the screen-reader-only texts (absolutely positioned) stay inside the scrolling
     // content instead of stretching the window, which must not scroll.
@@ -175,6 +180,20 @@ export function ExecutionMonitor(props: {
               <p className="text-sm text-slate-600">Loading the stages…</p>
             )}
           </section>
+
+          {incremental ? (
+            <section aria-labelledby="sync-title">
+              <h2 id="sync-title" className="mb-2 text-lg font-semibold">
+                Incremental loads
+              </h2>
+              <SyncState
+                projectId={props.projectId}
+                executionId={selectedId}
+                ended={view !== null && !active && view.status !== 'paused'}
+                canEdit={props.canEdit}
+              />
+            </section>
+          ) : null}
 
           <section aria-labelledby="chart-title">
             <h2 id="chart-title" className="mb-2 text-lg font-semibold">

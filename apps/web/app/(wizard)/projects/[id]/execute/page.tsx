@@ -33,6 +33,7 @@ export default async function ExecuteStep({ params, searchParams }: Props) {
         requested={requested}
         pageSize={HISTORY_PAGE}
         canRun={can(actor.role, 'run')}
+        canEdit={can(actor.role, 'edit')}
       />
       <RunGrid projectId={id} canRun={can(actor.role, 'run')} />
       <DeployToAirflow projectId={id} canDeploy={can(actor.role, 'edit')} />
