@@ -1,0 +1,212 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { artefactContentType, assertArtefactKey } from './artefact-keys.ts';
+import type { ArtefactBody, ArtefactInfo, ArtefactStore } from './artefact-store.ts';
+import { ArtefactStoreError } from './artefact-store-error.ts';
+import type { ObjectStoreConfig } from './object-store-config.ts';
+
+/** S3's smallest part: a file up to this size goes in one request, a larger one in parts. */
+export const MIN_PART_SIZE = 5 * 1024 * 1024;
+
+export interface S3StoreOptions {
+  /** Bytes per part of a multipart upload (at least 5 MiB, the default). */
+  readonly partSize?: number;
+  /** Parts in flight at once per upload. Default 4. */
+  readonly queueSize?: number;
+}
+
+/**
+ * Artefacts in an S3-compatible bucket (SAP Object Store hands out such buckets), through the AWS
+ * SDK v3 with path-style addressing. Uploads stream through lib-storage: a body of unknown length
+ * goes up in parts and is never held whole in memory. Keys live below the configured prefix.
+ */
+export class S3ArtefactStore implements ArtefactStore {
+  readonly isLocalFolder = false;
+  private readonly client: S3Client;
+
+  constructor(
+    private readonly config: ObjectStoreConfig,
+    private readonly options: S3StoreOptions = {},
+  ) {
+    this.client = new S3Client({
+      endpoint: config.endpoint,
+      region: config.region,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      forcePathStyle: true,
+      // Checksums the SDK adds by default are not understood by every S3-compatible server.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      // Retries with backoff belong to the caller (publish-artefacts.ts), which can keep a local copy.
+      maxAttempts: 1,
+    });
+  }
+
+  get description(): string {
+    return `object store ${this.config.location}`;
+  }
+
+  async put(key: string, body: ArtefactBody, options: { contentType?: string } = {}): Promise<void> {
+    const upload = new Upload({
+      client: this.client,
+      params: {
+        Bucket: this.config.bucket,
+        Key: this.fullKey(key),
+        Body: body,
+        ContentType: options.contentType ?? artefactContentType(key),
+      },
+      partSize: Math.max(MIN_PART_SIZE, this.options.partSize ?? MIN_PART_SIZE),
+      queueSize: this.options.queueSize ?? 4,
+      leavePartsOnError: false,
+    });
+    await this.call(`upload ${key}`, () => upload.done());
+  }
+
+  async putFile(key: string, path: string, options: { contentType?: string } = {}): Promise<void> {
+    await this.put(key, createReadStream(path), options);
+  }
+
+  async get(key: string): Promise<Readable | null> {
+    try {
+      const out = await this.client.send(
+        new GetObjectCommand({ Bucket: this.config.bucket, Key: this.fullKey(key) }),
+      );
+      return (out.Body as Readable | undefined) ?? null;
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw this.failure(`read ${key}`, error);
+    }
+  }
+
+  async head(key: string): Promise<ArtefactInfo | null> {
+    try {
+      const out = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.fullKey(key) }),
+      );
+      return { key, size: out.ContentLength ?? 0, modified: out.LastModified ?? new Date(0) };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw this.failure(`look up ${key}`, error);
+    }
+  }
+
+  async list(prefix: string): Promise<ArtefactInfo[]> {
+    if (prefix !== '') assertArtefactKey(prefix.replace(/\/$/, ''));
+    const found: ArtefactInfo[] = [];
+    const root = this.config.prefix ? `${this.config.prefix}/` : '';
+    let token: string | undefined;
+    do {
+      const page = await this.call('list artefacts', () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.config.bucket,
+            Prefix: `${root}${prefix}`,
+            ContinuationToken: token,
+          }),
+        ),
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key) continue;
+        found.push({
+          key: o.Key.slice(root.length),
+          size: o.Size ?? 0,
+          modified: o.LastModified ?? new Date(0),
+        });
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return found.sort((a, b) => (a.key < b.key ? -1 : 1));
+  }
+
+  async delete(keys: readonly string[]): Promise<void> {
+    // One request per object, eight at a time: the batch call (DeleteObjects) needs a Content-MD5
+    // that some S3-compatible servers check and the SDK no longer sends by default.
+    const full = keys.map((k) => this.fullKey(k));
+    for (let i = 0; i < full.length; i += 8) {
+      await Promise.all(
+        full
+          .slice(i, i + 8)
+          .map((Key) =>
+            this.call('delete artefacts', () =>
+              this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key })),
+            ),
+          ),
+      );
+    }
+  }
+
+  async check(): Promise<void> {
+    await this.call('reach the bucket', () =>
+      this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket })),
+    );
+    // Listing needs the key's read permission as well as the bucket's existence.
+    await this.call('list the bucket', () =>
+      this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, MaxKeys: 1 })),
+    );
+  }
+
+  private fullKey(key: string): string {
+    assertArtefactKey(key);
+    return this.config.prefix ? `${this.config.prefix}/${key}` : key;
+  }
+
+  private async call<T>(what: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw this.failure(what, error);
+    }
+  }
+
+  /** The SDK's error in words naming the setting to fix; never the secret. */
+  private failure(what: string, error: unknown): ArtefactStoreError {
+    if (error instanceof ArtefactStoreError) return error;
+    const { location, bucket, endpoint } = this.config;
+    const status = statusOf(error);
+    const name = error instanceof Error ? error.name : '';
+    if (
+      status === 403 ||
+      status === 401 ||
+      /InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied/.test(name)
+    ) {
+      return new ArtefactStoreError(
+        'auth_failed',
+        `The object store at ${location} refused the key in SAP_OBJECT_STORE_API_KEY (could not ${what}): check the access key id and secret, and that the key may read and write the bucket`,
+        { cause: error },
+      );
+    }
+    if (status === 404 || name === 'NoSuchBucket') {
+      return new ArtefactStoreError(
+        'no_bucket',
+        `The object store at ${endpoint} has no bucket "${bucket}" (could not ${what}): create it, or fix the bucket in SAP_OBJECT_STORE_URL`,
+        { cause: error },
+      );
+    }
+    if (!(error instanceof S3ServiceException)) {
+      const code = (error as { code?: string }).code ?? name;
+      return new ArtefactStoreError(
+        'unreachable',
+        `The object store at ${endpoint} did not answer (could not ${what}: ${code || 'no response'}): check SAP_OBJECT_STORE_URL and the network`,
+        { cause: error },
+      );
+    }
+    return new ArtefactStoreError(
+      'failed',
+      `The object store at ${location} could not ${what}: ${error.message || name}`,
+      { cause: error },
+    );
+  }
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
