@@ -9,6 +9,14 @@ export { ArtefactStoreError, type ArtefactStoreErrorCode } from './artefacts/art
 export { LocalFolderStore } from './artefacts/local-folder-store.ts';
 export { type ObjectStoreConfig, readObjectStoreConfig } from './artefacts/object-store-config.ts';
 export { openArtefactStore } from './artefacts/open-artefact-store.ts';
+export {
+  type ArtefactsOutcome,
+  PENDING_MARKER,
+  type PublishOptions,
+  pendingReason,
+  publishRunArtefacts,
+  uploadPendingArtefacts,
+} from './artefacts/publish-artefacts.ts';
 export { MIN_PART_SIZE, S3ArtefactStore, type S3StoreOptions } from './artefacts/s3-artefact-store.ts';
 export { classifyFailure, isTransientFailure } from './connectors/classify-error.ts';
 export type * from './connectors/connection.ts';

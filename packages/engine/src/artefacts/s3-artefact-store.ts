@@ -128,18 +128,12 @@ export class S3ArtefactStore implements ArtefactStore {
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    // One request per object, eight at a time: the batch call (DeleteObjects) needs a Content-MD5
-    // that some S3-compatible servers check and the SDK no longer sends by default.
-    const full = keys.map((k) => this.fullKey(k));
-    for (let i = 0; i < full.length; i += 8) {
-      await Promise.all(
-        full
-          .slice(i, i + 8)
-          .map((Key) =>
-            this.call('delete artefacts', () =>
-              this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key })),
-            ),
-          ),
+    // One request per object, in turn: the batch call (DeleteObjects) needs a Content-MD5 the SDK no
+    // longer sends by default, and s3rver fails deletes in one folder side by side.
+    for (const key of keys) {
+      const Key = this.fullKey(key);
+      await this.call('delete artefacts', () =>
+        this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key })),
       );
     }
   }
