@@ -113,9 +113,9 @@ async function uploadWithRetry(
   }
 }
 
-/** report.json last: its presence says the run's artefacts are all there. */
+/** The log late (retries of the others are in it), report.json last: its presence says all is there. */
 function rank(file: string): number {
-  return file === 'report.json' ? 2 : file === 'report.html' ? 1 : 0;
+  return ['run.log', 'report.html', 'report.json'].indexOf(file) + 1;
 }
 
 async function filesBelow(folder: string, below = ''): Promise<string[]> {

@@ -1,15 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadBucketCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-  S3ServiceException,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { artefactContentType, assertArtefactKey } from './artefact-keys.ts';
 import type { ArtefactBody, ArtefactInfo, ArtefactStore } from './artefact-store.ts';
 import { ArtefactStoreError } from './artefact-store-error.ts';
@@ -30,15 +21,34 @@ export interface S3StoreOptions {
  * SDK v3 with path-style addressing. Uploads stream through lib-storage: a body of unknown length
  * goes up in parts and is never held whole in memory. Keys live below the configured prefix.
  */
+// The SDK is loaded on first use: every CLI command imports the engine, and only servers and workers
+// with an object store need the SDK's tens of megabytes.
+type Sdk = typeof import('@aws-sdk/client-s3') & { Upload: typeof import('@aws-sdk/lib-storage').Upload };
+let sdkLoading: Promise<Sdk> | undefined;
+function loadSdk(): Promise<Sdk> {
+  sdkLoading ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(
+    ([s3, storage]) => ({ ...s3, Upload: storage.Upload }),
+  );
+  return sdkLoading;
+}
+
 export class S3ArtefactStore implements ArtefactStore {
   readonly isLocalFolder = false;
-  private readonly client: S3Client;
+  private connecting: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
 
   constructor(
     private readonly config: ObjectStoreConfig,
     private readonly options: S3StoreOptions = {},
-  ) {
-    this.client = new S3Client({
+  ) {}
+
+  private connect(): Promise<{ sdk: Sdk; client: S3Client }> {
+    this.connecting ??= loadSdk().then((sdk) => ({ sdk, client: this.newClient(sdk) }));
+    return this.connecting;
+  }
+
+  private newClient(sdk: Sdk): S3Client {
+    const config = this.config;
+    return new sdk.S3Client({
       endpoint: config.endpoint,
       region: config.region,
       credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
@@ -56,8 +66,9 @@ export class S3ArtefactStore implements ArtefactStore {
   }
 
   async put(key: string, body: ArtefactBody, options: { contentType?: string } = {}): Promise<void> {
-    const upload = new Upload({
-      client: this.client,
+    const { sdk, client } = await this.connect();
+    const upload = new sdk.Upload({
+      client,
       params: {
         Bucket: this.config.bucket,
         Key: this.fullKey(key),
@@ -76,9 +87,10 @@ export class S3ArtefactStore implements ArtefactStore {
   }
 
   async get(key: string): Promise<Readable | null> {
+    const { sdk, client } = await this.connect();
     try {
-      const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.config.bucket, Key: this.fullKey(key) }),
+      const out = await client.send(
+        new sdk.GetObjectCommand({ Bucket: this.config.bucket, Key: this.fullKey(key) }),
       );
       return (out.Body as Readable | undefined) ?? null;
     } catch (error) {
@@ -88,9 +100,10 @@ export class S3ArtefactStore implements ArtefactStore {
   }
 
   async head(key: string): Promise<ArtefactInfo | null> {
+    const { sdk, client } = await this.connect();
     try {
-      const out = await this.client.send(
-        new HeadObjectCommand({ Bucket: this.config.bucket, Key: this.fullKey(key) }),
+      const out = await client.send(
+        new sdk.HeadObjectCommand({ Bucket: this.config.bucket, Key: this.fullKey(key) }),
       );
       return { key, size: out.ContentLength ?? 0, modified: out.LastModified ?? new Date(0) };
     } catch (error) {
@@ -101,13 +114,14 @@ export class S3ArtefactStore implements ArtefactStore {
 
   async list(prefix: string): Promise<ArtefactInfo[]> {
     if (prefix !== '') assertArtefactKey(prefix.replace(/\/$/, ''));
+    const { sdk, client } = await this.connect();
     const found: ArtefactInfo[] = [];
     const root = this.config.prefix ? `${this.config.prefix}/` : '';
     let token: string | undefined;
     do {
       const page = await this.call('list artefacts', () =>
-        this.client.send(
-          new ListObjectsV2Command({
+        client.send(
+          new sdk.ListObjectsV2Command({
             Bucket: this.config.bucket,
             Prefix: `${root}${prefix}`,
             ContinuationToken: token,
@@ -130,21 +144,23 @@ export class S3ArtefactStore implements ArtefactStore {
   async delete(keys: readonly string[]): Promise<void> {
     // One request per object, in turn: the batch call (DeleteObjects) needs a Content-MD5 the SDK no
     // longer sends by default, and s3rver fails deletes in one folder side by side.
+    const { sdk, client } = await this.connect();
     for (const key of keys) {
       const Key = this.fullKey(key);
       await this.call('delete artefacts', () =>
-        this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key })),
+        client.send(new sdk.DeleteObjectCommand({ Bucket: this.config.bucket, Key })),
       );
     }
   }
 
   async check(): Promise<void> {
+    const { sdk, client } = await this.connect();
     await this.call('reach the bucket', () =>
-      this.client.send(new HeadBucketCommand({ Bucket: this.config.bucket })),
+      client.send(new sdk.HeadBucketCommand({ Bucket: this.config.bucket })),
     );
     // Listing needs the key's read permission as well as the bucket's existence.
     await this.call('list the bucket', () =>
-      this.client.send(new ListObjectsV2Command({ Bucket: this.config.bucket, MaxKeys: 1 })),
+      client.send(new sdk.ListObjectsV2Command({ Bucket: this.config.bucket, MaxKeys: 1 })),
     );
   }
 
@@ -185,7 +201,7 @@ export class S3ArtefactStore implements ArtefactStore {
         { cause: error },
       );
     }
-    if (!(error instanceof S3ServiceException)) {
+    if (status === undefined) {
       const code = (error as { code?: string }).code ?? name;
       return new ArtefactStoreError(
         'unreachable',
@@ -195,7 +211,7 @@ export class S3ArtefactStore implements ArtefactStore {
     }
     return new ArtefactStoreError(
       'failed',
-      `The object store at ${location} could not ${what}: ${error.message || name}`,
+      `The object store at ${location} could not ${what}: ${(error as Error).message || name}`,
       { cause: error },
     );
   }

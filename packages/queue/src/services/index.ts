@@ -7,6 +7,7 @@ export {
 } from '../context.ts';
 export { hideAlertSecrets } from './alert-secrets.ts';
 export * from './alerts-service.ts';
+export * from './artefact-files.ts';
 export * from './connections-service.ts';
 export * from './health-service.ts';
 export * from './preview-service.ts';

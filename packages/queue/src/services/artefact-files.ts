@@ -1,0 +1,142 @@
+import type { Readable } from 'node:stream';
+import {
+  type ArtefactStore,
+  ArtefactStoreError,
+  artefactContentType,
+  artefactKey,
+  executionPrefix,
+  LocalFolderStore,
+} from '@databridge/engine';
+import { type Execution, getExecution } from '@databridge/store';
+import type { ServiceContext } from '../context.ts';
+import { ServiceError } from './service-error.ts';
+import { notFound } from './service-failures.ts';
+
+/** What the artefact services need: the store of executions and where their artefacts are. */
+export type ArtefactsContext = Pick<ServiceContext, 'store' | 'reportsDir'> & {
+  readonly artefacts?: ArtefactStore;
+};
+
+/** One artefact of an execution as the monitor lists it: its name below the execution, its size. */
+export interface ArtefactView {
+  /** `report.html`, `run.log`, `ddl.sql`, `rejects/m1-public.artist.jsonl.gz`. */
+  readonly name: string;
+  readonly size: number;
+  readonly modified: string;
+  readonly url: string;
+}
+
+export interface ExecutionArtefacts {
+  /** `object store https://host/bucket/prefix` or `local folder …/reports`. */
+  readonly store: string;
+  /** Why the artefacts are not (all) in the store, when an upload failed; else null. */
+  readonly pending: string | null;
+  readonly artefacts: readonly ArtefactView[];
+}
+
+/** The store the routes read: the context's, or the reports folder itself (the embedded default). */
+export function artefactStoreOf(ctx: ArtefactsContext): ArtefactStore {
+  return ctx.artefacts ?? new LocalFolderStore(ctx.reportsDir);
+}
+
+/**
+ * Every artefact of an execution, with sizes. The prefix comes from the execution's id as the store
+ * has it (never from the request or from a path in its summary).
+ */
+export async function listExecutionArtefacts(
+  ctx: ArtefactsContext,
+  executionId: string,
+): Promise<ExecutionArtefacts> {
+  const execution = await requireExecution(ctx, executionId);
+  const store = artefactStoreOf(ctx);
+  const prefix = prefixOf(execution);
+  const objects = await fromStore(() => store.list(prefix));
+  return {
+    store: store.description,
+    pending: execution.summary?.artefacts?.pending ?? null,
+    artefacts: objects.map((o) => {
+      const name = o.key.slice(prefix.length);
+      return {
+        name,
+        size: o.size,
+        modified: o.modified.toISOString(),
+        url: `/api/executions/${encodeURIComponent(execution.id)}/artefacts?name=${encodeURIComponent(name)}`,
+      };
+    }),
+  };
+}
+
+/**
+ * One artefact of an execution as a stream. `name` is checked to be plain segments below the
+ * execution's own prefix (`bad_input` otherwise); `not_found` says why when an upload failed.
+ */
+export async function readExecutionArtefact(
+  ctx: ArtefactsContext,
+  executionId: string,
+  name: string,
+): Promise<{ body: Readable; size: number; contentType: string; fileName: string }> {
+  const execution = await requireExecution(ctx, executionId);
+  let key: string;
+  try {
+    key = artefactKey(execution.id, name);
+  } catch (error) {
+    if (error instanceof ArtefactStoreError)
+      throw new ServiceError('bad_input', error.message, { field: 'name' });
+    throw error;
+  }
+  const store = artefactStoreOf(ctx);
+  const info = await fromStore(() => store.head(key));
+  const body = info ? await fromStore(() => store.get(key)) : null;
+  if (!info || !body) throw missing(execution, `no artefact ${name}`);
+  return { body, size: info.size, contentType: artefactContentType(key), fileName: key.split('/').at(-1)! };
+}
+
+/** The whole of a small artefact (the report), `not_found` with the reason when it is not there. */
+export async function readWholeArtefact(
+  ctx: ArtefactsContext,
+  execution: Execution,
+  name: string,
+): Promise<Buffer> {
+  const store = artefactStoreOf(ctx);
+  const body = await fromStore(() => store.get(artefactKey(execution.id, name)));
+  if (!body) throw missing(execution, 'no report yet');
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}
+
+export async function requireExecution(ctx: ArtefactsContext, executionId: string): Promise<Execution> {
+  const execution = await getExecution(ctx.store, executionId);
+  if (!execution) throw notFound('execution', executionId);
+  return execution;
+}
+
+function prefixOf(execution: Execution): string {
+  try {
+    return executionPrefix(execution.id);
+  } catch {
+    throw new ServiceError('not_found', `Execution ${execution.id} has no artefacts`);
+  }
+}
+
+/** Not there: with the reason when the run's upload failed, never a bare "missing". */
+function missing(execution: Execution, what: string): ServiceError {
+  const pending = execution.summary?.artefacts?.pending;
+  return new ServiceError(
+    'not_found',
+    pending
+      ? `Execution ${execution.id} has ${what} in the store: ${pending}`
+      : `Execution ${execution.id} has ${what}`,
+  );
+}
+
+/** A store that cannot answer is a 503 naming it; a refused key a 400. */
+async function fromStore<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof ArtefactStoreError)) throw error;
+    if (error.code === 'bad_key') throw new ServiceError('bad_input', error.message, { field: 'name' });
+    throw new ServiceError('unavailable', error.message);
+  }
+}
