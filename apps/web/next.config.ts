@@ -15,6 +15,8 @@ const nextConfig: NextConfig = {
     'ioredis',
     '@node-rs/argon2',
     'nodemailer',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
   ],
   poweredByHeader: false,
 };

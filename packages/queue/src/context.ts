@@ -21,14 +21,17 @@ export interface ServiceContext {
 }
 
 /** Opens the store and the executor the environment asks for (BullMQ with REDIS_URL, else in-process). */
-export async function openServiceContext(env: ServerEnv = readServerEnv()): Promise<ServiceContext> {
+export async function openServiceContext(
+  env: ServerEnv = readServerEnv(),
+  options: { readonly artefacts?: ArtefactStore } = {},
+): Promise<ServiceContext> {
   const store = await openStore({
     databaseUrl: env.databaseUrl,
     dataDir: env.dataDir,
     sessionSecret: env.sessionSecret,
   });
   const reportsDir = join(env.dataDir, 'reports');
-  const artefacts = openArtefactStore(env.objectStore, reportsDir);
+  const artefacts = options.artefacts ?? openArtefactStore(env.objectStore, reportsDir);
   try {
     if (env.firstAdmin) await ensureFirstAdmin(store, env.firstAdmin.email, env.firstAdmin.password);
     const executor = await createExecutor({ env, store, reportsDir, artefacts, role: 'server' });

@@ -1,4 +1,5 @@
 export * from './alerts/index.ts';
+export { openCheckedArtefactStore } from './artefact-store-check.ts';
 export * from './auth/index.ts';
 export { EnvError, readServerEnv, type ServerEnv } from './env.ts';
 export { BullmqExecutor, type BullmqOptions } from './executor/bullmq-executor.ts';

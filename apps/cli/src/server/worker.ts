@@ -1,5 +1,11 @@
 import { join } from 'node:path';
-import { BullmqExecutor, EnvError, readServerEnv, sqliteFolderOf } from '@databridge/queue';
+import {
+  BullmqExecutor,
+  EnvError,
+  openCheckedArtefactStore,
+  readServerEnv,
+  sqliteFolderOf,
+} from '@databridge/queue';
 import { openStore } from '@databridge/store';
 import { Command } from 'commander';
 import { wholeNumber } from '../commands/preview.ts';
@@ -28,6 +34,11 @@ export function workerCommand(): Command {
       if (!env.redisUrl) {
         throw new EnvError('environment variable REDIS_URL is not set: a worker takes its jobs from Redis');
       }
+      const artefacts = await openCheckedArtefactStore(env, (ids) =>
+        process.stdout.write(
+          `stored the artefacts an earlier upload left behind: ${ids.length} execution(s)\n`,
+        ),
+      );
       const store = await openStore({
         databaseUrl: env.databaseUrl,
         dataDir: env.dataDir,
@@ -37,6 +48,7 @@ export function workerCommand(): Command {
         {
           store,
           reportsDir: join(env.dataDir, 'reports'),
+          artefacts,
           sqliteFolder: sqliteFolderOf(env),
           stopGraceMs: env.shutdownGraceMs,
         },
@@ -50,7 +62,7 @@ export function workerCommand(): Command {
       );
       executor.startWorker();
       process.stdout.write(
-        `worker ready (pid ${process.pid}): jobs from Redis, metadata in ${store.location}\n`,
+        `worker ready (pid ${process.pid}): jobs from Redis, metadata in ${store.location}, artefacts in the ${artefacts.description}\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());

@@ -26,6 +26,10 @@ export interface S3StoreOptions {
 type Sdk = typeof import('@aws-sdk/client-s3') & { Upload: typeof import('@aws-sdk/lib-storage').Upload };
 let sdkLoading: Promise<Sdk> | undefined;
 function loadSdk(): Promise<Sdk> {
+  // On Node 20 the SDK prints nine lines about its releases after January 2027 at the first client,
+  // on stderr of every `serve` and `worker`, burying the one line a start-up error is. A user who wants
+  // it sets the variable to false.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   sdkLoading ??= Promise.all([import('@aws-sdk/client-s3'), import('@aws-sdk/lib-storage')]).then(
     ([s3, storage]) => ({ ...s3, Upload: storage.Upload }),
   );
