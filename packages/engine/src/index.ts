@@ -17,6 +17,12 @@ export {
   publishRunArtefacts,
   uploadPendingArtefacts,
 } from './artefacts/publish-artefacts.ts';
+export {
+  listStoredExecutions,
+  pruneArtefacts,
+  retentionCutoff,
+  type StoredExecution,
+} from './artefacts/retention.ts';
 export { MIN_PART_SIZE, S3ArtefactStore, type S3StoreOptions } from './artefacts/s3-artefact-store.ts';
 export { classifyFailure, isTransientFailure } from './connectors/classify-error.ts';
 export type * from './connectors/connection.ts';
