@@ -7,6 +7,7 @@ export { createExecutor } from './executor/create-executor.ts';
 export type { Executor, ExecutorOptions } from './executor/executor.ts';
 export { InProcessExecutor } from './executor/in-process-executor.ts';
 export { advanceExecution, type NextStep } from './run/advance-execution.ts';
+export { pruneExpiredArtefacts, uploadLeftArtefacts } from './run/artefact-upkeep.ts';
 export type { RunDeps } from './run/open-execution-session.ts';
 export { RetryableTaskError, runExecutionTask, type TaskOutcome } from './run/run-execution-task.ts';
 export { isTransientError } from './run/transient-errors.ts';

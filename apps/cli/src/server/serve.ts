@@ -50,11 +50,7 @@ export function serveCommand(): Command {
       }
       const env = readServerEnv();
       // Before the build: a wrong key or a missing bucket is one line now, not a failed upload later.
-      const artefacts = await openCheckedArtefactStore(env, (ids) =>
-        process.stdout.write(
-          `stored the artefacts an earlier upload left behind: ${ids.length} execution(s)\n`,
-        ),
-      );
+      const artefacts = await openCheckedArtefactStore(env);
       const webDir = dirname(createRequire(import.meta.url).resolve('@databridge/web/package.json'));
       buildWebIfStale(webDir);
       // The app's route handlers read the same environment (and share this process's context).

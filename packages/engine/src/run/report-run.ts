@@ -123,7 +123,7 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
   // The report first: a run marked finished always has one (a process killed before the mark leaves
   // the run unfinished, and `--resume` writes it then).
   const report = writeReport(summary, session.options.reportsDir);
-  writeDdl(plan.ddl, session.options.reportsDir, session.runId);
+  writeDdl(session.schemaDdl(), session.options.reportsDir, session.runId);
   const reported = { ...summary, report };
   await session.options.state.finishRun(
     session.runId,
