@@ -13,7 +13,7 @@ import {
 } from '../../engine/test/support/object-store.ts';
 import { InProcessExecutor } from '../src/executor/in-process-executor.ts';
 import { pruneExpiredArtefacts, uploadLeftArtefacts } from '../src/run/artefact-upkeep.ts';
-import { listExecutionArtefacts } from '../src/services/artefact-files.ts';
+import { getArtefactStoreHealth, listExecutionArtefacts } from '../src/services/artefact-files.ts';
 import { getExecutionLogs, getExecutionStatus, startExecution } from '../src/services/executions-service.ts';
 import { readExecutionReport } from '../src/services/report-files.ts';
 import { projectFor, SECRET } from './support/harness.ts';
@@ -132,4 +132,24 @@ test('retention on the tick: executions older than the configured days go, at mo
     [],
     'unset: kept for ever',
   );
+});
+
+test('the admin page’s health of the store: answering with its usage, or the sentence saying what is wrong', async () => {
+  await artefacts.put('health-run/report.json', '12345');
+  const ok = await getArtefactStoreHealth({ store, reportsDir, artefacts, env: { artefactRetentionDays: 30 } });
+  assert.equal(ok.problem, null);
+  assert.equal(ok.kind, 'object_store');
+  assert.equal(ok.retentionDays, 30);
+  assert.ok(ok.usage && ok.usage.executions >= 1 && ok.usage.bytes >= 5, JSON.stringify(ok.usage));
+  await s3.stop();
+  try {
+    const down = await getArtefactStoreHealth({ store, reportsDir, artefacts });
+    assert.match(down.problem ?? '', /did not answer .*check SAP_OBJECT_STORE_URL/);
+    assert.equal(down.usage, null);
+  } finally {
+    await s3.start();
+  }
+  const local = await getArtefactStoreHealth({ store, reportsDir });
+  assert.equal(local.kind, 'local');
+  assert.equal(local.problem, null);
 });

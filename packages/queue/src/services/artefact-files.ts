@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import {
   type ArtefactStore,
@@ -6,6 +7,7 @@ import {
   artefactKey,
   executionPrefix,
   LocalFolderStore,
+  listStoredExecutions,
 } from '@databridge/engine';
 import { type Execution, getExecution } from '@databridge/store';
 import type { ServiceContext } from '../context.ts';
@@ -138,5 +140,44 @@ async function fromStore<T>(work: () => Promise<T>): Promise<T> {
     if (!(error instanceof ArtefactStoreError)) throw error;
     if (error.code === 'bad_key') throw new ServiceError('bad_input', error.message, { field: 'name' });
     throw new ServiceError('unavailable', error.message);
+  }
+}
+
+/** The artefact store as the admin page shows it: reachable or why not, and what it holds. */
+export interface ArtefactStoreHealth {
+  readonly store: string;
+  readonly kind: 'local' | 'object_store';
+  /** Null when the store answered; else its sentence (which setting to fix, or that it is down). */
+  readonly problem: string | null;
+  readonly latencyMs: number;
+  readonly usage: { readonly executions: number; readonly objects: number; readonly bytes: number } | null;
+  /** Days after which the scheduler's tick prunes executions' artefacts; null: kept for ever. */
+  readonly retentionDays: number | null;
+}
+
+/** Checks the store (credentials, bucket) and sums what it holds, per execution. */
+export async function getArtefactStoreHealth(
+  ctx: ArtefactsContext & { readonly env?: { readonly artefactRetentionDays?: number | undefined } },
+): Promise<ArtefactStoreHealth> {
+  const store = artefactStoreOf(ctx);
+  const started = performance.now();
+  const base = {
+    store: store.description,
+    kind: store.isLocalFolder ? ('local' as const) : ('object_store' as const),
+    retentionDays: ctx.env?.artefactRetentionDays ?? null,
+  };
+  try {
+    await store.check();
+    const latencyMs = Math.round(performance.now() - started);
+    const executions = await listStoredExecutions(store);
+    const usage = {
+      executions: executions.length,
+      objects: executions.reduce((n, e) => n + e.objects, 0),
+      bytes: executions.reduce((n, e) => n + e.bytes, 0),
+    };
+    return { ...base, problem: null, latencyMs, usage };
+  } catch (error) {
+    const problem = error instanceof ArtefactStoreError ? error.message : 'The artefact store did not answer';
+    return { ...base, problem, latencyMs: Math.round(performance.now() - started), usage: null };
   }
 }
