@@ -16,6 +16,7 @@ export {
   pendingReason,
   publishRunArtefacts,
   uploadPendingArtefacts,
+  writerTag,
 } from './artefacts/publish-artefacts.ts';
 export {
   listStoredExecutions,

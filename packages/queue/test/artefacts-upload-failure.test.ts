@@ -136,7 +136,12 @@ test('retention on the tick: executions older than the configured days go, at mo
 
 test('the admin page’s health of the store: answering with its usage, or the sentence saying what is wrong', async () => {
   await artefacts.put('health-run/report.json', '12345');
-  const ok = await getArtefactStoreHealth({ store, reportsDir, artefacts, env: { artefactRetentionDays: 30 } });
+  const ok = await getArtefactStoreHealth({
+    store,
+    reportsDir,
+    artefacts,
+    env: { artefactRetentionDays: 30 },
+  });
   assert.equal(ok.problem, null);
   assert.equal(ok.kind, 'object_store');
   assert.equal(ok.retentionDays, 30);

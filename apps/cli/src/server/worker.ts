@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { writerTag } from '@databridge/engine';
 import {
   BullmqExecutor,
   EnvError,
@@ -62,7 +63,7 @@ export function workerCommand(): Command {
       // this for `serve`); the executions' status stops saying it is pending once it is stored.
       const reportsDir = join(env.dataDir, 'reports');
       const uploadLeft = () =>
-        void uploadLeftArtefacts({ store, artefacts, reportsDir })
+        void uploadLeftArtefacts({ store, artefacts, reportsDir, artefactWriter: writerTag(reportsDir) })
           .then((ids) => {
             if (ids.length)
               process.stdout.write(`stored the artefacts of ${ids.length} earlier execution(s)\n`);

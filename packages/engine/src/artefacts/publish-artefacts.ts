@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createGzip } from 'node:zlib';
@@ -18,6 +20,26 @@ export interface PublishOptions {
   readonly firstDelayMs?: number;
   /** Told about each failed try that will be tried again. */
   readonly onRetry?: (file: string, attempt: number, delayMs: number, error: unknown) => void;
+  /**
+   * Where several processes write one run's rejects (BullMQ workers, each running some of its tasks):
+   * this process's name (writerTag), so that each uploads its own rows to `rejects/<writer>/…`
+   * and none overwrites another's. Unset: `rejects/…` (one process ran the whole run).
+   */
+  readonly writer?: string;
+  /** `rejects`: only the rejects files (after a task; the report and log come at the end). */
+  readonly only?: 'rejects';
+}
+
+/**
+ * A name for this machine's data folder, the same across restarts (so a re-upload of its rejects
+ * files, which only grow, replaces its earlier upload): `<host>-<hash of the folder>`.
+ */
+export function writerTag(localFolder: string): string {
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9-]/g, '-')
+      .slice(0, 40) || 'host';
+  return `${host}-${createHash('sha256').update(resolve(localFolder)).digest('hex').slice(0, 8)}`;
 }
 
 /** Where a run's artefacts ended up, recorded with its summary. */
@@ -44,7 +66,12 @@ export async function publishRunArtefacts(
   if (store.isLocalFolder) return { store: store.description, pending: null };
   const folder = resolve(localFolder, executionPrefix(runId));
   const marker = join(folder, PENDING_MARKER);
-  const files = (await filesBelow(folder)).filter((f) => f !== PENDING_MARKER && !f.endsWith('.partial'));
+  const files = (await filesBelow(folder)).filter(
+    (f) =>
+      f !== PENDING_MARKER &&
+      !f.endsWith('.partial') &&
+      (options.only !== 'rejects' || f.startsWith('rejects/')),
+  );
   files.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
   try {
     for (const file of files) await uploadWithRetry(store, folder, runId, file, options);
@@ -53,7 +80,8 @@ export async function publishRunArtefacts(
     if (existsSync(folder)) writeFileSync(marker, `${pending}\n`, { mode: PRIVATE_FILE_MODE });
     return { store: store.description, pending };
   }
-  await rm(marker, { force: true });
+  // Rejects alone do not settle an earlier failed upload of the whole folder.
+  if (options.only !== 'rejects') await rm(marker, { force: true });
   return { store: store.description, pending: null };
 }
 
@@ -96,8 +124,11 @@ async function uploadWithRetry(
   const attempts = options.attempts ?? 5;
   const path = join(folder, file);
   // Rejects files are JSON lines that compress tenfold; the rest is small or already read as is.
-  const gzip = file.startsWith('rejects/') && file.endsWith('.jsonl');
-  const key = artefactKey(runId, gzip ? `${file}.gz` : file);
+  const rejects = file.startsWith('rejects/');
+  const gzip = rejects && file.endsWith('.jsonl');
+  const name =
+    rejects && options.writer ? `rejects/${options.writer}/${file.slice('rejects/'.length)}` : file;
+  const key = artefactKey(runId, gzip ? `${name}.gz` : name);
   for (let attempt = 1; ; attempt++) {
     try {
       if (gzip) await store.put(key, createReadStream(path).pipe(createGzip()));

@@ -13,6 +13,8 @@ export interface ArtefactUpkeepContext {
   readonly artefacts?: ArtefactStore;
   readonly reportsDir?: string;
   readonly env?: { readonly artefactRetentionDays?: number | undefined };
+  /** A BullMQ worker's name for its rejects (see RunDeps.artefactWriter). */
+  readonly artefactWriter?: string;
 }
 
 /** One prune per hour across every scheduler: listing a whole bucket every tick would be waste. */
@@ -25,7 +27,11 @@ const RETENTION_EVERY_MS = 60 * 60_000;
  */
 export async function uploadLeftArtefacts(ctx: ArtefactUpkeepContext): Promise<string[]> {
   if (!ctx.artefacts || ctx.artefacts.isLocalFolder || !ctx.reportsDir) return [];
-  const stored = await uploadPendingArtefacts(ctx.artefacts, ctx.reportsDir);
+  const stored = await uploadPendingArtefacts(
+    ctx.artefacts,
+    ctx.reportsDir,
+    ctx.artefactWriter ? { writer: ctx.artefactWriter } : {},
+  );
   for (const id of stored) {
     const execution = await getExecution(ctx.store, id);
     const summary = execution?.summary;

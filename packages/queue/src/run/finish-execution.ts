@@ -76,7 +76,7 @@ export async function finishExecution(
   session: RunSession,
   outcome: Exclude<RunOutcome, 'paused'>,
   failure: unknown,
-  deps?: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir'>,
+  deps?: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir' | 'artefactWriter'>,
 ): Promise<ExecutionStatus> {
   const id = session.runId;
   await setStage(store, id, 'report', 'running');

@@ -15,6 +15,11 @@ export interface RunDeps {
   /** Tries and backoff of those uploads (default: 5 tries, 0.5 s doubling). */
   readonly artefactRetry?: Pick<PublishOptions, 'attempts' | 'firstDelayMs'>;
   /**
+   * Set where tasks of one run execute in several processes (BullMQ workers): this process's name,
+   * under which it uploads the rejects it wrote (`rejects/<writer>/…`) after each task and at the end.
+   */
+  readonly artefactWriter?: string;
+  /**
    * A server's SQLite folder: its runs open SQLite files only there, and hooks, rules, expressions
    * and filters cannot reach other files. `databridge serve` and `worker` always set it.
    */

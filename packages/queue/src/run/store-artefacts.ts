@@ -13,16 +13,19 @@ interface LogLines {
  * Undefined when artefacts stay in the local folder (nothing to say).
  */
 export async function storeArtefacts(
-  deps: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir'>,
+  deps: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir' | 'artefactWriter'>,
   executionId: string,
   log?: LogLines,
+  only?: 'rejects',
 ): Promise<ArtefactsOutcome | undefined> {
   const store = deps.artefacts;
   if (!store || store.isLocalFolder) return undefined;
   // Said before the upload so that the stored run.log says it too; a failure is added after.
-  log?.info(`storing the report, log, rejects and DDL in the ${store.description}`);
+  if (!only) log?.info(`storing the report, log, rejects and DDL in the ${store.description}`);
   const outcome = await publishRunArtefacts(store, deps.reportsDir, executionId, {
     ...deps.artefactRetry,
+    ...(deps.artefactWriter ? { writer: deps.artefactWriter } : {}),
+    ...(only ? { only } : {}),
     onRetry: (file, attempt, delayMs, error) =>
       log?.warning(
         `storing ${file} in the ${store.description} failed (try ${attempt}); trying again in ${delayMs / 1000} s: ${messageOf(error)}`,
