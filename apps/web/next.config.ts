@@ -17,6 +17,7 @@ const nextConfig: NextConfig = {
     'nodemailer',
     '@aws-sdk/client-s3',
     '@aws-sdk/lib-storage',
+    '@aws-sdk/s3-request-presigner',
   ],
   poweredByHeader: false,
 };

@@ -156,3 +156,56 @@ for (const [kind, open] of kinds) {
     });
   });
 }
+
+describe('artefact routes (object store with presigned downloads)', () => {
+  let world: ApiWorld;
+  let viewerKey: string;
+  let executionId: string;
+
+  async function get(id: string, query: string) {
+    const response = await artefactsRoute.GET(
+      new Request(`http://localhost/api/executions/${id}/artefacts${query}`, {
+        headers: { authorization: `Bearer ${viewerKey}` },
+      }),
+      { params: Promise.resolve({ id }) },
+    );
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      text: await response.text(),
+    };
+  }
+
+  before(async () => {
+    world = await openApiWorld('sqlite');
+    const context = await getServiceContext();
+    const config = readObjectStoreConfig({
+      SAP_OBJECT_STORE_URL: `${s3.url}/signed`,
+      SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
+      SAP_OBJECT_STORE_PRESIGN_SECONDS: '60',
+    })!;
+    const artefacts = new S3ArtefactStore(config);
+    setServiceContext({ ...context, artefacts } as ServiceContext);
+    viewerKey = await apiKeyFor(world.store, 'viewer');
+    executionId = await endedExecution(world.store, artefacts);
+  });
+  after(() => world.close());
+
+  it('a download redirects (303) to a URL of the store valid 60 s, which serves the bytes', async () => {
+    const reply = await get(executionId, '?name=run.log');
+    assert.equal(reply.status, 303, reply.text);
+    assert.ok(reply.location?.startsWith(`${s3.url}/signed/${executionId}/run.log?`), reply.location ?? '');
+    assert.match(reply.location ?? '', /X-Amz-Expires=60/);
+    assert.doesNotMatch(reply.location ?? '', /S3RVER(&|$)|Secret/i);
+    const bytes = await fetch(reply.location!);
+    assert.equal(bytes.status, 200);
+    assert.equal(await bytes.text(), '{"message":"stage extract running"}\n');
+  });
+
+  it('nothing is signed for a name outside the execution or an object that is not there', async () => {
+    assert.equal((await get(executionId, `?name=..%2F..%2Fx`)).status, 400);
+    const absent = await get(executionId, '?name=nothing.json');
+    assert.equal(absent.status, 404);
+    assert.equal(absent.location, null);
+  });
+});

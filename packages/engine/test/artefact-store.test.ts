@@ -182,6 +182,18 @@ describe('object store settings', () => {
     assert.equal(readObjectStoreConfig({}), undefined);
   });
 
+  test('SAP_OBJECT_STORE_PRESIGN_SECONDS turns downloads into presigned URLs valid that long', () => {
+    const env = { SAP_OBJECT_STORE_URL: 'https://host/b', SAP_OBJECT_STORE_API_KEY: 'k:s' };
+    assert.equal(
+      readObjectStoreConfig({ ...env, SAP_OBJECT_STORE_PRESIGN_SECONDS: '300' })?.presignSeconds,
+      300,
+    );
+    assert.equal(readObjectStoreConfig(env)?.presignSeconds, undefined);
+    assert.throws(() => readObjectStoreConfig({ ...env, OBJECT_STORE_PRESIGN_SECONDS: '7200' }), {
+      message: 'environment variable OBJECT_STORE_PRESIGN_SECONDS must be from 1 to 3600 seconds (an hour)',
+    });
+  });
+
   const cases: [Record<string, string>, RegExp][] = [
     [
       { SAP_OBJECT_STORE_URL: 'https://host/b' },

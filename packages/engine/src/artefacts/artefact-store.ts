@@ -30,6 +30,11 @@ export interface ArtefactStore {
   list(prefix: string): Promise<ArtefactInfo[]>;
   /** Removes the objects; keys that do not exist are no error. */
   delete(keys: readonly string[]): Promise<void>;
+  /**
+   * A short-lived URL a browser can download the object from directly, when the store is configured
+   * to hand them out (object stores with SAP_OBJECT_STORE_PRESIGN_SECONDS); else null: stream it.
+   */
+  downloadUrl?(key: string, fileName: string): Promise<string | null>;
   /** Proves the store is usable (credentials, bucket, network); throws an ArtefactStoreError. */
   check(): Promise<void>;
 }

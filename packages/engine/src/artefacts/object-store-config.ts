@@ -13,6 +13,11 @@ export interface ObjectStoreConfig {
   readonly secretAccessKey: string;
   /** `https://host/bucket/prefix`: where the artefacts are, without credentials, for messages. */
   readonly location: string;
+  /**
+   * Downloads redirect to a presigned URL valid this many seconds instead of streaming through the
+   * server (SAP_OBJECT_STORE_PRESIGN_SECONDS); undefined: the server streams them.
+   */
+  readonly presignSeconds?: number;
 }
 
 /** The settings, each under its SAP name and the generic alias. */
@@ -20,6 +25,7 @@ const NAMES = {
   url: ['SAP_OBJECT_STORE_URL', 'OBJECT_STORE_URL'],
   key: ['SAP_OBJECT_STORE_API_KEY', 'OBJECT_STORE_API_KEY'],
   region: ['SAP_OBJECT_STORE_REGION', 'OBJECT_STORE_REGION'],
+  presign: ['SAP_OBJECT_STORE_PRESIGN_SECONDS', 'OBJECT_STORE_PRESIGN_SECONDS'],
 } as const;
 
 const DEFAULT_REGION = 'us-east-1';
@@ -38,6 +44,11 @@ const ApiKey = z.string().refine((k) => /^[^:\s]+:\S+$/.test(k), {
   error: 'must be <access key id>:<secret access key> (two parts separated by a colon, no spaces)',
 });
 
+const PresignSeconds = z
+  .string()
+  .regex(/^\d+$/, 'must be a whole number of seconds')
+  .refine((s) => Number(s) >= 1 && Number(s) <= 3600, { error: 'must be from 1 to 3600 seconds (an hour)' });
+
 const Region = z.string().regex(/^[a-z0-9-]{1,40}$/, 'must be a region name such as us-east-1 or eu10');
 
 /**
@@ -51,6 +62,7 @@ export function readObjectStoreConfig(env: NodeJS.ProcessEnv = process.env): Obj
   const url = setting(env, NAMES.url);
   const key = setting(env, NAMES.key);
   const region = setting(env, NAMES.region);
+  const presign = setting(env, NAMES.presign);
   if (!url) {
     if (key)
       throw bad(`${key.name} is set but ${NAMES.url[0]} is not: set the bucket's URL too, or unset the key`);
@@ -62,6 +74,7 @@ export function readObjectStoreConfig(env: NodeJS.ProcessEnv = process.env): Obj
   check(BucketUrl, url);
   check(ApiKey, key);
   if (region) check(Region, region);
+  if (presign) check(PresignSeconds, presign);
   const parsed = new URL(url.value);
   const [bucket, ...rest] = parsed.pathname.split('/').filter(Boolean);
   const colon = key.value.indexOf(':');
@@ -74,6 +87,7 @@ export function readObjectStoreConfig(env: NodeJS.ProcessEnv = process.env): Obj
     accessKeyId: key.value.slice(0, colon),
     secretAccessKey: key.value.slice(colon + 1),
     location: `${parsed.origin}/${bucket}${prefix ? `/${prefix}` : ''}`,
+    ...(presign ? { presignSeconds: Number(presign.value) } : {}),
   };
 }
 

@@ -157,6 +157,21 @@ export class S3ArtefactStore implements ArtefactStore {
     }
   }
 
+  async downloadUrl(key: string, fileName: string): Promise<string | null> {
+    const seconds = this.config.presignSeconds;
+    if (!seconds) return null;
+    const { sdk, client } = await this.connect();
+    const { getSignedUrl } = await import('@aws-sdk/s3-request-presigner');
+    const command = new sdk.GetObjectCommand({
+      Bucket: this.config.bucket,
+      Key: this.fullKey(key),
+      ResponseContentDisposition: `attachment; filename="${fileName}"`,
+    });
+    return this.call(`sign a download of ${key}`, () =>
+      getSignedUrl(client, command, { expiresIn: seconds }),
+    );
+  }
+
   async check(): Promise<void> {
     const { sdk, client } = await this.connect();
     await this.call('reach the bucket', () =>

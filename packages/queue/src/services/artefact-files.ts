@@ -77,6 +77,29 @@ export async function readExecutionArtefact(
   executionId: string,
   name: string,
 ): Promise<{ body: Readable; size: number; contentType: string; fileName: string }> {
+  const { execution, key, size, fileName } = await existingArtefact(ctx, executionId, name);
+  const body = await fromStore(() => artefactStoreOf(ctx).get(key));
+  if (!body) throw missing(execution, `no artefact ${name}`);
+  return { body, size, contentType: artefactContentType(key), fileName };
+}
+
+/**
+ * A short-lived presigned URL for one artefact, when the object store is set to hand them out
+ * (SAP_OBJECT_STORE_PRESIGN_SECONDS), else null. The same checks as readExecutionArtefact come first:
+ * only an existing object of this execution is signed.
+ */
+export async function artefactDownloadUrl(
+  ctx: ArtefactsContext,
+  executionId: string,
+  name: string,
+): Promise<string | null> {
+  const store = artefactStoreOf(ctx);
+  if (!store.downloadUrl) return null;
+  const { key, fileName } = await existingArtefact(ctx, executionId, name);
+  return fromStore(() => store.downloadUrl!(key, fileName));
+}
+
+async function existingArtefact(ctx: ArtefactsContext, executionId: string, name: string) {
   const execution = await requireExecution(ctx, executionId);
   let key: string;
   try {
@@ -86,11 +109,9 @@ export async function readExecutionArtefact(
       throw new ServiceError('bad_input', error.message, { field: 'name' });
     throw error;
   }
-  const store = artefactStoreOf(ctx);
-  const info = await fromStore(() => store.head(key));
-  const body = info ? await fromStore(() => store.get(key)) : null;
-  if (!info || !body) throw missing(execution, `no artefact ${name}`);
-  return { body, size: info.size, contentType: artefactContentType(key), fileName: key.split('/').at(-1)! };
+  const info = await fromStore(() => artefactStoreOf(ctx).head(key));
+  if (!info) throw missing(execution, `no artefact ${name}`);
+  return { execution, key, size: info.size, fileName: key.split('/').at(-1)! };
 }
 
 /** The whole of a small artefact (the report), `not_found` with the reason when it is not there. */

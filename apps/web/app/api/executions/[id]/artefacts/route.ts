@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { listExecutionArtefacts, readExecutionArtefact } from '@databridge/queue';
+import { artefactDownloadUrl, listExecutionArtefacts, readExecutionArtefact } from '@databridge/queue';
 import { z } from 'zod';
 import { route } from '../../../../../lib/api.ts';
 import { ExecutionId } from '../../../../../lib/execution-route.ts';
@@ -17,6 +17,10 @@ export const GET = route<{ id: string }>('read', async (call) => {
   const id = call.id(ExecutionId);
   const { name } = Query.parse(call.query());
   if (name === undefined) return { data: await listExecutionArtefacts(call.context, id) };
+  // A presigned URL (SAP_OBJECT_STORE_PRESIGN_SECONDS): the browser fetches the bytes from the store.
+  const url = await artefactDownloadUrl(call.context, id, name);
+  if (url)
+    return new Response(null, { status: 303, headers: { location: url, 'cache-control': 'no-store' } });
   const file = await readExecutionArtefact(call.context, id, name);
   return new Response(Readable.toWeb(file.body) as ReadableStream, {
     headers: {
