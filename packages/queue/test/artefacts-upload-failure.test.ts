@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { readObjectStoreConfig, S3ArtefactStore } from '@databridge/engine';
-import { openStore, type Store } from '@databridge/store';
+import { createExecution, openStore, type Store } from '@databridge/store';
 import Database from 'better-sqlite3';
 import {
   S3RVER_KEY,
@@ -115,11 +115,19 @@ test('a run whose artefacts cannot be stored says why in its status and log, kee
 
 test('retention on the tick: executions older than the configured days go, at most once an hour', async () => {
   await artefacts.put('some-old-run/report.json', '{}');
+  // An execution that has not ended (paused, say) keeps its log and rejects, however old.
+  const unfinished = await createExecution(store, { projectId });
+  await artefacts.put(`${unfinished.id}/run.log`, '{}\n');
   const env = { artefactRetentionDays: 1 };
   const inTwoDays = new Date(Date.now() + 2 * 86_400_000);
   const removed = await pruneExpiredArtefacts({ store, artefacts, env }, inTwoDays);
   assert.ok(removed.some((e) => e.executionId === 'some-old-run'));
   assert.deepEqual(await artefacts.list('some-old-run/'), []);
+  assert.equal(
+    (await artefacts.list(`${unfinished.id}/`)).length,
+    1,
+    'the unfinished execution keeps its files',
+  );
   await artefacts.put('another-run/report.json', '{}');
   assert.deepEqual(
     await pruneExpiredArtefacts({ store, artefacts, env }, inTwoDays),

@@ -34,15 +34,21 @@ export async function listStoredExecutions(store: ArtefactStore): Promise<Stored
 
 /**
  * Removes the artefacts of every execution whose newest artefact is older than `before` (all of an
- * execution's files go together, never half of them). With `dryRun`, only says what would go.
+ * execution's files go together, never half of them), except those `keep` holds on to (an execution
+ * paused for weeks still needs its log and rejects). With `dryRun`, only says what would go.
  * Returns the executions removed.
  */
 export async function pruneArtefacts(
   store: ArtefactStore,
   before: Date,
-  options: { readonly dryRun?: boolean } = {},
+  options: { readonly dryRun?: boolean; readonly keep?: (executionId: string) => Promise<boolean> } = {},
 ): Promise<StoredExecution[]> {
-  const old = (await listStoredExecutions(store)).filter((e) => e.newest.getTime() < before.getTime());
+  const old: StoredExecution[] = [];
+  for (const e of await listStoredExecutions(store)) {
+    if (e.newest.getTime() >= before.getTime()) continue;
+    if (options.keep && (await options.keep(e.executionId))) continue;
+    old.push(e);
+  }
   if (options.dryRun) return old;
   for (const e of old) {
     const keys = (await store.list(`${e.executionId}/`)).map((o) => o.key);

@@ -59,5 +59,11 @@ export async function pruneExpiredArtefacts(
   ) {
     return [];
   }
-  return pruneArtefacts(ctx.artefacts, retentionCutoff(days, now));
+  return pruneArtefacts(ctx.artefacts, retentionCutoff(days, now), {
+    // An execution that has not ended (paused for weeks, waiting for a retry) keeps what it wrote.
+    keep: async (id) => {
+      const execution = await getExecution(ctx.store, id).catch(() => undefined);
+      return execution !== undefined && execution !== null && execution.endedAt === null;
+    },
+  });
 }
