@@ -17,6 +17,7 @@ import { openServiceContext, type ServiceContext } from '../src/context.ts';
 import { readServerEnv } from '../src/env.ts';
 import { listExecutionArtefacts, readExecutionArtefact } from '../src/services/artefact-files.ts';
 import { getExecutionStatus } from '../src/services/executions-service.ts';
+import { deleteProjectRecord } from '../src/services/projects-service.ts';
 import { readExecutionReport } from '../src/services/report-files.ts';
 import { projectFor, SECRET } from './support/harness.ts';
 
@@ -143,4 +144,11 @@ test('names and ids that leave the execution are refused, whatever the store hol
     await assert.rejects(readExecutionArtefact(server, id, 'secret.txt'), { code: 'not_found' }, id);
     await assert.rejects(listExecutionArtefacts(server, id), { code: 'not_found' }, id);
   }
+});
+
+test('deleting the project removes its runs’ rejected rows from the object store too', async () => {
+  const execution = await getExecution(store, executionId);
+  assert.ok((await server.artefacts!.list(`${executionId}/rejects/`)).length > 0);
+  await deleteProjectRecord(server, execution!.projectId);
+  assert.deepEqual(await server.artefacts!.list(`${executionId}/rejects/`), []);
 });
