@@ -29,8 +29,8 @@ export interface ArtefactView {
 }
 
 export interface ExecutionArtefacts {
-  /** `object store https://host/bucket/prefix` or `local folder …/reports`. */
-  readonly store: string;
+  /** `object store` or `local folder`: where, without the server's paths or the bucket (the admin page has them). */
+  readonly store: 'object store' | 'local folder';
   /** Why the artefacts are not (all) in the store, when an upload failed; else null. */
   readonly pending: string | null;
   readonly artefacts: readonly ArtefactView[];
@@ -54,7 +54,7 @@ export async function listExecutionArtefacts(
   const prefix = prefixOf(execution);
   const objects = await fromStore(() => store.list(prefix));
   return {
-    store: store.description,
+    store: store.isLocalFolder ? 'local folder' : 'object store',
     pending: execution.summary?.artefacts?.pending ?? null,
     artefacts: objects.map((o) => {
       const name = o.key.slice(prefix.length);
