@@ -15,6 +15,9 @@ const nextConfig: NextConfig = {
     'ioredis',
     '@node-rs/argon2',
     'nodemailer',
+    '@aws-sdk/client-s3',
+    '@aws-sdk/lib-storage',
+    '@aws-sdk/s3-request-presigner',
   ],
   poweredByHeader: false,
 };

@@ -6,6 +6,11 @@ export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 export function exitCodeFor(error: unknown): number {
   // A missing or malformed environment variable, or a store argument, is bad input too.
   if (error instanceof Error && error.name === 'EnvError') return EXIT.badInput;
+  // The artefact store's settings (a bad variable, a refused key, no bucket) are the user's to fix.
+  if (error instanceof Error && error.name === 'ArtefactStoreError')
+    return /^(bad_config|auth_failed|no_bucket|bad_key)$/.test((error as { code?: string }).code ?? '')
+      ? EXIT.badInput
+      : EXIT.failed;
   if (
     error instanceof Error &&
     error.name === 'StoreError' &&
@@ -33,7 +38,7 @@ export function printError(error: unknown, verbose: boolean): void {
     process.stderr.write('(the disk is full: free some space, then resume the run with the command above)\n');
   } else if (
     !isDataBridgeError(error) &&
-    !(error instanceof Error && /^(EnvError|StoreError)$/.test(error.name))
+    !(error instanceof Error && /^(EnvError|StoreError|ArtefactStoreError)$/.test(error.name))
   ) {
     process.stderr.write('(an unexpected error: run again with --verbose for details)\n');
   }

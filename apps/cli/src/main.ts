@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { artefactsCommand } from './commands/artefacts.ts';
 import { demoCommand } from './commands/demo.ts';
 import { initCommand } from './commands/init.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -27,6 +28,7 @@ program.addCommand(reportCommand());
 program.addCommand(resetStateCommand());
 program.addCommand(validateCommand());
 program.addCommand(demoCommand());
+program.addCommand(artefactsCommand());
 await addServerCommands(program);
 
 try {

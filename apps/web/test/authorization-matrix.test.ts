@@ -80,6 +80,7 @@ const ROUTES: Record<
   'GET /api/executions/[id]/events': { access: 'read' },
   'GET /api/executions/[id]/report': { access: 'read' },
   'GET /api/executions/[id]/task': { access: 'read' },
+  'GET /api/executions/[id]/artefacts': { access: 'read' },
   'POST /api/executions/[id]/pause': { access: 'run' },
   'POST /api/executions/[id]/resume': { access: 'run' },
   'POST /api/executions/[id]/retry': { access: 'run' },

@@ -191,6 +191,11 @@ describe('the web wizard and live monitor in Chromium', {
       await log.getByText('No entries at this level.').waitFor();
       await page.getByLabel('Log level').selectOption('debug');
       await log.locator('li').first().waitFor();
+      // Every artefact of the run, a download with its size.
+      const artefacts = page.getByRole('region', { name: /^Artefacts/ });
+      await artefacts.getByRole('link', { name: 'report.json' }).waitFor();
+      for (const name of ['report.html', 'run.log']) await artefacts.getByRole('link', { name }).waitFor();
+      assert.match((await artefacts.textContent()) ?? '', /report\.json\s*[\d.]+ KiB/);
       await page.getByRole('heading', { name: 'Throughput' }).scrollIntoViewIfNeeded();
       await shot('06b-execute-chart-and-log');
       await page.getByRole('heading', { name: 'Execution history' }).scrollIntoViewIfNeeded();

@@ -1,3 +1,30 @@
+export {
+  artefactContentType,
+  artefactKey,
+  assertArtefactKey,
+  executionPrefix,
+} from './artefacts/artefact-keys.ts';
+export type { ArtefactBody, ArtefactInfo, ArtefactStore } from './artefacts/artefact-store.ts';
+export { ArtefactStoreError, type ArtefactStoreErrorCode } from './artefacts/artefact-store-error.ts';
+export { LocalFolderStore } from './artefacts/local-folder-store.ts';
+export { type ObjectStoreConfig, readObjectStoreConfig } from './artefacts/object-store-config.ts';
+export { openArtefactStore } from './artefacts/open-artefact-store.ts';
+export {
+  type ArtefactsOutcome,
+  PENDING_MARKER,
+  type PublishOptions,
+  pendingReason,
+  publishRunArtefacts,
+  uploadPendingArtefacts,
+  writerTag,
+} from './artefacts/publish-artefacts.ts';
+export {
+  listStoredExecutions,
+  pruneArtefacts,
+  retentionCutoff,
+  type StoredExecution,
+} from './artefacts/retention.ts';
+export { MIN_PART_SIZE, S3ArtefactStore, type S3StoreOptions } from './artefacts/s3-artefact-store.ts';
 export { classifyFailure, isTransientFailure } from './connectors/classify-error.ts';
 export type * from './connectors/connection.ts';
 export { openConnection } from './connectors/open.ts';

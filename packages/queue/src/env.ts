@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { ArtefactStoreError, type ObjectStoreConfig, readObjectStoreConfig } from '@databridge/engine';
 import { z } from 'zod';
 import { TrustedProxiesSchema } from './auth/client-address.ts';
 
@@ -42,6 +43,12 @@ const EnvSchema = z.object({
     .min(0, 'must be 0 or more')
     .max(3600, 'must be at most 3600 (an hour)')
     .optional(),
+  DATABRIDGE_ARTEFACT_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 (unset it to keep artefacts for ever)')
+    .max(36_500, 'must be at most 36500 (a hundred years)')
+    .optional(),
 });
 
 export interface ServerEnv {
@@ -72,6 +79,13 @@ export interface ServerEnv {
   readonly shutdownGraceMs: number;
   /** Where "Deploy to Airflow" writes a project's DAG file (AIRFLOW_DAGS_FOLDER); unset: download only. */
   readonly airflowDagsFolder?: string | undefined;
+  /**
+   * The S3-compatible bucket for reports, logs, rejects and DDL (SAP_OBJECT_STORE_URL and
+   * SAP_OBJECT_STORE_API_KEY, or OBJECT_STORE_*); undefined: the local folder `<dataDir>/reports`.
+   */
+  readonly objectStore: ObjectStoreConfig | undefined;
+  /** Artefacts older than this many days are removed by the scheduler's tick; undefined: kept. */
+  readonly artefactRetentionDays: number | undefined;
 }
 
 export class EnvError extends Error {
@@ -102,6 +116,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
   // The comment keeps Next's file tracing from taking this for a path into the project.
   const dataDir = resolve(/*turbopackIgnore: true*/ e.DATABRIDGE_DATA_DIR ?? '.databridge');
   const sqliteDir = sqliteFolder(e.DATABRIDGE_SQLITE_DIR, dataDir);
+  const objectStore = objectStoreOf(env);
   const secret = e.SESSION_SECRET ?? generatedSecret(dataDir);
   return {
     dataDir,
@@ -118,11 +133,22 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
     airflowDagsFolder: e.AIRFLOW_DAGS_FOLDER
       ? resolve(/*turbopackIgnore: true*/ e.AIRFLOW_DAGS_FOLDER)
       : undefined,
+    objectStore,
+    artefactRetentionDays: e.DATABRIDGE_ARTEFACT_RETENTION_DAYS,
     firstAdmin:
       e.DATABRIDGE_ADMIN_EMAIL && e.DATABRIDGE_ADMIN_PASSWORD
         ? { email: e.DATABRIDGE_ADMIN_EMAIL, password: e.DATABRIDGE_ADMIN_PASSWORD }
         : undefined,
   };
+}
+
+function objectStoreOf(env: NodeJS.ProcessEnv): ObjectStoreConfig | undefined {
+  try {
+    return readObjectStoreConfig(env);
+  } catch (error) {
+    if (error instanceof ArtefactStoreError) throw new EnvError(error.message);
+    throw error;
+  }
 }
 
 /**

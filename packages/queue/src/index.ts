@@ -1,4 +1,5 @@
 export * from './alerts/index.ts';
+export { openCheckedArtefactStore } from './artefact-store-check.ts';
 export * from './auth/index.ts';
 export { EnvError, readServerEnv, type ServerEnv } from './env.ts';
 export { BullmqExecutor, type BullmqOptions } from './executor/bullmq-executor.ts';
@@ -6,6 +7,7 @@ export { createExecutor } from './executor/create-executor.ts';
 export type { Executor, ExecutorOptions } from './executor/executor.ts';
 export { InProcessExecutor } from './executor/in-process-executor.ts';
 export { advanceExecution, type NextStep } from './run/advance-execution.ts';
+export { pruneExpiredArtefacts, uploadLeftArtefacts } from './run/artefact-upkeep.ts';
 export type { RunDeps } from './run/open-execution-session.ts';
 export { RetryableTaskError, runExecutionTask, type TaskOutcome } from './run/run-execution-task.ts';
 export { isTransientError } from './run/transient-errors.ts';

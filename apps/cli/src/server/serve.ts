@@ -7,6 +7,7 @@ import { getHeapStatistics } from 'node:v8';
 import {
   CLIENT_ADDRESS_STAMPED_ENV,
   InProcessExecutor,
+  openCheckedArtefactStore,
   openServiceContext,
   readServerEnv,
   runScheduler,
@@ -48,11 +49,13 @@ export function serveCommand(): Command {
         return;
       }
       const env = readServerEnv();
+      // Before the build: a wrong key or a missing bucket is one line now, not a failed upload later.
+      const artefacts = await openCheckedArtefactStore(env);
       const webDir = dirname(createRequire(import.meta.url).resolve('@databridge/web/package.json'));
       buildWebIfStale(webDir);
       // The app's route handlers read the same environment (and share this process's context).
       process.env.DATABRIDGE_DATA_DIR = env.dataDir;
-      const context = await openServiceContext(env);
+      const context = await openServiceContext(env, { artefacts });
       setServiceContext(context);
       if (context.executor instanceof InProcessExecutor) {
         const resumed = await context.executor.recoverInterrupted();
@@ -82,7 +85,7 @@ export function serveCommand(): Command {
       });
       const where = `http://${opts.hostname === '0.0.0.0' ? 'localhost' : opts.hostname}:${opts.port}`;
       process.stdout.write(
-        `DataBridge is serving on ${where}\n  metadata: ${context.store.location}\n  executor: ${context.executor.kind}\n`,
+        `DataBridge is serving on ${where}\n  metadata: ${context.store.location}\n  executor: ${context.executor.kind}\n  artefacts: ${artefacts.description}\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());

@@ -1,5 +1,13 @@
 import { join } from 'node:path';
-import { BullmqExecutor, EnvError, readServerEnv, sqliteFolderOf } from '@databridge/queue';
+import { writerTag } from '@databridge/engine';
+import {
+  BullmqExecutor,
+  EnvError,
+  openCheckedArtefactStore,
+  readServerEnv,
+  sqliteFolderOf,
+  uploadLeftArtefacts,
+} from '@databridge/queue';
 import { openStore } from '@databridge/store';
 import { Command } from 'commander';
 import { wholeNumber } from '../commands/preview.ts';
@@ -28,6 +36,7 @@ export function workerCommand(): Command {
       if (!env.redisUrl) {
         throw new EnvError('environment variable REDIS_URL is not set: a worker takes its jobs from Redis');
       }
+      const artefacts = await openCheckedArtefactStore(env);
       const store = await openStore({
         databaseUrl: env.databaseUrl,
         dataDir: env.dataDir,
@@ -37,6 +46,7 @@ export function workerCommand(): Command {
         {
           store,
           reportsDir: join(env.dataDir, 'reports'),
+          artefacts,
           sqliteFolder: sqliteFolderOf(env),
           stopGraceMs: env.shutdownGraceMs,
         },
@@ -49,8 +59,21 @@ export function workerCommand(): Command {
         },
       );
       executor.startWorker();
+      // What a failed upload left here goes up now and every ten minutes (the scheduler's tick does
+      // this for `serve`); the executions' status stops saying it is pending once it is stored.
+      const reportsDir = join(env.dataDir, 'reports');
+      const uploadLeft = () =>
+        void uploadLeftArtefacts({ store, artefacts, reportsDir, artefactWriter: writerTag(reportsDir) })
+          .then((ids) => {
+            if (ids.length)
+              process.stdout.write(`stored the artefacts of ${ids.length} earlier execution(s)\n`);
+          })
+          .catch(() => {});
+      uploadLeft();
+      const uploading = setInterval(uploadLeft, 10 * 60_000);
+      uploading.unref();
       process.stdout.write(
-        `worker ready (pid ${process.pid}): jobs from Redis, metadata in ${store.location}\n`,
+        `worker ready (pid ${process.pid}): jobs from Redis, metadata in ${store.location}, artefacts in the ${artefacts.description}\n`,
       );
       await new Promise<void>((resolve) => {
         process.once('SIGTERM', () => resolve());
@@ -59,6 +82,7 @@ export function workerCommand(): Command {
       process.stdout.write(
         `stopping: running tasks stop at their next batch boundary, or in ${env.shutdownGraceMs / 1000} s are ended and left interrupted\n`,
       );
+      clearInterval(uploading);
       await executor.close();
       await store.close();
       process.stdout.write('worker stopped\n');

@@ -3,6 +3,7 @@ import { classifyFailure } from '../connectors/classify-error.ts';
 import type { Checkpoint } from '../connectors/connection.ts';
 import { maskPassword } from '../connectors/url.ts';
 import { isDataBridgeError, messageOf } from '../errors.ts';
+import { writeDdl } from '../report/write-ddl.ts';
 import { writeReport } from '../report/write-report.ts';
 import { stillDroppedWarnings } from './deferred-foreign-keys.ts';
 import { decodePosition } from './key-codec.ts';
@@ -125,6 +126,7 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
   // The report first: a run marked finished always has one (a process killed before the mark leaves
   // the run unfinished, and `--resume` writes it then).
   const report = writeReport(summary, session.options.reportsDir);
+  writeDdl(session.schemaDdl(), session.options.reportsDir, session.runId);
   const reported = { ...summary, report };
   await session.options.state.finishRun(
     session.runId,

@@ -1,3 +1,4 @@
+import type { ArtefactsOutcome } from '../artefacts/publish-artefacts.ts';
 import type { PlanWarning, StageId } from '../plan/plan-types.ts';
 import type { Value } from '../values.ts';
 import type { HookResult } from './hooks.ts';
@@ -87,4 +88,9 @@ export interface RunSummary {
   readonly log: string;
   /** Set when the run stopped part-way: the command that finishes it. */
   readonly resumeWith: string | null;
+  /**
+   * Where the report, log, rejects and DDL were stored (servers and workers; the CLI leaves them in
+   * its local folder and says nothing), and why not yet when an upload failed.
+   */
+  readonly artefacts?: ArtefactsOutcome;
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { writerTag } from '@databridge/engine';
 import { getExecution } from '@databridge/store';
 import { DelayedError, FlowProducer, type Job, Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { advanceExecution } from '../run/advance-execution.ts';
 import type { RunDeps } from '../run/open-execution-session.ts';
 import { runExecutionTask } from '../run/run-execution-task.ts';
+import { storeArtefacts } from '../run/store-artefacts.ts';
 import { waitUntilSettled } from '../run/wait-until-settled.ts';
 import { retryDelayMs } from '../schedule/retry-delay.ts';
 import type { Executor } from './executor.ts';
@@ -47,10 +49,14 @@ export class BullmqExecutor implements Executor {
    */
   private readonly shutdown = new AbortController();
 
+  private readonly deps: RunDeps;
+
   constructor(
-    private readonly deps: RunDeps,
+    deps: RunDeps,
     private readonly options: BullmqOptions,
   ) {
+    // Tasks of one run execute on several workers: each uploads the rejects it wrote under its name.
+    this.deps = { ...deps, artefactWriter: deps.artefactWriter ?? writerTag(deps.reportsDir) };
     this.prefix = options.prefix ?? 'databridge';
     const connection = connectionOptions(options.redisUrl);
     this.queue = new Queue(QUEUE, { connection, prefix: this.prefix });
@@ -199,6 +205,8 @@ export class BullmqExecutor implements Executor {
     } finally {
       clearInterval(renew);
       await leases.release(lease).catch(() => {});
+      // Before the next stage can start: the report's worker may be another machine.
+      await storeArtefacts(this.deps, data.executionId, undefined, 'rejects').catch(() => {});
     }
   }
 }

@@ -11,6 +11,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
   const deps = {
     store: options.store,
     reportsDir: options.reportsDir,
+    ...(options.artefacts ? { artefacts: options.artefacts } : {}),
     sqliteFolder: sqliteFolderOf(options.env),
     stopGraceMs: options.env.shutdownGraceMs,
   };

@@ -1,3 +1,4 @@
+import type { ArtefactStore } from '@databridge/engine';
 import type { Store } from '@databridge/store';
 import type { ServerEnv } from '../env.ts';
 
@@ -24,6 +25,8 @@ export interface ExecutorOptions {
   readonly env: ServerEnv;
   readonly store: Store;
   readonly reportsDir: string;
+  /** Where ended runs' artefacts are stored (default: the local reports folder, nothing to upload). */
+  readonly artefacts?: ArtefactStore;
   /** A server only enqueues when it has a queue; a worker executes. */
   readonly role: 'server' | 'worker';
 }

@@ -125,7 +125,7 @@ export async function advanceExecution(
       const outcome =
         execution.status === 'cancelled' || execution.status === 'cancelling' ? 'cancelled' : 'failed';
       const failure = execution.errorMessage ? new Error(execution.errorMessage) : null;
-      return { kind: 'settled', status: await finishExecution(store, session, outcome, failure) };
+      return { kind: 'settled', status: await finishExecution(store, session, outcome, failure, deps) };
     }
     const stages = new Map((await listStageRuns(store, executionId)).map((s) => [s.stageId, s.status]));
     for (const stageId of STAGES) {
@@ -153,7 +153,7 @@ export async function advanceExecution(
         continue;
       }
       if (stageId === 'report') {
-        return { kind: 'settled', status: await finishExecution(store, session, 'completed', null) };
+        return { kind: 'settled', status: await finishExecution(store, session, 'completed', null, deps) };
       }
       await stage(stageId, 'running');
       if (stageId === 'extract') await recordTasks(deps, session, await session.extract());
@@ -192,7 +192,7 @@ export async function advanceExecution(
     }
     const outcome = now?.status === 'cancelling' || now?.status === 'cancelled' ? 'cancelled' : 'failed';
     if (outcome === 'cancelled') await waitForTasksToStop(store, executionId);
-    return { kind: 'settled', status: await finishExecution(store, session, outcome, error) };
+    return { kind: 'settled', status: await finishExecution(store, session, outcome, error, deps) };
   } finally {
     watch.stop();
     await log.flush();

@@ -25,6 +25,7 @@ import { refreshExecutionProgress } from './execution-progress.ts';
 import { executionSpec } from './execution-spec.ts';
 import type { RunDeps } from './open-execution-session.ts';
 import { setStage } from './stage-state.ts';
+import { storeArtefacts } from './store-artefacts.ts';
 
 /** The run's stages and tables as the store recorded them, in the engine's terms, for its report. */
 export async function progressFromStore(store: Store, session: RunSession) {
@@ -75,6 +76,7 @@ export async function finishExecution(
   session: RunSession,
   outcome: Exclude<RunOutcome, 'paused'>,
   failure: unknown,
+  deps?: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir' | 'artefactWriter'>,
 ): Promise<ExecutionStatus> {
   const id = session.runId;
   await setStage(store, id, 'report', 'running');
@@ -103,6 +105,9 @@ export async function finishExecution(
   // that arrives then keeps its status; the summary is recorded either way.
   // Nothing of the run may still hold a database session once it says it has ended.
   await session.close();
+  // Stored before the status says ended: whoever reads the ended run's report finds it (or the reason).
+  const artefacts = deps ? await storeArtefacts(deps, id, session.log) : undefined;
+  const recorded = artefacts ? { ...summary, artefacts } : summary;
   const from: ExecutionStatus[] =
     outcome === 'completed'
       ? ['running', 'paused']
@@ -112,11 +117,11 @@ export async function finishExecution(
   const finished = await updateExecution(
     store,
     id,
-    { status: outcome, endedAt: new Date(), summary, ...error },
+    { status: outcome, endedAt: new Date(), summary: recorded, ...error },
     { from },
   );
   if (finished) return outcome;
-  const now = await updateExecution(store, id, { endedAt: new Date(), summary });
+  const now = await updateExecution(store, id, { endedAt: new Date(), summary: recorded });
   return now?.status ?? outcome;
 }
 
@@ -173,6 +178,7 @@ export async function failWithoutReport(
     failure,
     reportsDir: deps.reportsDir,
   });
+  const artefacts = await storeArtefacts(deps, execution.id);
   const cancelling = execution.status === 'cancelling';
   const outcome: ExecutionStatus = cancelling ? 'cancelled' : 'failed';
   for (const s of await listStageRuns(store, execution.id)) {
@@ -190,7 +196,7 @@ export async function failWithoutReport(
       endedAt: new Date(),
       errorCode: isDataBridgeError(failure) ? failure.code : 'internal',
       errorMessage: messageOf(failure),
-      summary: { ...summary, status: outcome },
+      summary: { ...summary, status: outcome, ...(artefacts ? { artefacts } : {}) },
     },
     { from: cancelling ? ['cancelling'] : ['running', 'paused', 'failed'] },
   );

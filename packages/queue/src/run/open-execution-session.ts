@@ -1,4 +1,4 @@
-import { RunSession, type SqliteFolder } from '@databridge/engine';
+import { type ArtefactStore, type PublishOptions, RunSession, type SqliteFolder } from '@databridge/engine';
 import { type Execution, type Store, storeRunState } from '@databridge/store';
 import { backfillSyncRange } from './backfill-sync-range.ts';
 import type { ExecutionLog } from './execution-log.ts';
@@ -8,6 +8,18 @@ export interface RunDeps {
   readonly store: Store;
   /** Reports, rejects files and run logs: `<dataDir>/reports/<executionId>/`. */
   readonly reportsDir: string;
+  /**
+   * Where an ended run's report, log, rejects and DDL are uploaded from `reportsDir` (the object
+   * store); unset or the local folder: they stay where the run wrote them.
+   */
+  readonly artefacts?: ArtefactStore;
+  /** Tries and backoff of those uploads (default: 5 tries, 0.5 s doubling). */
+  readonly artefactRetry?: Pick<PublishOptions, 'attempts' | 'firstDelayMs'>;
+  /**
+   * Set where tasks of one run execute in several processes (BullMQ workers): this process's name,
+   * under which it uploads the rejects it wrote (`rejects/<writer>/…`) after each task and at the end.
+   */
+  readonly artefactWriter?: string;
   /**
    * A server's SQLite folder: its runs open SQLite files only there, and hooks, rules, expressions
    * and filters cannot reach other files. `databridge serve` and `worker` always set it.

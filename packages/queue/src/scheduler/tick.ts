@@ -5,6 +5,11 @@ import type { AlertLogEntry } from '../alerts/deliver-alert.ts';
 import { type SmtpSettings, smtpSettingsFromEnv } from '../alerts/smtp-settings.ts';
 import type { ServiceContext } from '../context.ts';
 import type { ServerEnv } from '../env.ts';
+import {
+  type ArtefactUpkeepContext,
+  pruneExpiredArtefacts,
+  uploadLeftArtefacts,
+} from '../run/artefact-upkeep.ts';
 import { claimDueRuns } from './claim-due-runs.ts';
 import { indexProjects } from './project-index.ts';
 import { startWaitingRuns } from './start-waiting-runs.ts';
@@ -12,9 +17,10 @@ import { emptySummary, type TickSummary } from './tick-summary.ts';
 import { sendDueAlerts } from './watch-alerts.ts';
 
 /** What a tick works with; `env.baseUrl` is where alert links point (default http://localhost:3000). */
-export type TickContext = Pick<ServiceContext, 'store' | 'executor'> & {
-  readonly env?: Pick<ServerEnv, 'baseUrl'>;
-};
+export type TickContext = Pick<ServiceContext, 'store' | 'executor'> &
+  Omit<ArtefactUpkeepContext, 'store' | 'env'> & {
+    readonly env?: Pick<ServerEnv, 'baseUrl'> & ArtefactUpkeepContext['env'];
+  };
 
 export interface SchedulerLogEntry {
   readonly level: 'warning' | 'error';
@@ -111,6 +117,15 @@ export async function tick(
     );
   } catch (error) {
     const message = `alerts: ${messageOf(error)}`;
+    summary.errors.push({ message });
+    log({ level: 'error', message });
+  }
+  try {
+    // 4. Artefacts: uploads a failed upload left here, and the retention of DATABRIDGE_ARTEFACT_RETENTION_DAYS.
+    await uploadLeftArtefacts(ctx);
+    await pruneExpiredArtefacts(ctx, now);
+  } catch (error) {
+    const message = `artefacts: ${messageOf(error)}`;
     summary.errors.push({ message });
     log({ level: 'error', message });
   }

@@ -89,6 +89,11 @@ export interface ExecutionStatusView {
   readonly error: { readonly code: string; readonly message: string } | null;
   /** The HTML report, once the execution has one. */
   readonly reportUrl: string | null;
+  /**
+   * Why the report, log and rejects are not (all) in the object store yet: the upload failed and the
+   * process that ran the execution keeps a local copy it uploads again. Null once stored, or local.
+   */
+  readonly artefactsPending: string | null;
 }
 
 export interface TaskView {
@@ -180,6 +185,7 @@ export function statusView(e: Execution): ExecutionStatusView {
     throughput: e.throughput,
     error: e.errorCode ? { code: e.errorCode, message: e.errorMessage ?? '' } : null,
     reportUrl: e.summary ? `/api/executions/${e.id}/report` : null,
+    artefactsPending: e.summary?.artefacts?.pending ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ export {
 export * from './airflow-service.ts';
 export { hideAlertSecrets } from './alert-secrets.ts';
 export * from './alerts-service.ts';
+export * from './artefact-files.ts';
 export * from './connections-service.ts';
 export * from './dag-service.ts';
 export * from './grid-service.ts';

@@ -48,7 +48,7 @@ import { checkTargetTableNames } from './target-names.ts';
 export * from './project-inputs.ts';
 
 /** What the project services need of the context. */
-export type ProjectsContext = Pick<ServiceContext, 'store' | 'reportsDir' | 'env'>;
+export type ProjectsContext = Pick<ServiceContext, 'store' | 'reportsDir' | 'env' | 'artefacts'>;
 
 export interface ConnectionSummary {
   readonly id: string;
@@ -196,7 +196,7 @@ export async function updateProjectRecord(
 /**
  * Deletes a project and its execution history, then the rejected-row files its runs wrote under the
  * reports folder (`<reports>/<execution id>/rejects`, found by id: a path kept in the store is never
- * used). `not_found`; `conflict` while an execution is pending, running or paused.
+ * used) and in the object store (`<execution id>/rejects/`). `not_found`; `conflict` while an execution is pending, running or paused.
  */
 export async function deleteProjectRecord(ctx: ProjectsContext, id: string): Promise<{ id: string }> {
   const result = await withServiceErrors(() => deleteProject(ctx.store, id));
@@ -204,9 +204,17 @@ export async function deleteProjectRecord(ctx: ProjectsContext, id: string): Pro
   await Promise.all(
     result.executionIds
       .filter((executionId) => /^[A-Za-z0-9-]{1,100}$/.test(executionId))
-      .map((executionId) =>
-        rm(join(ctx.reportsDir, executionId, 'rejects'), { recursive: true, force: true }).catch(() => {}),
-      ),
+      .map(async (executionId) => {
+        await rm(join(ctx.reportsDir, executionId, 'rejects'), { recursive: true, force: true }).catch(
+          () => {},
+        );
+        // In an object store too: the rows a run rejected do not outlive its project.
+        const store = ctx.artefacts;
+        if (store && !store.isLocalFolder) {
+          const rejects = await store.list(`${executionId}/rejects/`).catch(() => []);
+          await store.delete(rejects.map((o) => o.key)).catch(() => {});
+        }
+      }),
   );
   return { id };
 }

@@ -4,6 +4,7 @@ import { formatTime } from '../../../lib/format.ts';
 import { Notice } from '../ui.tsx';
 import { InActionBar } from './bar-slot.tsx';
 import { errorLabel } from './error-labels.ts';
+import { ExecutionArtefactsList } from './execution-artefacts.tsx';
 import { ExecutionControls } from './execution-controls.tsx';
 import { ExecutionProgress } from './execution-progress.tsx';
 import { isActive, isTerminal } from './execution-types.ts';
@@ -97,6 +98,7 @@ export function LiveExecution(props: { executionId: string; events: ExecutionEve
           <strong data-code={view.error.code}>{errorLabel(view.error.code)}</strong>: {view.error.message}
         </Notice>
       ) : null}
+      {view ? <ExecutionArtefactsList view={view} /> : null}
       {events.problem ? <Notice tone="warning">Live updates: {events.problem}</Notice> : null}
     </section>
   );

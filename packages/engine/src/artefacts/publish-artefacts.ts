@@ -1,0 +1,161 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, writeFileSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createGzip } from 'node:zlib';
+import { messageOf } from '../errors.ts';
+import { PRIVATE_FILE_MODE } from '../private-files.ts';
+import { artefactKey, executionPrefix } from './artefact-keys.ts';
+import type { ArtefactStore } from './artefact-store.ts';
+
+/** Left in a run's local folder while its artefacts are not all in the store: holds the reason. */
+export const PENDING_MARKER = '.upload-pending';
+
+export interface PublishOptions {
+  /** Tries per file before the run's artefacts are left pending. Default 5. */
+  readonly attempts?: number;
+  /** The wait before the second try, doubling after each (0.5 s, 1 s, 2 s, 4 s by default). */
+  readonly firstDelayMs?: number;
+  /** Told about each failed try that will be tried again. */
+  readonly onRetry?: (file: string, attempt: number, delayMs: number, error: unknown) => void;
+  /**
+   * Where several processes write one run's rejects (BullMQ workers, each running some of its tasks):
+   * this process's name (writerTag), so that each uploads its own rows to `rejects/<writer>/…`
+   * and none overwrites another's. Unset: `rejects/…` (one process ran the whole run).
+   */
+  readonly writer?: string;
+  /** `rejects`: only the rejects files (after a task; the report and log come at the end). */
+  readonly only?: 'rejects';
+}
+
+/**
+ * A name for this machine's data folder, the same across restarts (so a re-upload of its rejects
+ * files, which only grow, replaces its earlier upload): `<host>-<hash of the folder>`.
+ */
+export function writerTag(localFolder: string): string {
+  const host =
+    hostname()
+      .replace(/[^A-Za-z0-9-]/g, '-')
+      .slice(0, 40) || 'host';
+  return `${host}-${createHash('sha256').update(resolve(localFolder)).digest('hex').slice(0, 8)}`;
+}
+
+/** Where a run's artefacts ended up, recorded with its summary. */
+export interface ArtefactsOutcome {
+  /** `object store https://host/bucket/prefix` or `local folder /…/reports`. */
+  readonly store: string;
+  /** Null once every artefact is stored; else why not (the local copy stays and is uploaded later). */
+  readonly pending: string | null;
+}
+
+/**
+ * Copies a run's local folder (`<localFolder>/<run id>/`: report, log, rejects, DDL) into the store
+ * under `<run id>/`, rejects compressed on the way (`.jsonl.gz`), report.json last, so that a reader
+ * who finds the report finds the rest. Each file is tried again with backoff; when one still fails the
+ * local folder keeps a `.upload-pending` note with the reason and stays, for uploadPendingArtefacts.
+ * The local folder store needs nothing: the engine wrote its files in place.
+ */
+export async function publishRunArtefacts(
+  store: ArtefactStore,
+  localFolder: string,
+  runId: string,
+  options: PublishOptions = {},
+): Promise<ArtefactsOutcome> {
+  if (store.isLocalFolder) return { store: store.description, pending: null };
+  const folder = resolve(localFolder, executionPrefix(runId));
+  const marker = join(folder, PENDING_MARKER);
+  const files = (await filesBelow(folder)).filter(
+    (f) =>
+      f !== PENDING_MARKER &&
+      !f.endsWith('.partial') &&
+      (options.only !== 'rejects' || f.startsWith('rejects/')),
+  );
+  files.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
+  try {
+    for (const file of files) await uploadWithRetry(store, folder, runId, file, options);
+  } catch (error) {
+    const pending = `the artefacts could not be stored in the ${store.description} (${messageOf(error)}); the local copy in ${folder} is kept and uploaded again later`;
+    if (existsSync(folder)) writeFileSync(marker, `${pending}\n`, { mode: PRIVATE_FILE_MODE });
+    return { store: store.description, pending };
+  }
+  // Rejects alone do not settle an earlier failed upload of the whole folder.
+  if (options.only !== 'rejects') await rm(marker, { force: true });
+  return { store: store.description, pending: null };
+}
+
+/**
+ * Uploads again the runs a failed upload left in the local folder (those with a `.upload-pending`
+ * note): at `serve` and `worker` start and on the scheduler's tick. Returns the runs now stored.
+ */
+export async function uploadPendingArtefacts(
+  store: ArtefactStore,
+  localFolder: string,
+  options: PublishOptions = {},
+): Promise<string[]> {
+  if (store.isLocalFolder) return [];
+  const runs = await readdir(localFolder, { withFileTypes: true }).catch(() => []);
+  const stored: string[] = [];
+  for (const run of runs) {
+    if (!run.isDirectory() || !existsSync(join(localFolder, run.name, PENDING_MARKER))) continue;
+    const outcome = await publishRunArtefacts(store, localFolder, run.name, options);
+    if (outcome.pending === null) stored.push(run.name);
+  }
+  return stored;
+}
+
+/** Why a run's artefacts are not in the store yet, when its local folder says so. */
+export async function pendingReason(localFolder: string, runId: string): Promise<string | null> {
+  const text = await readFile(
+    join(resolve(localFolder, executionPrefix(runId)), PENDING_MARKER),
+    'utf8',
+  ).catch(() => null);
+  return text?.trim() ?? null;
+}
+
+async function uploadWithRetry(
+  store: ArtefactStore,
+  folder: string,
+  runId: string,
+  file: string,
+  options: PublishOptions,
+): Promise<void> {
+  const attempts = options.attempts ?? 5;
+  const path = join(folder, file);
+  // Rejects files are JSON lines that compress tenfold; the rest is small or already read as is.
+  const rejects = file.startsWith('rejects/');
+  const gzip = rejects && file.endsWith('.jsonl');
+  const name =
+    rejects && options.writer ? `rejects/${options.writer}/${file.slice('rejects/'.length)}` : file;
+  const key = artefactKey(runId, gzip ? `${name}.gz` : name);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (gzip) await store.put(key, createReadStream(path).pipe(createGzip()));
+      else await store.putFile(key, path);
+      return;
+    } catch (error) {
+      const transient = (error as { isTransient?: boolean }).isTransient !== false;
+      if (attempt >= attempts || !transient) throw error;
+      const delayMs = (options.firstDelayMs ?? 500) * 2 ** (attempt - 1);
+      options.onRetry?.(file, attempt, delayMs, error);
+      await sleep(delayMs);
+    }
+  }
+}
+
+/** The log late (retries of the others are in it), report.json last: its presence says all is there. */
+function rank(file: string): number {
+  return ['run.log', 'report.html', 'report.json'].indexOf(file) + 1;
+}
+
+async function filesBelow(folder: string, below = ''): Promise<string[]> {
+  const entries = await readdir(join(folder, below), { withFileTypes: true }).catch(() => []);
+  const found: string[] = [];
+  for (const e of entries) {
+    const rel = below ? `${below}/${e.name}` : e.name;
+    if (e.isDirectory()) found.push(...(await filesBelow(folder, rel)));
+    else if (e.isFile()) found.push(rel);
+  }
+  return found;
+}
