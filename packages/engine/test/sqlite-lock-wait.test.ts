@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -133,5 +133,35 @@ describe('SQLite write lock held by another process', () => {
     } finally {
       await conn.close();
     }
+  });
+
+  test("a holder file left by a killed writer does not make another program's lock look like ours", async () => {
+    const file = freshFile();
+    // A pid no process has: the writer that wrote it is gone.
+    writeFileSync(`${file}-databridge-writer`, JSON.stringify({ pid: 2 ** 22 + 1, host: hostname() }));
+    const conn = await openConnection(`sqlite:${file}`, { sqliteLockWaitMs: 500 });
+    const holder = await child(['foreign', file, '60000'], 'held');
+    try {
+      await assert.rejects(conn.loader.begin(), /another program has held its write lock/);
+    } finally {
+      holder.kill();
+      await exited(holder);
+      await conn.close();
+    }
+  });
+
+  test("a link planted under the holder file's name is replaced, never written through", async () => {
+    const file = freshFile();
+    const victim = `${file}.victim`;
+    writeFileSync(victim, 'untouched');
+    symlinkSync(victim, `${file}-databridge-writer`);
+    const conn = await openConnection(`sqlite:${file}`);
+    try {
+      const session = await conn.loader.begin();
+      await session.commit();
+    } finally {
+      await conn.close();
+    }
+    assert.equal(readFileSync(victim, 'utf8'), 'untouched');
   });
 });

@@ -17,8 +17,12 @@ export function holderFileOf(file: string): string {
 
 /** Records this process as the holder; a folder that refuses the file only costs the distinction. */
 export function markHolder(file: string): void {
+  const path = holderFileOf(file);
   try {
-    writeFileSync(holderFileOf(file), JSON.stringify({ pid: process.pid, host: hostname() }));
+    // A file left by a killed writer is replaced; `wx` creates it afresh and never follows a link
+    // planted under its name into another file.
+    clearHolder(file);
+    writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname() }), { flag: 'wx', mode: 0o600 });
   } catch {
     // Without the file a waiter treats the holder as another program: it waits a bounded time.
   }
