@@ -18,11 +18,18 @@ export function holderFileOf(file: string): string {
 /** Records this process as the holder; a folder that refuses the file only costs the distinction. */
 export function markHolder(file: string): void {
   const path = holderFileOf(file);
+  const text = JSON.stringify({ pid: process.pid, host: hostname() });
+  // `wx` creates the file afresh and never follows a link planted under its name into another file;
+  // one left by a killed writer is removed first.
+  const write = () => writeFileSync(path, text, { flag: 'wx', mode: 0o600 });
   try {
-    // A file left by a killed writer is replaced; `wx` creates it afresh and never follows a link
-    // planted under its name into another file.
-    clearHolder(file);
-    writeFileSync(path, JSON.stringify({ pid: process.pid, host: hostname() }), { flag: 'wx', mode: 0o600 });
+    try {
+      write();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      clearHolder(file);
+      write();
+    }
   } catch {
     // Without the file a waiter treats the holder as another program: it waits a bounded time.
   }
