@@ -241,6 +241,12 @@ export interface ConnectOptions {
    * that reaches another file (ATTACH, DETACH, VACUUM INTO, extensions). Other databases ignore it.
    */
   readonly sqliteFolder?: SqliteFolder;
+  /**
+   * How long a SQLite writer waits for the file's write lock while another program holds it and
+   * nobody commits (default 60 s, see sqlite-lock-wait.ts). A lock held by DataBridge itself, in this
+   * process or another, is waited for without limit. Other databases ignore it.
+   */
+  readonly sqliteLockWaitMs?: number;
 }
 
 /**

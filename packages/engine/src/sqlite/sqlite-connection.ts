@@ -19,11 +19,12 @@ import { bindable } from './sqlite-encode.ts';
 import { toDataBridgeError } from './sqlite-errors.ts';
 import { openHandles, type SqliteHandles } from './sqlite-handles.ts';
 import { introspectSqlite } from './sqlite-introspector.ts';
+import { DEFAULT_LOCK_WAIT_MS, type LockWait, withWriteLockOf } from './sqlite-lock-wait.ts';
 import { SqliteReader } from './sqlite-reader.ts';
 import { confineSqliteFile } from './sqlite-server-guard.ts';
 import { StatementCache } from './sqlite-statements.ts';
 import { storedValue } from './sqlite-values.ts';
-import { WriteLock } from './sqlite-write-lock.ts';
+import { type SharedWriteLock, sharedWriteLock, type WriteLock } from './sqlite-write-lock.ts';
 
 /** Query results as objects, with integers as numbers when safe and strings of digits otherwise. */
 function plainRows(rows: unknown[]): Record<string, unknown>[] {
@@ -35,7 +36,8 @@ function plainRows(rows: unknown[]): Record<string, unknown>[] {
 
 /**
  * A SQLite database file: one read handle (WAL readers see committed data and never wait) and one
- * write handle shared in turn by load sessions under a write lock. `poolSize` does not apply:
+ * write handle shared in turn by load sessions under a write lock, one per file for the whole process
+ * (sqlite-write-lock.ts), then SQLite's own lock (sqlite-lock-wait.ts). `poolSize` does not apply:
  * better-sqlite3 is synchronous, so more handles would not read any faster.
  */
 export class SqliteConnection implements Connection {
@@ -45,17 +47,22 @@ export class SqliteConnection implements Connection {
   readonly reader: SqliteReader;
   readonly loader: SqliteBulkLoader;
   readonly #handles: SqliteHandles;
-  readonly #lock = new WriteLock();
+  readonly #shared: SharedWriteLock;
+  readonly #lock: WriteLock;
+  readonly #wait: LockWait;
 
-  private constructor(handles: SqliteHandles) {
+  private constructor(handles: SqliteHandles, lockWaitMs: number) {
     this.#handles = handles;
+    this.#shared = sharedWriteLock(handles.file);
+    this.#lock = this.#shared.lock;
+    this.#wait = { db: handles.write, file: handles.file, waitMs: lockWaitMs };
     this.displayUrl = `sqlite:${handles.file}`;
     this.reader = new SqliteReader(handles.read, new StatementCache(handles.read));
     this.loader = new SqliteBulkLoader(
       handles.write,
       this.#lock,
       new StatementCache(handles.write),
-      handles.file,
+      this.#wait,
     );
   }
 
@@ -76,7 +83,8 @@ export class SqliteConnection implements Connection {
         `Cannot open SQLite file ${file}: the folder ${dirname(resolve(file))} does not exist`,
       );
     }
-    return new SqliteConnection(openHandles(file, { guarded: options.sqliteFolder !== undefined }));
+    const handles = openHandles(file, { guarded: options.sqliteFolder !== undefined });
+    return new SqliteConnection(handles, options.sqliteLockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
   }
 
   async introspect(options?: { schemas?: readonly string[] }): Promise<DatabaseSchema> {
@@ -99,12 +107,15 @@ export class SqliteConnection implements Connection {
       if (statement.readonly && statement.reader) {
         return plainRows(statement.safeIntegers(true).all(...values));
       }
-      return await this.#lock.with(() => {
-        const writing = write.prepare(sql);
-        if (writing.reader) return plainRows(writing.safeIntegers(true).all(...values));
-        writing.run(...values);
-        return [];
-      });
+      return await this.#lock.with(() =>
+        // One statement, undone whole when SQLite finds its lock taken: safe to try again.
+        withWriteLockOf(this.#wait, () => {
+          const writing = write.prepare(sql);
+          if (writing.reader) return plainRows(writing.safeIntegers(true).all(...values));
+          writing.run(...values);
+          return [];
+        }),
+      );
     } catch (error) {
       throw toDataBridgeError(error);
     }
@@ -112,7 +123,9 @@ export class SqliteConnection implements Connection {
 
   async ensureCheckpointTable(): Promise<void> {
     try {
-      await this.#lock.with(() => this.#handles.write.exec(CREATE_CHECKPOINT_TABLE));
+      await this.#lock.with(() =>
+        withWriteLockOf(this.#wait, () => this.#handles.write.exec(CREATE_CHECKPOINT_TABLE)),
+      );
     } catch (error) {
       throw toDataBridgeError(error, { action: 'Creating the checkpoint table' });
     }
@@ -131,5 +144,6 @@ export class SqliteConnection implements Connection {
     this.reader.closeStreams();
     if (read !== write && read.open) read.close();
     if (write.open) write.close();
+    this.#shared.forget();
   }
 }

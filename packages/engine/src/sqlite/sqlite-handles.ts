@@ -18,7 +18,9 @@ function configureWriter(db: Database.Database): void {
   // Loading runs with foreign keys off: SQLite checks them row by row, not at commit, and putting
   // tables in dependency order (and cycles aside) is the runner's job, not the loader's.
   db.pragma('foreign_keys = OFF');
-  db.pragma('busy_timeout = 5000');
+  // No busy handler on the writer: it would sleep inside a synchronous call and stop the event loop
+  // (the holder of the lock may be a task of this very process). sqlite-lock-wait.ts waits instead.
+  db.pragma('busy_timeout = 0');
 }
 
 /**

@@ -51,12 +51,20 @@ function parameters(
 export class SqliteLoadSession implements LoadSession {
   readonly #db: Database.Database;
   readonly #statements: StatementCache;
+  #beforeEnd: (() => void) | undefined;
   #release: (() => void) | undefined;
 
-  constructor(db: Database.Database, statements: StatementCache, release: () => void) {
+  /** `beforeEnd` runs just before COMMIT or ROLLBACK, while SQLite's lock is still held. */
+  constructor(
+    db: Database.Database,
+    statements: StatementCache,
+    release: () => void,
+    beforeEnd: () => void = () => {},
+  ) {
     this.#db = db;
     this.#statements = statements;
     this.#release = release;
+    this.#beforeEnd = beforeEnd;
   }
 
   async truncate(table: TableRef): Promise<void> {
@@ -126,8 +134,10 @@ export class SqliteLoadSession implements LoadSession {
           'SQLite rolled the load transaction back after an earlier error',
         );
       }
+      this.#ending();
       this.#db.exec('COMMIT');
     } catch (error) {
+      this.#ending();
       this.#rollbackQuietly();
       throw toDataBridgeError(error, { action: 'Committing' });
     } finally {
@@ -138,6 +148,7 @@ export class SqliteLoadSession implements LoadSession {
   async rollback(): Promise<void> {
     if (!this.#release) return;
     try {
+      this.#ending();
       if (this.#db.open && this.#db.inTransaction) this.#db.exec('ROLLBACK');
     } catch (error) {
       throw toDataBridgeError(error, { action: 'Rolling back' });
@@ -153,6 +164,13 @@ export class SqliteLoadSession implements LoadSession {
     } catch (error) {
       throw toDataBridgeError(error, { action });
     }
+  }
+
+  /** Runs `beforeEnd` once: a second run could remove what the lock's next holder wrote. */
+  #ending(): void {
+    const beforeEnd = this.#beforeEnd;
+    this.#beforeEnd = undefined;
+    beforeEnd?.();
   }
 
   #rollbackQuietly(): void {
