@@ -12,6 +12,7 @@ export {
   compareTypes,
   ErrorPolicy,
   fieldLabel,
+  formatBytes,
   Hook,
   issueSentence,
   LoadMode,

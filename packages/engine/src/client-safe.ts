@@ -4,6 +4,7 @@
 
 export * from './connectors/registry.ts';
 export { type Compatibility, type CompatibilityVerdict, compareTypes } from './plan/type-compatibility.ts';
+export { formatBytes } from './report/format-bytes.ts';
 export { fieldLabel, issueSentence, peopleError } from './spec/labelled.ts';
 export {
   checkCronExpression,

@@ -54,6 +54,7 @@ export type * from './plan/schema-ddl-types.ts';
 export { compareTypes } from './plan/type-compatibility.ts';
 export { isMetadataStoreRefusal } from './postgres/postgres-store-guard.ts';
 export { makePrivateDir, makePrivateFile, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './private-files.ts';
+export { formatBytes } from './report/format-bytes.ts';
 export { renderHtmlReport } from './report/html-report.ts';
 export { cursorText, syncCounts } from './report/sync-words.ts';
 export { writeReport } from './report/write-report.ts';

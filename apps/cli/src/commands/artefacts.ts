@@ -1,5 +1,6 @@
 import {
   type ArtefactStore,
+  formatBytes,
   listStoredExecutions,
   openArtefactStore,
   pruneArtefacts,
@@ -68,24 +69,12 @@ function print(store: ArtefactStore, list: readonly StoredExecution[], json: boo
     process.stdout.write(`${JSON.stringify({ store: store.description, executions, bytes }, null, 2)}\n`);
     return;
   }
-  process.stdout.write(`${store.description}: ${verb} ${list.length} execution(s), ${size(bytes)}\n`);
+  process.stdout.write(`${store.description}: ${verb} ${list.length} execution(s), ${formatBytes(bytes)}\n`);
   for (const e of list) {
     process.stdout.write(
-      `  ${e.executionId}  ${String(e.objects).padStart(3)} file(s)  ${size(e.bytes).padStart(10)}  ${e.newest.toISOString()}\n`,
+      `  ${e.executionId}  ${String(e.objects).padStart(3)} file(s)  ${formatBytes(e.bytes).padStart(10)}  ${e.newest.toISOString()}\n`,
     );
   }
-}
-
-function size(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function days(value: string): number {

@@ -1,5 +1,5 @@
 import type { ArtefactStoreHealth } from '@databridge/queue';
-import { formatBytes } from '../../../lib/format.ts';
+import { formatBytes } from '../../../lib/client-safe.ts';
 import { Notice } from '../../_components/ui.tsx';
 
 /** Where executions' reports, logs, rejects and DDL are kept, whether it answers and what it holds. */

@@ -1,7 +1,7 @@
 'use client';
 
 import type { ExecutionArtefacts } from '@databridge/queue';
-import { formatBytes } from '../../../lib/format.ts';
+import { formatBytes } from '../../../lib/client-safe.ts';
 import { Notice } from '../ui.tsx';
 import { type ExecutionStatusView, isTerminal } from './execution-types.ts';
 import { useLiveResource } from './use-live-resource.ts';
