@@ -25,6 +25,8 @@ describe('DAG and Airflow API', () => {
   let world: ApiWorld;
   let target: TestDatabase;
   let projectId = '';
+  let sourceId = '';
+  let targetId = '';
 
   before(async () => {
     world = await openApiWorld('sqlite');
@@ -42,6 +44,8 @@ describe('DAG and Airflow API', () => {
       password: 'Ocelot-Vellum-71#pw',
       database: target.name,
     });
+    sourceId = source;
+    targetId = dest;
     const project = await world.call(projectsRoute.POST, 'POST', '/api/projects', {
       body: { name: 'Chinook → Entrepôt', sourceConnectionId: source, targetConnectionId: dest },
     });
@@ -97,6 +101,37 @@ describe('DAG and Airflow API', () => {
       assert.equal(deployed.body.data.path, join(folder, 'databridge__chinook_entrepot.py'));
       assert.equal(readFileSync(deployed.body.data.path, 'utf8'), download.text);
       assert.equal((await getProject(world.store, projectId))?.spec.schedule?.owner, 'airflow');
+    } finally {
+      setServiceContext(context);
+    }
+  });
+
+  test('POST /api/projects/[id]/airflow refuses a project whose DAG id is another project’s: its file would replace theirs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'databridge-dags-'));
+    const context = await getServiceContext();
+    setServiceContext({ ...context, env: { ...context.env, airflowDagsFolder: dir } } as ServiceContext);
+    try {
+      const first = await world.call(airflowRoute.POST, 'POST', `/api/projects/${projectId}/airflow`, {
+        id: projectId,
+      });
+      assert.equal(first.status, 200, first.text);
+      const ours = readFileSync(first.body.data.path, 'utf8');
+      // Another name, the same slug: `chinook_entrepot`.
+      const twin = await world.call(projectsRoute.POST, 'POST', '/api/projects', {
+        body: { name: 'Chinook: entrepot!', sourceConnectionId: sourceId, targetConnectionId: targetId },
+      });
+      assert.equal(twin.status, 201, twin.text);
+      const twinId = twin.body.data.id as string;
+      const refused = await world.call(airflowRoute.POST, 'POST', `/api/projects/${twinId}/airflow`, {
+        id: twinId,
+      });
+      assert.equal(refused.status, 409, refused.text);
+      assert.match(
+        refused.body.error.message,
+        /DAG id databridge__chinook_entrepot is already project “Chinook → Entrepôt”’s.*rename/i,
+      );
+      assert.equal(readFileSync(first.body.data.path, 'utf8'), ours, 'the first project’s file is untouched');
+      assert.equal((await getProject(world.store, twinId))?.spec.schedule?.owner, undefined);
     } finally {
       setServiceContext(context);
     }

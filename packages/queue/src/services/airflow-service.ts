@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderAirflowDagFile } from '@databridge/engine';
+import { dagIdFor, renderAirflowDagFile } from '@databridge/engine';
 import { listProjects, updateProject } from '@databridge/store';
 import type { ServiceContext } from '../context.ts';
 import { indexProjects, resolveProject } from '../scheduler/project-index.ts';
@@ -53,6 +53,7 @@ export async function deployProjectToAirflow(
   id: string,
 ): Promise<AirflowDeployment> {
   const file = await projectAirflowFile(ctx, id);
+  await checkDagIdFree(ctx, id, file.dagId);
   const folder = ctx.env.airflowDagsFolder;
   let path: string | null = null;
   if (folder) {
@@ -76,6 +77,22 @@ export async function deployProjectToAirflow(
     await withServiceErrors(() => updateProject(ctx.store, id, { spec: { ...project.spec, schedule } }));
   }
   return { ...file, path };
+}
+
+/**
+ * Two names can fold to one `dag_id` ("Sales" and "Sales!", "Café" and "cafe"): deploying the second
+ * would replace the first one's file in the DAGs folder, and Airflow would start the wrong project on
+ * its timetable while DataBridge's scheduler, told Airflow owns it, no longer does. `conflict` then.
+ */
+async function checkDagIdFree(ctx: Pick<ServiceContext, 'store'>, id: string, dagId: string): Promise<void> {
+  const projects = await withServiceErrors(() => listProjects(ctx.store));
+  const twin = projects.find((p) => p.id !== id && dagIdFor(p.name) === dagId);
+  if (twin) {
+    throw new ServiceError(
+      'conflict',
+      `The Airflow DAG id ${dagId} is already project “${twin.name}”’s: deploying this project would replace its DAG file. Rename one of the two projects so that their names differ in letters or digits, then deploy again.`,
+    );
+  }
 }
 
 /** A project by id, or by a name only one project has (`databridge airflow export <project>`). */
