@@ -10,6 +10,7 @@ import { readAirflowFile } from '../../../packages/engine/test/support/read-airf
 import * as connectionsRoute from '../app/api/connections/route.ts';
 import * as airflowRoute from '../app/api/projects/[id]/airflow/route.ts';
 import * as dagRoute from '../app/api/projects/[id]/dag/route.ts';
+import * as gridRoute from '../app/api/projects/[id]/grid/route.ts';
 import * as projectsRoute from '../app/api/projects/route.ts';
 import {
   type ApiWorld,
@@ -134,6 +135,16 @@ describe('DAG and Airflow API', () => {
       assert.equal((await getProject(world.store, twinId))?.spec.schedule?.owner, undefined);
     } finally {
       setServiceContext(context);
+    }
+  });
+
+  test('GET /api/projects/[id]/grid with a limit that is not a number says so, not that it is missing', async () => {
+    for (const limit of ['abc', '2.5', '']) {
+      const reply = await world.call(gridRoute.GET, 'GET', `/api/projects/${projectId}/grid?limit=${limit}`, {
+        id: projectId,
+      });
+      assert.equal(reply.status, 400, reply.text);
+      assert.equal(reply.body.error.message, 'Limit must be a whole number from 1 to 50.', limit);
     }
   });
 });

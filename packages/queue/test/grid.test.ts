@@ -122,6 +122,8 @@ describe('the Grid of a project', () => {
     fix.close();
     const cleared = await clearTask(h, ids[2]!, { task: row.taskId });
     assert.deepEqual(cleared.rerun, [row.taskId]);
+    // Cleared twice: the execution runs again (or has already completed): refused, not started twice.
+    await assert.rejects(clearTask(h, ids[2]!, { task: row.taskId }), { code: 'invalid_state' });
     await h.executor.settled(ids[2]!);
     const after = await projectGrid(h, project.id);
     assert.equal(after.executions[2]?.status, 'completed');

@@ -45,7 +45,13 @@ export interface ProjectGrid {
   readonly cells: Readonly<Record<string, Readonly<Record<string, RunStatus>>>>;
 }
 
-export const GridQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }).strict();
+// One sentence for every wrong limit: coercing "abc" gives NaN, which zod would call missing.
+const LIMIT = 'must be a whole number from 1 to 50';
+export const GridQuery = z
+  .object({
+    limit: z.coerce.number({ error: LIMIT }).int(LIMIT).min(1, LIMIT).max(50, LIMIT).default(10),
+  })
+  .strict();
 
 /**
  * The Grid of a project (`GET /api/projects/[id]/grid`): its last `limit` executions (default 10)
