@@ -112,10 +112,15 @@ test('a run whose artefacts cannot be stored says why in its status and log, kee
     listed.artefacts.map((a) => a.name),
     ['ddl.sql', 'report.html', 'report.json', 'run.log'],
   );
-  assert.match(
-    (await readExecutionReport({ store, reportsDir, artefacts }, executionId, 'json')).toString(),
-    /"status": "completed"/,
-  );
+  const report = (
+    await readExecutionReport({ store, reportsDir, artefacts }, executionId, 'json')
+  ).toString();
+  assert.match(report, /"status": "completed"/);
+  // Any role downloads report.json: it names its files in the run's folder, not the server's paths.
+  assert.ok(!report.includes(reportsDir), report);
+  const parsed = JSON.parse(report);
+  assert.deepEqual(parsed.report, { json: 'report.json', html: 'report.html' });
+  assert.equal(parsed.log, 'run.log');
 });
 
 test('retention on the tick: executions older than the configured days go, at most once an hour', async () => {
