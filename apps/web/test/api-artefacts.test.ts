@@ -118,6 +118,22 @@ for (const [kind, open] of kinds) {
       assert.doesNotMatch(reply.text, /root:/);
     });
 
+    it('a report.json that is not a report (cut short, an older version) is a sentence, not a 500', async () => {
+      const context = await getServiceContext();
+      for (const body of ['{"runId": "cut sh', '{}', 'null']) {
+        const id = await endedExecution(world.store, context.artefacts!);
+        await context.artefacts!.put(`${id}/report.json`, body);
+        const reply = await get(reportRoute.GET as Handler, id);
+        assert.equal(reply.status, 409, `${body}: ${reply.text}`);
+        assert.equal(
+          JSON.parse(reply.text).error.message,
+          `The report of execution ${id} cannot be shown: its report.json is not a report this version of DataBridge can read. Download report.json from the execution's artefacts to look at it.`,
+        );
+        // What is stored is still there to download as it is.
+        assert.equal((await get(reportRoute.GET as Handler, id, '?format=json')).text, body);
+      }
+    });
+
     it('names that climb out of the execution, and ids that are not one, are refused', async () => {
       const names = [
         `../${otherId}/secret.txt`,
