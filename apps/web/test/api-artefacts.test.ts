@@ -225,3 +225,46 @@ describe('artefact routes (object store with presigned downloads)', () => {
     assert.equal(absent.location, null);
   });
 });
+
+describe('artefact routes (object store down)', () => {
+  let world: ApiWorld;
+  let viewerKey: string;
+  let executionId: string;
+
+  before(async () => {
+    world = await openApiWorld('sqlite');
+    const context = await getServiceContext();
+    const artefacts = new S3ArtefactStore(
+      readObjectStoreConfig({
+        SAP_OBJECT_STORE_URL: `${s3.url}/down`,
+        SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
+      })!,
+    );
+    setServiceContext({ ...context, artefacts } as ServiceContext);
+    viewerKey = await apiKeyFor(world.store, 'viewer');
+    executionId = await endedExecution(world.store, artefacts);
+  });
+  after(() => world.close());
+
+  it('a viewer is told the store does not answer, without its address or bucket (the admin page has them)', async () => {
+    await s3.stop();
+    try {
+      for (const query of ['', '?name=run.log']) {
+        const response = await artefactsRoute.GET(
+          new Request(`http://localhost/api/executions/${executionId}/artefacts${query}`, {
+            headers: { authorization: `Bearer ${viewerKey}` },
+          }),
+          { params: Promise.resolve({ id: executionId }) },
+        );
+        const text = await response.text();
+        assert.equal(response.status, 503, text);
+        assert.equal(
+          JSON.parse(text).error.message,
+          'The object store cannot be read now (it did not answer): try again in a while; an admin finds why on the admin page.',
+        );
+      }
+    } finally {
+      await s3.start();
+    }
+  });
+});
