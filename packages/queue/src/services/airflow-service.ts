@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dagIdFor, renderAirflowDagFile } from '@databridge/engine';
-import { listProjects, updateProject } from '@databridge/store';
+import { getProject, listProjects, updateProject } from '@databridge/store';
 import type { ServiceContext } from '../context.ts';
 import { indexProjects, resolveProject } from '../scheduler/project-index.ts';
 import { projectDag } from './dag-service.ts';
@@ -58,6 +58,7 @@ export async function deployProjectToAirflow(
   let path: string | null = null;
   if (folder) {
     path = join(folder, file.fileName);
+    await checkFileOurs(ctx, id, path, file.fileName);
     const partial = join(folder, `.${file.fileName}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       mkdirSync(folder, { recursive: true });
@@ -93,6 +94,36 @@ async function checkDagIdFree(ctx: Pick<ServiceContext, 'store'>, id: string, da
       `The Airflow DAG id ${dagId} is already project “${twin.name}”’s: deploying this project would replace its DAG file. Rename one of the two projects so that their names differ in letters or digits, then deploy again.`,
     );
   }
+}
+
+/**
+ * A project renamed after its deploy leaves its file, which Airflow still runs, under its old dag_id:
+ * a project now named so is refused rather than replace it. A file of a project since deleted, or one
+ * without DataBridge's project constant, is DataBridge's to write again.
+ */
+async function checkFileOurs(
+  ctx: Pick<ServiceContext, 'store'>,
+  id: string,
+  path: string,
+  fileName: string,
+): Promise<void> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  const written = /^DATABRIDGE_PROJECT_ID = ("(?:[^"\\]|\\.)*")$/m.exec(text)?.[1];
+  if (!written) return;
+  const ownerId = JSON.parse(written) as string;
+  if (ownerId === id) return;
+  // An id no project could have (a hand-edited file) names no one to protect.
+  const owner = await getProject(ctx.store, ownerId).catch(() => null);
+  if (!owner) return;
+  throw new ServiceError(
+    'conflict',
+    `AIRFLOW_DAGS_FOLDER already holds ${fileName}, the DAG file of project “${owner.name}” (deployed under an earlier name): deploying this project would replace it. Remove that file (and deploy “${owner.name}” again under its new name), or rename this project.`,
+  );
 }
 
 /** A project by id, or by a name only one project has (`databridge airflow export <project>`). */
