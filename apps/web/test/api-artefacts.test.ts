@@ -118,6 +118,22 @@ for (const [kind, open] of kinds) {
       assert.doesNotMatch(reply.text, /root:/);
     });
 
+    it('a report.json that is not a report (cut short, an older version) is a sentence, not a 500', async () => {
+      const context = await getServiceContext();
+      for (const body of ['{"runId": "cut sh', '{}', 'null']) {
+        const id = await endedExecution(world.store, context.artefacts!);
+        await context.artefacts!.put(`${id}/report.json`, body);
+        const reply = await get(reportRoute.GET as Handler, id);
+        assert.equal(reply.status, 409, `${body}: ${reply.text}`);
+        assert.equal(
+          JSON.parse(reply.text).error.message,
+          `The report of execution ${id} cannot be shown: its report.json is not a report this version of DataBridge can read. Download report.json from the execution's artefacts to look at it.`,
+        );
+        // What is stored is still there to download as it is.
+        assert.equal((await get(reportRoute.GET as Handler, id, '?format=json')).text, body);
+      }
+    });
+
     it('names that climb out of the execution, and ids that are not one, are refused', async () => {
       const names = [
         `../${otherId}/secret.txt`,
@@ -207,5 +223,48 @@ describe('artefact routes (object store with presigned downloads)', () => {
     const absent = await get(executionId, '?name=nothing.json');
     assert.equal(absent.status, 404);
     assert.equal(absent.location, null);
+  });
+});
+
+describe('artefact routes (object store down)', () => {
+  let world: ApiWorld;
+  let viewerKey: string;
+  let executionId: string;
+
+  before(async () => {
+    world = await openApiWorld('sqlite');
+    const context = await getServiceContext();
+    const artefacts = new S3ArtefactStore(
+      readObjectStoreConfig({
+        SAP_OBJECT_STORE_URL: `${s3.url}/down`,
+        SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
+      })!,
+    );
+    setServiceContext({ ...context, artefacts } as ServiceContext);
+    viewerKey = await apiKeyFor(world.store, 'viewer');
+    executionId = await endedExecution(world.store, artefacts);
+  });
+  after(() => world.close());
+
+  it('a viewer is told the store does not answer, without its address or bucket (the admin page has them)', async () => {
+    await s3.stop();
+    try {
+      for (const query of ['', '?name=run.log']) {
+        const response = await artefactsRoute.GET(
+          new Request(`http://localhost/api/executions/${executionId}/artefacts${query}`, {
+            headers: { authorization: `Bearer ${viewerKey}` },
+          }),
+          { params: Promise.resolve({ id: executionId }) },
+        );
+        const text = await response.text();
+        assert.equal(response.status, 503, text);
+        assert.equal(
+          JSON.parse(text).error.message,
+          'The object store cannot be read now (it did not answer): try again in a while; an admin finds why on the admin page.',
+        );
+      }
+    } finally {
+      await s3.start();
+    }
   });
 });

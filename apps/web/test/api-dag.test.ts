@@ -10,6 +10,8 @@ import { readAirflowFile } from '../../../packages/engine/test/support/read-airf
 import * as connectionsRoute from '../app/api/connections/route.ts';
 import * as airflowRoute from '../app/api/projects/[id]/airflow/route.ts';
 import * as dagRoute from '../app/api/projects/[id]/dag/route.ts';
+import * as gridRoute from '../app/api/projects/[id]/grid/route.ts';
+import * as projectRoute from '../app/api/projects/[id]/route.ts';
 import * as projectsRoute from '../app/api/projects/route.ts';
 import {
   type ApiWorld,
@@ -25,6 +27,9 @@ describe('DAG and Airflow API', () => {
   let world: ApiWorld;
   let target: TestDatabase;
   let projectId = '';
+  let sourceId = '';
+  let targetId = '';
+  let twinId = '';
 
   before(async () => {
     world = await openApiWorld('sqlite');
@@ -42,6 +47,8 @@ describe('DAG and Airflow API', () => {
       password: 'Ocelot-Vellum-71#pw',
       database: target.name,
     });
+    sourceId = source;
+    targetId = dest;
     const project = await world.call(projectsRoute.POST, 'POST', '/api/projects', {
       body: { name: 'Chinook → Entrepôt', sourceConnectionId: source, targetConnectionId: dest },
     });
@@ -99,6 +106,86 @@ describe('DAG and Airflow API', () => {
       assert.equal((await getProject(world.store, projectId))?.spec.schedule?.owner, 'airflow');
     } finally {
       setServiceContext(context);
+    }
+  });
+
+  test('POST /api/projects/[id]/airflow refuses a project whose DAG id is another project’s: its file would replace theirs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'databridge-dags-'));
+    const context = await getServiceContext();
+    setServiceContext({ ...context, env: { ...context.env, airflowDagsFolder: dir } } as ServiceContext);
+    try {
+      const first = await world.call(airflowRoute.POST, 'POST', `/api/projects/${projectId}/airflow`, {
+        id: projectId,
+      });
+      assert.equal(first.status, 200, first.text);
+      const ours = readFileSync(first.body.data.path, 'utf8');
+      // Another name, the same slug: `chinook_entrepot`.
+      const twin = await world.call(projectsRoute.POST, 'POST', '/api/projects', {
+        body: { name: 'Chinook: entrepot!', sourceConnectionId: sourceId, targetConnectionId: targetId },
+      });
+      assert.equal(twin.status, 201, twin.text);
+      twinId = twin.body.data.id as string;
+      const refused = await world.call(airflowRoute.POST, 'POST', `/api/projects/${twinId}/airflow`, {
+        id: twinId,
+      });
+      assert.equal(refused.status, 409, refused.text);
+      assert.match(
+        refused.body.error.message,
+        /DAG id databridge__chinook_entrepot is already project “Chinook → Entrepôt”’s.*rename/i,
+      );
+      assert.equal(readFileSync(first.body.data.path, 'utf8'), ours, 'the first project’s file is untouched');
+      assert.equal((await getProject(world.store, twinId))?.spec.schedule?.owner, undefined);
+    } finally {
+      setServiceContext(context);
+    }
+  });
+
+  test('POST /api/projects/[id]/airflow does not replace the file a project deployed before it was renamed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'databridge-dags-'));
+    const context = await getServiceContext();
+    setServiceContext({ ...context, env: { ...context.env, airflowDagsFolder: dir } } as ServiceContext);
+    const rename = async (id: string, name: string) => {
+      const reply = await world.call(projectRoute.PATCH, 'PATCH', `/api/projects/${id}`, {
+        id,
+        body: { name },
+      });
+      assert.equal(reply.status, 200, reply.text);
+    };
+    try {
+      await rename(twinId, 'Twin elsewhere');
+      const first = await world.call(airflowRoute.POST, 'POST', `/api/projects/${projectId}/airflow`, {
+        id: projectId,
+      });
+      assert.equal(first.status, 200, first.text);
+      const ours = readFileSync(first.body.data.path, 'utf8');
+      // Renamed: the file Airflow runs still starts it; the twin's name is now the only one giving that dag_id.
+      await rename(projectId, 'Chinook renamed');
+      await rename(twinId, 'Chinook: entrepot!');
+      const refused = await world.call(airflowRoute.POST, 'POST', `/api/projects/${twinId}/airflow`, {
+        id: twinId,
+      });
+      assert.equal(refused.status, 409, refused.text);
+      assert.equal(
+        refused.body.error.message,
+        'AIRFLOW_DAGS_FOLDER already holds databridge__chinook_entrepot.py, the DAG file of project “Chinook renamed” (deployed under an earlier name): deploying this project would replace it. Remove that file (and deploy “Chinook renamed” again under its new name), or rename this project.',
+      );
+      assert.equal(
+        readFileSync(first.body.data.path, 'utf8'),
+        ours,
+        'the renamed project’s file is untouched',
+      );
+    } finally {
+      setServiceContext(context);
+    }
+  });
+
+  test('GET /api/projects/[id]/grid with a limit that is not a number says so, not that it is missing', async () => {
+    for (const limit of ['abc', '2.5', '']) {
+      const reply = await world.call(gridRoute.GET, 'GET', `/api/projects/${projectId}/grid?limit=${limit}`, {
+        id: projectId,
+      });
+      assert.equal(reply.status, 400, reply.text);
+      assert.equal(reply.body.error.message, 'Limit must be a whole number from 1 to 50.', limit);
     }
   });
 });

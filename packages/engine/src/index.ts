@@ -15,6 +15,7 @@ export {
   type PublishOptions,
   pendingReason,
   publishRunArtefacts,
+  storeFailureInWords,
   uploadPendingArtefacts,
   writerTag,
 } from './artefacts/publish-artefacts.ts';

@@ -162,4 +162,21 @@ describe('the Airflow DAG file', () => {
     assert.equal(c.CATCHUP, false);
     assert.equal(c.SLA_MINUTES, null);
   });
+
+  test('a hostile project name stays a string: no code of it runs when Airflow loads the file', () => {
+    const name = '"""\nimport os; os.system("id")\n"""\\\' \u2028{{ dag_run }} \u0000';
+    const file = write(
+      renderAirflowDagFile({
+        dag: buildRunDag(planOf(SPEC), name),
+        projectId: 'p"; import os',
+        projectName: name,
+      }),
+    );
+    compilePython(file);
+    const shape = readAirflowFile(file);
+    assert.equal(shape.constants.DATABRIDGE_PROJECT_NAME, name);
+    assert.equal(shape.constants.DATABRIDGE_PROJECT_ID, 'p"; import os');
+    assert.equal(shape.constants.DAG_ID, 'databridge__import_os_os_system_id_dag_run');
+    assert.ok(!shape.topLevelImports.includes('os'), shape.topLevelImports.join(' '));
+  });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { readObjectStoreConfig, S3ArtefactStore } from '@databridge/engine';
+import { PENDING_MARKER, readObjectStoreConfig, S3ArtefactStore } from '@databridge/engine';
 import { createExecution, openStore, type Store } from '@databridge/store';
 import Database from 'better-sqlite3';
 import {
@@ -19,7 +19,7 @@ import { readExecutionReport } from '../src/services/report-files.ts';
 import { projectFor, SECRET } from './support/harness.ts';
 
 // The object store is down when a run ends: the run still ends, its status and log say why its
-// artefacts are not stored and where the local copy is; once the store is back, the upkeep the
+// artefacts are not stored (where the local copy is, only on the server); once the store is back, the upkeep the
 // scheduler's tick runs uploads them and the status stops saying so.
 
 const root = mkdtempSync(join(tmpdir(), 'databridge-upload-failure-'));
@@ -81,8 +81,12 @@ test('a run whose artefacts cannot be stored says why in its status and log, kee
   assert.equal(status.status, 'completed', 'the data moved: the run is not failed for its artefacts');
   assert.match(
     status.artefactsPending ?? '',
-    /could not be stored in the object store .*did not answer.*local copy in .* is kept and uploaded again later/,
+    /could not be stored in the object store \(it did not answer\); the server keeps its local copy and uploads it again later/,
   );
+  // Every role reads the status, the log and the 404: none names the server's folder or the bucket.
+  assert.ok(!status.artefactsPending?.includes(reportsDir), status.artefactsPending ?? '');
+  assert.ok(!status.artefactsPending?.includes(s3.url), status.artefactsPending ?? '');
+  assert.match(readFileSync(join(reportsDir, executionId, PENDING_MARKER), 'utf8'), /did not answer/);
   const logs = await getExecutionLogs({ store } as never, executionId, { limit: '500' });
   const messages = logs.entries.map((e: { message: string }) => e.message);
   assert.ok(
@@ -93,6 +97,7 @@ test('a run whose artefacts cannot be stored says why in its status and log, kee
     messages.some((m: string) => m === status.artefactsPending),
     'the log says the same',
   );
+  for (const m of messages) assert.ok(!m.includes(reportsDir) && !m.includes(s3.url), m);
   assert.ok(existsSync(join(reportsDir, executionId, 'report.json')), 'the local copy is kept');
   // Asked for meanwhile, the report is not "missing": the reason comes with the 404.
   await assert.rejects(readExecutionReport({ store, reportsDir, artefacts }, executionId, 'html'), {
@@ -107,10 +112,15 @@ test('a run whose artefacts cannot be stored says why in its status and log, kee
     listed.artefacts.map((a) => a.name),
     ['ddl.sql', 'report.html', 'report.json', 'run.log'],
   );
-  assert.match(
-    (await readExecutionReport({ store, reportsDir, artefacts }, executionId, 'json')).toString(),
-    /"status": "completed"/,
-  );
+  const report = (
+    await readExecutionReport({ store, reportsDir, artefacts }, executionId, 'json')
+  ).toString();
+  assert.match(report, /"status": "completed"/);
+  // Any role downloads report.json: it names its files in the run's folder, not the server's paths.
+  assert.ok(!report.includes(reportsDir), report);
+  const parsed = JSON.parse(report);
+  assert.deepEqual(parsed.report, { json: 'report.json', html: 'report.html' });
+  assert.equal(parsed.log, 'run.log');
 });
 
 test('retention on the tick: executions older than the configured days go, at most once an hour', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { listTaskRuns } from '@databridge/store';
+import { createExecution, listTaskRuns, updateExecution, upsertTaskRuns } from '@databridge/store';
 import Database from 'better-sqlite3';
 import { startExecution } from '../src/services/executions-service.ts';
 import { clearTask, executionTaskDetail, projectGrid } from '../src/services/grid-service.ts';
@@ -122,6 +122,8 @@ describe('the Grid of a project', () => {
     fix.close();
     const cleared = await clearTask(h, ids[2]!, { task: row.taskId });
     assert.deepEqual(cleared.rerun, [row.taskId]);
+    // Cleared twice: the execution runs again (or has already completed): refused, not started twice.
+    await assert.rejects(clearTask(h, ids[2]!, { task: row.taskId }), { code: 'invalid_state' });
     await h.executor.settled(ids[2]!);
     const after = await projectGrid(h, project.id);
     assert.equal(after.executions[2]?.status, 'completed');
@@ -134,5 +136,37 @@ describe('the Grid of a project', () => {
       { id: 2, amount: 50 },
     ]);
     rows.close();
+  });
+
+  it('Clear on an execution still running is refused with a sentence about Clear, and changes nothing', async () => {
+    const project = await projectFor(h.store, 'sqlite:/nowhere/a.sqlite', 'sqlite:/nowhere/b.sqlite', {
+      name: `grid running ${randomBytes(3).toString('hex')}`,
+      mappings: [{ source: 'a', target: 'a', columns: [{ source: 'id', target: 'id' }] }],
+    });
+    const { id } = await createExecution(h.store, { projectId: project.id });
+    await updateExecution(h.store, id, { status: 'running' });
+    // A task failed while the run goes on (continue policy): Clear must wait for the run to end.
+    await upsertTaskRuns(h.store, id, [
+      {
+        taskId: 'm1',
+        mappingId: 'm1',
+        stageId: 'load_facts',
+        status: 'failed',
+        rowsTotal: null,
+        rowsRead: 0,
+        rowsWritten: 0,
+        rowsUncommitted: 0,
+        rowsRejected: 0,
+        startedAt: null,
+        endedAt: null,
+        attempt: 1,
+        errorMessage: 'boom',
+      },
+    ]);
+    await assert.rejects(clearTask(h, id, { task: 'm1' }), {
+      code: 'invalid_state',
+      message: `Execution ${id} is running: a task is cleared once its execution has failed or been cancelled (cancel it first, or wait for it to end).`,
+    });
+    assert.equal((await listTaskRuns(h.store, id))[0]?.status, 'failed');
   });
 });

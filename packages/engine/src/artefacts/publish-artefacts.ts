@@ -9,6 +9,7 @@ import { messageOf } from '../errors.ts';
 import { PRIVATE_FILE_MODE } from '../private-files.ts';
 import { artefactKey, executionPrefix } from './artefact-keys.ts';
 import type { ArtefactStore } from './artefact-store.ts';
+import { ArtefactStoreError } from './artefact-store-error.ts';
 
 /** Left in a run's local folder while its artefacts are not all in the store: holds the reason. */
 export const PENDING_MARKER = '.upload-pending';
@@ -76,8 +77,11 @@ export async function publishRunArtefacts(
   try {
     for (const file of files) await uploadWithRetry(store, folder, runId, file, options);
   } catch (error) {
-    const pending = `the artefacts could not be stored in the ${store.description} (${messageOf(error)}); the local copy in ${folder} is kept and uploaded again later`;
-    if (existsSync(folder)) writeFileSync(marker, `${pending}\n`, { mode: PRIVATE_FILE_MODE });
+    // Every role reads the reason (status, log, 404): it names neither the server's folder nor the
+    // bucket. The note on the server's disk keeps both, with the store's own words.
+    const pending = `the artefacts could not be stored in the object store (${storeFailureInWords(error)}); the server keeps its local copy and uploads it again later`;
+    const detail = `${store.description}: ${messageOf(error)}; local copy in ${folder}`;
+    if (existsSync(folder)) writeFileSync(marker, `${pending}\n${detail}\n`, { mode: PRIVATE_FILE_MODE });
     return { store: store.description, pending };
   }
   // Rejects alone do not settle an earlier failed upload of the whole folder.
@@ -105,13 +109,34 @@ export async function uploadPendingArtefacts(
   return stored;
 }
 
-/** Why a run's artefacts are not in the store yet, when its local folder says so. */
+/** Why a run's artefacts are not in the store yet (the sentence any user may read), when its local folder says so. */
 export async function pendingReason(localFolder: string, runId: string): Promise<string | null> {
   const text = await readFile(
     join(resolve(localFolder, executionPrefix(runId)), PENDING_MARKER),
     'utf8',
   ).catch(() => null);
-  return text?.trim() ?? null;
+  return text?.split('\n')[0]?.trim() ?? null;
+}
+
+/**
+ * Why the object store refused, in words fit for any user: which setting an admin should look at,
+ * never the store's address, bucket or a path of the server (the admin page shows those).
+ */
+export function storeFailureInWords(error: unknown): string {
+  switch (error instanceof ArtefactStoreError ? error.code : 'failed') {
+    case 'unreachable':
+      return 'it did not answer';
+    case 'auth_failed':
+      return 'it refused the key in SAP_OBJECT_STORE_API_KEY';
+    case 'no_bucket':
+      return 'the bucket in SAP_OBJECT_STORE_URL does not exist';
+    case 'bad_config':
+      return 'its settings are not valid';
+    case 'bad_key':
+      return 'it refused an artefact name';
+    default:
+      return 'it refused an upload';
+  }
 }
 
 async function uploadWithRetry(

@@ -1,4 +1,4 @@
-import { type ArtefactsOutcome, messageOf, publishRunArtefacts } from '@databridge/engine';
+import { type ArtefactsOutcome, publishRunArtefacts, storeFailureInWords } from '@databridge/engine';
 import type { RunDeps } from './open-execution-session.ts';
 
 interface LogLines {
@@ -20,15 +20,16 @@ export async function storeArtefacts(
 ): Promise<ArtefactsOutcome | undefined> {
   const store = deps.artefacts;
   if (!store || store.isLocalFolder) return undefined;
-  // Said before the upload so that the stored run.log says it too; a failure is added after.
-  if (!only) log?.info(`storing the report, log, rejects and DDL in the ${store.description}`);
+  // Said before the upload so that the stored run.log says it too; a failure is added after. Every
+  // role reads the log: the store's address and bucket are the admin page's to show.
+  if (!only) log?.info('storing the report, log, rejects and DDL in the object store');
   const outcome = await publishRunArtefacts(store, deps.reportsDir, executionId, {
     ...deps.artefactRetry,
     ...(deps.artefactWriter ? { writer: deps.artefactWriter } : {}),
     ...(only ? { only } : {}),
     onRetry: (file, attempt, delayMs, error) =>
       log?.warning(
-        `storing ${file} in the ${store.description} failed (try ${attempt}); trying again in ${delayMs / 1000} s: ${messageOf(error)}`,
+        `storing ${file} in the object store failed (try ${attempt}); trying again in ${delayMs / 1000} s: ${storeFailureInWords(error)}`,
       ),
   });
   if (outcome.pending) log?.error(outcome.pending);

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderAirflowDagFile } from '@databridge/engine';
-import { listProjects, updateProject } from '@databridge/store';
+import { dagIdFor, renderAirflowDagFile } from '@databridge/engine';
+import { getProject, listProjects, updateProject } from '@databridge/store';
 import type { ServiceContext } from '../context.ts';
 import { indexProjects, resolveProject } from '../scheduler/project-index.ts';
 import { projectDag } from './dag-service.ts';
@@ -53,10 +53,12 @@ export async function deployProjectToAirflow(
   id: string,
 ): Promise<AirflowDeployment> {
   const file = await projectAirflowFile(ctx, id);
+  await checkDagIdFree(ctx, id, file.dagId);
   const folder = ctx.env.airflowDagsFolder;
   let path: string | null = null;
   if (folder) {
     path = join(folder, file.fileName);
+    await checkFileOurs(ctx, id, path, file.fileName);
     const partial = join(folder, `.${file.fileName}.${randomBytes(4).toString('hex')}.tmp`);
     try {
       mkdirSync(folder, { recursive: true });
@@ -76,6 +78,52 @@ export async function deployProjectToAirflow(
     await withServiceErrors(() => updateProject(ctx.store, id, { spec: { ...project.spec, schedule } }));
   }
   return { ...file, path };
+}
+
+/**
+ * Two names can fold to one `dag_id` ("Sales" and "Sales!", "Café" and "cafe"): deploying the second
+ * would replace the first one's file in the DAGs folder, and Airflow would start the wrong project on
+ * its timetable while DataBridge's scheduler, told Airflow owns it, no longer does. `conflict` then.
+ */
+async function checkDagIdFree(ctx: Pick<ServiceContext, 'store'>, id: string, dagId: string): Promise<void> {
+  const projects = await withServiceErrors(() => listProjects(ctx.store));
+  const twin = projects.find((p) => p.id !== id && dagIdFor(p.name) === dagId);
+  if (twin) {
+    throw new ServiceError(
+      'conflict',
+      `The Airflow DAG id ${dagId} is already project “${twin.name}”’s: deploying this project would replace its DAG file. Rename one of the two projects so that their names differ in letters or digits, then deploy again.`,
+    );
+  }
+}
+
+/**
+ * A project renamed after its deploy leaves its file, which Airflow still runs, under its old dag_id:
+ * a project now named so is refused rather than replace it. A file of a project since deleted, or one
+ * without DataBridge's project constant, is DataBridge's to write again.
+ */
+async function checkFileOurs(
+  ctx: Pick<ServiceContext, 'store'>,
+  id: string,
+  path: string,
+  fileName: string,
+): Promise<void> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return;
+  }
+  const written = /^DATABRIDGE_PROJECT_ID = ("(?:[^"\\]|\\.)*")$/m.exec(text)?.[1];
+  if (!written) return;
+  const ownerId = JSON.parse(written) as string;
+  if (ownerId === id) return;
+  // An id no project could have (a hand-edited file) names no one to protect.
+  const owner = await getProject(ctx.store, ownerId).catch(() => null);
+  if (!owner) return;
+  throw new ServiceError(
+    'conflict',
+    `AIRFLOW_DAGS_FOLDER already holds ${fileName}, the DAG file of project “${owner.name}” (deployed under an earlier name): deploying this project would replace it. Remove that file (and deploy “${owner.name}” again under its new name), or rename this project.`,
+  );
 }
 
 /** A project by id, or by a name only one project has (`databridge airflow export <project>`). */

@@ -8,6 +8,7 @@ import {
   executionPrefix,
   LocalFolderStore,
   listStoredExecutions,
+  storeFailureInWords,
 } from '@databridge/engine';
 import { type Execution, getExecution } from '@databridge/store';
 import type { ServiceContext } from '../context.ts';
@@ -153,14 +154,24 @@ function missing(execution: Execution, what: string): ServiceError {
   );
 }
 
-/** A store that cannot answer is a 503 naming it; a refused key a 400. */
+/**
+ * A store that cannot answer is a 503 saying why in words every role may read (its address, bucket
+ * and the SDK's words are the admin page's); a refused key a 400.
+ */
 async function fromStore<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
     if (!(error instanceof ArtefactStoreError)) throw error;
     if (error.code === 'bad_key') throw new ServiceError('bad_input', error.message, { field: 'name' });
-    throw new ServiceError('unavailable', error.message);
+    const next = error.isTransient
+      ? 'try again in a while; an admin finds why'
+      : 'an admin finds what to fix';
+    throw new ServiceError(
+      'unavailable',
+      `The object store cannot be read now (${storeFailureInWords(error)}): ${next} on the admin page.`,
+      { cause: error },
+    );
   }
 }
 

@@ -45,7 +45,13 @@ export interface ProjectGrid {
   readonly cells: Readonly<Record<string, Readonly<Record<string, RunStatus>>>>;
 }
 
-export const GridQuery = z.object({ limit: z.coerce.number().int().min(1).max(50).default(10) }).strict();
+// One sentence for every wrong limit: coercing "abc" gives NaN, which zod would call missing.
+const LIMIT = 'must be a whole number from 1 to 50';
+export const GridQuery = z
+  .object({
+    limit: z.coerce.number({ error: LIMIT }).int(LIMIT).min(1, LIMIT).max(50, LIMIT).default(10),
+  })
+  .strict();
 
 /**
  * The Grid of a project (`GET /api/projects/[id]/grid`): its last `limit` executions (default 10)
@@ -190,11 +196,11 @@ export async function clearTask(
   input: unknown,
 ): Promise<ClearedTask> {
   const { task: taskId } = ClearTaskInput.parse(input);
+  const execution = await withServiceErrors(() => getExecution(ctx.store, executionId));
+  if (!execution) throw new ServiceError('not_found', `There is no execution ${executionId}.`);
   const tasks = await withServiceErrors(() => listTaskRuns(ctx.store, executionId));
   const task = tasks.find((t) => t.taskId === taskId);
   if (!task) {
-    const execution = await withServiceErrors(() => getExecution(ctx.store, executionId));
-    if (!execution) throw new ServiceError('not_found', `There is no execution ${executionId}.`);
     throw new ServiceError('not_found', `Execution ${executionId} has no task ${taskId}.`, { field: 'task' });
   }
   if (task.status === 'completed') {
@@ -202,6 +208,14 @@ export async function clearTask(
       'invalid_state',
       `Task ${taskId} completed in this execution: clearing it would load its rows a second time. Start a new run to load them again.`,
       { field: 'task' },
+    );
+  }
+  // A task fails while its run goes on (the continue policy): the run must end before Clear, which
+  // the user asked for, not a "retry" they did not click.
+  if (execution.status !== 'failed' && execution.status !== 'cancelled') {
+    throw new ServiceError(
+      'invalid_state',
+      `Execution ${executionId} is ${execution.status}: a task is cleared once its execution has failed or been cancelled (cancel it first, or wait for it to end).`,
     );
   }
   const rerun = tasks.filter((t) => t.status !== 'completed').map((t) => t.taskId);

@@ -1,5 +1,4 @@
-import { type RunSummary, renderHtmlReport } from '@databridge/engine';
-import { getExecutionStatus, readExecutionReport } from '@databridge/queue';
+import { getExecutionStatus, readExecutionReport, renderExecutionReport } from '@databridge/queue';
 import { route } from '../../../../../lib/api.ts';
 import { ExecutionId } from '../../../../../lib/execution-route.ts';
 
@@ -11,12 +10,13 @@ export const dynamic = 'force-dynamic';
  */
 export const GET = route<{ id: string }>('read', async (call) => {
   const id = call.id(ExecutionId);
-  const json = await readExecutionReport(call.context, id, 'json');
-  if (call.query().format === 'json') return file(json, 'application/json');
+  if (call.query().format === 'json') {
+    return file(await readExecutionReport(call.context, id, 'json'), 'application/json');
+  }
   const { projectId } = await getExecutionStatus(call.context, id);
-  const summary = JSON.parse(json.toString('utf8')) as RunSummary;
   const appLink = `/projects/${encodeURIComponent(projectId)}/execute?execution=${encodeURIComponent(id)}`;
-  return file(Buffer.from(renderHtmlReport(summary, { appLink })), 'text/html; charset=utf-8');
+  const html = await renderExecutionReport(call.context, id, { appLink });
+  return file(Buffer.from(html), 'text/html; charset=utf-8');
 });
 
 function file(body: Buffer, contentType: string): Response {
