@@ -63,6 +63,8 @@ describe('incremental loads in the wizard and the monitor, in Chromium', {
       await page.getByLabel(/^Sync of Genre → /).selectOption('incremental_upsert');
       const cursor = page.getByLabel(/^Cursor column of Genre → /);
       await cursor.waitFor();
+      // The columns come with the source schema, which the page may still be fetching.
+      await cursor.locator('option:not([disabled])').first().waitFor({ state: 'attached' });
       const offered = await cursor.locator('option:not([disabled])').allTextContents();
       assert.deepEqual(
         offered.map((o) => o.split(' ')[0]),

@@ -154,7 +154,10 @@ describe('the web wizard and live monitor in Chromium', {
       await next(page, 'preview');
 
       // 5. Preview: the transformation shows in the sample rows.
-      const genre = page.locator('details', { hasText: /Genre → (public\.)?genre\b/ });
+      // The sample rows of the mapping (the run's task list beside them names the table too).
+      const genre = page
+        .locator('details', { hasText: /Genre → (public\.)?genre\b/ })
+        .filter({ hasText: 'As read from the source' });
       await genre.waitFor({ timeout: 30_000 });
       await genre.locator('summary').click();
       await genre.getByRole('cell', { name: 'ROCK', exact: true }).waitFor();
