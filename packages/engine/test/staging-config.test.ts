@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { DataBridgeError } from '../src/errors.ts';
+import { planMigration } from '../src/plan/plan-migration.ts';
+import { parseSpec } from '../src/spec/load-spec.ts';
 import { MigrationSpec } from '../src/spec/spec-schema.ts';
 import { resolveStaging, stagingDatabase, stagingFromEnvironment } from '../src/staging/staging-config.ts';
 import {
@@ -11,6 +13,7 @@ import {
   stagingSchemaName,
 } from '../src/staging/staging-schemas.ts';
 import { freshPostgres, type TestDatabase } from './support/databases.ts';
+import { runSpec } from './support/run-spec.ts';
 
 const databases: TestDatabase[] = [];
 after(async () => {
@@ -134,6 +137,35 @@ describe('staging schemas', () => {
       listStagingSchemas(staging),
       (e: unknown) =>
         e instanceof DataBridgeError && e.code === 'connection_failed' && /--staging/.test(e.message),
+    );
+  });
+});
+
+describe('a run or plan that would stage', () => {
+  const sqliteSpec = (pipeline: string) => `
+source: { url: "sqlite::memory:" }
+target: { url: "sqlite::memory:" }
+pipeline: { ${pipeline} }
+mappings:
+  - { source: t, target: t, columns: [{ source: id, target: id }] }
+`;
+
+  test('staging: database without a staging database stops the run before anything is recorded', async () => {
+    await assert.rejects(
+      runSpec(sqliteSpec('staging: database')),
+      (e: unknown) => e instanceof DataBridgeError && e.isBadInput && /STAGING_DATABASE_URL/.test(e.message),
+    );
+    const { spec: parsed } = parseSpec(sqliteSpec('staging: database'), 'spec.yaml', {});
+    await assert.rejects(planMigration(parsed), /pipeline.staging is "database"/);
+  });
+
+  test('a staged run is refused, not run directly in its place, until staged loads exist', async () => {
+    const { spec: parsed } = parseSpec(sqliteSpec('staging: database'), 'spec.yaml', {});
+    const staging = stagingDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'STAGING_DATABASE_URL');
+    await assert.rejects(
+      planMigration(parsed, undefined, undefined, staging),
+      (e: unknown) =>
+        e instanceof DataBridgeError && e.isBadInput && /set pipeline.staging to "direct"/.test(e.message),
     );
   });
 });

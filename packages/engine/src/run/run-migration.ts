@@ -3,6 +3,7 @@ import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { SqliteRunState } from '../sqlite/sqlite-run-state.ts';
+import { checkStaging, type StagingDatabase } from '../staging/staging-config.ts';
 import { dropRunState } from './drop-run-state.ts';
 import { PAUSED, STOP_NOW } from './paused.ts';
 import { type RunProgress, type StageProgress, type TableProgress, totals } from './progress.ts';
@@ -40,6 +41,12 @@ export interface RunOptions {
   /** Called once the run id is known, before any row moves. */
   readonly onStart?: (runId: string, plan: MigrationPlan) => void;
   readonly onLog?: (entry: RunLogEntry) => void;
+  /**
+   * The staging database configured (STAGING_DATABASE_URL, `--staging`); checked against the spec's
+   * `pipeline.staging` before anything else. Without it, and without `staging: database`, rows stream
+   * directly as they always have.
+   */
+  readonly staging?: StagingDatabase;
 }
 
 export { PAUSED };
@@ -51,6 +58,7 @@ export { PAUSED };
  * with 2.
  */
 export async function runMigration(options: RunOptions): Promise<RunSummary> {
+  checkStaging(options.spec, options.staging);
   const ownState = 'file' in options.state ? new SqliteRunState(options.state.file) : undefined;
   const state = ownState ?? (options.state as RunStateStore);
   try {
