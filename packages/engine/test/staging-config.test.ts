@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { DataBridgeError } from '../src/errors.ts';
 import { planMigration } from '../src/plan/plan-migration.ts';
+import { RunSession } from '../src/run/run-session.ts';
 import { parseSpec } from '../src/spec/load-spec.ts';
 import { MigrationSpec } from '../src/spec/spec-schema.ts';
+import { SqliteRunState } from '../src/sqlite/sqlite-run-state.ts';
 import { resolveStaging, stagingDatabase, stagingFromEnvironment } from '../src/staging/staging-config.ts';
 import {
   createStagingSchema,
@@ -160,6 +163,19 @@ mappings:
   });
 
   test('a staged run is refused, not run directly in its place, until staged loads exist', async () => {
+    // RunSession.open is where the CLI and both executors (in-process, BullMQ workers) start a run.
+    await assert.rejects(
+      RunSession.open({
+        spec: parseSpec(sqliteSpec('staging: database'), 'spec.yaml', {}).spec,
+        specHash: 'h',
+        runId: 'r',
+        state: new SqliteRunState(':memory:'),
+        reportsDir: tmpdir(),
+        signal: new AbortController().signal,
+        staging: stagingDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'STAGING_DATABASE_URL'),
+      }),
+      /a staged run \(pipeline.staging: database\) is not available in this version yet/,
+    );
     const { spec: parsed } = parseSpec(sqliteSpec('staging: database'), 'spec.yaml', {});
     const staging = stagingDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'STAGING_DATABASE_URL');
     await assert.rejects(

@@ -3,7 +3,7 @@ import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { SqliteRunState } from '../sqlite/sqlite-run-state.ts';
-import { checkStaging, type StagingDatabase } from '../staging/staging-config.ts';
+import type { StagingDatabase } from '../staging/staging-config.ts';
 import { dropRunState } from './drop-run-state.ts';
 import { PAUSED, STOP_NOW } from './paused.ts';
 import { type RunProgress, type StageProgress, type TableProgress, totals } from './progress.ts';
@@ -58,7 +58,6 @@ export { PAUSED };
  * with 2.
  */
 export async function runMigration(options: RunOptions): Promise<RunSummary> {
-  checkStaging(options.spec, options.staging);
   const ownState = 'file' in options.state ? new SqliteRunState(options.state.file) : undefined;
   const state = ownState ?? (options.state as RunStateStore);
   try {
@@ -79,6 +78,7 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
       signal,
       ...(options.onLog ? { onLog: options.onLog } : {}),
       ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
+      ...(options.staging ? { staging: options.staging } : {}),
     });
     try {
       options.onStart?.(runId, session.plan);

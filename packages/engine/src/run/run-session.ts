@@ -9,6 +9,7 @@ import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { checkStaging, type StagingDatabase } from '../staging/staging-config.ts';
 import { buildAfterLoad } from './build-after-load.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
@@ -60,6 +61,11 @@ export interface SessionOptions {
    * of those past their saved cursor, which the run neither uses nor moves.
    */
   readonly syncRange?: SyncRange;
+  /**
+   * The staging database configured (STAGING_DATABASE_URL, `--staging`), checked against the spec's
+   * `pipeline.staging` before any database is opened.
+   */
+  readonly staging?: StagingDatabase;
 }
 
 /** How long a statement may run on after a pause or shutdown; see SessionOptions.stopGraceMs. */
@@ -130,6 +136,7 @@ export class RunSession {
    * throws here, before any row moves.
    */
   static async open(options: SessionOptions): Promise<RunSession> {
+    checkStaging(options.spec, options.staging);
     const { source, target } = await openPair(options.spec, options.sqliteFolder);
     try {
       const record = await options.state.getRun(options.runId);
