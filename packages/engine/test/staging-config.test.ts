@@ -162,26 +162,34 @@ mappings:
     await assert.rejects(planMigration(parsed), /pipeline.staging is "database"/);
   });
 
-  test('a staged run is refused, not run directly in its place, until staged loads exist', async () => {
+  test('a staged run refuses what it cannot load from staging yet, naming the fix', async () => {
+    const source = await freshPostgres();
+    databases.push(source);
+    const client = new pg.Client({ connectionString: source.url });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE t (id integer PRIMARY KEY, at timestamp)');
+    } finally {
+      await client.end();
+    }
+    const text = `source: { url: "${source.url}" }
+target: { url: "${source.url}" }
+pipeline: { staging: database, createTables: true }
+mappings:
+  - { source: t, target: t2, columns: [{ source: id, target: id }, { source: at, target: at }], sync: { mode: incremental_append, cursor: at } }
+`;
     // RunSession.open is where the CLI and both executors (in-process, BullMQ workers) start a run.
     await assert.rejects(
       RunSession.open({
-        spec: parseSpec(sqliteSpec('staging: database'), 'spec.yaml', {}).spec,
+        spec: parseSpec(text, 'spec.yaml', {}).spec,
         specHash: 'h',
         runId: 'r',
         state: new SqliteRunState(':memory:'),
         reportsDir: tmpdir(),
         signal: new AbortController().signal,
-        staging: stagingDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'STAGING_DATABASE_URL'),
+        staging: stagingDatabase(source.url, 'STAGING_DATABASE_URL'),
       }),
-      /a staged run \(pipeline.staging: database\) is not available in this version yet/,
-    );
-    const { spec: parsed } = parseSpec(sqliteSpec('staging: database'), 'spec.yaml', {});
-    const staging = stagingDatabase('postgres://postgres@127.0.0.1:5432/postgres', 'STAGING_DATABASE_URL');
-    await assert.rejects(
-      planMigration(parsed, undefined, undefined, staging),
-      (e: unknown) =>
-        e instanceof DataBridgeError && e.isBadInput && /set pipeline.staging to "direct"/.test(e.message),
+      /has an incremental sync, which a staged run cannot load yet: set pipeline.staging to "direct"/,
     );
   });
 });

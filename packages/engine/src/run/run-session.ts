@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { failedWith, isTransientFailure } from '../connectors/classify-error.ts';
 import type { Checkpoint, Connection, SqliteFolder } from '../connectors/connection.ts';
+import { openConnection } from '../connectors/open.ts';
 import { DataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
@@ -9,15 +10,19 @@ import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
-import { checkStaging, type StagingDatabase } from '../staging/staging-config.ts';
+import { stageExtract } from '../staging/staged-extract.ts';
+import { StagedSource } from '../staging/staged-source.ts';
+import { resolveStaging, type StagingDatabase } from '../staging/staging-config.ts';
+import { stagingSchemaName } from '../staging/staging-schemas.ts';
 import { buildAfterLoad } from './build-after-load.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
+import { dropRunState } from './drop-run-state.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
 import { decodePosition, type Position } from './key-codec.ts';
-import { openPair } from './open-pair.ts';
+import { openPair, openStagedPair } from './open-pair.ts';
 import { levelsMayOverlap } from './overlap-levels.ts';
 import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
 import { STOP_NOW } from './paused.ts';
@@ -108,6 +113,8 @@ export class RunSession {
     readonly plan: MigrationPlan,
     readonly source: Connection,
     readonly target: Connection,
+    /** A staged run's staging database and schema; undefined when rows stream directly. */
+    readonly staged?: { readonly connection: Connection; readonly schema: string },
   ) {
     const dir = resolve(options.reportsDir, options.runId);
     this.rejects = new RejectLog(join(dir, 'rejects'));
@@ -136,16 +143,26 @@ export class RunSession {
    * throws here, before any row moves.
    */
   static async open(options: SessionOptions): Promise<RunSession> {
-    checkStaging(options.spec, options.staging);
-    const { source, target } = await openPair(options.spec, options.sqliteFolder);
+    const staging = resolveStaging(options.spec, options.staging);
+    const record = await options.state.getRun(options.runId);
+    const { source, target } =
+      staging && record?.plan
+        ? await openStagedPair(options.spec, options.sqliteFolder)
+        : await openPair(options.spec, options.sqliteFolder);
+    let stagingConnection: Connection | undefined;
     try {
-      const record = await options.state.getRun(options.runId);
       const plan = record?.plan
         ? decodePlan(record.plan, options.spec)
         : await withSyncWindows(await planRun(options, source, target), options, source, target);
-      return new RunSession(options, plan, source, target);
+      if (!staging) return new RunSession(options, plan, source, target);
+      checkStageable(plan);
+      stagingConnection = await openConnection(staging.url, {
+        poolSize: options.spec.pipeline.parallelism * 2 + 2,
+      });
+      const schema = stagingSchemaName(options.runId);
+      return new RunSession(options, plan, source, target, { connection: stagingConnection, schema });
     } catch (error) {
-      await Promise.allSettled([source.close(), target.close()]);
+      await Promise.allSettled([source.close(), target.close(), stagingConnection?.close()]);
       throw error;
     }
   }
@@ -214,7 +231,22 @@ export class RunSession {
     if (hooksPending) await state.markPreHooksDone(this.runId);
     // Runs recorded before totals were kept count again.
     const rowsTotal = Object.keys(record.rowsTotal).length > 0 ? record.rowsTotal : await this.countSource();
-    return { tasks: await state.tasks(this.runId), rowsTotal, checkpoints: await this.checkpoints() };
+    const tasks = await state.tasks(this.runId);
+    if (this.staged) {
+      await stageExtract({
+        runId: this.runId,
+        schema: this.staged.schema,
+        staging: this.staged.connection,
+        source: this.source,
+        tasks,
+        mapping: (id) => this.mapping(id),
+        layout: (id) => this.transforms().get(id)!.layout,
+        batchSize: this.settings.batchSize,
+        parallelism: this.settings.parallelism,
+        signal: this.signal,
+      });
+    }
+    return { tasks, rowsTotal, checkpoints: await this.checkpoints() };
   }
 
   async record(): Promise<RunRecord> {
@@ -277,9 +309,10 @@ export class RunSession {
     const mapping = this.mapping(task.mappingId);
     const { layout, transform } = this.transforms().get(mapping.id)!;
     const samples: Promise<void>[] = [];
+    const source = await this.loadSource();
     const sourceSum = sumWhileLoading(
       mapping,
-      this.source,
+      source,
       this.target,
       this.settings.validation.checksum,
       layout.valueIndex,
@@ -290,7 +323,7 @@ export class RunSession {
       mapping,
       layout,
       transform,
-      source: this.source,
+      source,
       target: this.target,
       batchSize: this.settings.batchSize,
       policy: this.settings.errorPolicy,
@@ -320,7 +353,7 @@ export class RunSession {
         handlers.onRejected(rows, stopped);
       },
     };
-    const passThrough = transform === identity && canPassThrough(mapping, this.source, this.target);
+    const passThrough = transform === identity && canPassThrough(mapping, source, this.target);
     try {
       if (!passThrough) return await runTask(context);
       try {
@@ -472,7 +505,7 @@ export class RunSession {
     }
     const record = await this.record();
     const committed = await this.committedTasks();
-    const validation = await validateTables(this.plan.mappings, this.source, this.target, {
+    const validation = await validateTables(this.plan.mappings, await this.loadSource(), this.target, {
       ...settings,
       rejected: await this.rejectedByMapping(committed),
       targetBefore: record.targetBefore,
@@ -597,6 +630,31 @@ export class RunSession {
   }
 
   /** Whether all load levels may load at once: no foreign key among them is checked while loading. */
+  private stagedSource: StagedSource | undefined;
+
+  /** Where loads and validation read the source rows: the run's staging schema, or the source itself. */
+  private async loadSource(): Promise<Connection> {
+    if (!this.staged) return this.source;
+    this.stagedSource ??= new StagedSource({
+      schema: this.staged.schema,
+      staging: this.staged.connection,
+      sourceDialect: this.source.dialect,
+      mappings: this.plan.mappings,
+      tasks: await this.options.state.tasks(this.runId),
+      layout: (id) => this.transforms().get(id)!.layout,
+    });
+    return this.stagedSource;
+  }
+
+  /** After a completed run: its staging schema and staging checkpoints go (a failed run keeps them for its retry). */
+  async dropStaging(): Promise<void> {
+    if (!this.staged) return;
+    const { connection, schema } = this.staged;
+    await connection.query(`DROP SCHEMA IF EXISTS ${connection.dialect.quoteIdentifier(schema)} CASCADE`);
+    await dropRunState(connection, this.runId, this.log);
+    this.log.info(`staging schema ${schema} dropped: the run completed`);
+  }
+
   async levelsMayOverlap(): Promise<boolean> {
     const notes = await this.options.state.notes(this.runId);
     return levelsMayOverlap(this.plan.mappings, notes.deferredForeignKeys);
@@ -616,7 +674,7 @@ export class RunSession {
     this.closing ??= (async () => {
       clearTimeout(this.endingInFlight);
       if (this.signal.aborted) await this.endInFlight();
-      await Promise.allSettled([this.source.close(), this.target.close()]);
+      await Promise.allSettled([this.source.close(), this.target.close(), this.staged?.connection.close()]);
     })();
     return this.closing;
   }
@@ -626,6 +684,28 @@ interface CommittedTask {
   readonly mappingId: string;
   readonly done: boolean;
   readonly position: Position | undefined;
+}
+
+/**
+ * What a staged run cannot do yet, refused before any row moves: incremental mappings (their windows
+ * and deletes read the source at load time) and columns deferred to break a foreign-key cycle
+ * (filled from the source after the load).
+ */
+function checkStageable(plan: MigrationPlan): void {
+  for (const m of plan.mappings) {
+    const what = m.sync
+      ? 'an incremental sync'
+      : m.columns.some((c) => c.deferred)
+        ? 'a column deferred by a foreign-key cycle'
+        : undefined;
+    if (what) {
+      throw new DataBridgeError(
+        'bad_spec',
+        `${m.source.name} -> ${m.target.name} has ${what}, which a staged run cannot load yet: set pipeline.staging to "direct" for this spec`,
+        { where: 'pipeline.staging' },
+      );
+    }
+  }
 }
 
 /** Plans a new run and checks the plan against the databases. */

@@ -77,17 +77,9 @@ export function resolveStaging(
 }
 
 /**
- * Checked before a plan or a run touches a database: a spec whose staging setting cannot be honoured
- * stops there. Extracting into staging and loading from it are not built yet, so a run that would
- * stage is refused rather than streamed directly behind the user's back (a snapshot and a retry that
- * spares the source are what they asked for).
+ * Checked before a plan touches a database: a spec whose staging setting cannot be honoured (staging
+ * asked for and none configured, or `--staging` beside an explicit `direct`) stops there.
  */
 export function checkStaging(spec: MigrationSpec, configured: StagingDatabase | undefined): void {
-  const staging = resolveStaging(spec, configured);
-  if (!staging) return;
-  throw new DataBridgeError(
-    'bad_spec',
-    `a staged run (${staging.from === '--staging' ? '--staging' : 'pipeline.staging: database'}) is not available in this version yet: rows can only stream directly; set pipeline.staging to "direct"${staging.from === '--staging' ? ' or remove --staging' : ''}. \`databridge staging list | drop\` already manage the staging database`,
-    { where: 'pipeline.staging' },
-  );
+  resolveStaging(spec, configured);
 }
