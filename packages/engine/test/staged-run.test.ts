@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -122,5 +122,17 @@ for (const sourceDialect of ['postgres', 'mysql', 'sqlite'] as const) {
     const notes = (await rawExec(target, 'postgres', 'SELECT count(*) AS n FROM notes')) as { n: string }[];
     assert.equal(Number(notes[0]!.n), 120);
     assert.deepEqual(await listStagingSchemas(staging), [], 'a completed run drops its staging schema');
+    // The report says what the staged rows are a picture of.
+    const log = readFileSync(join(dir, 'reports', first.runId, 'run.log'), 'utf8');
+    const snapshotWarnings = resumed.warnings.filter((w) => w.kind === 'source_snapshot');
+    if (sourceDialect === 'postgres') {
+      assert.match(
+        log,
+        /every table was read from one snapshot of the source, shared by the parallel readers/,
+      );
+      assert.deepEqual(snapshotWarnings, []);
+    } else {
+      assert.match(snapshotWarnings[0]?.message ?? '', /each reader saw it at its own moment/);
+    }
   });
 }

@@ -44,6 +44,7 @@ export async function lazyConnection(url: string, options: ConnectOptions): Prom
     query: async (sql, params) => (await open()).query(sql, params),
     ensureCheckpointTable: async () => (await open()).ensureCheckpointTable(),
     readCheckpoints: async (runId) => (await open()).readCheckpoints(runId),
+    exportSnapshot: async () => (await open()).exportSnapshot?.(),
     cancelInFlight: async (graceMs) => {
       if (opening) await (await opening).cancelInFlight?.(graceMs);
     },

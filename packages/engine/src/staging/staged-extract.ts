@@ -24,6 +24,13 @@ export interface StageExtractInput {
   readonly signal: AbortSignal;
 }
 
+/**
+ * What a staged extract could promise about the source rows it copied: `one_snapshot`, every reader
+ * in one exported snapshot (PostgreSQL); `per_attempt`, one snapshot per attempt of a resumed extract;
+ * `per_reader`, each reader at its own moment (MySQL/MariaDB and SQLite, see docs/staging.md).
+ */
+export type SnapshotGuarantee = 'one_snapshot' | 'per_attempt' | 'per_reader';
+
 /** The checkpoint id of a task's copy into staging, beside the load checkpoints of the same run. */
 export const stagedTaskId = (taskId: string) => `stage:${taskId}`;
 
@@ -34,21 +41,37 @@ export const stagedTaskId = (taskId: string) => `stage:${taskId}`;
  * after the last committed key; a task without a key copies in one transaction, which a resume starts
  * over. Tasks already copied are not read again.
  */
-export async function stageExtract(input: StageExtractInput): Promise<void> {
+export async function stageExtract(input: StageExtractInput): Promise<SnapshotGuarantee | undefined> {
   await input.staging.query(
     `CREATE SCHEMA IF NOT EXISTS ${input.staging.dialect.quoteIdentifier(input.schema)}`,
   );
   await input.staging.ensureCheckpointTable();
   const checkpoints = new Map((await input.staging.readCheckpoints(input.runId)).map((c) => [c.taskId, c]));
-  await runPool(
-    input.tasks.filter((t) => !checkpoints.get(stagedTaskId(t.id))?.done),
-    input.parallelism,
-    (task) => stageTask(input, task, checkpoints.get(stagedTaskId(task.id))?.position),
-    () => {},
-  );
+  const left = input.tasks.filter((t) => !checkpoints.get(stagedTaskId(t.id))?.done);
+  if (left.length === 0) return undefined;
+  // Taken after the counts and key ranges: the first and last ranges are open, so every row of the
+  // snapshot falls in one of them whatever changed since.
+  const snapshot = await input.source.exportSnapshot?.();
+  try {
+    await runPool(
+      left,
+      input.parallelism,
+      (task) => stageTask(input, task, checkpoints.get(stagedTaskId(task.id))?.position, snapshot?.id),
+      () => {},
+    );
+  } finally {
+    await snapshot?.release();
+  }
+  if (!snapshot) return 'per_reader';
+  return checkpoints.size > 0 ? 'per_attempt' : 'one_snapshot';
 }
 
-async function stageTask(input: StageExtractInput, task: TaskRecord, position: string | undefined) {
+async function stageTask(
+  input: StageExtractInput,
+  task: TaskRecord,
+  position: string | undefined,
+  snapshot: string | undefined,
+) {
   const mapping = input.mapping(task.mappingId);
   const layout = input.layout(mapping.id);
   const table = stagedTable(input.schema, task.id);
@@ -62,6 +85,7 @@ async function stageTask(input: StageExtractInput, task: TaskRecord, position: s
     ...(task.range ? { range: task.range } : {}),
     ...(mapping.where ? { where: mapping.where } : {}),
     ...(keyed ? { orderBy: mapping.sourceKey } : {}),
+    ...(snapshot ? { snapshot } : {}),
   };
   const request = keyed ? pageRequest(base, start?.key) : base;
   const target = { table, columns: STAGED_COLUMNS };

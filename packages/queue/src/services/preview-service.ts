@@ -48,6 +48,7 @@ const FIX_STEP: Record<WarningKind, WarningFixStep> = {
   schema_mismatch: 'tables',
   foreign_key: 'tables',
   schema_object: 'pipeline',
+  source_snapshot: 'pipeline',
 };
 
 export interface PlanStageTable {
