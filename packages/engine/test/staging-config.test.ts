@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { DataBridgeError } from '../src/errors.ts';
@@ -184,7 +186,7 @@ mappings:
         spec: parseSpec(text, 'spec.yaml', {}).spec,
         specHash: 'h',
         runId: 'r',
-        state: new SqliteRunState(':memory:'),
+        state: new SqliteRunState(join(mkdtempSync(join(tmpdir(), 'databridge-staging-')), 'state.sqlite')),
         reportsDir: tmpdir(),
         signal: new AbortController().signal,
         staging: stagingDatabase(source.url, 'STAGING_DATABASE_URL'),
