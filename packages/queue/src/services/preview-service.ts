@@ -104,7 +104,7 @@ export async function previewProject(
   const sourceFolder = checkSqliteLocation(ctx.env, spec.source.url, 'source.url');
   const sqliteFolder = checkSqliteLocation(ctx.env, spec.target.url, 'target.url') ?? sourceFolder;
   try {
-    const plan = await planMigration(spec, undefined, sqliteFolder);
+    const plan = await planMigration(spec, undefined, sqliteFolder, ctx.env.staging);
     const mappings = await previewMigration({
       spec,
       ...(sqliteFolder ? { sqliteFolder } : {}),
