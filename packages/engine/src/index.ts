@@ -112,7 +112,6 @@ export { renderSpecYaml } from './spec/write-spec.ts';
 export { SqliteRunState } from './sqlite/sqlite-run-state.ts';
 export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
 export {
-  checkStaging,
   resolveStaging,
   type StagingDatabase,
   type StagingSetting,

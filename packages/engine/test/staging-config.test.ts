@@ -193,5 +193,15 @@ mappings:
       }),
       /has an incremental sync, which a staged run cannot load yet: set pipeline.staging to "direct"/,
     );
+    // `databridge plan` says so too, before anyone starts the run.
+    await assert.rejects(
+      planMigration(
+        parseSpec(text, 'spec.yaml', {}).spec,
+        undefined,
+        undefined,
+        stagingDatabase(source.url, '--staging'),
+      ),
+      /has an incremental sync, which a staged run cannot load yet/,
+    );
   });
 });

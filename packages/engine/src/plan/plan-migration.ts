@@ -1,7 +1,8 @@
 import type { SqliteFolder } from '../connectors/connection.ts';
 import { openPair } from '../run/open-pair.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
-import { checkStaging, type StagingDatabase } from '../staging/staging-config.ts';
+import { checkStageable } from '../staging/check-stageable.ts';
+import { resolveStaging, type StagingDatabase } from '../staging/staging-config.ts';
 import { buildPlan } from './build-plan.ts';
 import { checkKeyConflicts } from './check-key-conflicts.ts';
 import { checkSourceQueries } from './check-source-queries.ts';
@@ -20,7 +21,7 @@ export async function planMigration(
   sqliteFolder?: SqliteFolder,
   staging?: StagingDatabase,
 ): Promise<MigrationPlan> {
-  checkStaging(spec, staging);
+  const staged = resolveStaging(spec, staging);
   const { source, target } = await openPair(
     { ...spec, pipeline: { ...spec.pipeline, parallelism: 1 } },
     sqliteFolder,
@@ -37,7 +38,9 @@ export async function planMigration(
     });
     await checkSourceQueries(built, source);
     const measured = await measureTypeWarnings(await checkKeyConflicts(built, source, target), source);
-    return withSchemaWarnings(measured, target.dialect);
+    const plan = withSchemaWarnings(measured, target.dialect);
+    if (staged) checkStageable(plan);
+    return plan;
   } finally {
     await Promise.allSettled([source.close(), target.close()]);
   }

@@ -10,6 +10,7 @@ import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { checkStageable } from '../staging/check-stageable.ts';
 import { type SnapshotGuarantee, stageExtract } from '../staging/staged-extract.ts';
 import { StagedSource } from '../staging/staged-source.ts';
 import { resolveStaging, type StagingDatabase } from '../staging/staging-config.ts';
@@ -710,28 +711,6 @@ interface CommittedTask {
   readonly mappingId: string;
   readonly done: boolean;
   readonly position: Position | undefined;
-}
-
-/**
- * What a staged run cannot do yet, refused before any row moves: incremental mappings (their windows
- * and deletes read the source at load time) and columns deferred to break a foreign-key cycle
- * (filled from the source after the load).
- */
-function checkStageable(plan: MigrationPlan): void {
-  for (const m of plan.mappings) {
-    const what = m.sync
-      ? 'an incremental sync'
-      : m.columns.some((c) => c.deferred)
-        ? 'a column deferred by a foreign-key cycle'
-        : undefined;
-    if (what) {
-      throw new DataBridgeError(
-        'bad_spec',
-        `${m.source.name} -> ${m.target.name} has ${what}, which a staged run cannot load yet: set pipeline.staging to "direct" for this spec`,
-        { where: 'pipeline.staging' },
-      );
-    }
-  }
 }
 
 /** Plans a new run and checks the plan against the databases. */

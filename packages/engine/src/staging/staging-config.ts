@@ -75,11 +75,3 @@ export function resolveStaging(
   }
   return configured;
 }
-
-/**
- * Checked before a plan touches a database: a spec whose staging setting cannot be honoured (staging
- * asked for and none configured, or `--staging` beside an explicit `direct`) stops there.
- */
-export function checkStaging(spec: MigrationSpec, configured: StagingDatabase | undefined): void {
-  resolveStaging(spec, configured);
-}
