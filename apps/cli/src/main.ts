@@ -8,6 +8,7 @@ import { previewCommand } from './commands/preview.ts';
 import { reportCommand } from './commands/report.ts';
 import { resetStateCommand } from './commands/reset-state.ts';
 import { runCommand } from './commands/run.ts';
+import { stagingCommand } from './commands/staging.ts';
 import { validateCommand } from './commands/validate.ts';
 import { exitCodeFor, printError } from './errors.ts';
 import { addServerCommands } from './server-commands.ts';
@@ -29,6 +30,7 @@ program.addCommand(resetStateCommand());
 program.addCommand(validateCommand());
 program.addCommand(demoCommand());
 program.addCommand(artefactsCommand());
+program.addCommand(stagingCommand());
 await addServerCommands(program);
 
 try {

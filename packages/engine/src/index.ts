@@ -113,4 +113,19 @@ export * from './spec/table-names.ts';
 export { renderSpecYaml } from './spec/write-spec.ts';
 export { SqliteRunState } from './sqlite/sqlite-run-state.ts';
 export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
+export {
+  resolveStaging,
+  type StagingDatabase,
+  type StagingSetting,
+  stagingDatabase,
+  stagingFromEnvironment,
+} from './staging/staging-config.ts';
+export {
+  createStagingSchema,
+  dropStagingSchema,
+  type HeldStaging,
+  listStagingSchemas,
+  STAGING_SCHEMA_PREFIX,
+  stagingSchemaName,
+} from './staging/staging-schemas.ts';
 export type { Row, Value } from './values.ts';

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { ArtefactStoreError, type ObjectStoreConfig, readObjectStoreConfig } from '@databridge/engine';
+import {
+  ArtefactStoreError,
+  type ObjectStoreConfig,
+  readObjectStoreConfig,
+  type StagingDatabase,
+  stagingDatabase,
+} from '@databridge/engine';
 import { z } from 'zod';
 import { TrustedProxiesSchema } from './auth/client-address.ts';
 
@@ -24,6 +30,11 @@ const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  STAGING_DATABASE_URL: z
+    .string()
+    .trim()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL: the staging database is PostgreSQL')
+    .optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   CRON_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   DATABRIDGE_BASE_URL: z.url('must be a URL such as http://localhost:3000').optional(),
@@ -84,6 +95,8 @@ export interface ServerEnv {
    * SAP_OBJECT_STORE_API_KEY, or OBJECT_STORE_*); undefined: the local folder `<dataDir>/reports`.
    */
   readonly objectStore: ObjectStoreConfig | undefined;
+  /** The staging database (STAGING_DATABASE_URL) for specs that say `pipeline.staging: database`. */
+  readonly staging: StagingDatabase | undefined;
   /** Artefacts older than this many days are removed by the scheduler's tick; undefined: kept. */
   readonly artefactRetentionDays: number | undefined;
 }
@@ -135,6 +148,9 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
       : undefined,
     objectStore,
     artefactRetentionDays: e.DATABRIDGE_ARTEFACT_RETENTION_DAYS,
+    staging: e.STAGING_DATABASE_URL
+      ? stagingDatabase(e.STAGING_DATABASE_URL, 'STAGING_DATABASE_URL')
+      : undefined,
     firstAdmin:
       e.DATABRIDGE_ADMIN_EMAIL && e.DATABRIDGE_ADMIN_PASSWORD
         ? { email: e.DATABRIDGE_ADMIN_EMAIL, password: e.DATABRIDGE_ADMIN_PASSWORD }

@@ -15,12 +15,21 @@ it('a malformed variable stops start-up naming it; empty means unset; a secret i
     /DATABASE_URL must be a postgres:\/\/ URL/,
   );
   assert.throws(
+    () => readServerEnv({ STAGING_DATABASE_URL: 'mysql://root@127.0.0.1/stage' }),
+    /STAGING_DATABASE_URL must be a postgres:\/\/ URL: the staging database is PostgreSQL/,
+  );
+  assert.throws(
     () => readServerEnv({ SESSION_SECRET: 'short' }),
     /SESSION_SECRET must be at least 32 characters/,
   );
   const dir = mkdtempSync(join(tmpdir(), 'databridge-env-'));
   const env = readServerEnv({ DATABRIDGE_DATA_DIR: dir, SESSION_SECRET: '', REDIS_URL: '' });
   assert.equal(env.redisUrl, undefined);
+  assert.equal(env.staging, undefined);
+  assert.deepEqual(
+    readServerEnv({ DATABRIDGE_DATA_DIR: dir, STAGING_DATABASE_URL: 'postgres://u@h/stage' }).staging,
+    { url: 'postgres://u@h/stage', from: 'STAGING_DATABASE_URL' },
+  );
   assert.equal(env.sessionSecretGenerated, true);
   const file = join(dir, 'session-secret');
   assert.ok(existsSync(file));

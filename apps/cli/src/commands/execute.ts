@@ -8,6 +8,7 @@ import {
   type RunSummary,
   retryDelayMs,
   runMigration,
+  type StagingDatabase,
 } from '@databridge/engine';
 import { reportsDir, stateFile } from '../paths.ts';
 import { ProgressBar } from '../render/progress-bar.ts';
@@ -20,6 +21,8 @@ export interface ExecuteOptions {
   readonly specText: string;
   /** Retries after a transient failure; default the spec's `schedule.retries.maxRetries` (0 without). */
   readonly retries?: number;
+  /** The staging database configured (STAGING_DATABASE_URL, `--staging`). */
+  readonly staging?: StagingDatabase;
 }
 
 /**
@@ -117,6 +120,7 @@ function runOnce(
     reportsDir: reportsDir(),
     signal,
     ...(resume ? { resumeRunId: resume } : {}),
+    ...(options.staging ? { staging: options.staging } : {}),
     // On stderr in both modes, first thing: after a crash the run id is what a resume needs.
     onStart: (runId) => {
       started(runId);

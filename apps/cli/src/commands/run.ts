@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { loadSpecFile } from '@databridge/engine';
+import { loadSpecFile, stagingFromEnvironment } from '@databridge/engine';
 import { Command, Option } from 'commander';
 import { execute } from './execute.ts';
 import { runDryRun, wholeNumber } from './preview.ts';
@@ -13,6 +13,10 @@ export function runCommand(): Command {
       .exitOverride()
       .option('--json', 'print one JSON summary at the end instead of the progress bar and table')
       .option('--resume <run-id>', 'finish an interrupted run from its checkpoints')
+      .option(
+        '--staging <url>',
+        'stage the run in this PostgreSQL database (default: STAGING_DATABASE_URL when the spec says pipeline.staging: database)',
+      )
       .addOption(
         new Option(
           '--retries <n>',
@@ -28,8 +32,12 @@ export function runCommand(): Command {
           .conflicts('resume'),
       )
       .action(
-        async (file: string, opts: { json?: boolean; resume?: string; limit?: number; retries?: number }) => {
+        async (
+          file: string,
+          opts: { json?: boolean; resume?: string; limit?: number; retries?: number; staging?: string },
+        ) => {
           const loaded = loadSpecFile(file);
+          const staging = stagingFromEnvironment(process.env, opts.staging);
           if (opts.limit !== undefined) {
             await runDryRun(loaded, { limit: opts.limit, json: opts.json });
             return;
@@ -38,6 +46,7 @@ export function runCommand(): Command {
             json: opts.json,
             resume: opts.resume,
             specText: readFileSync(file, 'utf8'),
+            ...(staging ? { staging } : {}),
             ...(opts.retries !== undefined ? { retries: opts.retries } : {}),
           });
         },

@@ -49,6 +49,7 @@ export function workerCommand(): Command {
           artefacts,
           sqliteFolder: sqliteFolderOf(env),
           stopGraceMs: env.shutdownGraceMs,
+          ...(env.staging ? { staging: env.staging } : {}),
         },
         {
           redisUrl: env.redisUrl,

@@ -91,6 +91,11 @@ export interface ReadRequest {
   readonly range?: KeyRange;
   /** A filter written by the spec's author, ANDed to the query as is (the author is trusted like a hook). */
   readonly where?: string;
+  /**
+   * Only with a snapshot from `Connection.exportSnapshot`: `stream` reads the data as of that
+   * snapshot, whichever connection and whenever it runs.
+   */
+  readonly snapshot?: string;
   readonly limit?: number;
 }
 
@@ -203,7 +208,19 @@ export interface Connection {
    * would run (SQLite's statements run synchronously; close() releases its handles).
    */
   cancelInFlight?(graceMs: number): Promise<void>;
+  /**
+   * Only where the database can share one snapshot between connections (PostgreSQL): holds a
+   * transaction open and returns its snapshot id for `ReadRequest.snapshot`, until `release`;
+   * undefined where the database turns out not to (a connection opened lazily).
+   */
+  exportSnapshot?(): Promise<ExportedSnapshot | undefined>;
   close(): Promise<void>;
+}
+
+export interface ExportedSnapshot {
+  readonly id: string;
+  /** Ends the exporting transaction; readers that imported the snapshot keep it. */
+  release(): Promise<void>;
 }
 
 /** A foreign key as the target declares it, kept so that it can be added back exactly. */

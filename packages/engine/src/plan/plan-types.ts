@@ -91,7 +91,9 @@ export type WarningKind =
   | 'schema_mismatch'
   | 'foreign_key'
   /** A schema object of the source (index, default, view, trigger...) the created target does not get. */
-  | 'schema_object';
+  | 'schema_object'
+  /** A staged extract could not read every table from one snapshot of the source. */
+  | 'source_snapshot';
 
 export interface PlanWarning {
   readonly kind: WarningKind;

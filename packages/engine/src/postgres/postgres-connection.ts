@@ -1,5 +1,11 @@
 import type pg from 'pg';
-import type { Capabilities, Checkpoint, Connection, ConnectOptions } from '../connectors/connection.ts';
+import type {
+  Capabilities,
+  Checkpoint,
+  Connection,
+  ConnectOptions,
+  ExportedSnapshot,
+} from '../connectors/connection.ts';
 import { type ConnectionSettings, maskPassword } from '../connectors/url.ts';
 import type { DatabaseSchema } from '../schema/model.ts';
 import type { Value } from '../values.ts';
@@ -116,6 +122,30 @@ export class PostgresConnection implements Connection {
 
   cancelInFlight(graceMs: number): Promise<void> {
     return this.inFlight.cancel(graceMs);
+  }
+
+  /** `pg_export_snapshot()` in a REPEATABLE READ transaction held on one pooled connection until release. */
+  async exportSnapshot(): Promise<ExportedSnapshot> {
+    return mapPgErrors('Exporting a snapshot of the source', async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        const { rows } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
+        let released = false;
+        return {
+          id: rows[0]!.id,
+          release: async () => {
+            if (released) return;
+            released = true;
+            await client.query('COMMIT').catch(() => {});
+            client.release();
+          },
+        };
+      } catch (error) {
+        client.release(error instanceof Error ? error : new Error(String(error)));
+        throw error;
+      }
+    });
   }
 
   async close(): Promise<void> {

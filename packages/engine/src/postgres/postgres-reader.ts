@@ -50,7 +50,11 @@ export class PostgresReader implements Reader {
     const fetch = `FETCH FORWARD ${size} FROM ${CURSOR}`;
     const client = await mapPgErrors(action, () => this.pool.connect());
     try {
-      await client.query('BEGIN READ ONLY');
+      if (request.snapshot) {
+        // Every reader of a staged extract sees the source as the exporting transaction saw it.
+        await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await client.query(`SET TRANSACTION SNAPSHOT ${snapshotLiteral(request.snapshot)}`);
+      } else await client.query('BEGIN READ ONLY');
       await client.query(`DECLARE ${CURSOR} NO SCROLL CURSOR FOR ${text}`, values);
       for (;;) {
         throwIfAborted(signal, action);
@@ -191,6 +195,12 @@ function cutOff(client: pg.PoolClient): void {
 }
 
 /** Ends the cursor's transaction; a connection that cannot even roll back is discarded, not reused. */
+/** A snapshot id as `pg_export_snapshot()` returns it (hex groups), as a literal: no other text passes. */
+function snapshotLiteral(id: string): string {
+  if (!/^[0-9A-F]+(-[0-9A-F]+)+$/i.test(id)) throw new Error(`not a snapshot id: ${id}`);
+  return `'${id}'`;
+}
+
 async function endReadTransaction(client: pg.PoolClient): Promise<void> {
   try {
     await client.query('ROLLBACK');

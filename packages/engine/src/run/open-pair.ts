@@ -1,4 +1,5 @@
 import type { Connection, SqliteFolder } from '../connectors/connection.ts';
+import { lazyConnection } from '../connectors/lazy-connection.ts';
 import { openConnection } from '../connectors/open.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 
@@ -24,4 +25,22 @@ export async function openPair(
     await source.close();
     throw error;
   }
+}
+
+/**
+ * A staged run that has its plan already: the target at once, the source only if something still
+ * needs it (an extract not finished), so that a load retried from staging never opens it.
+ */
+export async function openStagedPair(
+  spec: MigrationSpec,
+  sqliteFolder?: SqliteFolder,
+): Promise<{ source: Connection; target: Connection }> {
+  const poolSize = spec.pipeline.parallelism * 2 + 2;
+  const confined = {
+    ...(sqliteFolder ? { sqliteFolder } : {}),
+    stallTimeoutMs: spec.pipeline.stallTimeoutSeconds * 1000,
+  };
+  const source = await lazyConnection(spec.source.url, { poolSize, ...confined });
+  const target = await openConnection(spec.target.url, { poolSize, ...confined });
+  return { source, target };
 }

@@ -3,6 +3,7 @@ import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { SqliteRunState } from '../sqlite/sqlite-run-state.ts';
+import type { StagingDatabase } from '../staging/staging-config.ts';
 import { dropRunState } from './drop-run-state.ts';
 import { PAUSED, STOP_NOW } from './paused.ts';
 import { type RunProgress, type StageProgress, type TableProgress, totals } from './progress.ts';
@@ -40,6 +41,12 @@ export interface RunOptions {
   /** Called once the run id is known, before any row moves. */
   readonly onStart?: (runId: string, plan: MigrationPlan) => void;
   readonly onLog?: (entry: RunLogEntry) => void;
+  /**
+   * The staging database configured (STAGING_DATABASE_URL, `--staging`); checked against the spec's
+   * `pipeline.staging` before anything else. Without it, and without `staging: database`, rows stream
+   * directly as they always have.
+   */
+  readonly staging?: StagingDatabase;
 }
 
 export { PAUSED };
@@ -71,6 +78,7 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
       signal,
       ...(options.onLog ? { onLog: options.onLog } : {}),
       ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
+      ...(options.staging ? { staging: options.staging } : {}),
     });
     try {
       options.onStart?.(runId, session.plan);
@@ -166,8 +174,10 @@ class LocalRun {
       });
     const summary = final ? await this.stage('report', report) : await report();
     // Only now, validated and reported, may the checkpoints a resume would need go.
-    if (outcome === 'completed')
+    if (outcome === 'completed') {
       await dropRunState(this.session.target, this.session.runId, this.session.log);
+      await this.session.dropStaging();
+    }
     return summary;
   }
 

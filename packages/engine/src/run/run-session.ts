@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { failedWith, isTransientFailure } from '../connectors/classify-error.ts';
 import type { Checkpoint, Connection, SqliteFolder } from '../connectors/connection.ts';
+import { openConnection } from '../connectors/open.ts';
 import { DataBridgeError, messageOf } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
@@ -9,14 +10,20 @@ import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { checkStageable } from '../staging/check-stageable.ts';
+import { type SnapshotGuarantee, stageExtract } from '../staging/staged-extract.ts';
+import { StagedSource } from '../staging/staged-source.ts';
+import { resolveStaging, type StagingDatabase } from '../staging/staging-config.ts';
+import { stagingSchemaName } from '../staging/staging-schemas.ts';
 import { buildAfterLoad } from './build-after-load.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
+import { dropRunState } from './drop-run-state.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
 import { decodePosition, type Position } from './key-codec.ts';
-import { openPair } from './open-pair.ts';
+import { openPair, openStagedPair } from './open-pair.ts';
 import { levelsMayOverlap } from './overlap-levels.ts';
 import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
 import { STOP_NOW } from './paused.ts';
@@ -60,6 +67,11 @@ export interface SessionOptions {
    * of those past their saved cursor, which the run neither uses nor moves.
    */
   readonly syncRange?: SyncRange;
+  /**
+   * The staging database configured (STAGING_DATABASE_URL, `--staging`), checked against the spec's
+   * `pipeline.staging` before any database is opened.
+   */
+  readonly staging?: StagingDatabase;
 }
 
 /** How long a statement may run on after a pause or shutdown; see SessionOptions.stopGraceMs. */
@@ -102,6 +114,8 @@ export class RunSession {
     readonly plan: MigrationPlan,
     readonly source: Connection,
     readonly target: Connection,
+    /** A staged run's staging database and schema; undefined when rows stream directly. */
+    readonly staged?: { readonly connection: Connection; readonly schema: string },
   ) {
     const dir = resolve(options.reportsDir, options.runId);
     this.rejects = new RejectLog(join(dir, 'rejects'));
@@ -130,15 +144,26 @@ export class RunSession {
    * throws here, before any row moves.
    */
   static async open(options: SessionOptions): Promise<RunSession> {
-    const { source, target } = await openPair(options.spec, options.sqliteFolder);
+    const staging = resolveStaging(options.spec, options.staging);
+    const record = await options.state.getRun(options.runId);
+    const { source, target } =
+      staging && record?.plan
+        ? await openStagedPair(options.spec, options.sqliteFolder)
+        : await openPair(options.spec, options.sqliteFolder);
+    let stagingConnection: Connection | undefined;
     try {
-      const record = await options.state.getRun(options.runId);
       const plan = record?.plan
         ? decodePlan(record.plan, options.spec)
         : await withSyncWindows(await planRun(options, source, target), options, source, target);
-      return new RunSession(options, plan, source, target);
+      if (!staging) return new RunSession(options, plan, source, target);
+      checkStageable(plan);
+      stagingConnection = await openConnection(staging.url, {
+        poolSize: options.spec.pipeline.parallelism * 2 + 2,
+      });
+      const schema = stagingSchemaName(options.runId);
+      return new RunSession(options, plan, source, target, { connection: stagingConnection, schema });
     } catch (error) {
-      await Promise.allSettled([source.close(), target.close()]);
+      await Promise.allSettled([source.close(), target.close(), stagingConnection?.close()]);
       throw error;
     }
   }
@@ -207,7 +232,23 @@ export class RunSession {
     if (hooksPending) await state.markPreHooksDone(this.runId);
     // Runs recorded before totals were kept count again.
     const rowsTotal = Object.keys(record.rowsTotal).length > 0 ? record.rowsTotal : await this.countSource();
-    return { tasks: await state.tasks(this.runId), rowsTotal, checkpoints: await this.checkpoints() };
+    const tasks = await state.tasks(this.runId);
+    if (this.staged) {
+      const guarantee = await stageExtract({
+        runId: this.runId,
+        schema: this.staged.schema,
+        staging: this.staged.connection,
+        source: this.source,
+        tasks,
+        mapping: (id) => this.mapping(id),
+        layout: (id) => this.transforms().get(id)!.layout,
+        batchSize: this.settings.batchSize,
+        parallelism: this.settings.parallelism,
+        signal: this.signal,
+      });
+      if (guarantee) await this.noteSnapshot(guarantee);
+    }
+    return { tasks, rowsTotal, checkpoints: await this.checkpoints() };
   }
 
   async record(): Promise<RunRecord> {
@@ -270,9 +311,10 @@ export class RunSession {
     const mapping = this.mapping(task.mappingId);
     const { layout, transform } = this.transforms().get(mapping.id)!;
     const samples: Promise<void>[] = [];
+    const source = await this.loadSource();
     const sourceSum = sumWhileLoading(
       mapping,
-      this.source,
+      source,
       this.target,
       this.settings.validation.checksum,
       layout.valueIndex,
@@ -283,7 +325,7 @@ export class RunSession {
       mapping,
       layout,
       transform,
-      source: this.source,
+      source,
       target: this.target,
       batchSize: this.settings.batchSize,
       policy: this.settings.errorPolicy,
@@ -313,7 +355,7 @@ export class RunSession {
         handlers.onRejected(rows, stopped);
       },
     };
-    const passThrough = transform === identity && canPassThrough(mapping, this.source, this.target);
+    const passThrough = transform === identity && canPassThrough(mapping, source, this.target);
     try {
       if (!passThrough) return await runTask(context);
       try {
@@ -465,7 +507,7 @@ export class RunSession {
     }
     const record = await this.record();
     const committed = await this.committedTasks();
-    const validation = await validateTables(this.plan.mappings, this.source, this.target, {
+    const validation = await validateTables(this.plan.mappings, await this.loadSource(), this.target, {
       ...settings,
       rejected: await this.rejectedByMapping(committed),
       targetBefore: record.targetBefore,
@@ -590,6 +632,56 @@ export class RunSession {
   }
 
   /** Whether all load levels may load at once: no foreign key among them is checked while loading. */
+  private stagedSource: StagedSource | undefined;
+
+  /** Says in the log, and in the report when it is less than one snapshot, what the staged rows are. */
+  private async noteSnapshot(guarantee: SnapshotGuarantee): Promise<void> {
+    const words: Record<SnapshotGuarantee, string> = {
+      one_snapshot: 'every table was read from one snapshot of the source, shared by the parallel readers',
+      per_attempt:
+        'the extract was resumed: the tables copied before and after the interruption come from two snapshots of the source',
+      per_reader:
+        'the source cannot share one snapshot between readers (MySQL/MariaDB, SQLite): each reader saw it at its own moment',
+    };
+    this.log.info(`staged extract: ${words[guarantee]}`, { guarantee });
+    if (guarantee === 'one_snapshot') return;
+    const earlier = (await this.options.state.notes(this.runId)).warnings;
+    await this.options.state.saveNotes(this.runId, {
+      warnings: [
+        ...earlier,
+        {
+          kind: 'source_snapshot',
+          table: '*',
+          message: `staged extract: ${words[guarantee]}`,
+          fix: 'stop writes to the source during the extract if its tables must agree with each other',
+        },
+      ],
+    });
+  }
+
+  /** Where loads and validation read the source rows: the run's staging schema, or the source itself. */
+  private async loadSource(): Promise<Connection> {
+    if (!this.staged) return this.source;
+    this.stagedSource ??= new StagedSource({
+      schema: this.staged.schema,
+      staging: this.staged.connection,
+      sourceDialect: this.source.dialect,
+      mappings: this.plan.mappings,
+      tasks: await this.options.state.tasks(this.runId),
+      layout: (id) => this.transforms().get(id)!.layout,
+    });
+    return this.stagedSource;
+  }
+
+  /** After a completed run: its staging schema and staging checkpoints go (a failed run keeps them for its retry). */
+  async dropStaging(): Promise<void> {
+    if (!this.staged) return;
+    const { connection, schema } = this.staged;
+    await connection.query(`DROP SCHEMA IF EXISTS ${connection.dialect.quoteIdentifier(schema)} CASCADE`);
+    await dropRunState(connection, this.runId, this.log);
+    this.log.info(`staging schema ${schema} dropped: the run completed`);
+  }
+
   async levelsMayOverlap(): Promise<boolean> {
     const notes = await this.options.state.notes(this.runId);
     return levelsMayOverlap(this.plan.mappings, notes.deferredForeignKeys);
@@ -609,7 +701,7 @@ export class RunSession {
     this.closing ??= (async () => {
       clearTimeout(this.endingInFlight);
       if (this.signal.aborted) await this.endInFlight();
-      await Promise.allSettled([this.source.close(), this.target.close()]);
+      await Promise.allSettled([this.source.close(), this.target.close(), this.staged?.connection.close()]);
     })();
     return this.closing;
   }

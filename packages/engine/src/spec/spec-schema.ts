@@ -202,6 +202,12 @@ export const PipelineSettings = z
       max: 86_400,
       unit: 'seconds',
     }).default(300),
+    /**
+     * `direct` (the default when unset) streams rows from source to target; `database` first copies
+     * them from one source snapshot into a schema of the run's own in the staging database
+     * (STAGING_DATABASE_URL or `databridge run --staging <url>`, PostgreSQL), and loads from there.
+     */
+    staging: z.enum(['direct', 'database'], worded).optional(),
     /** Statements run in order before the first row moves (`pre`) and after the last (`post`). */
     hooks: z
       .object({ pre: z.array(Hook).default([]), post: z.array(Hook).default([]) })

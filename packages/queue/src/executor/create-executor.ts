@@ -14,6 +14,7 @@ export async function createExecutor(options: ExecutorOptions): Promise<Executor
     ...(options.artefacts ? { artefacts: options.artefacts } : {}),
     sqliteFolder: sqliteFolderOf(options.env),
     stopGraceMs: options.env.shutdownGraceMs,
+    ...(options.env.staging ? { staging: options.env.staging } : {}),
   };
   if (!options.env.redisUrl) return new InProcessExecutor(deps);
   const executor = new BullmqExecutor(deps, {

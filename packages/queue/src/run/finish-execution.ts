@@ -96,7 +96,10 @@ export async function finishExecution(
     rowsPerSecond: Math.round(execution?.throughput ?? 0),
   });
   // Validated and reported: the checkpoints a resume would need may go (nothing foreign left behind).
-  if (outcome === 'completed') await dropRunState(session.target, session.runId, session.log);
+  if (outcome === 'completed') {
+    await dropRunState(session.target, session.runId, session.log);
+    await session.dropStaging();
+  }
   await setStage(store, id, 'report', 'completed');
   const error = failure
     ? { errorCode: isDataBridgeError(failure) ? failure.code : 'internal', errorMessage: messageOf(failure) }

@@ -1,4 +1,10 @@
-import { type ArtefactStore, type PublishOptions, RunSession, type SqliteFolder } from '@databridge/engine';
+import {
+  type ArtefactStore,
+  type PublishOptions,
+  RunSession,
+  type SqliteFolder,
+  type StagingDatabase,
+} from '@databridge/engine';
 import { type Execution, type Store, storeRunState } from '@databridge/store';
 import { backfillSyncRange } from './backfill-sync-range.ts';
 import type { ExecutionLog } from './execution-log.ts';
@@ -27,6 +33,8 @@ export interface RunDeps {
   readonly sqliteFolder?: SqliteFolder;
   /** How long a pause or shutdown lets a statement in flight run on before it is ended. Default 10 s. */
   readonly stopGraceMs?: number;
+  /** STAGING_DATABASE_URL, for projects whose spec says `pipeline.staging: database`. */
+  readonly staging?: StagingDatabase;
 }
 
 /**
@@ -53,5 +61,6 @@ export async function openExecutionSession(
     ...(deps.stopGraceMs === undefined ? {} : { stopGraceMs: deps.stopGraceMs }),
     ...(deps.sqliteFolder ? { sqliteFolder: deps.sqliteFolder } : {}),
     ...(syncRange ? { syncRange } : {}),
+    ...(deps.staging ? { staging: deps.staging } : {}),
   });
 }

@@ -24,7 +24,7 @@ export async function projectDag(ctx: Pick<ServiceContext, 'store' | 'env'>, id:
   const sourceFolder = checkSqliteLocation(ctx.env, spec.source.url, 'source.url');
   const sqliteFolder = checkSqliteLocation(ctx.env, spec.target.url, 'target.url') ?? sourceFolder;
   try {
-    return buildRunDag(await planMigration(spec, undefined, sqliteFolder), project.name);
+    return buildRunDag(await planMigration(spec, undefined, sqliteFolder, ctx.env.staging), project.name);
   } catch (error) {
     const failure = toServiceError(error);
     throw new ServiceError(failure.code, maskSecrets(failure.message, secrets), {

@@ -48,6 +48,7 @@ const FIX_STEP: Record<WarningKind, WarningFixStep> = {
   schema_mismatch: 'tables',
   foreign_key: 'tables',
   schema_object: 'pipeline',
+  source_snapshot: 'pipeline',
 };
 
 export interface PlanStageTable {
@@ -103,7 +104,7 @@ export async function previewProject(
   const sourceFolder = checkSqliteLocation(ctx.env, spec.source.url, 'source.url');
   const sqliteFolder = checkSqliteLocation(ctx.env, spec.target.url, 'target.url') ?? sourceFolder;
   try {
-    const plan = await planMigration(spec, undefined, sqliteFolder);
+    const plan = await planMigration(spec, undefined, sqliteFolder, ctx.env.staging);
     const mappings = await previewMigration({
       spec,
       ...(sqliteFolder ? { sqliteFolder } : {}),

@@ -9,6 +9,7 @@ import { freshPostgres, type TestDatabase } from '../../../engine/test/support/d
 import { BullmqExecutor } from '../../src/executor/bullmq-executor.ts';
 import type { Executor } from '../../src/executor/executor.ts';
 import { InProcessExecutor } from '../../src/executor/in-process-executor.ts';
+import type { RunDeps } from '../../src/run/open-execution-session.ts';
 
 export const REDIS_URL = process.env.DATABRIDGE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const SECRET = 'a-test-session-secret-that-is-long-enough';
@@ -29,13 +30,18 @@ export interface Harness {
  * A metadata store (SQLite file or fresh PostgreSQL database) and an executor (in-process, or BullMQ
  * on the real Redis with a fresh key prefix and a worker in this process) for one test.
  */
-export async function openHarness(storeKind: StoreKind, executorKind: ExecutorKind): Promise<Harness> {
+export async function openHarness(
+  storeKind: StoreKind,
+  executorKind: ExecutorKind,
+  /** More of what executions run with, e.g. a staging database. */
+  more: Pick<RunDeps, 'staging'> = {},
+): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'databridge-queue-'));
   let metaDb: TestDatabase | undefined;
   if (storeKind === 'postgres') metaDb = await freshPostgres();
   const store = await openStore({ databaseUrl: metaDb?.url, dataDir: dir, sessionSecret: SECRET });
   const reportsDir = join(dir, 'reports');
-  const deps = { store, reportsDir };
+  const deps = { store, reportsDir, ...more };
   let executor: Executor;
   if (executorKind === 'in-process') {
     executor = new InProcessExecutor(deps);

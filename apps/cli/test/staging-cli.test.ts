@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, it } from 'node:test';
+import { createStagingSchema, stagingDatabase } from '../../../packages/engine/src/index.ts';
+import { freshPostgres, type TestDatabase } from '../../../packages/engine/test/support/databases.ts';
+import { cli } from './cli-helpers.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'databridge-staging-cli-'));
+const databases: TestDatabase[] = [];
+after(async () => {
+  await Promise.allSettled(databases.map((d) => d.drop()));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function specFile(pipeline: string): string {
+  const file = join(dir, `spec-${Math.random().toString(36).slice(2)}.yaml`);
+  writeFileSync(
+    file,
+    `source: { url: "sqlite:${join(dir, 'src.db')}" }
+target: { url: "sqlite:${join(dir, 'dst.db')}" }
+pipeline: { ${pipeline} }
+mappings:
+  - { source: t, target: t, columns: [{ source: id, target: id }] }
+`,
+  );
+  return file;
+}
+
+it('databridge staging list | drop: the runs held in the staging database, with sizes; drop removes one', async () => {
+  const db = await freshPostgres();
+  databases.push(db);
+  await createStagingSchema(stagingDatabase(db.url, '--staging'), '20261202-101010-ab12');
+  await createStagingSchema(stagingDatabase(db.url, '--staging'), 'other-run');
+  const env = { STAGING_DATABASE_URL: db.url, DATABRIDGE_DATA_DIR: dir };
+
+  const listed = await cli(['staging', 'list'], env);
+  assert.equal(listed.code, 0, listed.stderr);
+  assert.match(listed.stdout, /^staging database postgres:\/\/.*: 2 run\(s\) held, 0 B\n/);
+  assert.match(listed.stdout, /databridge_stage_20261202_101010_ab12\s+0 table\(s\)\s+0 B/);
+
+  const dropped = await cli(['staging', 'drop', '20261202-101010-ab12'], env);
+  assert.equal(dropped.code, 0, dropped.stderr);
+  assert.match(dropped.stdout, /dropped databridge_stage_20261202_101010_ab12/);
+  const json = await cli(['staging', 'list', '--json'], env);
+  assert.deepEqual(
+    JSON.parse(json.stdout).runs.map((r: { schema: string }) => r.schema),
+    ['databridge_stage_other_run'],
+  );
+
+  const again = await cli(['staging', 'drop', '20261202-101010-ab12'], env);
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /holds no schema for run 20261202-101010-ab12/);
+
+  const viaFlag = await cli(['staging', 'list', '--staging', db.url], { DATABRIDGE_DATA_DIR: dir });
+  assert.match(viaFlag.stdout, /1 run\(s\) held/);
+});
+
+it('databridge staging without a staging database, or with one that is not PostgreSQL, says what to set', async () => {
+  const none = await cli(['staging', 'list'], { STAGING_DATABASE_URL: '', DATABRIDGE_DATA_DIR: dir });
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no staging database is configured: set STAGING_DATABASE_URL/);
+  const mysql = await cli(['staging', 'list'], {
+    STAGING_DATABASE_URL: 'mysql://root@127.0.0.1:3306/x',
+    DATABRIDGE_DATA_DIR: dir,
+  });
+  assert.equal(mysql.code, 2);
+  assert.match(mysql.stderr, /STAGING_DATABASE_URL .* is not a PostgreSQL URL/);
+});
+
+it('databridge run and plan check pipeline.staging before touching a database', async () => {
+  const env = { STAGING_DATABASE_URL: '', DATABRIDGE_DATA_DIR: dir };
+  const noUrl = await cli(['plan', specFile('staging: database')], env);
+  assert.equal(noUrl.code, 2);
+  assert.match(noUrl.stderr, /set STAGING_DATABASE_URL to a PostgreSQL URL \(or pass --staging <url>/);
+
+  const direct = await cli(
+    ['run', specFile('staging: direct'), '--staging', 'postgres://postgres@127.0.0.1:5432/postgres'],
+    env,
+  );
+  assert.equal(direct.code, 2);
+  assert.match(direct.stderr, /remove --staging/);
+
+  const notPg = await cli(['run', specFile(''), '--staging', 'sqlite:stage.db'], env);
+  assert.equal(notPg.code, 2);
+  assert.match(notPg.stderr, /--staging "sqlite:stage.db" is not a PostgreSQL URL/);
+});
