@@ -3,23 +3,16 @@
 // a table's box opens its mapping, Deploy hands over the DAG file, and the Grid shows three runs by
 // task, a failed task's cell opening its log.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
-import { chinookSourceFile, chinookTarget, rawExec, type TestDatabase } from './browser/databases.ts';
-import { ensureWebBuild } from './browser/web-build.ts';
-import { startWebServer, type WebServer } from './browser/web-server.ts';
-import { addConnection, BROWSER_WAIT_MS, createProject, signIn } from './browser/wizard.ts';
-
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+import { type Browser, CHROMIUM } from './browser/browser.ts';
+import { type ChinookProject, openChinookProject } from './browser/chinook-project.ts';
+import { rawExec, type TestDatabase } from './browser/databases.ts';
+import { BROWSER_WAIT_MS } from './browser/wizard.ts';
 
 describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}` }, () => {
-  const databases: TestDatabase[] = [];
-  let dataDir: string;
-  let server: WebServer;
+  let project: ChinookProject;
   let browser: Browser;
   let page: Page;
   let base: string;
@@ -27,31 +20,12 @@ describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no
   let target: TestDatabase;
 
   before(async () => {
-    await ensureWebBuild();
-    dataDir = mkdtempSync(join(tmpdir(), 'databridge-browser-dag-'));
-    server = await startWebServer(dataDir);
-    base = server.url;
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await signIn(page, base);
-    const source = chinookSourceFile();
-    target = await chinookTarget();
-    databases.push(source, target);
-    await addConnection(page, base, { name: 'chinook', kind: 'sqlite', file: source.name });
-    await addConnection(page, base, { name: 'warehouse', kind: 'postgres', ...PG, database: target.name });
-    projectId = await createProject(page, base, {
-      name: 'Chinook music',
-      source: 'chinook',
-      target: 'warehouse',
-    });
-    await page.getByRole('heading', { name: 'Table mappings (11)' }).waitFor();
+    project = await openChinookProject('databridge-browser-dag-', 'Chinook music');
+    ({ browser, page, base, projectId, target } = project);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await Promise.allSettled(databases.map((d) => d.drop()));
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await project?.close();
   });
 
   const named = (name: string, body: () => Promise<void>) => async () => {

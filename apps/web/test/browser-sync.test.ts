@@ -2,56 +2,29 @@
 // app: step 1 picks a mapping's sync and cursor, step 6 shows the cursor before and after the run, and
 // an editor's reset-state control forgets it.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
-import { chinookSourceFile, chinookTarget, type TestDatabase } from './browser/databases.ts';
-import { ensureWebBuild } from './browser/web-build.ts';
-import { startWebServer, type WebServer } from './browser/web-server.ts';
-import { addConnection, barButton, createProject, signIn, waitForStatus } from './browser/wizard.ts';
-
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
+import { type Browser, CHROMIUM } from './browser/browser.ts';
+import { type ChinookProject, openChinookProject } from './browser/chinook-project.ts';
+import { barButton, waitForStatus } from './browser/wizard.ts';
 
 describe('incremental loads in the wizard and the monitor, in Chromium', {
   skip: !existsSync(CHROMIUM) && `no ${CHROMIUM}`,
 }, () => {
-  const databases: TestDatabase[] = [];
-  let dataDir: string;
-  let server: WebServer;
+  let project: ChinookProject;
   let browser: Browser;
   let page: Page;
   let base: string;
   let projectId: string;
 
   before(async () => {
-    await ensureWebBuild();
-    dataDir = mkdtempSync(join(tmpdir(), 'databridge-browser-sync-'));
-    server = await startWebServer(dataDir);
-    base = server.url;
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await signIn(page, base);
-    const source = chinookSourceFile();
-    const target = await chinookTarget();
-    databases.push(source, target);
-    await addConnection(page, base, { name: 'chinook', kind: 'sqlite', file: source.name });
-    await addConnection(page, base, { name: 'warehouse', kind: 'postgres', ...PG, database: target.name });
-    projectId = await createProject(page, base, {
-      name: 'Chinook sync',
-      source: 'chinook',
-      target: 'warehouse',
-    });
-    await page.getByRole('heading', { name: 'Table mappings (11)' }).waitFor();
+    project = await openChinookProject('databridge-browser-sync-', 'Chinook sync');
+    ({ browser, page, base, projectId } = project);
   });
 
   after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await Promise.allSettled(databases.map((d) => d.drop()));
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    await project?.close();
   });
 
   test('step 1 sets an incremental sync with its cursor; step 6 shows the cursor moved; reset state forgets it', {
