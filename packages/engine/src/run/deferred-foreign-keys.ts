@@ -6,6 +6,7 @@ import type { TableRef } from '../schema/model.ts';
 import type { PipelineSettings } from '../spec/spec-schema.ts';
 import type { RunLog } from './run-log.ts';
 import type { RunStateStore } from './run-state.ts';
+import { runPool } from './task-pool.ts';
 
 /**
  * A foreign key dropped for the load: `dropped` until it is added back, `unchecked` when it was
@@ -81,11 +82,17 @@ export interface RestoreOptions {
   readonly strict: boolean;
   /** Leave alone constraints a previous attempt added back unchecked (a run that already failed). */
   readonly skipUnchecked?: boolean;
+  /** Keys checked at the same time (the run's parallelism); one after another when omitted. */
+  readonly parallelism?: number;
 }
 
 /**
  * Adds back every foreign key this run dropped and checks the loaded rows against it in one pass.
  * Returns the warnings for constraints the rows break; under `strict`, throws instead.
+ *
+ * The keys are added back (NOT VALID, a moment each) one after another, then checked side by side:
+ * a check holds only a lock that other checks of other tables do not wait for, whereas adding two
+ * keys between the same two tables at once could deadlock.
  */
 export async function restoreForeignKeys(
   target: Connection,
@@ -100,40 +107,33 @@ export async function restoreForeignKeys(
     (fk) => fk.state === 'dropped' || (fk.state === 'unchecked' && !options.skipUnchecked),
   );
   if (!control || pending.length === 0) return [];
-  const warnings: PlanWarning[] = [];
-  for (const fk of pending) {
-    const name = nameOf(fk);
-    const started = performance.now();
-    let next: DeferredForeignKey['state'] = fk.state;
-    let message: string | undefined;
-    try {
-      await control.add(fk);
-      next = 'unchecked';
-      if (fk.validated) await control.validate(fk);
-      next = 'restored';
-      log.info(`foreign key ${name} added back${fk.validated ? ' and checked' : ''}`, {
-        seconds: Number(((performance.now() - started) / 1000).toFixed(2)),
-      });
-    } catch (error) {
-      if (classifyFailure(error) !== 'constraint_violation') {
-        // A lost connection, a timeout, a missing privilege: not the rows' fault. Keep what was done
-        // (`unchecked` is checked again by the next attempt) and let the error say what it is.
-        deferred = deferred.map((d) => (d === fk ? { ...d, state: next } : d));
-        await state.saveNotes(runId, { deferredForeignKeys: deferred }).catch(() => undefined);
-        throw error;
-      }
-      message =
-        next === 'unchecked'
-          ? `foreign key ${fk.name} is back, NOT VALID, but the loaded rows break it: ${messageOf(error)}`
-          : `foreign key ${fk.name}, dropped for the load, could not be added back: ${messageOf(error)}`;
-    }
-    deferred = deferred.map((d) => (d === fk ? withState(d, next, message) : d));
-    await state.saveNotes(runId, { deferredForeignKeys: deferred });
-    if (message === undefined) continue;
+  // Keys finish in any order: each save carries every change so far, saves in turn.
+  let saving = Promise.resolve();
+  const save = (fk: DeferredForeignKey, next: DeferredForeignKey['state'], problem?: string) => {
+    deferred = deferred.map((d) =>
+      d.table === fk.table && d.name === fk.name ? withState(d, next, problem) : d,
+    );
+    saving = saving.then(() => state.saveNotes(runId, { deferredForeignKeys: deferred }));
+    return saving;
+  };
+  const warnings: (PlanWarning | undefined)[] = new Array(pending.length);
+  const started = new Map<DeferredForeignKey, number>();
+  /** A key the rows break (or that cannot come back): logged, and a warning or, when strict, the error. */
+  const broken = async (
+    index: number,
+    fk: DeferredForeignKey,
+    next: DeferredForeignKey['state'],
+    error: unknown,
+  ) => {
+    const message =
+      next === 'unchecked'
+        ? `foreign key ${fk.name} is back, NOT VALID, but the loaded rows break it: ${messageOf(error)}`
+        : `foreign key ${fk.name}, dropped for the load, could not be added back: ${messageOf(error)}`;
+    await save(fk, next, message);
     log.error(`${qualified(fk.table)}: ${message}`);
     if (options.strict)
       throw new DataBridgeError('constraint_violation', `${qualified(fk.table)}: ${message}`);
-    warnings.push({
+    warnings[index] = {
       kind: 'foreign_key',
       table: qualified(fk.table),
       message,
@@ -141,9 +141,50 @@ export async function restoreForeignKeys(
         next === 'unchecked'
           ? `load the missing parent rows, then run ALTER TABLE ${qualified(fk.table)} VALIDATE CONSTRAINT ${fk.name} (or retry the run)`
           : `add it back: ALTER TABLE ${qualified(fk.table)} ADD CONSTRAINT ${fk.name} ${fk.definition}`,
+    };
+  };
+  /**
+   * A lost connection, a timeout, a missing privilege: not the rows' fault. What was done is kept
+   * (`unchecked` is checked again by the next attempt) and the error says what it is.
+   */
+  const notTheRows = async (fk: DeferredForeignKey, next: DeferredForeignKey['state'], error: unknown) => {
+    if (classifyFailure(error) === 'constraint_violation') return false;
+    await save(fk, next).catch(() => undefined);
+    throw error;
+  };
+  const toCheck: { fk: DeferredForeignKey; index: number }[] = [];
+  for (const [index, fk] of pending.entries()) {
+    started.set(fk, performance.now());
+    try {
+      await control.add(fk);
+    } catch (error) {
+      if (!(await notTheRows(fk, fk.state, error))) await broken(index, fk, fk.state, error);
+      continue;
+    }
+    if (fk.validated) toCheck.push({ fk, index });
+    else await restored(fk, false);
+  }
+  async function restored(fk: DeferredForeignKey, checked: boolean) {
+    await save(fk, 'restored');
+    log.info(`foreign key ${nameOf(fk)} added back${checked ? ' and checked' : ''}`, {
+      seconds: Number(((performance.now() - (started.get(fk) ?? 0)) / 1000).toFixed(2)),
     });
   }
-  return warnings;
+  await runPool(
+    toCheck,
+    options.parallelism ?? 1,
+    async ({ fk, index }) => {
+      try {
+        await control.validate(fk);
+      } catch (error) {
+        if (!(await notTheRows(fk, 'unchecked', error))) await broken(index, fk, 'unchecked', error);
+        return;
+      }
+      await restored(fk, true);
+    },
+    () => {},
+  );
+  return warnings.filter((w): w is PlanWarning => w !== undefined);
 }
 
 function withState(

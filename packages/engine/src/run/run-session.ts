@@ -400,7 +400,10 @@ export class RunSession {
    */
   async restoreDeferredForeignKeys(options: { strict: boolean; skipUnchecked?: boolean }): Promise<void> {
     // The keys' states carry what went wrong; the report words it from the state at its time.
-    await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, options);
+    await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, {
+      ...options,
+      parallelism: this.settings.parallelism,
+    });
   }
 
   /** Children of rejected parent rows in the created tables, rejected in turn (reject-orphans.ts). */
