@@ -46,7 +46,9 @@ export class ExtractArchivePart {
       },
     });
     pipeline(this.gzip, counted, () => {});
-    this.upload = store.put(key, counted, { contentType: 'application/gzip' });
+    // Rows arrive slower than an object store takes them: one part in flight is enough, and holds
+    // one part (5 MiB) in memory instead of four.
+    this.upload = store.put(key, counted, { contentType: 'application/gzip', partsInFlight: 1 });
     // Observed by write and close; until then a failure must not go unhandled.
     this.upload.catch(() => {});
     this.gzip.write(csvHeader(columns.map((c) => c.name)));
