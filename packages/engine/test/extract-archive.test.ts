@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -76,7 +76,7 @@ async function source(rows: number): Promise<TestDatabase> {
 }
 
 /** The recipe docs/artefacts.md gives: rows and checksum of the source, in PostgreSQL. */
-export async function sourceChecksum(db: TestDatabase): Promise<{ rows: number; checksum: string }> {
+async function sourceChecksum(db: TestDatabase): Promise<{ rows: number; checksum: string }> {
   const [row] = (await rawExec(
     db,
     'postgres',
@@ -165,6 +165,14 @@ for (const [where, storeFor] of STORES) {
         position: string;
       }[];
       assert.ok((decodePosition(checkpoint!.position).archive?.rows ?? 0) > 0, checkpoint!.position);
+      if (store.isLocalFolder) {
+        const files = readdirSync(join(dir, 'reports', paused.runId), { recursive: true }).map(String);
+        assert.deepEqual(
+          files.filter((f) => f.endsWith('.partial')),
+          [],
+          'the part the pause cut short left no file',
+        );
+      }
       const resumed = await runSpec(
         spec(from, to),
         {},

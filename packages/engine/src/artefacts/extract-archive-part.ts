@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { pipeline, Transform } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createGzip, type Gzip } from 'node:zlib';
 import { DataBridgeError } from '../errors.ts';
 import { RowChecksum } from '../run/checksum.ts';
@@ -10,6 +11,9 @@ import type { Row } from '../values.ts';
 import type { ArtefactStore } from './artefact-store.ts';
 import { ArtefactStoreError } from './artefact-store-error.ts';
 import { csvHeader, csvRecord } from './extract-csv.ts';
+
+/** How long dropping a part waits for the store to let go of it. */
+const ABORT_WAIT_MS = 5_000;
 
 /**
  * One gzip CSV object of an extract archive, written while rows stream: each page is compressed and
@@ -81,9 +85,11 @@ export class ExtractArchivePart {
     };
   }
 
-  /** Drops the part (the task failed or stopped): the store keeps nothing of it. */
-  abort(): void {
+  /** Drops the part (the task failed or stopped); settles once the store has let go of it. */
+  async abort(): Promise<void> {
     this.gzip.destroy(new Error('the extract archive part was abandoned'));
+    // An object store that stopped answering must not hold up a pause: give it a few seconds.
+    await Promise.race([this.upload.catch(() => {}), sleep(ABORT_WAIT_MS, undefined, { ref: false })]);
   }
 
   /** Settles only when the upload failed (a store that stopped reading would never drain). */

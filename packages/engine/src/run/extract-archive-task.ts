@@ -97,9 +97,10 @@ export class ExtractArchiveTask {
   }
 
   /** The task stopped or failed: the open part is dropped (its rows are in no checkpoint's parts). */
-  abort(): void {
-    this.part?.abort();
+  async abort(): Promise<void> {
+    const part = this.part;
     this.part = undefined;
+    await part?.abort();
   }
 
   private openPart(): ExtractArchivePart {

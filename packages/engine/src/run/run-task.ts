@@ -205,7 +205,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
     await commit(true);
     return { rowsWritten: written, rowsRejected: rejectedTotal };
   } finally {
-    archive?.abort();
+    await archive?.abort();
     await session?.rollback();
   }
 }
@@ -262,7 +262,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
     ctx.onRejected(rejected, false);
     return { rowsWritten: written, rowsRejected: rejected.length };
   } finally {
-    archive?.abort();
+    await archive?.abort();
     await session.rollback();
   }
 }
