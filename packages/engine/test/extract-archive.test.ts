@@ -115,6 +115,45 @@ async function differences(db: TestDatabase): Promise<number> {
   return Number(row!.n);
 }
 
+test('a table split into key ranges has a part per task, and a keyless table one written with its transaction', async () => {
+  const from = await source(3_000);
+  await rawExec(
+    from,
+    'postgres',
+    `CREATE TABLE note (body text, n int);
+     INSERT INTO note SELECT CASE WHEN i % 3 = 0 THEN NULL ELSE 'note ' || i END, i FROM generate_series(1, 700) i;`,
+  );
+  const to = await freshDatabase('postgres');
+  databases.push(to);
+  const dir = tempFolder();
+  const text = `${spec(from, to).replace('parallelism: 1', 'parallelism: 3')}  - { source: note, target: note, columns: [{ source: body, target: body }, { source: n, target: n }] }
+`;
+  const summary = await runSpec(text, {}, { stateDir: dir });
+  assert.equal(summary.status, 'completed', summary.error?.message ?? '');
+
+  const [item, note] = readManifest(join(dir, 'reports'), summary.runId).mappings;
+  assert.deepEqual(
+    item!.parts.map((p) => p.name),
+    ['m1.p1', 'm1.p2', 'm1.p3'].map((t) => `extracts/m1-item/${t}-part0001.csv.gz`),
+  );
+  assert.deepEqual({ rows: item!.rows, checksum: item!.checksum }, await sourceChecksum(from));
+  const store = new LocalFolderStore(join(dir, 'reports'));
+  await copyPartsInto(from, 'replay', store, summary.runId, item!.parts);
+  assert.equal(await differences(from), 0);
+
+  assert.deepEqual(
+    note!.parts.map((p) => [p.name, p.rows]),
+    [['extracts/m2-note/m2-part0001.csv.gz', 700]],
+  );
+  const [sum] = (await rawExec(
+    from,
+    'postgres',
+    `SELECT sum(hashtextextended(concat(coalesce(body, chr(1)), chr(31), coalesce(n::text, chr(1)), chr(31)), 0)::numeric)::text AS s
+     FROM note`,
+  )) as { s: string }[];
+  assert.equal(note!.checksum, sum!.s);
+});
+
 for (const [where, storeFor] of STORES) {
   describe(`the extract archive in the ${where}`, () => {
     test('reloads as the source held it; rows, checksum and SHA-256 in the manifest match', async () => {
