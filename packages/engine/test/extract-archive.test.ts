@@ -237,3 +237,51 @@ for (const [where, storeFor] of STORES) {
     });
   });
 }
+
+test('an object store that stops answering mid-run fails the run saying so; the resume completes the archive', async () => {
+  const from = await source(20_000);
+  const to = await freshDatabase('postgres');
+  databases.push(to);
+  const dir = tempFolder();
+  const store = new S3ArtefactStore(
+    readObjectStoreConfig({
+      SAP_OBJECT_STORE_URL: `${s3.url}/outage-${Date.now()}`,
+      SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
+    })!,
+  );
+  const options = { stateDir: dir, artefacts: store, extractPartRows: 5_000 };
+  let stopped: Promise<void> | undefined;
+  const watcher = setInterval(async () => {
+    const [row] = (await rawExec(to, 'postgres', 'SELECT count(*)::int AS n FROM item').catch(() => [])) as {
+      n: number;
+    }[];
+    if ((row?.n ?? 0) >= 6_000) stopped ??= s3.stop();
+  }, 20);
+  let failed: Awaited<ReturnType<typeof runSpec>>;
+  try {
+    failed = await runSpec(spec(from, to), {}, options);
+  } finally {
+    clearInterval(watcher);
+    await stopped;
+    await s3.start();
+  }
+  assert.equal(failed.status, 'failed');
+  assert.match(
+    failed.error?.message ?? '',
+    /the extract archive could not store extracts\/m1-item\/m1-part000\d\.csv\.gz/,
+  );
+  assert.match(failed.error?.message ?? '', /: it did not answer$/);
+  assert.doesNotMatch(
+    failed.error?.message ?? '',
+    /127\.0\.0\.1|outage-|S3RVER/,
+    'never the address, bucket or key',
+  );
+  assert.ok(failed.resumeWith, 'a run the store failed can be resumed');
+
+  const resumed = await runSpec(spec(from, to), {}, { ...options, resumeRunId: failed.runId });
+  assert.equal(resumed.status, 'completed', resumed.error?.message ?? '');
+  const [item] = readManifest(join(dir, 'reports'), resumed.runId).mappings;
+  assert.deepEqual({ rows: item?.rows, checksum: item?.checksum }, await sourceChecksum(from));
+  await copyPartsInto(from, 'replay', store, resumed.runId, item!.parts);
+  assert.equal(await differences(from), 0);
+});

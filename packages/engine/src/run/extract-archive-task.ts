@@ -13,6 +13,8 @@ export const EXTRACT_PART_ROWS = 1_000_000;
 export interface ExtractArchiveSettings {
   readonly store: ArtefactStore;
   readonly runId: string;
+  /** The run's: a pause or cancel stops a wait for the store. */
+  readonly signal: AbortSignal;
   /** Rows after which a part is stored at the next commit. Default EXTRACT_PART_ROWS. */
   readonly partRows?: number;
 }
@@ -110,6 +112,7 @@ export class ExtractArchiveTask {
       name,
       artefactKey(this.settings.runId, name),
       this.columns,
+      this.settings.signal,
     );
   }
 }

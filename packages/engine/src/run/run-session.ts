@@ -395,6 +395,7 @@ export class RunSession {
     const settings = {
       store: this.options.artefacts ?? new LocalFolderStore(this.options.reportsDir),
       runId: this.runId,
+      signal: this.signal,
       ...(this.options.extractPartRows ? { partRows: this.options.extractPartRows } : {}),
     };
     return {
