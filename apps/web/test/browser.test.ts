@@ -140,8 +140,9 @@ describe('the web wizard and live monitor in Chromium', {
       await page.getByRole('button', { name: 'Done' }).click();
       await next(page, 'pipeline');
 
-      // 3. Configure pipeline: as drafted.
+      // 3. Configure pipeline: as drafted, with the extracted rows archived.
       await page.getByRole('heading', { name: /^3\. / }).waitFor();
+      await page.getByLabel('Archive extracted rows').selectOption('csv_gz');
       await shot('03-pipeline');
       await next(page, 'schedule');
 
@@ -199,6 +200,12 @@ describe('the web wizard and live monitor in Chromium', {
       await artefacts.getByRole('link', { name: 'report.json' }).waitFor();
       for (const name of ['report.html', 'run.log']) await artefacts.getByRole('link', { name }).waitFor();
       assert.match((await artefacts.textContent()) ?? '', /report\.json\s*[\d.]+ KiB/);
+      // The extract archive chosen in step 3: a part per table and the manifest, with their sizes.
+      await artefacts.getByRole('link', { name: 'extracts/manifest.json' }).waitFor();
+      assert.match(
+        (await artefacts.textContent()) ?? '',
+        /extracts\/m\d+-Genre\/m\d+-part0001\.csv\.gz\s*[\d.]+ (KiB|B|bytes)/i,
+      );
       await page.getByRole('heading', { name: 'Throughput' }).scrollIntoViewIfNeeded();
       await shot('06b-execute-chart-and-log');
       await page.getByRole('heading', { name: 'Execution history' }).scrollIntoViewIfNeeded();

@@ -19,8 +19,9 @@ import { listExecutionArtefacts, readExecutionArtefact } from '../src/services/a
 import { getExecutionStatus, startExecution } from '../src/services/executions-service.ts';
 import { projectFor, REDIS_URL, SECRET } from './support/harness.ts';
 
-// Two BullMQ workers with their own data folders share a run's tasks: every rejected row reaches the
-// object store once, whichever worker wrote it and whichever reported the run.
+// Two BullMQ workers with their own data folders share a run's tasks: every rejected row, and every
+// archived row of the extract, reaches the object store once, whichever worker wrote it and whichever
+// reported the run.
 
 const TABLES = ['people_a', 'people_b', 'people_c', 'people_d'];
 const ROWS = 20_000; // every 10th row has no name: 2,000 rejected per table
@@ -57,7 +58,7 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-test('rejected rows written on two workers are all in the store, once each', async (t) => {
+test('rejected and archived rows written on two workers are all in the store, once each', async (t) => {
   const source = join(root, 'source.sqlite');
   const src = new Database(source);
   for (const table of TABLES) {
@@ -70,7 +71,7 @@ test('rejected rows written on two workers are all in the store, once each', asy
   }
   src.close();
   const project = await projectFor(store, `sqlite:${source}`, targetDb.url, {
-    pipeline: { errorPolicy: 'skip_and_log', parallelism: 4, batchSize: 1000 },
+    pipeline: { errorPolicy: 'skip_and_log', parallelism: 4, batchSize: 1000, extractArchive: 'csv_gz' },
     mappings: TABLES.map((table) => ({
       source: table,
       target: table,
@@ -108,4 +109,31 @@ test('rejected rows written on two workers are all in the store, once each', asy
     }
   }
   assert.equal(seen.size, TABLES.length * (ROWS / 10), 'every rejected row, once');
+
+  // The archive: each table split into key ranges, a part per task from whichever worker ran it.
+  const read = async (name: string) => {
+    const file = await readExecutionArtefact({ store, reportsDir: '', artefacts }, executionId, name);
+    const chunks: Buffer[] = [];
+    for await (const c of file.body) chunks.push(Buffer.from(c));
+    return Buffer.concat(chunks);
+  };
+  const manifest = JSON.parse((await read('extracts/manifest.json')).toString()) as {
+    mappings: { source: string; rows: number; complete: boolean; parts: { name: string; rows: number }[] }[];
+  };
+  assert.equal(manifest.mappings.length, TABLES.length);
+  for (const m of manifest.mappings) {
+    assert.equal(m.complete, true, m.source);
+    assert.equal(m.parts.length, 4, `${m.source}: a part per key range`);
+    const ids = new Set<string>();
+    for (const part of m.parts) {
+      const lines = gunzipSync(await read(part.name))
+        .toString()
+        .split('\r\n')
+        .slice(1, -1);
+      assert.equal(lines.length, part.rows, part.name);
+      for (const line of lines) ids.add(line.slice(0, line.indexOf(',')));
+    }
+    assert.equal(m.rows, ROWS, m.source);
+    assert.equal(ids.size, ROWS, `${m.source}: every row archived once`);
+  }
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +61,8 @@ before(async () => {
   const target = join(root, 'target.sqlite');
   new Database(target).exec('CREATE TABLE people (id INTEGER PRIMARY KEY, name TEXT NOT NULL)').close();
   const project = await projectFor(store, `sqlite:${source}`, `sqlite:${target}`, {
-    pipeline: { errorPolicy: 'skip_and_log' },
+    // The extracted rows archived too: the worker streams them straight into the object store.
+    pipeline: { errorPolicy: 'skip_and_log', extractArchive: 'csv_gz' },
     mappings: [
       {
         source: 'people',
@@ -103,7 +105,14 @@ test('the server serves the report, log and rejects another process wrote, from 
   const listed = await listExecutionArtefacts(server, executionId);
   assert.equal(listed.store, 'object store');
   const names = listed.artefacts.map((a) => a.name);
-  assert.deepEqual(names, ['rejects/m1-main.people.jsonl.gz', 'report.html', 'report.json', 'run.log']);
+  assert.deepEqual(names, [
+    'extracts/m1-people/m1-part0001.csv.gz',
+    'extracts/manifest.json',
+    'rejects/m1-main.people.jsonl.gz',
+    'report.html',
+    'report.json',
+    'run.log',
+  ]);
   const local = (name: string) => readFileSync(join(root, 'worker', 'reports', executionId, name));
   for (const a of listed.artefacts) {
     const size = a.name.endsWith('.gz') ? a.size : local(a.name).length;
@@ -126,12 +135,33 @@ test('the server serves the report, log and rejects another process wrote, from 
   assert.match(JSON.stringify(rows[0]), /NOT NULL|null/i);
 });
 
+test('the server serves the extract archive the worker streamed, as its manifest describes it', async () => {
+  const manifest = JSON.parse(
+    (
+      await text((await readExecutionArtefact(server, executionId, 'extracts/manifest.json')).body)
+    ).toString(),
+  );
+  const [people] = manifest.mappings;
+  assert.equal(people.rows, 2, 'the rejected row was extracted too');
+  assert.equal(people.complete, true);
+  const part = await readExecutionArtefact(server, executionId, people.parts[0].name);
+  assert.equal(part.contentType, 'application/gzip');
+  const bytes = await text(part.body);
+  assert.equal(createHash('sha256').update(bytes).digest('hex'), people.parts[0].sha256);
+  assert.equal(bytes.length, people.parts[0].bytes);
+  // NULL is an empty field; the header names the columns.
+  assert.equal(gunzipSync(bytes).toString(), 'id,name\r\n1,ada\r\n2,\r\n');
+});
+
 test('names and ids that leave the execution are refused, whatever the store holds', async () => {
   await server.artefacts!.put('other-run/secret.txt', 'not yours');
   for (const name of [
     '../other-run/secret.txt',
     '/other-run/secret.txt',
     'rejects/../../other-run/secret.txt',
+    'extracts/../../other-run/secret.txt',
+    'extracts/m1-people/../../../other-run/secret.txt',
+    'extracts/m1-people/%2e%2e/%2e%2e/%2e%2e/other-run/secret.txt',
     '..',
     '.',
     'a//b',
@@ -146,9 +176,11 @@ test('names and ids that leave the execution are refused, whatever the store hol
   }
 });
 
-test('deleting the project removes its runs’ rejected rows from the object store too', async () => {
+test('deleting the project removes its runs’ rejected and archived rows from the object store too', async () => {
   const execution = await getExecution(store, executionId);
   assert.ok((await server.artefacts!.list(`${executionId}/rejects/`)).length > 0);
+  assert.ok((await server.artefacts!.list(`${executionId}/extracts/`)).length > 0);
   await deleteProjectRecord(server, execution!.projectId);
   assert.deepEqual(await server.artefacts!.list(`${executionId}/rejects/`), []);
+  assert.deepEqual(await server.artefacts!.list(`${executionId}/extracts/`), []);
 });

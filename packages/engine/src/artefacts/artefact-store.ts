@@ -10,6 +10,17 @@ export interface ArtefactInfo {
 /** What a body may be: a whole text or buffer, or a stream of unknown length (uploaded in parts). */
 export type ArtefactBody = string | Buffer | Readable;
 
+export interface PutOptions {
+  /** Default: from the key's extension (artefact-keys.ts). */
+  readonly contentType?: string;
+  /**
+   * Object stores: parts of a multipart upload sent at once (default 4), each held in memory until
+   * sent. A body produced slower than the network takes it (the extract archive, written as rows
+   * load) needs one.
+   */
+  readonly partsInFlight?: number;
+}
+
 /**
  * Where a run's reports, log, rejects and DDL are kept, so that any server can serve what any worker
  * wrote. Keys are relative (`<execution id>/report.json`), made of plain segments (artefact-keys.ts):
@@ -20,7 +31,7 @@ export interface ArtefactStore {
   readonly description: string;
   /** True for the local folder (today's behaviour): the engine's files are already in place there. */
   readonly isLocalFolder: boolean;
-  put(key: string, body: ArtefactBody, options?: { readonly contentType?: string }): Promise<void>;
+  put(key: string, body: ArtefactBody, options?: PutOptions): Promise<void>;
   /** Uploads a file, in parts when it is larger than one part. */
   putFile(key: string, path: string, options?: { readonly contentType?: string }): Promise<void>;
   /** The object's bytes as a stream, or null when there is no such object. */

@@ -29,7 +29,13 @@ export class LocalFolderStore implements ArtefactStore {
     makePrivateDir(dirname(file));
     const partial = `${file}.${process.pid}.partial`;
     const source = typeof body === 'string' || Buffer.isBuffer(body) ? Readable.from([body]) : body;
-    await pipeline(source, createWriteStream(partial, { mode: PRIVATE_FILE_MODE }));
+    try {
+      await pipeline(source, createWriteStream(partial, { mode: PRIVATE_FILE_MODE }));
+    } catch (error) {
+      // A body that failed or was abandoned (an extract archive part of a stopped task) leaves nothing.
+      await rm(partial, { force: true });
+      throw error;
+    }
     await rename(partial, file);
   }
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { artefactContentType, assertArtefactKey } from './artefact-keys.ts';
-import type { ArtefactBody, ArtefactInfo, ArtefactStore } from './artefact-store.ts';
+import type { ArtefactBody, ArtefactInfo, ArtefactStore, PutOptions } from './artefact-store.ts';
 import { ArtefactStoreError } from './artefact-store-error.ts';
 import type { ObjectStoreConfig } from './object-store-config.ts';
 
@@ -69,7 +69,7 @@ export class S3ArtefactStore implements ArtefactStore {
     return `object store ${this.config.location}`;
   }
 
-  async put(key: string, body: ArtefactBody, options: { contentType?: string } = {}): Promise<void> {
+  async put(key: string, body: ArtefactBody, options: PutOptions = {}): Promise<void> {
     const { sdk, client } = await this.connect();
     const upload = new sdk.Upload({
       client,
@@ -80,7 +80,7 @@ export class S3ArtefactStore implements ArtefactStore {
         ContentType: options.contentType ?? artefactContentType(key),
       },
       partSize: Math.max(MIN_PART_SIZE, this.options.partSize ?? MIN_PART_SIZE),
-      queueSize: this.options.queueSize ?? 4,
+      queueSize: options.partsInFlight ?? this.options.queueSize ?? 4,
       leavePartsOnError: false,
     });
     await this.call(`upload ${key}`, () => upload.done());

@@ -4,6 +4,7 @@ import type { Checkpoint } from '../connectors/connection.ts';
 import { maskPassword } from '../connectors/url.ts';
 import { isDataBridgeError, messageOf } from '../errors.ts';
 import { writeDdl } from '../report/write-ddl.ts';
+import { writeExtractManifest } from '../report/write-extract-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
 import { stillDroppedWarnings } from './deferred-foreign-keys.ts';
 import { decodePosition } from './key-codec.ts';
@@ -127,6 +128,17 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
   // the run unfinished, and `--resume` writes it then).
   const report = writeReport(summary, session.options.reportsDir);
   writeDdl(session.schemaDdl(), session.options.reportsDir, session.runId);
+  if ((plan.spec.pipeline.extractArchive ?? 'none') !== 'none') {
+    const transforms = session.transforms();
+    writeExtractManifest(
+      session.options.reportsDir,
+      session.runId,
+      plan.mappings,
+      (id) => transforms.get(id)!.layout,
+      tasks,
+      committed,
+    );
+  }
   const reported = { ...summary, report };
   await session.options.state.finishRun(
     session.runId,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { ArtefactStore } from '../artefacts/artefact-store.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
@@ -47,6 +48,10 @@ export interface RunOptions {
    * directly as they always have.
    */
   readonly staging?: StagingDatabase;
+  /** Where the extract archive goes (`pipeline.extractArchive`); default the local folder `reportsDir`. */
+  readonly artefacts?: ArtefactStore;
+  /** Rows per extract archive part. Default 1,000,000. */
+  readonly extractPartRows?: number;
 }
 
 export { PAUSED };
@@ -79,6 +84,8 @@ export async function runMigration(options: RunOptions): Promise<RunSummary> {
       ...(options.onLog ? { onLog: options.onLog } : {}),
       ...(options.stopGraceMs === undefined ? {} : { stopGraceMs: options.stopGraceMs }),
       ...(options.staging ? { staging: options.staging } : {}),
+      ...(options.artefacts ? { artefacts: options.artefacts } : {}),
+      ...(options.extractPartRows ? { extractPartRows: options.extractPartRows } : {}),
     });
     try {
       options.onStart?.(runId, session.plan);

@@ -1,4 +1,6 @@
 import { join, resolve } from 'node:path';
+import type { ArtefactStore } from '../artefacts/artefact-store.ts';
+import { LocalFolderStore } from '../artefacts/local-folder-store.ts';
 import { failedWith, isTransientFailure } from '../connectors/classify-error.ts';
 import type { Checkpoint, Connection, SqliteFolder } from '../connectors/connection.ts';
 import { openConnection } from '../connectors/open.ts';
@@ -20,6 +22,7 @@ import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
 import { dropRunState } from './drop-run-state.ts';
+import { ExtractArchiveTask } from './extract-archive-task.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
 import { decodePosition, type Position } from './key-codec.ts';
@@ -29,6 +32,7 @@ import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-th
 import { STOP_NOW } from './paused.ts';
 import { decodePlan, encodePlan } from './plan-codec.ts';
 import { planTasks } from './plan-tasks.ts';
+import type { ReadLayout } from './read-layout.ts';
 import { RejectLog } from './reject-log.ts';
 import { rejectOrphans } from './reject-orphans.ts';
 import type { RejectedRow } from './rejected-row.ts';
@@ -72,6 +76,13 @@ export interface SessionOptions {
    * `pipeline.staging` before any database is opened.
    */
   readonly staging?: StagingDatabase;
+  /**
+   * Where the extract archive goes (`pipeline.extractArchive`), under `<run id>/extracts/`: the
+   * object store of a server, else the local folder `reportsDir` (the default).
+   */
+  readonly artefacts?: ArtefactStore;
+  /** Rows per extract archive part (see extract-archive-task.ts). Default 1,000,000. */
+  readonly extractPartRows?: number;
 }
 
 /** How long a statement may run on after a pause or shutdown; see SessionOptions.stopGraceMs. */
@@ -331,6 +342,7 @@ export class RunSession {
       policy: this.settings.errorPolicy,
       checkpoint: (await this.checkpoints()).get(task.id),
       ...(sourceSum ? { sourceSum } : {}),
+      ...this.extractArchive(mapping, layout, task),
       signal: this.signal,
       onBatch: (b) => {
         this.log.debug(`page of ${b.rowsRead} rows into ${mapping.target.name}`, {
@@ -355,7 +367,9 @@ export class RunSession {
         handlers.onRejected(rows, stopped);
       },
     };
-    const passThrough = transform === identity && canPassThrough(mapping, source, this.target);
+    // Bytes passed straight through are not rows: an archived run reads them as rows.
+    const passThrough =
+      transform === identity && !context.archive && canPassThrough(mapping, source, this.target);
     try {
       if (!passThrough) return await runTask(context);
       try {
@@ -369,6 +383,24 @@ export class RunSession {
     } finally {
       await Promise.all(samples);
     }
+  }
+
+  /** The task's extract archive, when the spec asks for one (`pipeline.extractArchive`). */
+  private extractArchive(
+    mapping: PlannedMapping,
+    layout: ReadLayout,
+    task: TaskRecord,
+  ): Pick<TaskContext, 'archive'> {
+    if ((this.settings.extractArchive ?? 'none') === 'none') return {};
+    const settings = {
+      store: this.options.artefacts ?? new LocalFolderStore(this.options.reportsDir),
+      runId: this.runId,
+      signal: this.signal,
+      ...(this.options.extractPartRows ? { partRows: this.options.extractPartRows } : {}),
+    };
+    return {
+      archive: (resumed) => new ExtractArchiveTask(settings, mapping, layout, task.id, resumed),
+    };
   }
 
   /**

@@ -11,7 +11,8 @@ import type { ColumnInfo } from '../schema/model.ts';
 import type { ErrorPolicy } from '../spec/spec-schema.ts';
 import type { Value } from '../values.ts';
 import { RowChecksum } from './checksum.ts';
-import { decodePosition, encodePosition, type Position } from './key-codec.ts';
+import type { ExtractArchiveTask } from './extract-archive-task.ts';
+import { type ArchiveState, decodePosition, encodePosition, type Position } from './key-codec.ts';
 import { loadPage, RowsRejected } from './load-page.ts';
 import { pageSizeFor } from './page-size.ts';
 import type { ReadLayout } from './read-layout.ts';
@@ -51,6 +52,11 @@ export interface TaskContext {
    * then need not read the source again.
    */
   readonly sourceSum?: { readonly types: readonly ColumnInfo[]; readonly indexes: readonly number[] };
+  /**
+   * Set when the run archives extracted rows: the task's archive, continued from the state its
+   * checkpoint recorded (extract-archive-task.ts).
+   */
+  readonly archive?: (resumed: ArchiveState | undefined) => ExtractArchiveTask;
   readonly signal: AbortSignal;
   onBatch(stats: BatchStats): void;
   /**
@@ -120,18 +126,28 @@ function pageContext(ctx: TaskContext) {
 async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
   const target = loadTarget(ctx.mapping);
   const writeMode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
-  const page = pageContext(ctx);
+  const pageCtx = pageContext(ctx);
   const start = ctx.checkpoint ? decodePosition(ctx.checkpoint.position) : { key: undefined, rejected: 0 };
   let written = ctx.checkpoint?.rowsWritten ?? 0;
   let rejectedTotal = start.rejected;
   let lastKey = start.key;
   const sum = startSum(ctx, ctx.checkpoint ? start : undefined);
+  const archive = ctx.archive?.(start.archive);
+  // Rows the target has but the archive lost with an unstored part: read again for the archive alone.
+  let replay = archive?.replayRows ?? 0;
   let session: LoadSession | undefined;
   let inBatch = 0;
   let batchRejects: RejectedRow[] = [];
   const commit = async (done: boolean) => {
+    // The archive's part is stored before the checkpoint that names it is committed.
+    const archived = archive && { archive: await archive.atCommit(lastKey, done) };
     session ??= await ctx.target.loader.begin();
-    const position = encodePosition({ key: lastKey, rejected: rejectedTotal, ...sumState(sum) });
+    const position = encodePosition({
+      key: lastKey,
+      rejected: rejectedTotal,
+      ...sumState(sum),
+      ...archived,
+    });
     await session.writeCheckpoint({
       runId: ctx.runId,
       taskId: ctx.task.id,
@@ -146,12 +162,20 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
     ctx.onRejected(batchRejects, false);
     batchRejects = [];
   };
-  const request = { ...pageRequest(baseRequest(ctx), start.key), orderBy: ctx.mapping.sourceKey };
+  const from = archive && replay > 0 ? archive.resumeKey : start.key;
+  const request = { ...pageRequest(baseRequest(ctx), from), orderBy: ctx.mapping.sourceKey };
   const pageSize = await pageSizeFor(ctx.source.reader, request, ctx.batchSize, ctx.signal);
   try {
     let readStarted = performance.now();
-    for await (const rowsRead of ctx.source.reader.stream(request, pageSize, ctx.signal)) {
+    for await (const page of ctx.source.reader.stream(request, pageSize, ctx.signal)) {
       const readMs = performance.now() - readStarted;
+      let rowsRead = page;
+      if (replay > 0) {
+        const take = Math.min(replay, page.length);
+        await archive!.write(take === page.length ? page : page.slice(0, take));
+        replay -= take;
+        rowsRead = take === page.length ? [] : page.slice(take);
+      }
       // A page that straddles a batch boundary is split there: batches hold exactly batchSize rows.
       for (let offset = 0; offset < rowsRead.length; ) {
         const take = Math.min(rowsRead.length - offset, ctx.batchSize - inBatch);
@@ -160,8 +184,9 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
         const started = performance.now();
         lastKey = ctx.layout.keyIndex.map((k) => rows[rows.length - 1]![k]!);
         session ??= await ctx.target.loader.begin();
-        const result = await loadOrReport(ctx, () => loadPage(page, session!, target, rows, writeMode));
+        const result = await loadOrReport(ctx, () => loadPage(pageCtx, session!, target, rows, writeMode));
         if (sum) for (const row of rows) sum.add(row, ctx.sourceSum!.indexes);
+        await archive?.write(rows);
         written += result.written;
         rejectedTotal += result.rejected.length;
         batchRejects = batchRejects.concat(result.rejected);
@@ -180,6 +205,7 @@ async function runKeyedBatches(ctx: TaskContext): Promise<TaskResult> {
     await commit(true);
     return { rowsWritten: written, rowsRejected: rejectedTotal };
   } finally {
+    await archive?.abort();
     await session?.rollback();
   }
 }
@@ -189,6 +215,8 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
   const page = pageContext(ctx);
   const session = await ctx.target.loader.begin();
   const sum = startSum(ctx, undefined);
+  // The whole task starts over on a resume, and so does its archive (the same part names).
+  const archive = ctx.archive?.(undefined);
   let written = 0;
   let rejected: RejectedRow[] = [];
   try {
@@ -202,6 +230,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
       const mode = ctx.mapping.mode === 'upsert' ? 'upsert' : 'append';
       const result = await loadOrReport(ctx, () => loadPage(page, session, target, rows, mode));
       if (sum) for (const row of rows) sum.add(row, ctx.sourceSum!.indexes);
+      await archive?.write(rows);
       written += result.written;
       rejected = rejected.concat(result.rejected);
       ctx.onBatch({
@@ -214,7 +243,13 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
       if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
       started = performance.now();
     }
-    const position = encodePosition({ key: undefined, rejected: rejected.length, ...sumState(sum) });
+    const archived = archive && { archive: await archive.atCommit(undefined, true) };
+    const position = encodePosition({
+      key: undefined,
+      rejected: rejected.length,
+      ...sumState(sum),
+      ...archived,
+    });
     await session.writeCheckpoint({
       runId: ctx.runId,
       taskId: ctx.task.id,
@@ -227,6 +262,7 @@ async function runSingleTransaction(ctx: TaskContext, keyed: boolean): Promise<T
     ctx.onRejected(rejected, false);
     return { rowsWritten: written, rowsRejected: rejected.length };
   } finally {
+    await archive?.abort();
     await session.rollback();
   }
 }

@@ -208,6 +208,12 @@ export const PipelineSettings = z
      * (STAGING_DATABASE_URL or `databridge run --staging <url>`, PostgreSQL), and loads from there.
      */
     staging: z.enum(['direct', 'database'], worded).optional(),
+    /**
+     * `csv_gz` keeps every row each mapping extracts, as the load reads it, in gzip-compressed CSV
+     * objects under the execution's artefacts (`extracts/`, with a manifest of row counts and
+     * checksums), for audit and replay; `none` (the default when unset) keeps none.
+     */
+    extractArchive: z.enum(['none', 'csv_gz'], worded).optional(),
     /** Statements run in order before the first row moves (`pre`) and after the last (`post`). */
     hooks: z
       .object({ pre: z.array(Hook).default([]), post: z.array(Hook).default([]) })

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ArtefactStore } from '../../src/artefacts/artefact-store.ts';
 import { PAUSED, runMigration } from '../../src/run/run-migration.ts';
 import type { RunSummary } from '../../src/run/run-summary.ts';
 import { parseSpec } from '../../src/spec/load-spec.ts';
@@ -11,7 +12,13 @@ import { rawExec, type TestDatabase } from './databases.ts';
 export async function runSpec(
   text: string,
   env: NodeJS.ProcessEnv = {},
-  options: { stateDir?: string; resumeRunId?: string; signal?: AbortSignal } = {},
+  options: {
+    stateDir?: string;
+    resumeRunId?: string;
+    signal?: AbortSignal;
+    artefacts?: ArtefactStore;
+    extractPartRows?: number;
+  } = {},
 ): Promise<RunSummary> {
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'databridge-run-'));
   const loaded = parseSpec(text, 'spec.yaml', env);
@@ -23,6 +30,8 @@ export async function runSpec(
     reportsDir: join(dir, 'reports'),
     ...(options.resumeRunId ? { resumeRunId: options.resumeRunId } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.artefacts ? { artefacts: options.artefacts } : {}),
+    ...(options.extractPartRows ? { extractPartRows: options.extractPartRows } : {}),
   });
 }
 
@@ -36,6 +45,7 @@ export async function runSpecPausedAt(
   table: string,
   rows: number,
   stateDir: string,
+  options: { artefacts?: ArtefactStore; extractPartRows?: number } = {},
 ): Promise<RunSummary> {
   const pause = new AbortController();
   const watcher = setInterval(async () => {
@@ -45,7 +55,7 @@ export async function runSpecPausedAt(
     if (((counted[0] as { n?: number } | undefined)?.n ?? 0) >= rows) pause.abort(PAUSED);
   }, 20);
   try {
-    return await runSpec(text, {}, { stateDir, signal: pause.signal });
+    return await runSpec(text, {}, { ...options, stateDir, signal: pause.signal });
   } finally {
     clearInterval(watcher);
   }

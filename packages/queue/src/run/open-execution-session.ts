@@ -62,5 +62,6 @@ export async function openExecutionSession(
     ...(deps.sqliteFolder ? { sqliteFolder: deps.sqliteFolder } : {}),
     ...(syncRange ? { syncRange } : {}),
     ...(deps.staging ? { staging: deps.staging } : {}),
+    ...(deps.artefacts ? { artefacts: deps.artefacts } : {}),
   });
 }

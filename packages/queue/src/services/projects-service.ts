@@ -193,10 +193,14 @@ export async function updateProjectRecord(
   return view(ctx, project);
 }
 
+/** The artefact folders that hold rows of the source: rejects and the extract archive. */
+const ROW_DATA_FOLDERS = ['rejects', 'extracts'] as const;
+
 /**
- * Deletes a project and its execution history, then the rejected-row files its runs wrote under the
- * reports folder (`<reports>/<execution id>/rejects`, found by id: a path kept in the store is never
- * used) and in the object store (`<execution id>/rejects/`). `not_found`; `conflict` while an execution is pending, running or paused.
+ * Deletes a project and its execution history, then the row data its runs kept: rejected rows and
+ * extract archives, under the reports folder (`<reports>/<execution id>/rejects` and `extracts`,
+ * found by id: a path kept in the store is never used) and in the object store (the same folders
+ * under `<execution id>/`). `not_found`; `conflict` while an execution is pending, running or paused.
  */
 export async function deleteProjectRecord(ctx: ProjectsContext, id: string): Promise<{ id: string }> {
   const result = await withServiceErrors(() => deleteProject(ctx.store, id));
@@ -205,14 +209,16 @@ export async function deleteProjectRecord(ctx: ProjectsContext, id: string): Pro
     result.executionIds
       .filter((executionId) => /^[A-Za-z0-9-]{1,100}$/.test(executionId))
       .map(async (executionId) => {
-        await rm(join(ctx.reportsDir, executionId, 'rejects'), { recursive: true, force: true }).catch(
-          () => {},
-        );
-        // In an object store too: the rows a run rejected do not outlive its project.
-        const store = ctx.artefacts;
-        if (store && !store.isLocalFolder) {
-          const rejects = await store.list(`${executionId}/rejects/`).catch(() => []);
-          await store.delete(rejects.map((o) => o.key)).catch(() => {});
+        for (const folder of ROW_DATA_FOLDERS) {
+          await rm(join(ctx.reportsDir, executionId, folder), { recursive: true, force: true }).catch(
+            () => {},
+          );
+          // In an object store too: the rows a run rejected or archived do not outlive its project.
+          const store = ctx.artefacts;
+          if (store && !store.isLocalFolder) {
+            const objects = await store.list(`${executionId}/${folder}/`).catch(() => []);
+            await store.delete(objects.map((o) => o.key)).catch(() => {});
+          }
         }
       }),
   );

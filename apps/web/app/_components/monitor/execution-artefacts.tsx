@@ -7,7 +7,7 @@ import { type ExecutionStatusView, isTerminal } from './execution-types.ts';
 import { useLiveResource } from './use-live-resource.ts';
 
 /**
- * An ended execution's artefacts (report, run log, rejects, DDL), each a download with its size, and
+ * An ended execution's artefacts (report, run log, rejects, DDL, extract archive), each a download with its size, and
  * where they are kept; when the upload to the object store failed, why, instead of a missing link.
  */
 export function ExecutionArtefactsList(props: { view: ExecutionStatusView }) {

@@ -23,6 +23,7 @@ interface Draft {
   logLevel: Pipeline['logLevel'];
   createTables: boolean;
   foreignKeyCheck: Pipeline['foreignKeyCheck'];
+  extractArchive: NonNullable<Pipeline['extractArchive']>;
   validation: Pipeline['validation'];
   pre: HookDraft[];
   post: HookDraft[];
@@ -97,6 +98,7 @@ function draftOf(p: Pipeline): Draft {
     logLevel: p.logLevel,
     createTables: p.createTables,
     foreignKeyCheck: p.foreignKeyCheck,
+    extractArchive: p.extractArchive ?? 'none',
     validation: p.validation,
     pre: p.hooks.pre.map(hook),
     post: p.hooks.post.map(hook),
@@ -120,6 +122,8 @@ function candidate(d: Draft): unknown {
     logLevel: d.logLevel,
     createTables: d.createTables,
     foreignKeyCheck: d.foreignKeyCheck,
+    // Unset unless chosen, so that a spec without an archive stays as it was written.
+    extractArchive: d.extractArchive === 'none' ? undefined : d.extractArchive,
     validation: d.validation,
     hooks: { pre: d.pre.map(hook), post: d.post.map(hook) },
     rules: d.rules.map((r) => ({ name: r.name, sql: r.sql, expect: expectValue(r.expect), on: r.on })),
@@ -137,7 +141,12 @@ export function PipelineForm() {
 
   const update = (next: Draft) => {
     setDraft(next);
-    const parsed = PipelineSettings.safeParse(candidate(next), { error: peopleError });
+    // Settings this form does not show (staging, schema, enums, zero dates, stall timeout) stay as the
+    // spec has them.
+    const parsed = PipelineSettings.safeParse(
+      { ...spec.pipeline, ...(candidate(next) as object) },
+      { error: peopleError },
+    );
     if (parsed.success) {
       setErrors({});
       reportDraft('pipeline', null);
@@ -236,6 +245,22 @@ export function PipelineForm() {
           >
             <option value="after_load">checked once after the load</option>
             <option value="per_row">checked row by row</option>
+          </select>
+        </Field>
+        <Field
+          id={f('archive')}
+          label="Archive extracted rows"
+          hint="Every row each table reads, kept as gzip CSV with the execution's artefacts (row counts and checksums in a manifest), for audit and replay."
+        >
+          <select
+            id={f('archive')}
+            className={inputClass()}
+            value={draft.extractArchive}
+            aria-describedby={describedBy(f('archive'), undefined, true)}
+            onChange={(e) => set('extractArchive', e.target.value as Draft['extractArchive'])}
+          >
+            <option value="none">no archive</option>
+            <option value="csv_gz">gzip CSV</option>
           </select>
         </Field>
         <div className="flex items-start gap-2 pt-6">
