@@ -129,8 +129,9 @@ export class PostgresReader implements Reader {
     select: SelectStatement,
     rowText: string,
   ): Promise<{ rows: number; digest: string }> {
+    // sum(bigint) is exact (a numeric result) and adds in 128-bit integers, faster than numeric adds.
     const sql =
-      `SELECT count(*)::text, coalesce(sum(hashtextextended(${rowText}, 0)::numeric), 0)::text ` +
+      `SELECT count(*)::text, coalesce(sum(hashtextextended(${rowText}, 0)), 0)::text ` +
       `FROM (${select.sql}) r`;
     const result = await mapPgErrors(`Checksumming ${qualifiedName(table)}`, () =>
       this.pool.query<Row>({ text: sql, values: select.params, rowMode: 'array' }),
