@@ -75,16 +75,21 @@ async function validateGroup(
   const first = group[0]!;
   const rejected = group.reduce((n, m) => n + (options.rejected[m.id] ?? 0), 0);
   const before = first.mode === 'replace' ? 0 : (options.targetBefore[table] ?? 0);
-  // Counts and checksums at once: they read the same tables on two servers.
-  const [sourceRows, targetRows, checksum] = await Promise.all([
+  const skipped =
+    rejected > 0
+      ? `${rejected} row(s) were rejected; the rejects file holds them`
+      : skipReason(group, before, options);
+  // Counts and checksums at once: they read the same tables on two servers. A checksum counts the
+  // whole target table as it sums it, so the target is then not counted a second time.
+  const [sourceRows, summed] = await Promise.all([
     Promise.all(group.map((m) => source.reader.count(m.source, m.where))).then((counts) =>
       counts.reduce((a, b) => a + b, 0),
     ),
-    target.reader.count(first.target),
-    rejected > 0
-      ? { skipped: `${rejected} row(s) were rejected; the rejects file holds them` }
-      : compareChecksums(group, before, source, target, options),
+    skipped === undefined
+      ? compareChecksums(group[0]!, source, target, options)
+      : target.reader.count(first.target).then((rows) => ({ checksum: { skipped }, targetRows: rows })),
   ]);
+  const { checksum, targetRows } = summed;
   const expected = before + sourceRows - rejected;
   const problems: string[] = [];
   const upsert = group.some((m) => m.mode === 'upsert');
@@ -113,18 +118,27 @@ async function validateGroup(
   };
 }
 
-async function compareChecksums(
+/** Why a table's checksum is not compared, or undefined when it is. */
+function skipReason(
   group: readonly PlannedMapping[],
   before: number,
+  options: ValidateOptions,
+): string | undefined {
+  const m = group[0]!;
+  if (!options.checksum) return 'checksum validation is off';
+  if (group.length > 1) return 'several mappings load this table';
+  if (!m.plainCopy) return 'the mapping transforms values';
+  if (before > 0 || m.mode === 'upsert') return 'the target held other rows before the run';
+  return undefined;
+}
+
+/** Both sides' checksums of a plain copy into a table that held nothing else, and the target's rows. */
+async function compareChecksums(
+  m: PlannedMapping,
   source: Connection,
   target: Connection,
   options: ValidateOptions,
-): Promise<TableValidation['checksum']> {
-  const m = group[0]!;
-  if (!options.checksum) return { skipped: 'checksum validation is off' };
-  if (group.length > 1) return { skipped: 'several mappings load this table' };
-  if (!m.plainCopy) return { skipped: 'the mapping transforms values' };
-  if (before > 0 || m.mode === 'upsert') return { skipped: 'the target held other rows before the run' };
+): Promise<{ checksum: TableValidation['checksum']; targetRows: number }> {
   const sourceRequest = {
     table: m.source,
     select: m.columns.map((c) => ({ column: c.source!.name })),
@@ -138,10 +152,10 @@ async function compareChecksums(
       source.reader.checksumInDatabase!(sourceRequest),
       target.reader.checksumInDatabase!(targetRequest),
     ]);
+    const matches = s.rows === t.rows && s.digest === t.digest;
     return {
-      source: `${s.rows}:${s.digest}`,
-      target: `${t.rows}:${t.digest}`,
-      matches: s.rows === t.rows && s.digest === t.digest,
+      checksum: { source: `${s.rows}:${s.digest}`, target: `${t.rows}:${t.digest}`, matches },
+      targetRows: t.rows,
     };
   }
   const types = m.columns.map((c) => c.target);
@@ -159,13 +173,16 @@ async function compareChecksums(
     ]);
     const ss = `${s.rows}:${s.digest}`;
     const tt = `${t.rows}:${t.digest}`;
-    return { source: ss, target: tt, matches: ss === tt };
+    return { checksum: { source: ss, target: tt, matches: ss === tt }, targetRows: t.rows };
   }
   const [s, t] = await Promise.all([
     sumRows(source, sourceRequest, new RowChecksum(types), options.signal),
     sumRows(target, targetRequest, new RowChecksum(types), options.signal),
   ]);
-  return { source: s.digest(), target: t.digest(), matches: s.digest() === t.digest() };
+  return {
+    checksum: { source: s.digest(), target: t.digest(), matches: s.digest() === t.digest() },
+    targetRows: t.rows,
+  };
 }
 
 /** Reads every row of `request` into `sum`. */
