@@ -234,6 +234,53 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
   });
 }
 
+test('staged extract from MariaDB with a MyISAM table: the report names it as read without a snapshot', async () => {
+  const source = await fresh('mysql');
+  const target = await fresh('postgres');
+  const stagingDb = await fresh('postgres');
+  await rawExec(
+    source,
+    'mysql',
+    'CREATE TABLE customers (id integer PRIMARY KEY, name varchar(40)) ENGINE=InnoDB',
+  );
+  await rawExec(
+    source,
+    'mysql',
+    'CREATE TABLE notes (id integer PRIMARY KEY, body varchar(40)) ENGINE=MyISAM',
+  );
+  await rawExec(source, 'mysql', "INSERT INTO customers VALUES (1, 'a'), (2, 'b')");
+  await rawExec(source, 'mysql', "INSERT INTO notes VALUES (1, 'x')");
+  const text = `source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { staging: database, createTables: true, parallelism: 2 }
+mappings:
+  - { source: customers, target: customers, columns: [{ source: id, target: id }, { source: name, target: name }] }
+  - { source: notes, target: notes, columns: [{ source: id, target: id }, { source: body, target: body }] }
+`;
+  const { spec, lineOf } = parseSpec(text, 'spec.yaml', {});
+  const dir = mkdtempSync(join(tmpdir(), 'databridge-snapshot-'));
+  const summary = await runMigration({
+    spec,
+    lineOf,
+    specHash: createHash('sha256').update(text).digest('hex'),
+    state: { file: join(dir, 'state.sqlite') },
+    reportsDir: join(dir, 'reports'),
+    staging: stagingDatabase(stagingDb.url, '--staging'),
+  });
+  assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
+  assert.equal(summary.sourceSnapshot?.guarantee, 'started_under_lock');
+  const warnings = summary.warnings.filter((w) => w.kind === 'source_snapshot');
+  assert.deepEqual(
+    warnings.map((w) => w.table),
+    [`${source.name}.notes`],
+  );
+  assert.match(
+    warnings[0]!.message,
+    /is not an InnoDB table, .* it was read as of the moment its reader reached it/,
+  );
+  assert.match(warnings[0]!.fix, /ENGINE=InnoDB/);
+});
+
 /** notes, read once a reader was free, after the writes: 20 rows fewer, 50 more. */
 const NOTES_AFTER_WRITES = { n: 150, min: 21, max: 1050 };
 
