@@ -18,6 +18,8 @@ export const PG_SOURCE_DB = 'databridge_bench_src';
 export const PG_SOURCE_5N_DB = 'databridge_bench_src_x5';
 export const PG_SOURCE_SCHEMA = 'dbo';
 export const PG_TARGET_DB = 'databridge_bench_dst';
+/** The staging database of the staged lines (`databridge run --staging`). */
+export const PG_STAGING_DB = 'databridge_bench_staging';
 export const MYSQL_DB = 'databridge_bench';
 
 export function pgUrl(database: string): string {

@@ -9,7 +9,7 @@ import type { BenchOptions } from './options.ts';
 import type { PathId } from './paths.ts';
 import type { Sample } from './rounds.ts';
 import { type SchemaBuildRun, SECONDARY_INDEXES } from './schema-build.ts';
-import type { PathSummary, parallelSpeedUp } from './summary.ts';
+import { type PathSummary, type parallelSpeedUp, stagedOverhead } from './summary.ts';
 
 export interface BenchResult {
   readonly options: BenchOptions;
@@ -104,6 +104,15 @@ function targetRows(r: BenchResult): string[][] {
       `${p.path.title}: DataBridge peak RSS < ${MEMORY_LIMIT_MB} MB at N`,
       mb(peak),
       verdict(peak === null ? null : peak < MEMORY_LIMIT_MB),
+    ]);
+  }
+  for (const p of r.paths) {
+    const o = stagedOverhead(p);
+    if (!o) continue;
+    out.push([
+      `${p.path.title}: DataBridge staged (--staging, one more COPY into and out of PostgreSQL) against direct, same rounds; peak RSS < ${MEMORY_LIMIT_MB} MB`,
+      `${ratio(o.time)} the time (${seconds(o.direct.seconds)} → ${seconds(o.staged.seconds)} s), peak RSS ${mb(o.staged.peakRssMb)} (direct ${mb(o.direct.peakRssMb)})`,
+      verdict(o.staged.peakRssMb === null ? null : o.staged.peakRssMb < MEMORY_LIMIT_MB),
     ]);
   }
   if (typeof r.memory === 'string') {
