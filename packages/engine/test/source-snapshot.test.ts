@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { ReadRequest } from '../src/connectors/connection.ts';
 import { openConnection } from '../src/connectors/open.ts';
+import { DataBridgeError } from '../src/errors.ts';
 import type { Row } from '../src/values.ts';
 import { freshMysql, freshPostgres, freshSqlite, rawExec, type TestDatabase } from './support/databases.ts';
 
@@ -123,6 +124,32 @@ test('SQLite: one read transaction that every stream of the connection reads in'
     );
     await snapshot!.release();
     assert.equal(await source.reader.count(table), 2);
+  } finally {
+    await source.close();
+  }
+});
+
+test('MySQL/MariaDB: a table rebuilt after the snapshot began fails its read as transient, to be read again in a new one', async () => {
+  const db = await freshMysql();
+  databases.push(db);
+  await rawExec(db, 'mysql', 'CREATE TABLE t (id integer PRIMARY KEY) ENGINE=InnoDB');
+  await rawExec(db, 'mysql', 'INSERT INTO t VALUES (1), (2)');
+  const source = await openConnection(db.url, { poolSize: 4 });
+  try {
+    const table = { schema: db.name, name: 't' };
+    const snapshot = await source.openSnapshot!({ readers: 1, tables: [table] });
+    await rawExec(db, 'mysql', 'ALTER TABLE t FORCE');
+    const request = { table, select: [{ column: 'id' }], snapshot: snapshot!.id };
+    await assert.rejects(
+      async () => {
+        for await (const _ of source.reader.stream(request, 10)) void _;
+      },
+      (error: unknown) =>
+        error instanceof DataBridgeError &&
+        error.code === 'transient' &&
+        /Table definition has changed/.test(error.message),
+    );
+    await snapshot!.release();
   } finally {
     await source.close();
   }
