@@ -214,7 +214,7 @@ test('staged extract from MariaDB by a user without RELOAD: one consistent snaps
   assert.deepEqual(more, []);
   assert.match(
     warning?.message ?? '',
-    /each of the 2 parallel readers kept its own consistent snapshot .* started within \d+ ms of each other but without a global read lock \(the source user lacks the RELOAD privilege\): a write committed in that window is seen by some readers and not by others/,
+    /each of the 2 parallel readers kept its own consistent snapshot .* started within \d+ ms of each other but without a global read lock \(the source user may not take it: it needs the RELOAD privilege\): a write committed in that window is seen by some readers and not by others/,
   );
   assert.match(warning?.fix ?? '', /GRANT RELOAD ON \*\.\* TO/);
 });

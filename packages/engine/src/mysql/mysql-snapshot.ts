@@ -2,7 +2,7 @@ import type { Pool } from 'mysql2/promise';
 import type { SnapshotKind, SnapshotOptions, SourceSnapshot } from '../connectors/connection.ts';
 import { DataBridgeError } from '../errors.ts';
 import type { TableRef } from '../schema/model.ts';
-import { type MysqlServer, toDataBridgeError } from './mysql-errors.ts';
+import { classifyMysql2Error, type MysqlServer, toDataBridgeError } from './mysql-errors.ts';
 
 /** A callback connection of the pool, whose queries can stream. */
 export type CoreConnection = Parameters<Parameters<Pool['pool']['getConnection']>[0]>[1];
@@ -16,8 +16,6 @@ export interface ReaderLease {
 
 /** How long FLUSH TABLES WITH READ LOCK may wait for running statements before readers start without it. */
 const LOCK_WAIT_SECONDS = 10;
-const ER_LOCK_WAIT_TIMEOUT = 1205;
-const ER_SPECIFIC_ACCESS_DENIED = 1227;
 
 interface HeldReaders {
   readonly idle: CoreConnection[];
@@ -157,11 +155,15 @@ function run(connection: CoreConnection, sql: string, values: unknown[] = []): P
   });
 }
 
+/**
+ * Why the global read lock was not had, when that is no reason to stop: the user may not take it
+ * (RELOAD missing; managed services such as Amazon RDS refuse it to every user), or running
+ * statements held it off for LOCK_WAIT_SECONDS.
+ */
 function lockRefusal(error: unknown): 'no_reload_privilege' | 'lock_wait_timeout' | undefined {
-  const errno = (error as { errno?: unknown }).errno;
-  if (errno === ER_SPECIFIC_ACCESS_DENIED) return 'no_reload_privilege';
-  if (errno === ER_LOCK_WAIT_TIMEOUT) return 'lock_wait_timeout';
-  return undefined;
+  if (!(error instanceof Error)) return undefined;
+  if ((error as { code?: unknown }).code === 'ER_LOCK_WAIT_TIMEOUT') return 'lock_wait_timeout';
+  return classifyMysql2Error(error) === 'auth_failed' ? 'no_reload_privilege' : undefined;
 }
 
 /** The tables among `tables` whose engine keeps no consistent snapshot (anything but InnoDB). */

@@ -4,13 +4,13 @@ import type { SnapshotNote } from '../run/run-summary.ts';
 import type { ExtractSnapshot } from './staged-extract.ts';
 
 const NO_LOCK_BECAUSE = {
-  no_reload_privilege: 'the source user lacks the RELOAD privilege',
+  no_reload_privilege: 'the source user may not take it: it needs the RELOAD privilege',
   lock_wait_timeout: 'FLUSH TABLES WITH READ LOCK waited 10 s for running statements and was given up',
 } as const;
 
 const NO_LOCK_FIX = {
   no_reload_privilege:
-    'grant the source user RELOAD (GRANT RELOAD ON *.* TO <user>) so that the readers start under FLUSH TABLES WITH READ LOCK, or stop writes to the source during the extract',
+    'grant the source user RELOAD (GRANT RELOAD ON *.* TO <user>) so that the readers start under FLUSH TABLES WITH READ LOCK (a managed service such as Amazon RDS refuses it to every user), or stop writes to the source during the extract',
   lock_wait_timeout:
     'extract when no long statement runs on the source, or stop writes to it during the extract',
 } as const;
