@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PG_STAGING_DB } from './config.ts';
 import { PGLOADER_WITH } from './contenders/pgloader.ts';
 import type { Environment } from './environment.ts';
 import { count, mb, rate, ratio, seconds, table, verdict } from './format.ts';
@@ -271,6 +272,10 @@ function method(r: BenchResult): string[] {
       '`"status": "completed"` and exit code 0. With its defaults it drops the foreign key of `orders` for the load and ' +
       'adds it back with one validating scan inside the timed run (`foreignKeyCheck: after_load`, as pgloader does), ' +
       "and from MariaDB and SQLite it sums the source rows' checksum while loading, so validation reads the target only.",
+    `- **DataBridge staged** is the headline run of its path with \`--staging postgres://…/${PG_STAGING_DB}\` (a database ` +
+      'on the same local PostgreSQL, created when missing): the extract copies both tables into a schema of the run there ' +
+      'in one consistent snapshot of the source, the loads read that schema, and a completed run drops it. Its overhead ' +
+      'is its median time over the direct headline run of the same rounds.',
     '- **Raw COPY pipe** (PostgreSQL path): `psql -c "COPY dbo.T TO STDOUT" | psql -c "COPY public.T FROM STDIN"` for ' +
       'customers and then orders in one `bash -c` with `set -o pipefail`, in text and in `(FORMAT binary)`. One stream ' +
       'per table, so one backend on each side, and the foreign key checked row by row. A third pipe does what DataBridge ' +
