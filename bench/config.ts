@@ -25,6 +25,8 @@ export const PG_SOURCE_DB = `databridge_bench_src${SUFFIX}`;
 export const PG_SOURCE_5N_DB = `databridge_bench_src_x5${SUFFIX}`;
 export const PG_SOURCE_SCHEMA = 'dbo';
 export const PG_TARGET_DB = `databridge_bench_dst${SUFFIX}`;
+/** The staging database of the staged lines (`databridge run --staging`). */
+export const PG_STAGING_DB = `databridge_bench_staging${SUFFIX}`;
 export const MYSQL_DB = `databridge_bench${SUFFIX}`;
 
 function dbSuffix(text: string): string {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { MYSQL_DB, mysqlUrl, PG_SOURCE_DB, PG_SOURCE_SCHEMA, pgUrl } from './config.ts';
 import type { Contender } from './contenders/contender.ts';
 import { copyPipe, copyPipeKeyAfter } from './contenders/copy-pipe.ts';
-import { dataBridge } from './contenders/databridge.ts';
+import { dataBridge, stagedTwin } from './contenders/databridge.ts';
 import { pgloader, pgloaderCommand } from './contenders/pgloader.ts';
 import {
   type Fingerprint,
@@ -44,15 +44,17 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
       (await psql(PG_SOURCE_DB, postgresFingerprintSql(PG_SOURCE_SCHEMA)))[0] ?? [],
     contenders: () => {
       const common = { sourceUrl: pgUrl(PG_SOURCE_DB), sourceTables: pgTables };
+      const headline = {
+        ...common,
+        id: 'databridge',
+        label: 'DataBridge, parallelism 4',
+        headline: true,
+        parallelism: 4,
+        checksum: true,
+      };
       return [
-        dataBridge({
-          ...common,
-          id: 'databridge',
-          label: 'DataBridge, parallelism 4',
-          headline: true,
-          parallelism: 4,
-          checksum: true,
-        }),
+        dataBridge(headline),
+        dataBridge(stagedTwin(headline)),
         dataBridge({
           ...common,
           id: 'databridge-p1',
@@ -80,8 +82,8 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
     target: { ratio: 1.25, against: 'pgloader' },
     prepare: (rows) => prepareMysqlSource(rows),
     sourceFingerprint: async () => (await mysql(MYSQL_DB, MYSQL_FINGERPRINT_SQL))[0] ?? [],
-    contenders: () => [
-      dataBridge({
+    contenders: () => {
+      const headline = {
         id: 'databridge-mysql',
         label: 'DataBridge, parallelism 4',
         headline: true,
@@ -89,9 +91,13 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
         sourceTables: bareTables,
         parallelism: 4,
         checksum: true,
-      }),
-      pgloader('mysql', pgloaderCommand({ kind: 'mysql' })),
-    ],
+      };
+      return [
+        dataBridge(headline),
+        dataBridge(stagedTwin(headline)),
+        pgloader('mysql', pgloaderCommand({ kind: 'mysql' })),
+      ];
+    },
   },
   sqlite: {
     id: 'sqlite',
@@ -107,8 +113,8 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
         db.close();
       }
     },
-    contenders: (rows) => [
-      dataBridge({
+    contenders: (rows) => {
+      const headline = {
         id: 'databridge-sqlite',
         label: 'DataBridge, parallelism 4',
         headline: true,
@@ -116,8 +122,12 @@ export const PATHS: Readonly<Record<PathId, BenchPath>> = {
         sourceTables: bareTables,
         parallelism: 4,
         checksum: true,
-      }),
-      pgloader('sqlite', pgloaderCommand({ kind: 'sqlite', file: sqliteSourceFile(rows) })),
-    ],
+      };
+      return [
+        dataBridge(headline),
+        dataBridge(stagedTwin(headline)),
+        pgloader('sqlite', pgloaderCommand({ kind: 'sqlite', file: sqliteSourceFile(rows) })),
+      ];
+    },
   },
 };

@@ -8,6 +8,7 @@ export interface ContenderSummary {
   readonly label: string;
   readonly role: Contender['role'];
   readonly headline: boolean;
+  readonly staged: boolean;
   readonly runs: number;
   /** Runs that moved exactly the data set; only these are timed. */
   readonly counted: number;
@@ -82,6 +83,7 @@ function summariseContender(c: Contender, rowsMoved: number, all: readonly Sampl
     label: c.label,
     role: c.role,
     headline: c.headline ?? false,
+    staged: c.staged ?? false,
     runs: samples.length,
     counted: good.length,
     problems: [...new Set(samples.map((s) => s.problem).filter((p): p is string => p !== null))],
@@ -103,5 +105,18 @@ export function parallelSpeedUp(pg: PathSummary | undefined) {
     p4: { seconds: p4.medianSeconds, load: p4.own.load },
     whole: p1.medianSeconds / p4.medianSeconds,
     load: p1.own.load / p4.own.load,
+  };
+}
+
+/** The staged line of a path against its headline (direct) line, both from the same rounds. */
+export function stagedOverhead(p: PathSummary) {
+  const staged = p.contenders.find((c) => c.staged);
+  const direct = p.headline;
+  if (!staged?.medianSeconds || !direct?.medianSeconds) return null;
+  return {
+    staged: { seconds: staged.medianSeconds, peakRssMb: staged.maxRssMb },
+    direct: { seconds: direct.medianSeconds, peakRssMb: direct.maxRssMb },
+    /** Staged median seconds over direct: 2 means twice the time. */
+    time: staged.medianSeconds / direct.medianSeconds,
   };
 }

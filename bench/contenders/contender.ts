@@ -28,5 +28,7 @@ export interface Contender {
   readonly role: 'databridge' | 'baseline';
   /** The DataBridge run the path's headline figures come from. */
   readonly headline?: boolean;
+  /** A DataBridge run through a staging database: compared with the headline (direct) run of its path. */
+  readonly staged?: boolean;
   run(): Promise<ContenderRun>;
 }

@@ -1,10 +1,11 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { DATA_DIR, PG_TARGET_DB, pgUrl } from '../config.ts';
+import { DATA_DIR, PG_STAGING_DB, PG_TARGET_DB, pgUrl } from '../config.ts';
 import { CUSTOMER_COLUMNS, ORDER_COLUMNS } from '../data/rows.ts';
 import { engineVersion } from '../engine-version.ts';
 import { dataBridgeCommand } from '../launcher.ts';
 import { measure } from '../measure.ts';
+import { ensurePgDatabase } from '../postgres.ts';
 import type { Contender, ContenderRun, DataBridgeAccount } from './contender.ts';
 
 export interface DataBridgeSettings {
@@ -18,6 +19,19 @@ export interface DataBridgeSettings {
   readonly checksum: boolean;
   /** DataBridge creates the target tables, keys and indexes itself (the schema-build comparison). */
   readonly createTables?: boolean;
+  /** Through a staging database on the local PostgreSQL (`run --staging`): extract, then load from it. */
+  readonly staged?: boolean;
+}
+
+/** The same run through the staging database, as its own line beside the direct one. */
+export function stagedTwin(s: DataBridgeSettings): DataBridgeSettings {
+  return {
+    ...s,
+    id: `${s.id}-staged`,
+    label: `${s.label.replace(/^DataBridge/, 'DataBridge staged (--staging)')}`,
+    headline: false,
+    staged: true,
+  };
 }
 
 /** The spec the run executes: both tables, every column by name, batches of 10,000 rows. */
@@ -55,12 +69,15 @@ export function dataBridge(s: DataBridgeSettings): Contender {
     label: s.label,
     role: 'databridge',
     headline: s.headline ?? false,
+    ...(s.staged ? { staged: true } : {}),
     async run(): Promise<ContenderRun> {
       mkdirSync(DATA_DIR, { recursive: true });
       writeFileSync(specFile, `${JSON.stringify(benchSpec(s), null, 2)}\n`);
       rmSync(dataDir, { recursive: true, force: true });
       const engine = engineVersion();
-      const [node, args] = dataBridgeCommand(['run', specFile, '--json']);
+      if (s.staged) await ensurePgDatabase(PG_STAGING_DB);
+      const staging = s.staged ? ['--staging', pgUrl(PG_STAGING_DB)] : [];
+      const [node, args] = dataBridgeCommand(['run', specFile, ...staging, '--json']);
       const measured = await measure(node, args, { DATABRIDGE_DATA_DIR: dataDir });
       const summary = parseSummary(measured.stdout);
       let error: string | null = null;

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import { createStagingSchema, stagingDatabase } from '../../../packages/engine/src/index.ts';
-import { freshPostgres, type TestDatabase } from '../../../packages/engine/test/support/databases.ts';
+import {
+  freshPostgres,
+  rawExec,
+  type TestDatabase,
+} from '../../../packages/engine/test/support/databases.ts';
 import { cli } from './cli-helpers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'databridge-staging-cli-'));
@@ -85,4 +89,21 @@ it('databridge run and plan check pipeline.staging before touching a database', 
   const notPg = await cli(['run', specFile(''), '--staging', 'sqlite:stage.db'], env);
   assert.equal(notPg.code, 2);
   assert.match(notPg.stderr, /--staging "sqlite:stage.db" is not a PostgreSQL URL/);
+});
+
+it('databridge run --staging says which source snapshot the extract read in', async () => {
+  const staging = await freshPostgres();
+  databases.push(staging);
+  const source = { url: `sqlite:${join(dir, 'src.db')}`, name: join(dir, 'src.db'), drop: async () => {} };
+  await rawExec(source, 'sqlite', 'CREATE TABLE IF NOT EXISTS t (id integer PRIMARY KEY)');
+  await rawExec(source, 'sqlite', 'INSERT OR IGNORE INTO t VALUES (1), (2), (3)');
+  const run = await cli(['run', specFile('createTables: true'), '--staging', staging.url], {
+    STAGING_DATABASE_URL: '',
+    DATABRIDGE_DATA_DIR: dir,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /source snapshot: every table was read from one snapshot of the source, shared by the one reader/,
+  );
 });

@@ -31,6 +31,8 @@ export function renderSummary(s: RunSummary): string {
       `  validation: ${s.validation.length} tables counted, ${checked} checksummed, ${bad === 0 ? 'all equal' : `${bad} differ`}`,
     );
   }
+  if (s.sourceSnapshot)
+    out.push(`  source snapshot: ${s.sourceSnapshot.message.replace(/^staged extract: /, '')}`);
   for (const x of s.sync ?? []) {
     const mapping = s.tables.find((t) => t.mappingId === x.mappingId);
     const name = mapping ? `${mapping.source} -> ${mapping.target}` : x.table;

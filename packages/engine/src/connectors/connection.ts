@@ -92,8 +92,8 @@ export interface ReadRequest {
   /** A filter written by the spec's author, ANDed to the query as is (the author is trusted like a hook). */
   readonly where?: string;
   /**
-   * Only with a snapshot from `Connection.exportSnapshot`: `stream` reads the data as of that
-   * snapshot, whichever connection and whenever it runs.
+   * Only with a snapshot from `Connection.openSnapshot`: `stream` reads the data as of that
+   * snapshot, whenever it runs (at most `readers` streams at once).
    */
   readonly snapshot?: string;
   readonly limit?: number;
@@ -209,17 +209,52 @@ export interface Connection {
    */
   cancelInFlight?(graceMs: number): Promise<void>;
   /**
-   * Only where the database can share one snapshot between connections (PostgreSQL): holds a
-   * transaction open and returns its snapshot id for `ReadRequest.snapshot`, until `release`;
-   * undefined where the database turns out not to (a connection opened lazily).
+   * Opens what lets `readers` parallel streams read the source in one consistent state (see
+   * docs/staging.md): PostgreSQL exports one snapshot, MySQL/MariaDB start one consistent-snapshot
+   * transaction per reader (under a global read lock where the user may take it), SQLite opens one
+   * read transaction. `tables` are the tables about to be read (MySQL names those no snapshot covers).
+   * Hold it until `release`; undefined where the database cannot (a connection opened lazily asks the
+   * real one).
    */
-  exportSnapshot?(): Promise<ExportedSnapshot | undefined>;
+  openSnapshot?(options: SnapshotOptions): Promise<SourceSnapshot | undefined>;
   close(): Promise<void>;
 }
 
-export interface ExportedSnapshot {
+export interface SnapshotOptions {
+  /** How many streams will read at once. */
+  readonly readers: number;
+  readonly tables: readonly TableRef[];
+}
+
+/**
+ * What one source snapshot promises: `one_snapshot`, every reader sees the very same snapshot
+ * (PostgreSQL's exported snapshot, SQLite's one read transaction); `started_under_lock`, each reader
+ * has its own consistent snapshot, all started while a global read lock held every commit off, so
+ * all see the same committed data (MySQL/MariaDB with the RELOAD privilege); `snapshot_per_reader`,
+ * each reader its own consistent snapshot, started together but without a lock, so a commit between
+ * two starts is seen by one reader and not the other (MySQL/MariaDB without RELOAD).
+ */
+export type SnapshotKind = 'one_snapshot' | 'started_under_lock' | 'snapshot_per_reader';
+
+/**
+ * What a staged extract could promise about the source rows it copied: the kind of its snapshot for
+ * an extract done in one attempt; `per_attempt`, an extract resumed after an interruption (each
+ * attempt read its own snapshot); `per_reader`, a source without snapshots, each reader at its own moment.
+ */
+export type SnapshotGuarantee = SnapshotKind | 'per_attempt' | 'per_reader';
+
+export interface SourceSnapshot {
+  /** For `ReadRequest.snapshot`. */
   readonly id: string;
-  /** Ends the exporting transaction; readers that imported the snapshot keep it. */
+  readonly kind: SnapshotKind;
+  /** Tables read without any snapshot (MySQL's MyISAM, MEMORY, ARCHIVE... tables). */
+  readonly withoutSnapshot: readonly TableRef[];
+  /** `snapshot_per_reader`: why there was no global read lock, and how far apart the readers started. */
+  readonly noLock?: {
+    readonly reason: 'no_reload_privilege' | 'lock_wait_timeout';
+    readonly spreadMs: number;
+  };
+  /** Ends what the snapshot held open (transactions, connections); safe to call twice. */
   release(): Promise<void>;
 }
 

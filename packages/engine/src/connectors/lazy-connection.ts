@@ -44,7 +44,7 @@ export async function lazyConnection(url: string, options: ConnectOptions): Prom
     query: async (sql, params) => (await open()).query(sql, params),
     ensureCheckpointTable: async () => (await open()).ensureCheckpointTable(),
     readCheckpoints: async (runId) => (await open()).readCheckpoints(runId),
-    exportSnapshot: async () => (await open()).exportSnapshot?.(),
+    openSnapshot: async (o) => (await open()).openSnapshot?.(o),
     cancelInFlight: async (graceMs) => {
       if (opening) await (await opening).cancelInFlight?.(graceMs);
     },

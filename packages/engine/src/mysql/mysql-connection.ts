@@ -1,5 +1,12 @@
 import type { Pool } from 'mysql2/promise';
-import type { Capabilities, Checkpoint, Connection, ConnectOptions } from '../connectors/connection.ts';
+import type {
+  Capabilities,
+  Checkpoint,
+  Connection,
+  ConnectOptions,
+  SnapshotOptions,
+  SourceSnapshot,
+} from '../connectors/connection.ts';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
 import { type ConnectionSettings, maskPassword } from '../connectors/url.ts';
 import { DataBridgeError } from '../errors.ts';
@@ -14,6 +21,7 @@ import { MysqlInFlight } from './mysql-in-flight.ts';
 import { MysqlIntrospector } from './mysql-introspector.ts';
 import { createMysqlPool, SESSION_SQL_MODE } from './mysql-pool.ts';
 import { MysqlReader } from './mysql-reader.ts';
+import { MysqlSnapshots } from './mysql-snapshot.ts';
 import { canonicalTypeCast, toParams } from './mysql-values.ts';
 
 /**
@@ -38,6 +46,7 @@ export class MysqlConnection implements Connection {
   readonly loader: MysqlBulkLoader;
   private readonly introspector: MysqlIntrospector;
   private readonly inFlight: MysqlInFlight;
+  private readonly snapshots: MysqlSnapshots;
 
   private constructor(
     private readonly pool: Pool,
@@ -49,7 +58,8 @@ export class MysqlConnection implements Connection {
   ) {
     this.inFlight = new MysqlInFlight(pool, settings);
     this.dialect = new MysqlDialect(server.database);
-    this.reader = new MysqlReader(pool, this.dialect, server, stallTimeoutMs);
+    this.snapshots = new MysqlSnapshots(pool, server);
+    this.reader = new MysqlReader(pool, this.dialect, server, this.snapshots, stallTimeoutMs);
     // Each character takes at most 3 bytes of UTF-8; leave room for the statement around the rows.
     const maxStatementChars = Math.min(MAX_STATEMENT_CHARS, Math.floor((facts.maxPacket - 64 * 1024) / 3));
     this.loader = new MysqlBulkLoader(pool, this.dialect, server, {
@@ -132,6 +142,11 @@ export class MysqlConnection implements Connection {
 
   cancelInFlight(graceMs: number): Promise<void> {
     return this.inFlight.cancel(graceMs);
+  }
+
+  /** One consistent-snapshot transaction per reader, started together (mysql-snapshot.ts). */
+  openSnapshot(options: SnapshotOptions): Promise<SourceSnapshot> {
+    return this.snapshots.open(options);
   }
 
   /**

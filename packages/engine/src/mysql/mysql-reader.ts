@@ -9,9 +9,8 @@ import type { MysqlDialect } from './mysql-dialect.ts';
 import { cancelled, type MysqlServer, mapMysqlErrors, toDataBridgeError } from './mysql-errors.ts';
 import { QueryRows } from './mysql-query-rows.ts';
 import { selectStatement } from './mysql-select.ts';
+import type { MysqlSnapshots, ReaderLease } from './mysql-snapshot.ts';
 import { canonicalTypeCast, type RowFixups, rowFixups, toParams } from './mysql-values.ts';
-
-type CoreConnection = Parameters<Parameters<Pool['pool']['getConnection']>[0]>[1];
 
 /** Reads rows as arrays in `select` order, values in their values.ts form. */
 export class MysqlReader implements Reader {
@@ -19,6 +18,7 @@ export class MysqlReader implements Reader {
     private readonly pool: Pool,
     private readonly dialect: MysqlDialect,
     private readonly server: MysqlServer,
+    private readonly snapshots: MysqlSnapshots,
     private readonly stallTimeoutMs = DEFAULT_STALL_TIMEOUT_MS,
   ) {}
 
@@ -48,12 +48,17 @@ export class MysqlReader implements Reader {
    * mysql2 never ends nor fails a streaming query whose connection dies (KILL, a server restart, a
    * reset socket): it only tells the connection. So the stream listens on the connection, and gives
    * up on a server that sends nothing for `stallTimeoutMs` (a half-open socket says nothing at all).
+   *
+   * With `request.snapshot`, it reads on one of that snapshot's connections, inside its transaction.
    */
   async *stream(request: ReadRequest, batchSize: number, signal?: AbortSignal): AsyncGenerator<Row[]> {
     const action = `Reading ${qualifiedName(request.table)}`;
     if (signal?.aborted) throw cancelled(action);
     const { sql, params } = selectStatement(this.dialect, request);
-    const connection = await mapMysqlErrors(action, this.server, () => this.borrow());
+    const lease = await mapMysqlErrors(action, this.server, () =>
+      request.snapshot ? this.snapshots.lease(request.snapshot) : this.borrow(),
+    );
+    const { connection } = lease;
     const query = connection.query({ sql, values: toParams(params), rowsAsArray: true });
     let fixups: RowFixups = { spatial: false };
     // mysql2 emits the columns just before it compiles the row parser from this query's options: a
@@ -94,8 +99,8 @@ export class MysqlReader implements Reader {
       signal?.removeEventListener('abort', onAbort);
       connection.off('error', onLost);
       connection.off('end', onEnd);
-      if (finished) connection.release();
-      else connection.destroy();
+      if (finished) lease.done();
+      else lease.lost();
     }
   }
 
@@ -126,11 +131,10 @@ export class MysqlReader implements Reader {
     });
   }
 
-  /** A core (callback) connection, whose queries can stream. */
-  private borrow(): Promise<CoreConnection> {
-    return new Promise((resolve, reject) => {
-      this.pool.pool.getConnection((error, connection) => (error ? reject(error) : resolve(connection)));
-    });
+  /** A core (callback) connection of the pool, whose queries can stream. */
+  private async borrow(): Promise<ReaderLease> {
+    const connection = await this.snapshots.borrow();
+    return { connection, done: () => connection.release(), lost: () => connection.destroy() };
   }
 }
 

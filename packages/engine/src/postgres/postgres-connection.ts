@@ -4,7 +4,7 @@ import type {
   Checkpoint,
   Connection,
   ConnectOptions,
-  ExportedSnapshot,
+  SourceSnapshot,
 } from '../connectors/connection.ts';
 import { type ConnectionSettings, maskPassword } from '../connectors/url.ts';
 import type { DatabaseSchema } from '../schema/model.ts';
@@ -124,8 +124,11 @@ export class PostgresConnection implements Connection {
     return this.inFlight.cancel(graceMs);
   }
 
-  /** `pg_export_snapshot()` in a REPEATABLE READ transaction held on one pooled connection until release. */
-  async exportSnapshot(): Promise<ExportedSnapshot> {
+  /**
+   * `pg_export_snapshot()` in a REPEATABLE READ transaction held on one pooled connection until
+   * release; every reader imports it (postgres-reader.ts), however many there are.
+   */
+  async openSnapshot(): Promise<SourceSnapshot> {
     return mapPgErrors('Exporting a snapshot of the source', async () => {
       const client = await this.pool.connect();
       try {
@@ -134,6 +137,8 @@ export class PostgresConnection implements Connection {
         let released = false;
         return {
           id: rows[0]!.id,
+          kind: 'one_snapshot',
+          withoutSnapshot: [],
           release: async () => {
             if (released) return;
             released = true;

@@ -119,6 +119,7 @@ ${sync ? `<section><h2>Incremental loads</h2><table><thead><tr><th>table</th><th
           ),
         ].join('\n')}</tbody></table>`
   }</section>
+${s.sourceSnapshot ? `<section><h2>Source snapshot</h2><p>${escapeHtml(s.sourceSnapshot.message)}</p></section>` : ''}
 <section><h2>Warnings (${s.warnings.length})</h2>${warnings ? `<ul>${warnings}</ul>` : '<p>None.</p>'}</section>
 </main></body></html>
 `;

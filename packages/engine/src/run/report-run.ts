@@ -112,6 +112,7 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     warnings: [...plan.warnings, ...notes.warnings, ...stillDroppedWarnings(notes.deferredForeignKeys)],
     validation: notes.validation,
     sync: syncReport(session, notes.sync, committed, tasks, outcome),
+    ...(notes.sourceSnapshot ? { sourceSnapshot: notes.sourceSnapshot } : {}),
     hooks: notes.hooks,
     rules: notes.rules,
     rejectedRows: samples,

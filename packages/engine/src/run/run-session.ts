@@ -13,7 +13,8 @@ import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { checkStageable } from '../staging/check-stageable.ts';
-import { type SnapshotGuarantee, stageExtract } from '../staging/staged-extract.ts';
+import { describeSnapshot } from '../staging/snapshot-words.ts';
+import { type ExtractSnapshot, stageExtract } from '../staging/staged-extract.ts';
 import { StagedSource } from '../staging/staged-source.ts';
 import { resolveStaging, type StagingDatabase } from '../staging/staging-config.ts';
 import { stagingSchemaName } from '../staging/staging-schemas.ts';
@@ -245,7 +246,7 @@ export class RunSession {
     const rowsTotal = Object.keys(record.rowsTotal).length > 0 ? record.rowsTotal : await this.countSource();
     const tasks = await state.tasks(this.runId);
     if (this.staged) {
-      const guarantee = await stageExtract({
+      const snapshot = await stageExtract({
         runId: this.runId,
         schema: this.staged.schema,
         staging: this.staged.connection,
@@ -257,7 +258,7 @@ export class RunSession {
         parallelism: this.settings.parallelism,
         signal: this.signal,
       });
-      if (guarantee) await this.noteSnapshot(guarantee);
+      if (snapshot) await this.noteSnapshot(snapshot);
     }
     return { tasks, rowsTotal, checkpoints: await this.checkpoints() };
   }
@@ -695,28 +696,14 @@ export class RunSession {
   /** Whether all load levels may load at once: no foreign key among them is checked while loading. */
   private stagedSource: StagedSource | undefined;
 
-  /** Says in the log, and in the report when it is less than one snapshot, what the staged rows are. */
-  private async noteSnapshot(guarantee: SnapshotGuarantee): Promise<void> {
-    const words: Record<SnapshotGuarantee, string> = {
-      one_snapshot: 'every table was read from one snapshot of the source, shared by the parallel readers',
-      per_attempt:
-        'the extract was resumed: the tables copied before and after the interruption come from two snapshots of the source',
-      per_reader:
-        'the source cannot share one snapshot between readers (MySQL/MariaDB, SQLite): each reader saw it at its own moment',
-    };
-    this.log.info(`staged extract: ${words[guarantee]}`, { guarantee });
-    if (guarantee === 'one_snapshot') return;
+  /** Says in the log and the report what the staged rows are a picture of (snapshot-words.ts). */
+  private async noteSnapshot(snapshot: ExtractSnapshot): Promise<void> {
+    const { note, warnings } = describeSnapshot(snapshot);
+    this.log.info(note.message, { guarantee: note.guarantee });
     const earlier = (await this.options.state.notes(this.runId)).warnings;
     await this.options.state.saveNotes(this.runId, {
-      warnings: [
-        ...earlier,
-        {
-          kind: 'source_snapshot',
-          table: '*',
-          message: `staged extract: ${words[guarantee]}`,
-          fix: 'stop writes to the source during the extract if its tables must agree with each other',
-        },
-      ],
+      sourceSnapshot: note,
+      warnings: [...earlier, ...warnings],
     });
   }
 

@@ -4,7 +4,7 @@ import type { Value } from '../values.ts';
 import type { DeferredForeignKey } from './deferred-foreign-keys.ts';
 import type { HookResult } from './hooks.ts';
 import type { RejectedRow } from './rejected-row.ts';
-import type { RunSummary, SyncSummary } from './run-summary.ts';
+import type { RunSummary, SnapshotNote, SyncSummary } from './run-summary.ts';
 import type { SavedCursor, SourceColumn } from './sync-window.ts';
 import type { TableValidation } from './validate.ts';
 import type { RuleResult } from './validation-rules.ts';
@@ -90,6 +90,8 @@ export interface RunNotes {
   readonly syncDeleted: Readonly<Record<string, number>>;
   /** Incremental mappings: counts, checksum and cursors of the run (sync-outcome.ts). */
   readonly sync: readonly SyncSummary[];
+  /** A staged run: what its extract's source snapshot guaranteed (the last attempt that read). */
+  readonly sourceSnapshot?: SnapshotNote;
 }
 
 export const EMPTY_NOTES: RunNotes = {

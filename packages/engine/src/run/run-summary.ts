@@ -1,4 +1,5 @@
 import type { ArtefactsOutcome } from '../artefacts/publish-artefacts.ts';
+import type { SnapshotGuarantee } from '../connectors/connection.ts';
 import type { PlanWarning, StageId } from '../plan/plan-types.ts';
 import type { Value } from '../values.ts';
 import type { HookResult } from './hooks.ts';
@@ -55,6 +56,12 @@ export interface SyncSummary {
 }
 
 /** Everything a run reports: printed by `--json`, written as report.json and rendered as report.html. */
+/** What the report says about the source rows a staged extract copied. */
+export interface SnapshotNote {
+  readonly guarantee: SnapshotGuarantee;
+  readonly message: string;
+}
+
 export interface RunSummary {
   readonly runId: string;
   readonly specName: string;
@@ -77,6 +84,8 @@ export interface RunSummary {
   readonly validation: readonly TableValidation[];
   /** Incremental mappings' counts and cursors, before and after (absent in summaries of older versions). */
   readonly sync?: readonly SyncSummary[];
+  /** A staged run: which snapshot guarantee its extract of the source held, in words. */
+  readonly sourceSnapshot?: SnapshotNote;
   /** Pre- and post-migration hooks, in the order they ran. */
   readonly hooks: readonly HookResult[];
   /** Custom validation rules and their outcome. */

@@ -6,6 +6,7 @@ import type {
   Connection,
   ConnectOptions,
   Dialect,
+  SourceSnapshot,
 } from '../connectors/connection.ts';
 import type { ConnectionSettings } from '../connectors/url.ts';
 import { DataBridgeError } from '../errors.ts';
@@ -137,6 +138,34 @@ export class SqliteConnection implements Connection {
     } catch (error) {
       throw toDataBridgeError(error, { action: 'Reading checkpoints' });
     }
+  }
+
+  /**
+   * One read transaction on the read handle, which every stream of this connection reads through:
+   * all of them see one state of the file until release. In WAL mode writers go on meanwhile; in
+   * rollback-journal mode SQLite makes them wait for the release (or give up with "database is
+   * locked" after their busy timeout). An in-memory database has no other writer: nothing to hold.
+   */
+  async openSnapshot(): Promise<SourceSnapshot> {
+    const { read, write } = this.#handles;
+    const snapshot = { id: 'sqlite-read-transaction', kind: 'one_snapshot', withoutSnapshot: [] } as const;
+    if (read === write) return { ...snapshot, release: async () => {} };
+    if (read.inTransaction)
+      throw new DataBridgeError('internal', 'a snapshot of this source is open already');
+    try {
+      read.exec('BEGIN');
+      // A deferred transaction takes its snapshot at its first read.
+      read.prepare('SELECT count(*) FROM main.sqlite_schema').get();
+    } catch (error) {
+      if (read.inTransaction) read.exec('ROLLBACK');
+      throw toDataBridgeError(error, { action: `Opening a read transaction on ${this.#handles.file}` });
+    }
+    return {
+      ...snapshot,
+      release: async () => {
+        if (read.open && read.inTransaction) read.exec('COMMIT');
+      },
+    };
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,11 @@
-import type { Connection, LoadSession, ReadRequest } from '../connectors/connection.ts';
+import type {
+  Connection,
+  LoadSession,
+  ReadRequest,
+  SnapshotGuarantee,
+  SnapshotKind,
+  SourceSnapshot,
+} from '../connectors/connection.ts';
 import { DataBridgeError } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import { decodePosition, encodePosition } from '../run/key-codec.ts';
@@ -6,6 +13,7 @@ import type { ReadLayout } from '../run/read-layout.ts';
 import type { TaskRecord } from '../run/run-state.ts';
 import { pageRequest } from '../run/run-task.ts';
 import { runPool } from '../run/task-pool.ts';
+import type { TableRef } from '../schema/model.ts';
 import type { Value } from '../values.ts';
 import { encodeStagedRow } from './staged-rows.ts';
 import { createStagedTableSql, STAGED_COLUMNS, stagedTable } from './staged-tables.ts';
@@ -24,12 +32,15 @@ export interface StageExtractInput {
   readonly signal: AbortSignal;
 }
 
-/**
- * What a staged extract could promise about the source rows it copied: `one_snapshot`, every reader
- * in one exported snapshot (PostgreSQL); `per_attempt`, one snapshot per attempt of a resumed extract;
- * `per_reader`, each reader at its own moment (MySQL/MariaDB and SQLite, see docs/staging.md).
- */
-export type SnapshotGuarantee = 'one_snapshot' | 'per_attempt' | 'per_reader';
+/** The guarantee, and what the report needs to explain it. */
+export interface ExtractSnapshot {
+  readonly guarantee: SnapshotGuarantee;
+  /** The kind of this attempt's snapshot, when the extract resumed (`per_attempt`). */
+  readonly attempt?: SnapshotKind;
+  readonly readers: number;
+  readonly withoutSnapshot: readonly TableRef[];
+  readonly noLock?: SourceSnapshot['noLock'];
+}
 
 /** The checkpoint id of a task's copy into staging, beside the load checkpoints of the same run. */
 export const stagedTaskId = (taskId: string) => `stage:${taskId}`;
@@ -41,7 +52,7 @@ export const stagedTaskId = (taskId: string) => `stage:${taskId}`;
  * after the last committed key; a task without a key copies in one transaction, which a resume starts
  * over. Tasks already copied are not read again.
  */
-export async function stageExtract(input: StageExtractInput): Promise<SnapshotGuarantee | undefined> {
+export async function stageExtract(input: StageExtractInput): Promise<ExtractSnapshot | undefined> {
   await input.staging.query(
     `CREATE SCHEMA IF NOT EXISTS ${input.staging.dialect.quoteIdentifier(input.schema)}`,
   );
@@ -49,21 +60,36 @@ export async function stageExtract(input: StageExtractInput): Promise<SnapshotGu
   const checkpoints = new Map((await input.staging.readCheckpoints(input.runId)).map((c) => [c.taskId, c]));
   const left = input.tasks.filter((t) => !checkpoints.get(stagedTaskId(t.id))?.done);
   if (left.length === 0) return undefined;
+  const readers = Math.max(1, Math.min(input.parallelism, left.length));
   // Taken after the counts and key ranges: the first and last ranges are open, so every row of the
   // snapshot falls in one of them whatever changed since.
-  const snapshot = await input.source.exportSnapshot?.();
+  const snapshot = await input.source.openSnapshot?.({ readers, tables: sourceTables(input, left) });
   try {
     await runPool(
       left,
-      input.parallelism,
+      readers,
       (task) => stageTask(input, task, checkpoints.get(stagedTaskId(task.id))?.position, snapshot?.id),
       () => {},
     );
   } finally {
     await snapshot?.release();
   }
-  if (!snapshot) return 'per_reader';
-  return checkpoints.size > 0 ? 'per_attempt' : 'one_snapshot';
+  if (!snapshot) return { guarantee: 'per_reader', readers, withoutSnapshot: [] };
+  const { kind, withoutSnapshot, noLock } = snapshot;
+  const common = { readers, withoutSnapshot, ...(noLock ? { noLock } : {}) };
+  return checkpoints.size > 0
+    ? { guarantee: 'per_attempt', attempt: kind, ...common }
+    : { guarantee: kind, ...common };
+}
+
+/** The distinct source tables of these tasks. */
+function sourceTables(input: StageExtractInput, tasks: readonly TaskRecord[]): TableRef[] {
+  const tables = new Map<string, TableRef>();
+  for (const t of tasks) {
+    const { schema, name } = input.mapping(t.mappingId).source;
+    tables.set(JSON.stringify([schema, name]), { schema, name });
+  }
+  return [...tables.values()];
 }
 
 async function stageTask(
