@@ -4,6 +4,7 @@ import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import { compareTypes } from '../plan/type-compatibility.ts';
 import type { Value } from '../values.ts';
+import { CopyTextBatches } from './copy-text-batches.ts';
 import { CopyTextTail } from './copy-text-tail.ts';
 import { decodePosition, encodePosition } from './key-codec.ts';
 import { finished, type TaskContext, type TaskResult } from './run-task.ts';
@@ -41,10 +42,10 @@ export function isRowLevelFailure(error: unknown): boolean {
 }
 
 /**
- * The pass-through twin of the keyed batch loop: each batch is one `COPY (SELECT … ORDER BY key
- * LIMIT n) TO STDOUT` piped straight into `COPY … FROM STDIN`, committed with its checkpoint. Only the
- * last row of each batch is decoded, for its key. `replace` and keyless tables are one COPY in one
- * transaction.
+ * The pass-through twin of the keyed batch loop: the task's range is one `COPY (SELECT … ORDER BY
+ * key) TO STDOUT`, cut into batches of `batchSize` rows, each piped straight into a `COPY … FROM
+ * STDIN` committed with its checkpoint. Only the last row of each batch is decoded, for its key.
+ * `replace` and keyless tables are one COPY in one transaction.
  */
 export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> {
   if (ctx.checkpoint?.done) return finished(ctx.checkpoint);
@@ -63,58 +64,72 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
   const start = ctx.checkpoint ? decodePosition(ctx.checkpoint.position) : { key: undefined, rejected: 0 };
   let after = start.key;
   let written = ctx.checkpoint?.rowsWritten ?? 0;
-  for (;;) {
-    const request: ReadRequest = batched
-      ? { ...base, orderBy: ctx.mapping.sourceKey, ...(after ? { after } : {}), limit: ctx.batchSize }
-      : base;
-    const started = performance.now();
-    const session = await ctx.target.loader.begin();
-    let rows: number;
-    let key: Value[] | undefined;
-    // One COPY for a whole table commits once, at its end: until then its rows show as uncommitted.
-    let sent = 0;
-    let ticker: NodeJS.Timeout | undefined;
-    try {
-      if (ctx.mapping.mode === 'replace') await session.truncate(ctx.mapping.target);
-      const tail = new CopyTextTail();
-      const piped = pipeline(ctx.source.reader.copyOutText!(request), tail, () => {});
-      if (!batched) {
-        ticker = setInterval(() => {
-          const more = tail.rows - sent;
-          if (more <= 0) return;
-          sent += more;
-          ctx.onBatch({ rowsRead: more, rowsWritten: 0, rowsUncommitted: more, readMs: 0, writeMs: 0 });
-        }, SENT_EVERY_MS);
+  // A keyed task reads its range in key order with one query, cut into batches here.
+  const stream = batched
+    ? ctx.source.reader.copyOutText!({ ...base, orderBy: ctx.mapping.sourceKey, ...(after ? { after } : {}) })
+    : undefined;
+  const batches = stream && new CopyTextBatches(stream, ctx.batchSize);
+  try {
+    return await copyBatches();
+  } finally {
+    stream?.destroy();
+  }
+
+  async function copyBatches(): Promise<TaskResult> {
+    for (;;) {
+      const started = performance.now();
+      const session = await ctx.target.loader.begin();
+      let rows: number;
+      let key: Value[] | undefined;
+      // One COPY for a whole table commits once, at its end: until then its rows show as uncommitted.
+      let sent = 0;
+      let ticker: NodeJS.Timeout | undefined;
+      try {
+        if (ctx.mapping.mode === 'replace') await session.truncate(ctx.mapping.target);
+        const tail = new CopyTextTail();
+        const piped = pipeline(
+          batches ? batches.next() : ctx.source.reader.copyOutText!(base),
+          tail,
+          () => {},
+        );
+        if (!batched) {
+          ticker = setInterval(() => {
+            const more = tail.rows - sent;
+            if (more <= 0) return;
+            sent += more;
+            ctx.onBatch({ rowsRead: more, rowsWritten: 0, rowsUncommitted: more, readMs: 0, writeMs: 0 });
+          }, SENT_EVERY_MS);
+        }
+        rows = await copyIn(ctx, session, target, piped);
+        clearInterval(ticker);
+        const last = tail.lastRow();
+        key = last ? keyPositions.map((i) => last[i] ?? null) : after;
+        written += rows;
+        const done = !batched || rows < ctx.batchSize;
+        const position = encodePosition({ key, rejected: start.rejected });
+        await session.writeCheckpoint({
+          runId: ctx.runId,
+          taskId: ctx.task.id,
+          position,
+          rowsWritten: written,
+          done,
+        });
+        await session.commit();
+        ctx.onBatch({
+          rowsRead: rows - sent,
+          rowsWritten: rows,
+          ...(sent > 0 ? { rowsUncommitted: -sent } : {}),
+          readMs: 0,
+          writeMs: performance.now() - started,
+        });
+        if (done) return { rowsWritten: written, rowsRejected: start.rejected };
+      } finally {
+        clearInterval(ticker);
+        await session.rollback();
       }
-      rows = await copyIn(ctx, session, target, piped);
-      clearInterval(ticker);
-      const last = tail.lastRow();
-      key = last ? keyPositions.map((i) => last[i] ?? null) : after;
-      written += rows;
-      const done = !batched || rows < ctx.batchSize;
-      const position = encodePosition({ key, rejected: start.rejected });
-      await session.writeCheckpoint({
-        runId: ctx.runId,
-        taskId: ctx.task.id,
-        position,
-        rowsWritten: written,
-        done,
-      });
-      await session.commit();
-      ctx.onBatch({
-        rowsRead: rows - sent,
-        rowsWritten: rows,
-        ...(sent > 0 ? { rowsUncommitted: -sent } : {}),
-        readMs: 0,
-        writeMs: performance.now() - started,
-      });
-      if (done) return { rowsWritten: written, rowsRejected: start.rejected };
-    } finally {
-      clearInterval(ticker);
-      await session.rollback();
+      after = key;
+      if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
     }
-    after = key;
-    if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
   }
 }
 
