@@ -139,7 +139,10 @@ class LocalRun {
         t.rowsWrittenBefore = t.rowsWritten;
         t.rowsRead = t.rowsWritten;
       }
-      await this.stage('transform', async () => this.session.transforms());
+      await this.stage('transform', async () => {
+        this.session.transforms();
+        await this.session.cleanse();
+      });
       const loadStages = LOAD_STAGES.filter((id) => this.session.stageHasWork(id));
       for (const id of LOAD_STAGES) if (!loadStages.includes(id)) this.setStage(id, 'skipped');
       if (await this.session.levelsMayOverlap()) await this.loadTogether(loadStages);

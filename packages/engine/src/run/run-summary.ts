@@ -1,5 +1,6 @@
 import type { ArtefactsOutcome } from '../artefacts/publish-artefacts.ts';
 import type { PlanWarning, StageId } from '../plan/plan-types.ts';
+import type { CleanseSummary } from '../staging/cleanse-counts.ts';
 import type { Value } from '../values.ts';
 import type { HookResult } from './hooks.ts';
 import type { StageStatus } from './progress.ts';
@@ -77,6 +78,8 @@ export interface RunSummary {
   readonly validation: readonly TableValidation[];
   /** Incremental mappings' counts and cursors, before and after (absent in summaries of older versions). */
   readonly sync?: readonly SyncSummary[];
+  /** A staged run's cleanse stage, by mapping: staged rows, what each step took out, rows left to load. */
+  readonly cleanse?: readonly CleanseSummary[];
   /** Pre- and post-migration hooks, in the order they ran. */
   readonly hooks: readonly HookResult[];
   /** Custom validation rules and their outcome. */
