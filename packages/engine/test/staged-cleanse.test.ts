@@ -323,3 +323,65 @@ test('direct runs: dedupe and checks are refused (they need staging), and the sa
   assert.equal(viaStaging.status, 'completed', JSON.stringify(viaStaging.error));
   assert.deepEqual(await rawExec(setup.target, 'postgres', 'SELECT * FROM people ORDER BY id'), directRows);
 });
+
+test('a dedupe the staged rows cannot answer is refused before any row moves, naming the fix', async () => {
+  const setup = await setUp();
+  const text = specText(setup.source, setup.target, '    dedupe: { keep: last, by: changed_at }\n');
+  await assert.rejects(
+    runMigration(runOptions(setup, text)),
+    (error: Error & { code?: string; where?: string }) =>
+      error.code === 'bad_spec' &&
+      error.where === 'mappings[0].dedupe.by' &&
+      error.message ===
+        'people -> people: dedupe keeps the last row by "changed_at", which is not a source column the mapping copies: map it, or name one that is',
+  );
+  assert.deepEqual(await loadedIds(setup.target), []);
+});
+
+test('staged cleanse from SQLite: values holding NUL are transformed as the load would, by the same operations, and read by checks as U+FFFD', async () => {
+  const source = await freshDatabase('sqlite');
+  const target = await freshDatabase('sqlite');
+  databases.push(source, target);
+  const stagingDb = await fresh();
+  await rawExec(source, 'sqlite', 'CREATE TABLE tags (id integer PRIMARY KEY, label text)');
+  await rawExec(
+    source,
+    'sqlite',
+    "INSERT INTO tags VALUES (1, '  plain  '), (2, '  with' || char(0) || 'nul  '), (3, NULL), (4, '  ' || char(0) || '  ')",
+  );
+  await rawExec(target, 'sqlite', 'CREATE TABLE tags (id integer PRIMARY KEY, label text)');
+  const text = `source: { url: "${source.url}" }
+target: { url: "${target.url}" }
+pipeline: { staging: database, errorPolicy: skip_and_log }
+mappings:
+  - source: tags
+    target: tags
+    columns:
+      - { source: id, target: id }
+      - { source: label, target: label, transform: [trim, { replace: { from: "i", to: "I" } }, { suffix: "!" }] }
+    checks: [{ name: not just NUL, sql: "label IS NULL OR label <> '\\ufffd!'" }]
+`;
+  const setup = {
+    source,
+    target,
+    stagingDb,
+    staging: stagingDatabase(stagingDb.url, 'STAGING_DATABASE_URL'),
+    dir: mkdtempSync(join(tmpdir(), 'databridge-cleanse-')),
+  };
+  const summary = await runMigration(runOptions(setup, text));
+  assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
+  const rows = (await rawExec(target, 'sqlite', 'SELECT id, label FROM tags ORDER BY id')) as {
+    id: number;
+    label: string | null;
+  }[];
+  // Row 4 trims to a lone NUL, which checks read as U+FFFD (jsonb cannot hold NUL): the check takes it out.
+  assert.deepEqual(rows, [
+    { id: 1, label: 'plaIn!' },
+    { id: 2, label: 'wIth\0nul!' },
+    { id: 3, label: null },
+  ]);
+  assert.deepEqual(
+    summary.rejectedRows.map((r) => [r.row.id, r.reason]),
+    [[4, 'check "not just NUL" failed: label IS NULL OR label <> \'\ufffd!\'']],
+  );
+});

@@ -1,4 +1,5 @@
 import { DataBridgeError } from '../errors.ts';
+import type { Dedupe } from '../spec/spec-schema.ts';
 import type { CleanseMapping } from './cleanse-mapping.ts';
 import { rejectionSql, stagedIndexOf, stagedTypeOf } from './cleanse-mapping.ts';
 import { sqlText, stagedJsonSql, stagedNullSql, stagedTextSql, stagedValueSql } from './staged-values-sql.ts';
@@ -14,40 +15,11 @@ import { sqlText, stagedJsonSql, stagedNullSql, stagedTextSql, stagedValueSql } 
 export function dedupeStatement(c: CleanseMapping): string | undefined {
   const dedupe = c.spec.dedupe;
   if (!dedupe) return undefined;
-  const where = `mappings[${c.mapping.index}].dedupe`;
-  const name = `${c.mapping.source.name} -> ${c.mapping.target.name}`;
-  const key = c.mapping.conflictKey;
-  if (key.length === 0) {
-    throw new DataBridgeError(
-      'bad_spec',
-      `${name}: dedupe needs a target key, and ${c.mapping.target.name} has no primary key: set "key" to the columns that identify a row`,
-      { where },
-    );
-  }
-  const keyIndex = key.map((k) => {
-    const i = c.mapping.columns.findIndex((col) => col.target.name === k);
-    const index = i < 0 ? -1 : c.layout.valueIndex[i]!;
-    if (index < 0) {
-      throw new DataBridgeError(
-        'bad_spec',
-        `${name}: dedupe compares the target key (${key.join(', ')}), and "${k}" is not filled from a source column or expression: map it, or set "key" to columns that are`,
-        { where },
-      );
-    }
-    return index;
-  });
-  let order = 'task, seq';
-  if (dedupe.keep === 'last') {
-    const by = stagedIndexOf(c, dedupe.by!);
-    if (by < 0) {
-      throw new DataBridgeError(
-        'bad_spec',
-        `${name}: dedupe keeps the last row by "${dedupe.by}", which is not a source column the mapping copies: map it, or name one that is`,
-        { where: `${where}.by` },
-      );
-    }
-    order = `${stagedValueSql('r', by, stagedTypeOf(c, by))} DESC NULLS LAST, task DESC, seq DESC`;
-  }
+  const { key, keyIndex, byIndex } = dedupeColumns(c, dedupe);
+  const order =
+    byIndex === undefined
+      ? 'task, seq'
+      : `${stagedValueSql('r', byIndex, stagedTypeOf(c, byIndex))} DESC NULLS LAST, task DESC, seq DESC`;
   const partition = keyIndex.map((i) => `r->${i}`).join(', ');
   const keyText = `concat_ws(', ', ${keyIndex.map((i) => stagedTextSql('r', i)).join(', ')})`;
   const keyWords = `${key.length > 1 ? 'key' : ''} ${key.join(', ')}`.trim();
@@ -88,4 +60,42 @@ export function dedupeStatement(c: CleanseMapping): string | undefined {
 /** Whether the rows the step takes out are what the spec asked for rather than faults. */
 export function dedupeByDesign(c: CleanseMapping): boolean {
   return c.spec.dedupe !== undefined && c.spec.dedupe.keep !== 'none';
+}
+
+/**
+ * Where the target key's values and the `by` column sit in a staged row; a key or column the staged
+ * rows do not hold is bad input naming the fix (checked when a staged run opens, before any row moves).
+ */
+export function dedupeColumns(c: Pick<CleanseMapping, 'mapping' | 'layout'>, dedupe: Dedupe) {
+  const where = `mappings[${c.mapping.index}].dedupe`;
+  const name = `${c.mapping.source.name} -> ${c.mapping.target.name}`;
+  const key = c.mapping.conflictKey;
+  if (key.length === 0) {
+    throw new DataBridgeError(
+      'bad_spec',
+      `${name}: dedupe needs a target key, and ${c.mapping.target.name} has no primary key: set "key" to the columns that identify a row`,
+      { where },
+    );
+  }
+  const keyIndex = key.map((k) => {
+    const i = c.mapping.columns.findIndex((col) => col.target.name === k);
+    const index = i < 0 ? -1 : c.layout.valueIndex[i]!;
+    if (index < 0) {
+      throw new DataBridgeError(
+        'bad_spec',
+        `${name}: dedupe compares the target key (${key.join(', ')}), and "${k}" is not filled from a source column or expression: map it, or set "key" to columns that are`,
+        { where },
+      );
+    }
+    return index;
+  });
+  const byIndex = dedupe.keep === 'last' ? stagedIndexOf(c, dedupe.by!) : undefined;
+  if (byIndex !== undefined && byIndex < 0) {
+    throw new DataBridgeError(
+      'bad_spec',
+      `${name}: dedupe keeps the last row by "${dedupe.by}", which is not a source column the mapping copies: map it, or name one that is`,
+      { where: `${where}.by` },
+    );
+  }
+  return { key, keyIndex, byIndex };
 }

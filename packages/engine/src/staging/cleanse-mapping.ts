@@ -46,6 +46,6 @@ export function stagedTypeOf(c: CleanseMapping, index: number): NormalisedType {
 }
 
 /** Where a source column sits in the staged row, or -1 when the mapping does not read it. */
-export function stagedIndexOf(c: CleanseMapping, sourceColumn: string): number {
+export function stagedIndexOf(c: Pick<CleanseMapping, 'layout'>, sourceColumn: string): number {
   return c.layout.select.findIndex((item) => 'column' in item && item.column === sourceColumn);
 }
