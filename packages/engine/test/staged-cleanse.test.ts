@@ -121,6 +121,20 @@ function runOptions(setup: Setup, text: string) {
   };
 }
 
+/** Runs until a stage has completed, then pauses; the run is left to resume. */
+async function runPausedAfter(options: ReturnType<typeof runOptions>, stage: 'extract' | 'transform') {
+  const pause = new AbortController();
+  const first = await runMigration({
+    ...options,
+    signal: pause.signal,
+    onProgress: (p) => {
+      if (p.stages.find((s) => s.id === stage)?.status === 'completed') pause.abort(PAUSED);
+    },
+  });
+  assert.equal(first.status, 'paused', JSON.stringify(first.error));
+  return first;
+}
+
 async function loadedIds(target: TestDatabase): Promise<number[]> {
   const rows = (await rawExec(target, 'postgres', 'SELECT id FROM people ORDER BY id')) as { id: number }[];
   return rows.map((r) => r.id);
@@ -207,15 +221,7 @@ test('staged cleanse on a resumed run: paused after the cleanse, the resume take
     setup,
     specText(setup.source, setup.target, `${CHECKS}    dedupe: { keep: first }\n`),
   );
-  const pause = new AbortController();
-  const first = await runMigration({
-    ...options,
-    signal: pause.signal,
-    onProgress: (p) => {
-      if (p.stages.find((s) => s.id === 'transform')?.status === 'completed') pause.abort(PAUSED);
-    },
-  });
-  assert.equal(first.status, 'paused', JSON.stringify(first.error));
+  const first = await runPausedAfter(options, 'transform');
   // The staged name was transformed in SQL (trim, prefix, replace); the email's lower is left to the load.
   const staged = (await rawExec(
     setup.stagingDb,
@@ -238,15 +244,7 @@ test('staged cleanse paused before it ran: the resume cleanses once', async () =
     setup,
     specText(setup.source, setup.target, `${CHECKS}    dedupe: { keep: none }\n`),
   );
-  const pause = new AbortController();
-  const first = await runMigration({
-    ...options,
-    signal: pause.signal,
-    onProgress: (p) => {
-      if (p.stages.find((s) => s.id === 'extract')?.status === 'completed') pause.abort(PAUSED);
-    },
-  });
-  assert.equal(first.status, 'paused', JSON.stringify(first.error));
+  const first = await runPausedAfter(options, 'extract');
   const resumed = await runMigration({ ...options, resumeRunId: first.runId });
   assert.equal(resumed.status, 'completed', JSON.stringify(resumed.error));
   assert.equal(rejectsFile(resumed).length, 7);

@@ -16,14 +16,17 @@ async function fresh(): Promise<TestDatabase> {
   return db;
 }
 
+/** A source with an empty `orders` table, an empty target and a staging database. */
+async function ordersSource() {
+  const [source, target, stagingDb] = await Promise.all([fresh(), fresh(), fresh()]);
+  await rawExec(source, 'postgres', 'CREATE TABLE orders (id integer PRIMARY KEY, note text)');
+  return { source, target, stagingDb, staging: stagingDatabase(stagingDb.url, 'STAGING_DATABASE_URL') };
+}
+
 for (const executorKind of ['in-process', 'bullmq'] as const satisfies readonly ExecutorKind[]) {
   describe(`staged executions: ${executorKind} executor`, () => {
     it('an execution of a staged project extracts into STAGING_DATABASE_URL, loads from it, and drops its schema', async () => {
-      const source = await fresh();
-      const target = await fresh();
-      const stagingDb = await fresh();
-      const staging = stagingDatabase(stagingDb.url, 'STAGING_DATABASE_URL');
-      await rawExec(source, 'postgres', 'CREATE TABLE orders (id integer PRIMARY KEY, note text)');
+      const { source, target, stagingDb, staging } = await ordersSource();
       await rawExec(
         source,
         'postgres',
@@ -69,11 +72,7 @@ for (const executorKind of ['in-process', 'bullmq'] as const satisfies readonly 
     });
 
     it('the stages API shows the cleanse counts of a staged execution on its transform stage', async () => {
-      const source = await fresh();
-      const target = await fresh();
-      const stagingDb = await fresh();
-      const staging = stagingDatabase(stagingDb.url, 'STAGING_DATABASE_URL');
-      await rawExec(source, 'postgres', 'CREATE TABLE orders (id integer PRIMARY KEY, note text)');
+      const { source, target, staging } = await ordersSource();
       // Notes are unique but for ids 7 and 2007 (one in each key range); ids 500, 1500, 2500 fail the check.
       await rawExec(
         source,
