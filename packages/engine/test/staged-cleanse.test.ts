@@ -383,3 +383,21 @@ mappings:
     [[4, 'check "not just NUL" failed: label IS NULL OR label <> \'\ufffd!\'']],
   );
 });
+
+test('staged cleanse under continue: every good row loads, then the run fails counting the faults, not the dropped duplicates', async () => {
+  const setup = await setUp();
+  const summary = await runMigration(
+    runOptions(
+      setup,
+      specText(setup.source, setup.target, `${CHECKS}    dedupe: { keep: first }\n`, 'continue'),
+    ),
+  );
+  assert.equal(summary.status, 'failed');
+  assert.equal(summary.error?.code, 'bad_value');
+  assert.match(
+    summary.error?.message ?? '',
+    /^3 row\(s\) rejected in public\.people \(3\) \(error policy continue\)/,
+  );
+  assert.equal((await loadedIds(setup.target)).length, 2995);
+  assert.equal(summary.tables[0]!.rowsRejected, 5);
+});
