@@ -23,7 +23,17 @@ export function checkStatements(c: CleanseMapping): CheckStatement[] {
     c.mapping.columns.forEach((column, i) => {
       const index = c.layout.valueIndex[i]!;
       const hasDefault = column.defaultValue !== undefined && column.defaultValue !== null;
-      if (!c.checkNotNull || column.deferred || column.target.nullable || hasDefault || index < 0) return;
+      // A NOT NULL source column never gives NULL: no pass over the rows for it.
+      const neverNull = column.source !== undefined && !column.source.nullable;
+      if (
+        !c.checkNotNull ||
+        column.deferred ||
+        column.target.nullable ||
+        hasDefault ||
+        neverNull ||
+        index < 0
+      )
+        return;
       const name = column.target.name;
       const reject = rejectionSql('checks', {
         column: name,

@@ -72,44 +72,44 @@ export function withoutSqlTransforms(mapping: PlannedMapping, layout: ReadLayout
 }
 
 /**
- * The transforms step: first the rows whose result would outgrow its limit (the row transform's
- * rule: longer than both the column's limit and the value it came from) are taken out, then each
- * SQL-able column's operations rewrite its staged value. Rows holding NUL, which PostgreSQL text
- * cannot, are left to `transformRowsHoldingNul`.
+ * The transforms step, one statement per staging table (one pass over its rows): each SQL-able
+ * column's operations rewrite its staged value, unless a result would outgrow its limit (the row
+ * transform's rule: longer than both the column's limit and the value it came from); such a row is
+ * taken out, with the first column at fault, and keeps its values. Rows holding NUL, which PostgreSQL
+ * text cannot, are left to `transformRowsHoldingNul`.
  */
 export function transformStatements(c: CleanseMapping): string[] {
   const columns = sqlTransformedColumns(c.mapping, c.layout);
   if (columns.length === 0) return [];
-  const out: string[] = [];
-  for (const table of c.tables) {
-    const source = `(SELECT seq AS databridge_seq, row::jsonb AS r FROM ${table} WHERE rejected IS NULL AND strpos(row, '\\u0000') = 0) AS src`;
-    for (const i of columns) {
-      const column = c.mapping.columns[i]!;
-      const index = c.layout.valueIndex[i]!;
-      const input = `(src.r->>${index})`;
-      const result = applied(column, input);
-      const limit = producedCharsLimit(column.target);
-      const reject = rejectionSql('transforms', {
-        column: column.target.name,
-        value: `CASE WHEN char_length(${input}) > 80 THEN left(${input}, 77) || '…' ELSE ${input} END`,
-        reason: `${sqlText('the transformations would make a value of ')} || to_char(char_length(${result}), 'FM999,999,999,999') || ${sqlText(` characters, over the limit of ${limit.toLocaleString('en-US')} for a transformed value of ${column.target.name}; shorten the transformation`)}`,
-        code: 'bad_value',
-      });
-      out.push(`UPDATE ${table} AS staged SET rejected = ${reject} FROM ${source}
- WHERE staged.seq = src.databridge_seq AND jsonb_typeof(src.r->${index}) = 'string'
-   AND char_length(${result}) > greatest(${limit}, char_length(${input}))`);
-    }
-    let row = 'src.r';
-    for (const i of columns) {
-      const index = c.layout.valueIndex[i]!;
-      const value = `CASE WHEN jsonb_typeof(src.r->${index}) = 'string' THEN to_jsonb(${applied(c.mapping.columns[i]!, `(src.r->>${index})`)}) ELSE src.r->${index} END`;
-      row = `jsonb_set(${row}, '{${index}}', ${value})`;
-    }
-    out.push(
-      `UPDATE ${table} AS staged SET row = (${row})::text FROM ${source} WHERE staged.seq = src.databridge_seq`,
+  // Parsing a staged row's text again where it is used costs less than joining the table to itself.
+  const r = '(row::jsonb)';
+  let json = r;
+  const faults: string[] = [];
+  for (const i of columns) {
+    const column = c.mapping.columns[i]!;
+    const index = c.layout.valueIndex[i]!;
+    const input = `(${r}->>${index})`;
+    const result = applied(column, input);
+    const isText = `jsonb_typeof(${r}->${index}) = 'string'`;
+    json = `jsonb_set(${json}, '{${index}}', CASE WHEN ${isText} THEN to_jsonb(${result}) ELSE ${r}->${index} END)`;
+    const limit = producedCharsLimit(column.target);
+    const reject = rejectionSql('transforms', {
+      column: column.target.name,
+      value: `CASE WHEN char_length(${input}) > 80 THEN left(${input}, 77) || '…' ELSE ${input} END`,
+      reason: `${sqlText('the transformations would make a value of ')} || to_char(char_length(${result}), 'FM999,999,999,999') || ${sqlText(` characters, over the limit of ${limit.toLocaleString('en-US')} for a transformed value of ${column.target.name}; shorten the transformation`)}`,
+      code: 'bad_value',
+    });
+    faults.push(
+      `CASE WHEN ${isText} AND char_length(${result}) > greatest(${limit}, char_length(${input})) THEN ${reject} END`,
     );
   }
-  return out;
+  const fault = faults.length === 1 ? faults[0]! : `coalesce(${faults.join(', ')})`;
+  // One pass: a row at fault keeps its values and gets its reason; the others get theirs transformed.
+  return c.tables.map(
+    (table) => `UPDATE ${table}
+   SET row = CASE WHEN (${fault}) IS NULL THEN (${json})::text ELSE row END, rejected = ${fault}
+ WHERE rejected IS NULL AND strpos(row, '\\u0000') = 0`,
+  );
 }
 
 function applied(column: PlannedColumn, input: string): string {
