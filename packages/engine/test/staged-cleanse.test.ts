@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { planMigration } from '../src/plan/plan-migration.ts';
 import { PAUSED, runMigration } from '../src/run/run-migration.ts';
 import type { RunSummary } from '../src/run/run-summary.ts';
 import { parseSpec } from '../src/spec/load-spec.ts';
@@ -308,6 +309,18 @@ test('direct runs: dedupe and checks are refused (they need staging), and the sa
       /has checks, which runs in the staging database before the load: set pipeline.staging to "database"/.test(
         error.message,
       ),
+  );
+
+  const { spec } = parseSpec(
+    direct(specText(setup.source, setup.target, '    dedupe: { keep: first }\n')),
+    'spec.yaml',
+    {},
+  );
+  await assert.rejects(
+    planMigration(spec),
+    (error: Error & { code?: string; where?: string }) =>
+      error.code === 'bad_spec' && error.where === 'mappings[0].dedupe',
+    'databridge plan refuses it the same way',
   );
 
   const plain = specText(setup.source, setup.target, '').replace('    key: [email]\n', '');
