@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import Database from 'better-sqlite3';
 import { planMigration } from '../src/plan/plan-migration.ts';
 import { PAUSED, runMigration } from '../src/run/run-migration.ts';
 import type { RunSummary } from '../src/run/run-summary.ts';
@@ -413,4 +414,30 @@ test('staged cleanse under continue: every good row loads, then the run fails co
   );
   assert.equal((await loadedIds(setup.target)).length, 2995);
   assert.equal(summary.tables[0]!.rowsRejected, 5);
+});
+
+test('staged cleanse killed after its commit, before its counts were saved: the resume records each rejected row once', async () => {
+  const setup = await setUp();
+  const options = runOptions(
+    setup,
+    specText(setup.source, setup.target, `${CHECKS}    dedupe: { keep: first }\n`),
+  );
+  const first = await runPausedAfter(options, 'transform');
+  // What a process killed at that moment leaves: the cleanse committed in staging, its rejects file
+  // written, its counts not in the run's notes.
+  const state = new Database(join(setup.dir, 'state.sqlite'));
+  const row = state.prepare('SELECT notes FROM run_notes WHERE run_id = ?').get(first.runId) as {
+    notes: string;
+  };
+  const { cleanse: _gone, ...notes } = JSON.parse(row.notes) as Record<string, unknown>;
+  state.prepare('UPDATE run_notes SET notes = ? WHERE run_id = ?').run(JSON.stringify(notes), first.runId);
+  state.close();
+  assert.equal(rejectsFile(first).length, 5);
+
+  const resumed = await runMigration({ ...options, resumeRunId: first.runId });
+  assert.equal(resumed.status, 'completed', JSON.stringify(resumed.error));
+  assert.equal(resumed.cleanse?.[0]?.passed, 2995);
+  assert.equal(rejectsFile(resumed).length, 5, 'each row taken out once in the rejects file');
+  assert.equal(resumed.rejectedRows.length, 5, 'and once in the report');
+  assert.equal((await loadedIds(setup.target)).length, 2995);
 });

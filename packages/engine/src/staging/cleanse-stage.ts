@@ -139,11 +139,16 @@ async function countSteps(input: CleanseInput, c: CleanseMapping): Promise<Clean
   };
 }
 
-/** The rows the cleanse took out, into the rejects file and the report's samples. */
+/** The rows the cleanse took out, into the rejects file and the report's samples, once. */
 async function recordRejected(input: CleanseInput, c: CleanseMapping): Promise<void> {
   const names = c.layout.select.map((s) => ('column' in s ? s.column : s.expression));
   const table = `${c.mapping.target.schema}.${c.mapping.target.name}`;
-  let samples = 0;
+  // A process killed while recording left part of them: the mapping's loads have not run yet (they
+  // come after this stage), so its rejects file holds nothing else and is written again whole, and
+  // the samples an earlier attempt kept stay as they are.
+  input.rejects.restart(c.mapping.id, table);
+  const kept = (await input.state.rejectedSamples(input.runId)).some((r) => r.mappingId === c.mapping.id);
+  let samples = kept ? REJECTED_SAMPLES : 0;
   for (const staged of c.tables) {
     let after = 0;
     for (;;) {
