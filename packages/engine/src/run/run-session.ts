@@ -135,11 +135,16 @@ export class RunSession {
     else options.signal.addEventListener('abort', onAbort, { once: true });
   }
 
-  /** Ends the statements still in flight on both databases (see Connection.cancelInFlight). */
+  /**
+   * Ends the statements still in flight on every database of the run, the staging one included (a
+   * cleanse statement may run long; its transaction rolls back and a resume does it again); see
+   * Connection.cancelInFlight.
+   */
   private async endInFlight(): Promise<void> {
     await Promise.allSettled([
       this.source.cancelInFlight?.(CANCEL_GRACE_MS),
       this.target.cancelInFlight?.(CANCEL_GRACE_MS),
+      this.staged?.connection.cancelInFlight?.(CANCEL_GRACE_MS),
     ]);
   }
 
