@@ -23,6 +23,14 @@ async function ordersSource() {
   return { source, target, stagingDb, staging: stagingDatabase(stagingDb.url, 'STAGING_DATABASE_URL') };
 }
 
+/** Starts an execution of the project and follows its events until it settles. */
+async function runToTheEnd(h: Awaited<ReturnType<typeof openHarness>>, projectId: string) {
+  const started = await startExecution(h, { projectId });
+  const events = [];
+  for await (const e of executionEvents(h, started.executionId, { pollMs: 20 })) events.push(e);
+  return { started, last: events.at(-1)! };
+}
+
 for (const executorKind of ['in-process', 'bullmq'] as const satisfies readonly ExecutorKind[]) {
   describe(`staged executions: ${executorKind} executor`, () => {
     it('an execution of a staged project extracts into STAGING_DATABASE_URL, loads from it, and drops its schema', async () => {
@@ -47,10 +55,7 @@ for (const executorKind of ['in-process', 'bullmq'] as const satisfies readonly 
             },
           ],
         });
-        const started = await startExecution(h, { projectId: project.id });
-        const events = [];
-        for await (const e of executionEvents(h, started.executionId, { pollMs: 20 })) events.push(e);
-        const last = events.at(-1)!;
+        const { started, last } = await runToTheEnd(h, project.id);
         assert.equal(last.status, 'completed', JSON.stringify(last.error));
         assert.equal(last.recordsProcessed, 3000);
         const { stages } = await getExecutionStages(h, started.executionId);
@@ -103,10 +108,7 @@ for (const executorKind of ['in-process', 'bullmq'] as const satisfies readonly 
             },
           ],
         });
-        const started = await startExecution(h, { projectId: project.id });
-        const events = [];
-        for await (const e of executionEvents(h, started.executionId, { pollMs: 20 })) events.push(e);
-        const last = events.at(-1)!;
+        const { started, last } = await runToTheEnd(h, project.id);
         assert.equal(last.status, 'completed', JSON.stringify(last.error));
         const { stages } = await getExecutionStages(h, started.executionId);
         const cleanse = stages.find((s) => s.stageId === 'transform')?.cleanse;
