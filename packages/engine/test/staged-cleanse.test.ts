@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { planMigration } from '../src/plan/plan-migration.ts';
+import type { RunProgress } from '../src/run/progress.ts';
 import { PAUSED, runMigration } from '../src/run/run-migration.ts';
 import type { RunSummary } from '../src/run/run-summary.ts';
 import { parseSpec } from '../src/spec/load-spec.ts';
@@ -159,11 +160,21 @@ const cases = [
 for (const c of cases) {
   test(`staged cleanse, dedupe keep ${c.keep}: exactly the expected rows are taken out, with reasons, and the counts add up`, async () => {
     const setup = await setUp();
-    const summary = await runMigration(
-      runOptions(setup, specText(setup.source, setup.target, `${CHECKS}    dedupe: ${c.dedupe}\n`)),
-    );
+    let progress: RunProgress | undefined;
+    const summary = await runMigration({
+      ...runOptions(setup, specText(setup.source, setup.target, `${CHECKS}    dedupe: ${c.dedupe}\n`)),
+      onProgress: (p) => {
+        progress = structuredClone(p);
+      },
+    });
     assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
     const out = [...CHECKED_OUT, ...c.droppedIds];
+    // The progress the CLI and the monitor draw counts the rows the cleanse took out as read and rejected.
+    const shown = progress!.tables[0]!;
+    assert.deepEqual(
+      [shown.rowsRead, shown.rowsWritten, shown.rowsRejected],
+      [3000, 3000 - out.length, out.length],
+    );
     const expected = Array.from({ length: 3000 }, (_, i) => i + 1).filter((id) => !out.includes(id));
     assert.deepEqual(await loadedIds(setup.target), expected);
 
