@@ -20,30 +20,29 @@ export function checkStatements(c: CleanseMapping): CheckStatement[] {
   const out: CheckStatement[] = [];
   const json = stagedJsonSql('row');
   for (const table of c.tables) {
-    c.mapping.columns.forEach((column, i) => {
+    // One pass over the rows for every column: a row is taken out for the first NULL, as the load would.
+    const nulls = c.mapping.columns.flatMap((column, i) => {
       const index = c.layout.valueIndex[i]!;
       const hasDefault = column.defaultValue !== undefined && column.defaultValue !== null;
-      // A NOT NULL source column never gives NULL: no pass over the rows for it.
+      // A NOT NULL source column never gives NULL: nothing to look for.
       const neverNull = column.source !== undefined && !column.source.nullable;
-      if (
-        !c.checkNotNull ||
-        column.deferred ||
-        column.target.nullable ||
-        hasDefault ||
-        neverNull ||
-        index < 0
-      )
-        return;
+      const skip =
+        !c.checkNotNull || column.deferred || column.target.nullable || hasDefault || neverNull || index < 0;
+      if (skip) return [];
       const name = column.target.name;
       const reject = rejectionSql('checks', {
         column: name,
         reason: sqlText(`NULL cannot go into NOT NULL column ${name}`),
         code: 'bad_value',
       });
-      out.push({
-        sql: `UPDATE ${table} SET rejected = ${reject} WHERE rejected IS NULL AND ${stagedNullSql(json, index)}`,
-      });
+      return [{ isNull: stagedNullSql(json, index), reject }];
     });
+    if (nulls.length > 0) {
+      out.push({
+        sql: `UPDATE ${table} SET rejected = CASE ${nulls.map((n) => `WHEN ${n.isNull} THEN ${n.reject}`).join(' ')} END
+ WHERE rejected IS NULL AND (${nulls.map((n) => n.isNull).join(' OR ')})`,
+      });
+    }
     (c.spec.checks ?? []).forEach((check, j) => {
       const columns = c.layout.select.flatMap((item, k) =>
         'column' in item
