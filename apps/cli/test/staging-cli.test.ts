@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { createStagingSchema, stagingDatabase } from '../../../packages/engine/src/index.ts';
 import {
   freshPostgres,
@@ -105,5 +106,37 @@ it('databridge run --staging says which source snapshot the extract read in', as
   assert.match(
     run.stdout,
     /source snapshot: every table was read from one snapshot of the source, shared by the one reader/,
+  );
+});
+
+it('databridge run of a staged spec prints what the cleanse took out of each table', async () => {
+  const db = await freshPostgres();
+  databases.push(db);
+  const source = join(dir, 'cleanse-src.db');
+  const sqlite = new Database(source);
+  sqlite.exec(
+    "CREATE TABLE t (id integer PRIMARY KEY, name text); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'a'), (4, 'x'), (5, 'c')",
+  );
+  sqlite.close();
+  const file = join(dir, 'cleanse.yaml');
+  writeFileSync(
+    file,
+    `source: { url: "sqlite:${source}" }
+target: { url: "sqlite:${join(dir, 'cleanse-dst.db')}" }
+pipeline: { staging: database, createTables: true, errorPolicy: skip_and_log }
+mappings:
+  - source: t
+    target: t
+    key: [name]
+    dedupe: { keep: first }
+    checks: [{ name: no x, sql: "name <> 'x'" }]
+    columns: [{ source: id, target: id }, { source: name, target: name }]
+`,
+  );
+  const run = await cli(['run', file, '--staging', db.url], { DATABRIDGE_DATA_DIR: dir });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(
+    run.stdout,
+    /\n {2}cleanse main.t -> main.t: 5 staged; taken out: transforms 0, checks 1, dedupe 1; 3 to load\n/,
   );
 });

@@ -113,6 +113,7 @@ export * from './spec/table-names.ts';
 export { renderSpecYaml } from './spec/write-spec.ts';
 export { SqliteRunState } from './sqlite/sqlite-run-state.ts';
 export { confineSqliteFile } from './sqlite/sqlite-server-guard.ts';
+export type { CleanseStep, CleanseStepCount, CleanseSummary } from './staging/cleanse-counts.ts';
 export {
   resolveStaging,
   type StagingDatabase,

@@ -40,6 +40,12 @@ export function renderSummary(s: RunSummary): string {
       `  sync ${name} (${x.mode} on ${x.cursor}): cursor ${cursorText(x.cursorBefore)} -> ${cursorText(x.cursorAfter)}; ${syncCounts(x)}`,
     );
   }
+  for (const c of s.cleanse ?? []) {
+    const mapping = s.tables.find((t) => t.mappingId === c.mappingId);
+    const name = mapping ? `${mapping.source} -> ${mapping.target}` : c.table;
+    const steps = c.steps.map((st) => `${st.step} ${n(st.rejected)}`).join(', ');
+    out.push(`  cleanse ${name}: ${n(c.staged)} staged; taken out: ${steps}; ${n(c.passed)} to load`);
+  }
   for (const t of s.tables) if (t.rejectsFile) out.push(`  rejected rows of ${t.target}: ${t.rejectsFile}`);
   for (const h of s.hooks)
     out.push(

@@ -1,6 +1,7 @@
 import type { SqliteFolder } from '../connectors/connection.ts';
 import { openPair } from '../run/open-pair.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { checkDirect } from '../staging/check-direct.ts';
 import { checkStageable } from '../staging/check-stageable.ts';
 import { resolveStaging, type StagingDatabase } from '../staging/staging-config.ts';
 import { buildPlan } from './build-plan.ts';
@@ -39,7 +40,9 @@ export async function planMigration(
     await checkSourceQueries(built, source);
     const measured = await measureTypeWarnings(await checkKeyConflicts(built, source, target), source);
     const plan = withSchemaWarnings(measured, target.dialect);
+    // What `run` refuses, `plan` refuses the same way.
     if (staged) checkStageable(plan);
+    else checkDirect(plan);
     return plan;
   } finally {
     await Promise.allSettled([source.close(), target.close()]);

@@ -1,4 +1,5 @@
 import type { RunSummary } from '../run/run-summary.ts';
+import { CLEANSE_STEPS } from '../staging/cleanse-counts.ts';
 import { cursorText, syncCounts } from './sync-words.ts';
 
 const escapeHtml = (s: unknown): string =>
@@ -64,6 +65,12 @@ export function renderHtmlReport(s: RunSummary, options: { appLink?: string } = 
         `<tr><td>${escapeHtml(x.table)}</td><td>${escapeHtml(x.mode)} on ${escapeHtml(x.cursor)}</td><td>${escapeHtml(cursorText(x.cursorBefore))}</td><td>${escapeHtml(cursorText(x.cursorAfter))}</td><td>${escapeHtml(syncCounts(x))}</td><td>${x.checksum === null ? '—' : `<code>${escapeHtml(x.checksum)}</code>`}</td></tr>`,
     )
     .join('\n');
+  const cleanse = (s.cleanse ?? [])
+    .map(
+      (c) =>
+        `<tr><td>${escapeHtml(c.table)}</td><td class="n">${number(c.staged)}</td>${c.steps.map((st) => `<td class="n">${number(st.rejected)}</td>`).join('')}<td class="n">${number(c.passed)}</td></tr>`,
+    )
+    .join('\n');
   const warnings = s.warnings
     .map(
       (w) =>
@@ -91,7 +98,7 @@ ${s.error ? `<p><b>${escapeHtml(s.error.code)}</b>: ${escapeHtml(s.error.message
 <section><h2>Tables</h2><table><thead><tr><th>source</th><th>target</th><th>stage</th><th class="n">read</th><th class="n">written</th><th class="n">rejected</th><th class="n">seconds</th><th class="n">rows/s</th></tr></thead><tbody>
 ${rows}
 </tbody><tfoot><tr><th colspan="3">total</th><th class="n">${number(s.totals.rowsRead)}</th><th class="n">${number(s.totals.rowsWritten)}</th><th class="n">${number(s.totals.rowsRejected)}</th><th class="n">${number(s.seconds, 2)}</th><th class="n">${number(s.totals.rowsPerSecond)}</th></tr></tfoot></table></section>
-${sync ? `<section><h2>Incremental loads</h2><table><thead><tr><th>table</th><th>sync</th><th>cursor before</th><th>cursor after</th><th>rows</th><th>checksum of the rows moved</th></tr></thead><tbody>${sync}</tbody></table></section>\n` : ''}<section><h2>Validation</h2>${s.validation.length ? `<table><thead><tr><th>table</th><th class="n">source rows</th><th class="n">target rows</th><th>count</th><th>checksum</th></tr></thead><tbody>${validation}</tbody></table>` : '<p>Not run.</p>'}</section>
+${cleanse ? `<section><h2>Cleanse (staging database)</h2><table><thead><tr><th>table</th><th class="n">staged</th>${CLEANSE_STEPS.map((st) => `<th class="n">taken out by ${st}</th>`).join('')}<th class="n">left to load</th></tr></thead><tbody>${cleanse}</tbody></table></section>\n` : ''}${sync ? `<section><h2>Incremental loads</h2><table><thead><tr><th>table</th><th>sync</th><th>cursor before</th><th>cursor after</th><th>rows</th><th>checksum of the rows moved</th></tr></thead><tbody>${sync}</tbody></table></section>\n` : ''}<section><h2>Validation</h2>${s.validation.length ? `<table><thead><tr><th>table</th><th class="n">source rows</th><th class="n">target rows</th><th>count</th><th>checksum</th></tr></thead><tbody>${validation}</tbody></table>` : '<p>Not run.</p>'}</section>
 <section><h2>Rejected rows (${number(s.totals.rowsRejected)})</h2>${
     s.rejectedRows.length
       ? `<table><thead><tr><th>table</th><th>column</th><th>value</th><th>reason</th><th>row</th></tr></thead><tbody>${s.rejectedRows

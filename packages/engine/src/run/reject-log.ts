@@ -1,4 +1,4 @@
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makePrivateDir, PRIVATE_FILE_MODE } from '../private-files.ts';
 import type { RejectedRow } from './rejected-row.ts';
@@ -27,6 +27,15 @@ export class RejectLog {
       kept.push(...list.slice(0, SAMPLES - kept.length));
       this.samples.set(mappingId, kept);
     }
+  }
+
+  /**
+   * Forgets what a mapping's file holds, so that it can be written again from the start: for a stage
+   * that records all of a mapping's rejected rows at once, repeated after a crash (the cleanse).
+   */
+  restart(mappingId: string, table: string): void {
+    rmSync(this.pathFor(mappingId, table), { force: true });
+    this.samples.delete(mappingId);
   }
 
   /** The first rejected rows of a mapping (at most 20). */

@@ -6,6 +6,7 @@ import { isDataBridgeError, messageOf } from '../errors.ts';
 import { writeDdl } from '../report/write-ddl.ts';
 import { writeExtractManifest } from '../report/write-extract-manifest.ts';
 import { writeReport } from '../report/write-report.ts';
+import { cleanseRemoved } from '../staging/cleanse-counts.ts';
 import { stillDroppedWarnings } from './deferred-foreign-keys.ts';
 import { decodePosition } from './key-codec.ts';
 import { type StageProgress, type TableProgress, tableSeconds } from './progress.ts';
@@ -58,8 +59,11 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     // Children of rejected parents were written, then taken out again (reject-orphans.ts).
     const orphans = notes.orphansRejected[t.mappingId] ?? 0;
     const written = own.reduce((n, c) => n + (c?.rowsWritten ?? 0), 0) - orphans;
+    // Rows a staged run's cleanse took out before the load are rejected rows of the table too.
     const rejectedCommitted =
-      own.reduce((n, c) => n + (c ? decodePosition(c.position).rejected : 0), 0) + orphans;
+      own.reduce((n, c) => n + (c ? decodePosition(c.position).rejected : 0), 0) +
+      orphans +
+      cleanseRemoved(notes.cleanse[t.mappingId]);
     // Rows that stopped a fail-fast run were read and rejected, but no checkpoint counted them.
     const rejected = rejectedCommitted + Math.max(0, t.rowsRejected - rejectedCommitted);
     const seconds = tableSeconds(t);
@@ -113,6 +117,9 @@ export async function reportRun(session: RunSession, input: ReportInput): Promis
     validation: notes.validation,
     sync: syncReport(session, notes.sync, committed, tasks, outcome),
     ...(notes.sourceSnapshot ? { sourceSnapshot: notes.sourceSnapshot } : {}),
+    ...(Object.keys(notes.cleanse).length > 0
+      ? { cleanse: plan.mappings.flatMap((m) => notes.cleanse[m.id] ?? []) }
+      : {}),
     hooks: notes.hooks,
     rules: notes.rules,
     rejectedRows: samples,

@@ -158,7 +158,8 @@ function within(operation: string, size: number, cap: number): void {
   if (size > cap) throw new TooLarge(operation, size);
 }
 
-function stringOperation(op: StringOperation): (s: string, cap: number) => string {
+/** One string operation as the row transform applies it; `cap` bounds the UTF-16 units it may build. */
+export function stringOperation(op: StringOperation): (s: string, cap: number) => string {
   if (op === 'trim') return (s) => s.trim();
   if (op === 'upper') return (s) => s.toUpperCase();
   if (op === 'lower') return (s) => s.toLowerCase();

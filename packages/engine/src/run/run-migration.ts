@@ -4,6 +4,7 @@ import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { SqliteRunState } from '../sqlite/sqlite-run-state.ts';
+import { cleanseRemoved } from '../staging/cleanse-counts.ts';
 import type { StagingDatabase } from '../staging/staging-config.ts';
 import { dropRunState } from './drop-run-state.ts';
 import { PAUSED, STOP_NOW } from './paused.ts';
@@ -146,7 +147,17 @@ class LocalRun {
         t.rowsWrittenBefore = t.rowsWritten;
         t.rowsRead = t.rowsWritten;
       }
-      await this.stage('transform', async () => this.session.transforms());
+      await this.stage('transform', async () => {
+        this.session.transforms();
+        await this.session.cleanse();
+        // Rows the cleanse took out were read and rejected before any load: the tables' progress counts them.
+        const { cleanse } = await this.session.options.state.notes(this.session.runId);
+        for (const t of this.progress.tables) {
+          const removed = cleanseRemoved(cleanse[t.mappingId]);
+          t.rowsRead += removed;
+          t.rowsRejected += removed;
+        }
+      });
       const loadStages = LOAD_STAGES.filter((id) => this.session.stageHasWork(id));
       for (const id of LOAD_STAGES) if (!loadStages.includes(id)) this.setStage(id, 'skipped');
       if (await this.session.levelsMayOverlap()) await this.loadTogether(loadStages);

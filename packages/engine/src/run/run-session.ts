@@ -12,7 +12,11 @@ import { measureTypeWarnings } from '../plan/measure-type-warnings.ts';
 import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
+import { checkDirect } from '../staging/check-direct.ts';
 import { checkStageable } from '../staging/check-stageable.ts';
+import { cleanseFaults, cleanseRemoved } from '../staging/cleanse-counts.ts';
+import { cleanseStaged } from '../staging/cleanse-stage.ts';
+import { withoutSqlTransforms } from '../staging/cleanse-transforms.ts';
 import { describeSnapshot } from '../staging/snapshot-words.ts';
 import { type ExtractSnapshot, stageExtract } from '../staging/staged-extract.ts';
 import { StagedSource } from '../staging/staged-source.ts';
@@ -33,7 +37,7 @@ import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-th
 import { STOP_NOW } from './paused.ts';
 import { decodePlan, encodePlan } from './plan-codec.ts';
 import { planTasks } from './plan-tasks.ts';
-import type { ReadLayout } from './read-layout.ts';
+import { type ReadLayout, readLayout } from './read-layout.ts';
 import { RejectLog } from './reject-log.ts';
 import { rejectOrphans } from './reject-orphans.ts';
 import type { RejectedRow } from './rejected-row.ts';
@@ -142,11 +146,16 @@ export class RunSession {
     else options.signal.addEventListener('abort', onAbort, { once: true });
   }
 
-  /** Ends the statements still in flight on both databases (see Connection.cancelInFlight). */
+  /**
+   * Ends the statements still in flight on every database of the run, the staging one included (a
+   * cleanse statement may run long; its transaction rolls back and a resume does it again); see
+   * Connection.cancelInFlight.
+   */
   private async endInFlight(): Promise<void> {
     await Promise.allSettled([
       this.source.cancelInFlight?.(CANCEL_GRACE_MS),
       this.target.cancelInFlight?.(CANCEL_GRACE_MS),
+      this.staged?.connection.cancelInFlight?.(CANCEL_GRACE_MS),
     ]);
   }
 
@@ -167,7 +176,10 @@ export class RunSession {
       const plan = record?.plan
         ? decodePlan(record.plan, options.spec)
         : await withSyncWindows(await planRun(options, source, target), options, source, target);
-      if (!staging) return new RunSession(options, plan, source, target);
+      if (!staging) {
+        checkDirect(plan);
+        return new RunSession(options, plan, source, target);
+      }
       checkStageable(plan);
       stagingConnection = await openConnection(staging.url, {
         poolSize: options.spec.pipeline.parallelism * 2 + 2,
@@ -306,13 +318,57 @@ export class RunSession {
     return schemaDdl(this.plan.mappings, this.target.dialect, this.settings);
   }
 
-  /** The transform stage: compiles each mapping's row function (its queries were checked with the plan). */
+  /**
+   * The transform stage: compiles each mapping's row function (its queries were checked with the
+   * plan). In a staged run the string operations the cleanse applies in SQL are left out of it.
+   */
   transforms(): Map<string, CompiledMapping> {
     const dialects = { source: this.source.dialect.name, target: this.target.dialect.name };
+    const atLoad = (m: PlannedMapping) => (this.staged ? withoutSqlTransforms(m, readLayout(m)) : m);
     this.compiled ??= new Map(
-      this.plan.mappings.map((m) => [m.id, compileMapping(m, this.settings, dialects)]),
+      this.plan.mappings.map((m) => [m.id, compileMapping(atLoad(m), this.settings, dialects)]),
     );
     return this.compiled;
+  }
+
+  /**
+   * The cleanse half of the transform stage, staged runs only: the SQL transformations, checks and
+   * de-duplication in the staging database, rows taken out before anything is loaded (see
+   * staging/cleanse-stage.ts). Under fail_fast a row taken out for a fault fails the run here, and
+   * again on a resume; duplicates dropped by `keep: first | last` are not faults.
+   */
+  async cleanse(): Promise<void> {
+    if (!this.staged) return;
+    const summaries = await cleanseStaged({
+      runId: this.runId,
+      schema: this.staged.schema,
+      staging: this.staged.connection,
+      mappings: this.plan.mappings,
+      specMappings: this.plan.spec.mappings,
+      tasks: await this.options.state.tasks(this.runId),
+      layout: (id) => this.transforms().get(id)!.layout,
+      checkNotNull: this.settings.validation.rows,
+      state: this.options.state,
+      rejects: this.rejects,
+      signal: this.signal,
+    });
+    for (const s of summaries) {
+      const words = s.steps.map((step) => `${step.step} ${step.rejected}`).join(', ');
+      this.log.info(
+        `cleanse of ${s.table}: ${s.staged} staged, taken out: ${words}; ${s.passed} left to load`,
+        {
+          mappingId: s.mappingId,
+        },
+      );
+    }
+    const faults = summaries.filter((s) => cleanseFaults(s) > 0);
+    if (faults.length === 0 || this.settings.errorPolicy !== 'fail_fast') return;
+    const samples = await this.options.state.rejectedSamples(this.runId);
+    const first = samples.find((r) => r.mappingId === faults[0]!.mappingId);
+    throw new DataBridgeError(
+      'bad_value',
+      `${faults.map((s) => `${cleanseFaults(s)} row(s) of ${s.table}`).join(', ')} rejected by the cleanse stage before the load (error policy fail_fast)${first ? `: ${first.column ? `${first.column}: ` : ''}${first.reason}` : ''}`,
+    );
   }
 
   /**
@@ -627,8 +683,10 @@ export class RunSession {
     for (const t of committed ?? (await this.committedTasks()))
       if (t.position) rejected[t.mappingId]! += t.position.rejected;
     // Children taken out after the load because their parent row was rejected (reject-orphans.ts).
-    const orphans = (await this.options.state.notes(this.runId)).orphansRejected;
-    for (const [id, n] of Object.entries(orphans)) if (id in rejected) rejected[id]! += n;
+    const notes = await this.options.state.notes(this.runId);
+    for (const [id, n] of Object.entries(notes.orphansRejected)) if (id in rejected) rejected[id]! += n;
+    // Rows a staged run's cleanse took out before the load.
+    for (const m of this.plan.mappings) rejected[m.id]! += cleanseRemoved(notes.cleanse[m.id]);
     return rejected;
   }
 
@@ -639,6 +697,10 @@ export class RunSession {
   async checkPolicy(): Promise<void> {
     if (this.settings.errorPolicy !== 'continue') return;
     const rejected = await this.rejectedByMapping();
+    // Duplicates that `dedupe: keep first | last` dropped were asked for: they fail nothing.
+    const { cleanse } = await this.options.state.notes(this.runId);
+    for (const m of this.plan.mappings)
+      rejected[m.id]! -= cleanseRemoved(cleanse[m.id]) - cleanseFaults(cleanse[m.id]);
     const tables = this.plan.mappings.filter((m) => rejected[m.id]! > 0);
     if (tables.length > 0) {
       const samples = await this.options.state.rejectedSamples(this.runId);

@@ -1,5 +1,6 @@
 import type { KeyRange } from '../connectors/connection.ts';
 import type { PlanWarning } from '../plan/plan-types.ts';
+import type { CleanseSummary } from '../staging/cleanse-counts.ts';
 import type { Value } from '../values.ts';
 import type { DeferredForeignKey } from './deferred-foreign-keys.ts';
 import type { HookResult } from './hooks.ts';
@@ -92,6 +93,8 @@ export interface RunNotes {
   readonly sync: readonly SyncSummary[];
   /** A staged run: what its extract's source snapshot guaranteed (the last attempt that read). */
   readonly sourceSnapshot?: SnapshotNote;
+  /** A staged run's cleanse stage: what each step took out, by mapping id (staging/cleanse-stage.ts). */
+  readonly cleanse: Readonly<Record<string, CleanseSummary>>;
 }
 
 export const EMPTY_NOTES: RunNotes = {
@@ -103,6 +106,7 @@ export const EMPTY_NOTES: RunNotes = {
   orphansRejected: {},
   syncDeleted: {},
   sync: [],
+  cleanse: {},
 };
 
 /** How many rejected rows per mapping a report shows. */

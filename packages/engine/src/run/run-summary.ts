@@ -1,6 +1,7 @@
 import type { ArtefactsOutcome } from '../artefacts/publish-artefacts.ts';
 import type { SnapshotGuarantee } from '../connectors/connection.ts';
 import type { PlanWarning, StageId } from '../plan/plan-types.ts';
+import type { CleanseSummary } from '../staging/cleanse-counts.ts';
 import type { Value } from '../values.ts';
 import type { HookResult } from './hooks.ts';
 import type { StageStatus } from './progress.ts';
@@ -86,6 +87,8 @@ export interface RunSummary {
   readonly sync?: readonly SyncSummary[];
   /** A staged run: which snapshot guarantee its extract of the source held, in words. */
   readonly sourceSnapshot?: SnapshotNote;
+  /** A staged run's cleanse stage, by mapping: staged rows, what each step took out, rows left to load. */
+  readonly cleanse?: readonly CleanseSummary[];
   /** Pre- and post-migration hooks, in the order they ran. */
   readonly hooks: readonly HookResult[];
   /** Custom validation rules and their outcome. */

@@ -90,6 +90,46 @@ export type ColumnMapping = z.infer<typeof ColumnMapping>;
 export const LoadMode = z.enum(['append', 'replace', 'upsert'], worded);
 export type LoadMode = z.infer<typeof LoadMode>;
 
+/**
+ * De-duplication on the target key in a staged run's cleanse stage (docs/staging.md): among the rows
+ * that share a key, keep the `first` in source order, keep the `last` by a source column (the row with
+ * its highest value), or keep `none` (every row of a shared key is rejected).
+ */
+export const Dedupe = z
+  .object({
+    keep: z.enum(['first', 'last', 'none'], worded),
+    /** For `keep: last`: the source column whose highest value wins (later rows win a tie). */
+    by: identifier.optional(),
+  })
+  .strict()
+  .superRefine((dedupe, ctx) => {
+    if (dedupe.keep === 'last' && dedupe.by === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'keep: last needs "by", the column whose highest value wins',
+        path: ['by'],
+      });
+    if (dedupe.keep !== 'last' && dedupe.by !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: `"by" goes with keep: last, not keep: ${dedupe.keep}`,
+        path: ['by'],
+      });
+  });
+export type Dedupe = z.infer<typeof Dedupe>;
+
+/**
+ * A row check of a staged run's cleanse stage: a PostgreSQL condition over the mapping's source
+ * columns; a row for which it is false is rejected before the load, with the check's name as reason.
+ */
+export const RowCheck = z
+  .object({
+    name: identifier,
+    sql: z.string(worded).trim().min(1, worded),
+  })
+  .strict();
+export type RowCheck = z.infer<typeof RowCheck>;
+
 export const TableMapping = z
   .object({
     /** Source table, `table` or `schema.table`. */
@@ -108,6 +148,10 @@ export const TableMapping = z
     exclude: z.array(identifier).default([]),
     /** Full or incremental loads from run to run (sync-schema.ts); full when omitted. */
     sync: SyncSettings.optional(),
+    /** Staged runs only: de-duplication on the target key before the load. */
+    dedupe: Dedupe.optional(),
+    /** Staged runs only: row checks that reject rows before the load. */
+    checks: z.array(RowCheck).optional(),
   })
   .strict()
   // Sizes are checked per mapping, where the message can name the mapping and the column.

@@ -86,6 +86,7 @@ export class StagedSource implements Connection {
     return request.limit === undefined ? rows : rows.slice(0, request.limit);
   }
 
+  /** Every staged row, those the cleanse took out included: the source's count, as validation wants it. */
   private async count(table: TableRef, where?: string): Promise<number> {
     const { tasks } = this.resolve({ table, select: [], ...(where ? { where } : {}) }, false);
     let n = 0;
@@ -107,7 +108,8 @@ export class StagedSource implements Connection {
         if (signal?.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
         const limit = Math.min(batchSize, left);
         const page = await this.input.staging.query(
-          `SELECT seq, row FROM ${table} WHERE seq > $1 ORDER BY seq LIMIT ${limit}`,
+          // Rows the cleanse stage took out are not loaded (their reasons are in the rejects file).
+          `SELECT seq, row FROM ${table} WHERE seq > $1 AND rejected IS NULL ORDER BY seq LIMIT ${limit}`,
           [seq],
         );
         if (page.length === 0) break;

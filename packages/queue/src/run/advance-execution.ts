@@ -157,7 +157,10 @@ export async function advanceExecution(
       }
       await stage(stageId, 'running');
       if (stageId === 'extract') await recordTasks(deps, session, await session.extract());
-      if (stageId === 'transform') session.transforms();
+      if (stageId === 'transform') {
+        session.transforms();
+        await session.cleanse();
+      }
       if (stageId === 'validate') {
         await session.validate();
         await session.checkPolicy();

@@ -1,4 +1,4 @@
-import { peopleError, STAGES } from '@databridge/engine';
+import { type CleanseSummary, peopleError, STAGES } from '@databridge/engine';
 import {
   ACTIVE_EXECUTION_STATUSES,
   clearAbnormalStops,
@@ -17,6 +17,7 @@ import {
   listTaskRuns,
   type StageRun,
   setExecutionLogicalDate,
+  storeRunState,
   type TaskRun,
   updateExecution,
   upsertTaskRuns,
@@ -125,6 +126,11 @@ export interface StageView {
   /** Seconds, once the stage has ended. */
   readonly duration: number | null;
   readonly tasks: readonly TaskView[];
+  /**
+   * The transform stage of a staged execution: its cleanse in the staging database, by mapping (rows
+   * staged, taken out by each step, left to load); absent for other stages and direct executions.
+   */
+  readonly cleanse?: readonly CleanseSummary[];
 }
 
 /**
@@ -195,11 +201,15 @@ export async function getExecutionStages(
   executionId: string,
 ): Promise<{ stages: StageView[] }> {
   const execution = await requireExisting(ctx, executionId);
-  const [stages, tasks, project] = await Promise.all([
+  const [stages, tasks, project, notes] = await Promise.all([
     listStageRuns(ctx.store, executionId),
     listTaskRuns(ctx.store, executionId),
     getProject(ctx.store, execution.projectId),
+    storeRunState(ctx.store).notes(executionId),
   ]);
+  const cleanse = Object.values(notes.cleanse).sort((a, b) =>
+    a.mappingId.localeCompare(b.mappingId, 'en', { numeric: true }),
+  );
   const nameOf = (t: TaskRun) => {
     // Mapping ids are the spec's mappings in order, from m1.
     const mapping = project?.spec.mappings[Number(t.mappingId.slice(1)) - 1];
@@ -218,6 +228,7 @@ export async function getExecutionStages(
         endTime: s?.endedAt ?? null,
         duration: s?.durationSeconds ?? null,
         tasks: tasks.filter((t) => t.stageId === stageId).map((t) => taskView(t, nameOf(t))),
+        ...(stageId === 'transform' && cleanse.length > 0 ? { cleanse } : {}),
       };
     }),
   };

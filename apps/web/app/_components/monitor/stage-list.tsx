@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { StatusBadge } from '../ui.tsx';
+import { CleanseCounts } from './cleanse-counts.tsx';
 import type { StageView, TaskView } from './execution-types.ts';
 import { formatClock, formatDuration, formatRows, secondsBetween, stageLabel } from './monitor-format.ts';
 import { useNow } from './use-now.ts';
@@ -29,7 +30,8 @@ function stageDuration(stage: StageView, now: number, live: boolean): number | n
 
 /**
  * The six stages of an execution in order, each with its status, start and end time and duration;
- * a stage with tasks (one per table mapping or key range) opens to show them.
+ * a stage with tasks (one per table mapping or key range) opens to show them. The transform stage of
+ * a staged execution shows its cleanse counts.
  */
 export function StageList(props: {
   stages: readonly StageView[];
@@ -85,6 +87,11 @@ export function StageList(props: {
                 </button>
               ) : null}
             </div>
+            {stage.cleanse ? (
+              <div className="overflow-x-auto border-t border-slate-100 bg-slate-50 px-3 py-2">
+                <CleanseCounts cleanse={stage.cleanse} mappingLabel={props.mappingLabel} />
+              </div>
+            ) : null}
             {stage.tasks.length > 0 && expanded ? (
               <div id={panelId} className="overflow-x-auto border-t border-slate-100 bg-slate-50 px-3 py-2">
                 <TaskTable
