@@ -222,6 +222,30 @@ describe('postgres connector', () => {
     );
   });
 
+  test('a checkpoint before a task is done commits without waiting for the disk; the last one waits', {
+    timeout: 30_000,
+  }, async () => {
+    // A crash may then lose the latest batches, always with their checkpoint (one transaction), so a
+    // resume starts where the surviving checkpoint says; the task's last commit is durable.
+    await conn.ensureCheckpointTable();
+    await sql('CREATE TABLE commit_modes (done boolean, mode text)');
+    for (const done of [false, true]) {
+      const s = await conn.loader.begin();
+      await s.writeCheckpoint({ runId: 'r-sync', taskId: 't1', position: '{}', rowsWritten: 1, done });
+      await s.execute(`INSERT INTO commit_modes VALUES (${done}, current_setting('synchronous_commit'))`);
+      await s.commit();
+      await s.rollback();
+    }
+    const rows = await conn.query('SELECT done, mode FROM commit_modes ORDER BY done');
+    assert.deepEqual(
+      rows.map((r) => [r.done, r.mode]),
+      [
+        [false, 'off'],
+        [true, 'on'],
+      ],
+    );
+  });
+
   test('the display URL masks the password', async () => {
     const settings = { ...parseConnectionUrl(db.url), password: 's3cr3t' };
     const masked = await PostgresConnection.open(settings, {}).then(

@@ -86,7 +86,19 @@ export class PostgresLoadSession implements LoadSession {
     );
   }
 
+  /**
+   * A task's checkpoints before its last commit without waiting for the WAL flush (`synchronous_commit`
+   * off for this transaction only): a server crash may lose the last of them, but never a row without
+   * its checkpoint or the reverse, so a resume still starts exactly where the surviving checkpoint
+   * says. The task's last commit waits for the flush, which makes every earlier one durable too. At
+   * a batch of 10,000 rows that saves one fsync (about 5 ms here) per batch.
+   */
   async writeCheckpoint(checkpoint: Checkpoint): Promise<void> {
+    if (!checkpoint.done) {
+      await this.run('Writing the checkpoint', () =>
+        this.client.query('SET LOCAL synchronous_commit TO off'),
+      );
+    }
     await this.run('Writing the checkpoint', () =>
       this.client.query(WRITE_CHECKPOINT_SQL, checkpointParams(checkpoint)),
     );

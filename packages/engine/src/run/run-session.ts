@@ -512,6 +512,7 @@ export class RunSession {
       rejected: await this.rejectedByMapping(committed),
       targetBefore: record.targetBefore,
       sourceSums: this.sourceSumsFromLoad(committed),
+      concurrency: this.settings.parallelism,
       signal: this.signal,
     });
     const rules = await checkRules(this.settings.rules, { source: this.source, target: this.target });

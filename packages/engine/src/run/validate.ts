@@ -2,6 +2,7 @@ import type { Connection, ReadRequest } from '../connectors/connection.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import type { ColumnInfo } from '../schema/model.ts';
 import { RowChecksum } from './checksum.ts';
+import { runPool } from './task-pool.ts';
 
 export interface TableValidation {
   /** Target table, `schema.table`. */
@@ -28,6 +29,8 @@ export interface ValidateOptions {
   readonly targetBefore: Readonly<Record<string, number>>;
   /** Source checksums the load tasks computed while reading, by mapping id (see `sumWhileLoading`). */
   readonly sourceSums?: Readonly<Record<string, { rows: number; digest: string }>>;
+  /** Tables validated at the same time (the run's parallelism); one after another when omitted. */
+  readonly concurrency?: number;
   readonly signal: AbortSignal;
 }
 
@@ -47,9 +50,18 @@ export async function validateTables(
     const key = `${m.target.schema}.${m.target.name}`;
     groups.set(key, [...(groups.get(key) ?? []), m]);
   }
-  const results: TableValidation[] = [];
-  for (const [table, group] of groups)
-    results.push(await validateGroup(table, group, source, target, options));
+  // Tables side by side: each waits mostly on two servers scanning, so one table's counts and sums
+  // overlap another's instead of leaving a core idle.
+  const entries = [...groups];
+  const results: TableValidation[] = new Array(entries.length);
+  await runPool(
+    entries.map((entry, index) => ({ entry, index })),
+    options.concurrency ?? 1,
+    async ({ entry: [table, group], index }) => {
+      results[index] = await validateGroup(table, group, source, target, options);
+    },
+    () => {},
+  );
   return results;
 }
 
@@ -61,14 +73,18 @@ async function validateGroup(
   options: ValidateOptions,
 ): Promise<TableValidation> {
   const first = group[0]!;
-  let sourceRows = 0;
-  let rejected = 0;
-  for (const m of group) {
-    sourceRows += await source.reader.count(m.source, m.where);
-    rejected += options.rejected[m.id] ?? 0;
-  }
-  const targetRows = await target.reader.count(first.target);
+  const rejected = group.reduce((n, m) => n + (options.rejected[m.id] ?? 0), 0);
   const before = first.mode === 'replace' ? 0 : (options.targetBefore[table] ?? 0);
+  // Counts and checksums at once: they read the same tables on two servers.
+  const [sourceRows, targetRows, checksum] = await Promise.all([
+    Promise.all(group.map((m) => source.reader.count(m.source, m.where))).then((counts) =>
+      counts.reduce((a, b) => a + b, 0),
+    ),
+    target.reader.count(first.target),
+    rejected > 0
+      ? { skipped: `${rejected} row(s) were rejected; the rejects file holds them` }
+      : compareChecksums(group, before, source, target, options),
+  ]);
   const expected = before + sourceRows - rejected;
   const problems: string[] = [];
   const upsert = group.some((m) => m.mode === 'upsert');
@@ -80,10 +96,6 @@ async function validateGroup(
         : `target holds ${targetRows} rows, expected ${expected} (${sourceRows} from the source${rejected ? ` - ${rejected} rejected` : ''}${before ? ` + ${before} already there` : ''}): ${Math.abs(expected - targetRows)} ${targetRows < expected ? 'missing' : 'too many'}`,
     );
   }
-  const checksum =
-    rejected > 0
-      ? { skipped: `${rejected} row(s) were rejected; the rejects file holds them` }
-      : await compareChecksums(group, before, source, target, options);
   if ('matches' in checksum && !checksum.matches) {
     problems.push(
       `checksum of the copied columns differs (source ${checksum.source}, target ${checksum.target})`,
