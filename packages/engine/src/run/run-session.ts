@@ -1,8 +1,7 @@
 import { join, resolve } from 'node:path';
-import { failedWith, isTransientFailure } from '../connectors/classify-error.ts';
 import type { Checkpoint, Connection, SqliteFolder } from '../connectors/connection.ts';
 import { openConnection } from '../connectors/open.ts';
-import { DataBridgeError, messageOf } from '../errors.ts';
+import { DataBridgeError } from '../errors.ts';
 import { buildPlan } from '../plan/build-plan.ts';
 import { checkKeyConflicts } from '../plan/check-key-conflicts.ts';
 import { checkSourceQueries } from '../plan/check-source-queries.ts';
@@ -11,36 +10,27 @@ import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.
 import { schemaDdl, withSchemaWarnings } from '../plan/schema-ddl.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { checkStageable } from '../staging/check-stageable.ts';
-import { type SnapshotGuarantee, stageExtract } from '../staging/staged-extract.ts';
 import { StagedSource } from '../staging/staged-source.ts';
 import { resolveStaging, type StagingDatabase } from '../staging/staging-config.ts';
 import { stagingSchemaName } from '../staging/staging-schemas.ts';
-import { buildAfterLoad } from './build-after-load.ts';
-import { foreignKeyProblems } from './check-foreign-keys.ts';
-import { RowChecksum, type ServerSumState } from './checksum.ts';
-import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
+import { restoreForeignKeys } from './deferred-foreign-keys.ts';
 import { dropRunState } from './drop-run-state.ts';
-import { fillDeferredColumns } from './fill-deferred.ts';
-import { type HookResult, runHooks } from './hooks.ts';
-import { decodePosition, type Position } from './key-codec.ts';
 import { openPair, openStagedPair } from './open-pair.ts';
 import { levelsMayOverlap } from './overlap-levels.ts';
-import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
 import { STOP_NOW } from './paused.ts';
-import { decodePlan, encodePlan } from './plan-codec.ts';
-import { planTasks } from './plan-tasks.ts';
+import { decodePlan } from './plan-codec.ts';
 import { RejectLog } from './reject-log.ts';
-import { rejectOrphans } from './reject-orphans.ts';
 import type { RejectedRow } from './rejected-row.ts';
-import { identity } from './row-transform.ts';
 import { RunLog, type RunLogEntry } from './run-log.ts';
+import { extractRun } from './run-session-extract.ts';
+import { finishLoadStage, loadTask } from './run-session-load.ts';
+import { checkPolicy } from './run-session-policy.ts';
+import { rejectedByMapping, validateRun } from './run-session-validate.ts';
 import type { NewRun, RunRecord, RunStateStore, TaskRecord } from './run-state.ts';
-import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
+import type { BatchStats, TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
-import { deleteGoneRows, finishSync, withSyncWindows } from './sync-stage.ts';
+import { withSyncWindows } from './sync-stage.ts';
 import type { SyncRange } from './sync-window.ts';
-import { sumWhileLoading, validateTables } from './validate.ts';
-import { checkRules } from './validation-rules.ts';
 
 export interface SessionOptions {
   readonly spec: MigrationSpec;
@@ -79,9 +69,6 @@ export const STOP_GRACE_MS = 10_000;
 
 /** Between asking the server to cancel a statement and ending its session. */
 const CANCEL_GRACE_MS = 2_000;
-
-/** Source tables at least this large (by statistics) are counted by estimate where counting is slow. */
-const ESTIMATE_ABOVE = 100_000;
 
 export interface ExtractResult {
   readonly tasks: readonly TaskRecord[];
@@ -186,69 +173,9 @@ export class RunSession {
     return mapping;
   }
 
-  /**
-   * The extract stage: runs the pre hooks (once per run, even across a resume: they may empty a table
-   * the counts must see emptied), counts the source rows, creates missing target tables, splits the
-   * tables into key-range tasks and records the run. A run that exists already is picked up as is.
-   */
-  async extract(): Promise<ExtractResult> {
-    const { state } = this.options;
-    let record = await state.getRun(this.runId);
-    const hooksPending = !record?.preHooksDone;
-    if (hooksPending) await this.hooks('pre');
-    await this.target.ensureCheckpointTable();
-    if (record) {
-      await state.markRunning(this.runId);
-      // A process killed while creating the tables left some of them: create the rest.
-      await this.createMissingTables({ resuming: true });
-    } else {
-      const rowsTotal = await this.countSource();
-      const counts = new Map(Object.entries(rowsTotal).map(([id, c]) => [id, c.rows]));
-      const tasks = await planTasks(this.plan.mappings, this.source, counts, this.settings);
-      const targetBefore: Record<string, number> = {};
-      for (const m of this.plan.mappings) {
-        const key = `${m.target.schema}.${m.target.name}`;
-        targetBefore[key] = m.createTarget ? 0 : await this.target.reader.count(m.target);
-      }
-      await state.createRun(
-        {
-          id: this.runId,
-          specName: this.plan.spec.name,
-          specHash: this.options.specHash,
-          startedAt: new Date().toISOString(),
-          targetBefore,
-          plan: encodePlan(this.plan),
-          rowsTotal,
-        },
-        tasks,
-      );
-      // Only now, with the run recorded: a process killed from here on leaves a run that knows the
-      // tables it creates and the foreign keys it owes them, for a resume to finish.
-      await this.createMissingTables({ resuming: false });
-      const deferrable = tablesToDefer(this.plan.mappings, this.settings, targetBefore);
-      await deferForeignKeys(this.target, state, this.runId, deferrable, this.log);
-      record = (await state.getRun(this.runId))!;
-    }
-    if (hooksPending) await state.markPreHooksDone(this.runId);
-    // Runs recorded before totals were kept count again.
-    const rowsTotal = Object.keys(record.rowsTotal).length > 0 ? record.rowsTotal : await this.countSource();
-    const tasks = await state.tasks(this.runId);
-    if (this.staged) {
-      const guarantee = await stageExtract({
-        runId: this.runId,
-        schema: this.staged.schema,
-        staging: this.staged.connection,
-        source: this.source,
-        tasks,
-        mapping: (id) => this.mapping(id),
-        layout: (id) => this.transforms().get(id)!.layout,
-        batchSize: this.settings.batchSize,
-        parallelism: this.settings.parallelism,
-        signal: this.signal,
-      });
-      if (guarantee) await this.noteSnapshot(guarantee);
-    }
-    return { tasks, rowsTotal, checkpoints: await this.checkpoints() };
+  /** The extract stage (run-session-extract.ts). */
+  extract(): Promise<ExtractResult> {
+    return extractRun(this);
   }
 
   async record(): Promise<RunRecord> {
@@ -260,33 +187,6 @@ export class RunSession {
   /** The target's committed checkpoints of this run, by task id. */
   async checkpoints(): Promise<Map<string, Checkpoint>> {
     return new Map((await this.target.readCheckpoints(this.runId)).map((c) => [c.taskId, c]));
-  }
-
-  private async countSource(): Promise<NewRun['rowsTotal']> {
-    const totals: Record<string, { rows: number; estimate: boolean }> = {};
-    await Promise.all(
-      this.plan.mappings.map(async (m) => {
-        // InnoDB counts by scanning the whole table (a second per million rows); for a large table
-        // without a filter its statistics are close enough for a progress bar and a key-range split.
-        const estimate =
-          this.source.dialect.name === 'mysql' && !m.where && m.source.rowEstimate >= ESTIMATE_ABOVE;
-        const rows = estimate ? m.source.rowEstimate : await this.source.reader.count(m.source, m.where);
-        totals[m.id] = { rows, estimate };
-      }),
-    );
-    return totals;
-  }
-
-  private async createMissingTables(options: { resuming: boolean }): Promise<void> {
-    // Enum types, then the tables. PostgreSQL and MySQL leave foreign keys out (added after the
-    // load); SQLite, which cannot add them later, writes them inline and does not enforce them while loading.
-    for (const statement of this.schemaDdl().beforeLoad) {
-      try {
-        await this.target.query(statement.sql);
-      } catch (error) {
-        if (!(options.resuming && failedWith(error, 'already_exists'))) throw error;
-      }
-    }
   }
 
   /** The DDL of the tables this run creates (what `databridge plan --ddl` prints). */
@@ -303,94 +203,14 @@ export class RunSession {
     return this.compiled;
   }
 
-  /**
-   * Loads one task from its last checkpoint: bytes straight through where source and target allow
-   * it, else row by row. Rejected rows go to the rejects file and the run state's samples.
-   */
-  async loadTask(task: TaskRecord, handlers: TaskHandlers): Promise<TaskResult> {
-    const mapping = this.mapping(task.mappingId);
-    const { layout, transform } = this.transforms().get(mapping.id)!;
-    const samples: Promise<void>[] = [];
-    const source = await this.loadSource();
-    const sourceSum = sumWhileLoading(
-      mapping,
-      source,
-      this.target,
-      this.settings.validation.checksum,
-      layout.valueIndex,
-    );
-    const context: TaskContext = {
-      runId: this.runId,
-      task,
-      mapping,
-      layout,
-      transform,
-      source,
-      target: this.target,
-      batchSize: this.settings.batchSize,
-      policy: this.settings.errorPolicy,
-      checkpoint: (await this.checkpoints()).get(task.id),
-      ...(sourceSum ? { sourceSum } : {}),
-      signal: this.signal,
-      onBatch: (b) => {
-        this.log.debug(`page of ${b.rowsRead} rows into ${mapping.target.name}`, {
-          taskId: task.id,
-          written: b.rowsWritten,
-          readMs: Math.round(b.readMs),
-          writeMs: Math.round(b.writeMs),
-        });
-        handlers.onBatch(b);
-      },
-      onRejected: (rows, stopped) => {
-        if (rows.length === 0) return;
-        this.rejects.record(rows);
-        samples.push(this.options.state.addRejectedSamples(this.runId, mapping.id, rows));
-        this.log.warning(
-          `${rows.length} row(s) rejected in ${mapping.target.schema}.${mapping.target.name}`,
-          {
-            mappingId: mapping.id,
-            first: rows[0]!.reason,
-          },
-        );
-        handlers.onRejected(rows, stopped);
-      },
-    };
-    const passThrough = transform === identity && canPassThrough(mapping, source, this.target);
-    try {
-      if (!passThrough) return await runTask(context);
-      try {
-        return await runPassThroughTask(context);
-      } catch (error) {
-        if (!isRowLevelFailure(error)) throw error;
-        // The database refused a row of a byte batch: go on from the last checkpoint on the parsed
-        // path, which finds the row and applies the error policy to it.
-        return await runTask({ ...context, checkpoint: (await this.checkpoints()).get(task.id) });
-      }
-    } finally {
-      await Promise.all(samples);
-    }
+  /** Loads one task from its last checkpoint (run-session-load.ts). */
+  loadTask(task: TaskRecord, handlers: TaskHandlers): Promise<TaskResult> {
+    return loadTask(this, task, handlers);
   }
 
-  /**
-   * After a load stage's last task: fills the columns deferred to break foreign-key cycles, and once
-   * every table is in, adds the foreign keys of created tables (checked once, not row by row).
-   */
-  async finishLoadStage(stageId: 'load_dimensions' | 'load_facts'): Promise<void> {
-    const mappings = this.plan.mappings.filter((m) => m.stage === stageId);
-    for (const m of mappings) {
-      await fillDeferredColumns(m, this.source, this.target, {
-        batchSize: this.settings.batchSize,
-        signal: this.signal,
-      });
-    }
-    const lastLoadStage = this.plan.mappings.some((m) => m.stage === 'load_facts')
-      ? 'load_facts'
-      : 'load_dimensions';
-    if (stageId !== lastLoadStage) return;
-    if (this.settings.errorPolicy !== 'fail_fast') await this.rejectOrphanRows();
-    await this.buildCreatedSchema();
-    await this.addCreatedForeignKeys();
-    await this.restoreDeferredForeignKeys({ strict: this.settings.errorPolicy === 'fail_fast' });
+  /** After a load stage's last task: deferred columns, then the created tables' keys (run-session-load.ts). */
+  finishLoadStage(stageId: 'load_dimensions' | 'load_facts'): Promise<void> {
+    return finishLoadStage(this, stageId);
   }
 
   /**
@@ -403,265 +223,26 @@ export class RunSession {
     await restoreForeignKeys(this.target, this.options.state, this.runId, this.log, options);
   }
 
-  /** Children of rejected parent rows in the created tables, rejected in turn (reject-orphans.ts). */
-  private async rejectOrphanRows(): Promise<void> {
-    const found = await rejectOrphans(this.target, this.plan.mappings);
-    const { state } = this.options;
-    if (found.rows.length > 0) {
-      this.rejects.record(found.rows);
-      for (const [id, n] of Object.entries(found.counts)) {
-        const rows = found.rows.filter((r) => r.mappingId === id);
-        await state.addRejectedSamples(this.runId, id, rows);
-        this.log.warning(`${n} row(s) rejected in ${rows[0]!.table}: their parent row was rejected`, {
-          mappingId: id,
-          first: rows[0]!.reason,
-        });
-      }
-      // Added to what an earlier pass (before a resume) took out: those rows are gone already.
-      const earlier = (await state.notes(this.runId)).orphansRejected;
-      const total = { ...earlier };
-      for (const [id, n] of Object.entries(found.counts)) total[id] = (total[id] ?? 0) + n;
-      await state.saveNotes(this.runId, { orphansRejected: total });
-    }
-    if (found.skipped.length > 0) {
-      const warnings = [...(await state.notes(this.runId)).warnings];
-      for (const fk of found.skipped)
-        warnings.push({
-          kind: 'foreign_key',
-          table: fk.split(' ')[0]!,
-          message: `rows of ${fk} whose parent row was rejected could not be looked for (MySQL cannot for a self-reference)`,
-          fix: 'delete them by hand (see the rejects files for the parents), then add the constraint',
-        });
-      await state.saveNotes(this.runId, { warnings });
-    }
+  /** The validate stage (run-session-validate.ts). */
+  validate(): Promise<void> {
+    return validateRun(this);
   }
 
-  /** Indexes, identities, defaults, triggers and comments of the created tables (build-after-load.ts). */
-  private async buildCreatedSchema(): Promise<void> {
-    const warnings = await buildAfterLoad(this.target, this.schemaDdl().afterLoad, {
-      parallelism: this.settings.parallelism,
-      strict: this.settings.errorPolicy === 'fail_fast',
-      log: this.log,
-    });
-    if (warnings.length === 0) return;
-    const earlier = (await this.options.state.notes(this.runId)).warnings;
-    await this.options.state.saveNotes(this.runId, { warnings: [...earlier, ...warnings] });
+  /** Rows rejected so far by mapping (run-session-validate.ts). */
+  rejectedByMapping(): Promise<Record<string, number>> {
+    return rejectedByMapping(this);
   }
 
-  private async addCreatedForeignKeys(): Promise<void> {
-    const done = new Set<string>();
-    const warnings = [...(await this.options.state.notes(this.runId)).warnings];
-    for (const m of this.plan.mappings) {
-      const key = `${m.target.schema}.${m.target.name}`;
-      if (!m.createTarget || done.has(key)) continue;
-      done.add(key);
-      for (const sql of this.target.dialect.addForeignKeys(m.target, m.target)) {
-        try {
-          await this.target.query(sql);
-        } catch (error) {
-          // A repeated stage finds its constraint there already.
-          if (failedWith(error, 'already_exists')) continue;
-          // A lost connection is no verdict on the rows: fail, so that a retry or a resume adds it.
-          if (isTransientFailure(error)) throw error;
-          // Under fail_fast no row was rejected, so a refusal is real. Otherwise a rejected parent
-          // row may leave children without it: the rows stay loaded, the constraint is reported.
-          if (this.settings.errorPolicy === 'fail_fast') throw error;
-          warnings.push({
-            kind: 'foreign_key',
-            table: key,
-            message: `a foreign key was not created: ${messageOf(error)}`,
-            fix: 'fix or reload the rejected parent rows (see the rejects files), then add the constraint',
-          });
-          this.log.warning(`foreign key on ${key} not created`, { error: messageOf(error) });
-        }
-      }
-    }
-    await this.options.state.saveNotes(this.runId, { warnings });
+  /** The error policy's verdict once everything ran (run-session-policy.ts). */
+  checkPolicy(): Promise<void> {
+    return checkPolicy(this);
   }
 
-  /**
-   * The validate stage: post hooks, then counts and checksums against the source, then the custom
-   * rules. What differs fails the run with every difference named.
-   */
-  async validate(): Promise<void> {
-    await this.hooks('post');
-    await deleteGoneRows(this);
-    await this.checkRows();
-    await finishSync(this);
-  }
-
-  /** Counts, checksums and rules; what differs fails the run with every difference named. */
-  private async checkRows(): Promise<void> {
-    const notes = await this.options.state.notes(this.runId);
-    const keys = await foreignKeyProblems(
-      this.target,
-      this.plan.mappings,
-      notes.deferredForeignKeys,
-      notes.warnings,
-    );
-    const settings = this.settings.validation;
-    if (!settings.rowCount && !settings.checksum && this.settings.rules.length === 0) {
-      if (keys.length > 0)
-        throw new DataBridgeError('validation_failed', `validation failed: ${keys.join('; ')}`);
-      return;
-    }
-    const record = await this.record();
-    const committed = await this.committedTasks();
-    const validation = await validateTables(this.plan.mappings, await this.loadSource(), this.target, {
-      ...settings,
-      rejected: await this.rejectedByMapping(committed),
-      targetBefore: record.targetBefore,
-      sourceSums: this.sourceSumsFromLoad(committed),
-      concurrency: this.settings.parallelism,
-      signal: this.signal,
-    });
-    const rules = await checkRules(this.settings.rules, { source: this.source, target: this.target });
-    await this.options.state.saveNotes(this.runId, { validation, rules });
-    const problems = [
-      ...validation.flatMap((v) => v.problems.map((p) => `${v.table}: ${p}`)),
-      ...rules.filter((r) => !r.ok).map((r) => `rule "${r.name}" ${r.message}`),
-      ...keys,
-    ];
-    if (problems.length > 0)
-      throw new DataBridgeError('validation_failed', `validation failed: ${problems.join('; ')}`);
-  }
-
-  /** Every task of the run with the position of its committed checkpoint, if it has one. */
-  private async committedTasks(): Promise<CommittedTask[]> {
-    const [tasks, checkpoints] = await Promise.all([
-      this.options.state.tasks(this.runId),
-      this.checkpoints(),
-    ]);
-    return tasks.map((t) => {
-      const c = checkpoints.get(t.id);
-      return { mappingId: t.mappingId, done: c?.done ?? false, position: c && decodePosition(c.position) };
-    });
-  }
-
-  /**
-   * The source checksums the load tasks computed while reading, by mapping: only for mappings whose
-   * every task finished with a sum in its checkpoint (a task resumed from a byte pass-through has none).
-   */
-  private sourceSumsFromLoad(
-    committed: readonly CommittedTask[],
-  ): Record<string, { rows: number; digest: string }> {
-    const sums: Record<string, { rows: number; digest: string }> = {};
-    for (const m of this.plan.mappings) {
-      const own = committed.filter((t) => t.mappingId === m.id);
-      const states = own.map((t) => (t.done ? t.position?.sum : undefined));
-      if (states.length === 0 || states.some((s) => s === undefined)) continue;
-      sums[m.id] = RowChecksum.combine(states as ServerSumState[]);
-      this.log.info(
-        `source checksum of ${m.target.schema}.${m.target.name} from the rows read during the load`,
-        { tasks: states.length },
-      );
-    }
-    return sums;
-  }
-
-  /** Rows rejected so far by mapping, as the committed checkpoints record them. */
-  async rejectedByMapping(committed?: readonly CommittedTask[]): Promise<Record<string, number>> {
-    const rejected: Record<string, number> = {};
-    for (const m of this.plan.mappings) rejected[m.id] = 0;
-    for (const t of committed ?? (await this.committedTasks()))
-      if (t.position) rejected[t.mappingId]! += t.position.rejected;
-    // Children taken out after the load because their parent row was rejected (reject-orphans.ts).
-    const orphans = (await this.options.state.notes(this.runId)).orphansRejected;
-    for (const [id, n] of Object.entries(orphans)) if (id in rejected) rejected[id]! += n;
-    return rejected;
-  }
-
-  /**
-   * The error policy's verdict once everything ran: under `continue`, rejected rows and failed hooks
-   * fail the run now that every table was loaded as far as it would go.
-   */
-  async checkPolicy(): Promise<void> {
-    if (this.settings.errorPolicy !== 'continue') return;
-    const rejected = await this.rejectedByMapping();
-    const tables = this.plan.mappings.filter((m) => rejected[m.id]! > 0);
-    if (tables.length > 0) {
-      const samples = await this.options.state.rejectedSamples(this.runId);
-      const name = (m: PlannedMapping) => `${m.target.schema}.${m.target.name}`;
-      const lines = tables.flatMap((m) =>
-        samples
-          .filter((r) => r.mappingId === m.id)
-          .slice(0, 5)
-          .map((r) => `${name(m)}${r.column ? `.${r.column}` : ''}: ${r.reason}`),
-      );
-      const total = tables.reduce((n, m) => n + rejected[m.id]!, 0);
-      throw new DataBridgeError(
-        'bad_value',
-        `${total} row(s) rejected in ${tables.map((m) => `${name(m)} (${rejected[m.id]})`).join(', ')} (error policy continue): ${lines.join('; ')}`,
-      );
-    }
-    const failed = (await this.options.state.notes(this.runId)).hooks.filter((r) => !r.ok);
-    if (failed.length === 0) return;
-    throw new DataBridgeError(
-      'hook_failed',
-      failed.map((f) => `${f.phase} hook "${f.name}" failed on the ${f.on}: ${f.output}`).join('; '),
-    );
-  }
-
-  /** Runs a phase's hooks; a failure stops the run (fail_fast) or is kept for the report. */
-  private async hooks(phase: 'pre' | 'post'): Promise<void> {
-    await this.keepHookResults(await this.runPhase(phase));
-  }
-
-  private async runPhase(phase: 'pre' | 'post'): Promise<HookResult[]> {
-    const hooks = this.settings.hooks[phase];
-    if (hooks.length === 0) return [];
-    const results = await runHooks(hooks, phase, { source: this.source, target: this.target });
-    for (const r of results)
-      this.log[r.ok ? 'info' : 'error'](`${phase} hook ${r.name} ${r.ok ? 'ran' : 'failed'}`, {
-        seconds: r.seconds,
-        output: r.output,
-      });
-    return results;
-  }
-
-  private async keepHookResults(results: readonly HookResult[]): Promise<void> {
-    if (results.length === 0) return;
-    const earlier = (await this.options.state.notes(this.runId)).hooks;
-    await this.options.state.saveNotes(this.runId, { hooks: [...earlier, ...results] });
-    const failed = results.find((r) => !r.ok);
-    if (failed && this.settings.errorPolicy === 'fail_fast') {
-      throw new DataBridgeError(
-        'hook_failed',
-        `${failed.phase} hook "${failed.name}" failed on the ${failed.on}: ${failed.output}`,
-      );
-    }
-  }
-
-  /** Whether all load levels may load at once: no foreign key among them is checked while loading. */
+  /** The staged rows as a source, made once per session (see loadSource). */
   private stagedSource: StagedSource | undefined;
 
-  /** Says in the log, and in the report when it is less than one snapshot, what the staged rows are. */
-  private async noteSnapshot(guarantee: SnapshotGuarantee): Promise<void> {
-    const words: Record<SnapshotGuarantee, string> = {
-      one_snapshot: 'every table was read from one snapshot of the source, shared by the parallel readers',
-      per_attempt:
-        'the extract was resumed: the tables copied before and after the interruption come from two snapshots of the source',
-      per_reader:
-        'the source cannot share one snapshot between readers (MySQL/MariaDB, SQLite): each reader saw it at its own moment',
-    };
-    this.log.info(`staged extract: ${words[guarantee]}`, { guarantee });
-    if (guarantee === 'one_snapshot') return;
-    const earlier = (await this.options.state.notes(this.runId)).warnings;
-    await this.options.state.saveNotes(this.runId, {
-      warnings: [
-        ...earlier,
-        {
-          kind: 'source_snapshot',
-          table: '*',
-          message: `staged extract: ${words[guarantee]}`,
-          fix: 'stop writes to the source during the extract if its tables must agree with each other',
-        },
-      ],
-    });
-  }
-
   /** Where loads and validation read the source rows: the run's staging schema, or the source itself. */
-  private async loadSource(): Promise<Connection> {
+  async loadSource(): Promise<Connection> {
     if (!this.staged) return this.source;
     this.stagedSource ??= new StagedSource({
       schema: this.staged.schema,
@@ -683,6 +264,7 @@ export class RunSession {
     this.log.info(`staging schema ${schema} dropped: the run completed`);
   }
 
+  /** Whether all load levels may load at once: no foreign key among them is checked while loading. */
   async levelsMayOverlap(): Promise<boolean> {
     const notes = await this.options.state.notes(this.runId);
     return levelsMayOverlap(this.plan.mappings, notes.deferredForeignKeys);
@@ -706,12 +288,6 @@ export class RunSession {
     })();
     return this.closing;
   }
-}
-
-interface CommittedTask {
-  readonly mappingId: string;
-  readonly done: boolean;
-  readonly position: Position | undefined;
 }
 
 /** Plans a new run and checks the plan against the databases. */
