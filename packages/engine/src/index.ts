@@ -94,6 +94,7 @@ export {
 } from './run/run-state.ts';
 export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
+export { logStageStatus } from './run/stage-log.ts';
 export { cursorKey, type SavedCursor, type SourceColumn, type SyncRange } from './run/sync-window.ts';
 export { validateFull } from './run/validate-full.ts';
 export type * from './schema/model.ts';

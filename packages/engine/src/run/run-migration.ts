@@ -14,6 +14,7 @@ import type { RunLogEntry } from './run-log.ts';
 import { RunSession } from './run-session.ts';
 import type { RunStateStore, TaskRecord } from './run-state.ts';
 import type { RunOutcome, RunSummary } from './run-summary.ts';
+import { logStageStatus } from './stage-log.ts';
 import { runPool } from './task-pool.ts';
 
 export interface RunOptions {
@@ -316,8 +317,7 @@ class LocalRun {
 
   private setStage(id: StageId, status: StageProgress['status']): void {
     const s = this.progress.stages.find((x) => x.id === id)!;
-    if (status === 'failed') this.session.log.error(`stage ${id} failed`, { stage: id });
-    else if (status !== 'pending') this.session.log.info(`stage ${id} ${status}`, { stage: id });
+    logStageStatus(this.session.log, id, status);
     if (status === 'running') s.startedAt = Date.now();
     if (status !== 'running' && status !== 'pending') s.endedAt = Date.now();
     s.status = status;

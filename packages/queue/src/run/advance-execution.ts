@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decodePosition,
   type ExtractResult,
+  logStageStatus,
   type RetrySettings,
   type RunSession,
   STAGES,
@@ -116,8 +117,7 @@ export async function advanceExecution(
     status: 'running' | 'completed' | 'skipped' | 'failed' | 'queued' | 'paused' | 'interrupted',
   ) => {
     await setStage(store, executionId, stageId, status);
-    if (status === 'failed') session.log.error(`stage ${stageId} failed`, { stage: stageId });
-    else if (status !== 'queued') session.log.info(`stage ${stageId} ${status}`, { stage: stageId });
+    logStageStatus(session.log, stageId, status);
   };
   try {
     if (execution.status !== 'running') {
