@@ -13,6 +13,8 @@ export interface BenchOptions {
   readonly memoryCheck: boolean;
   /** Both tools building the schema from MariaDB, without and with secondary indexes (issue 14). */
   readonly schemaBuild: boolean;
+  /** DataBridge staged (`--staging`) beside each headline run; off for quicker profiling rounds. */
+  readonly staged: boolean;
   readonly reportFile: string;
   readonly quick: boolean;
 }
@@ -27,6 +29,8 @@ export const USAGE = `npm run bench -- [options]
   --no-memory-check   skip it (it is the longest part)
   --no-schema-build   skip the schema build comparison (MariaDB path: both tools create the tables
                       and indexes, without and with five secondary indexes)
+  --no-staged         skip the staged line of each path (DataBridge with --staging), the longest
+                      contender: for quicker rounds while profiling
   --report FILE       where the Markdown goes; default docs/benchmarks.md
   --quick             smoke run: 30000 rows, 1 repeat, no memory check, report under bench/.data
   --help`;
@@ -43,6 +47,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       'memory-check': { type: 'boolean' },
       'no-memory-check': { type: 'boolean' },
       'no-schema-build': { type: 'boolean', default: false },
+      'no-staged': { type: 'boolean', default: false },
       report: { type: 'string' },
       quick: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -67,6 +72,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
     skipPrepare: values['skip-prepare'] ?? false,
     memoryCheck: values['memory-check'] ?? (values['no-memory-check'] ? false : !quick),
     schemaBuild: paths.includes('mysql') && !(values['no-schema-build'] ?? false),
+    staged: !(values['no-staged'] ?? false),
     reportFile: resolve(values.report ?? (quick ? resolve(DATA_DIR, 'benchmarks-quick.md') : DEFAULT_REPORT)),
     quick,
   };

@@ -27,7 +27,7 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const paths = options.paths.map((id) => PATHS[id]);
+  const paths = options.paths.map((id) => (options.staged ? PATHS[id] : withoutStaged(PATHS[id])));
   const needPgloader = options.paths.some((id) => id !== 'pg');
   const tools = await ensureTools(needPgloader);
   await resetTarget();
@@ -111,3 +111,8 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`bench: ${messageOf(error)}\n`);
   process.exitCode = 1;
 });
+
+/** The path without its staged contender (`--no-staged`): the report then has no staged line. */
+function withoutStaged(path: BenchPath): BenchPath {
+  return { ...path, contenders: (rows) => path.contenders(rows).filter((c) => !c.staged) };
+}
