@@ -152,6 +152,13 @@ export async function restoreForeignKeys(
     await save(fk, next).catch(() => undefined);
     throw error;
   };
+  /** A key back and, when it was a checked one, checked: saved and logged with its time. */
+  const restored = async (fk: DeferredForeignKey, checked: boolean) => {
+    await save(fk, 'restored');
+    log.info(`foreign key ${nameOf(fk)} added back${checked ? ' and checked' : ''}`, {
+      seconds: Number(((performance.now() - (started.get(fk) ?? 0)) / 1000).toFixed(2)),
+    });
+  };
   const toCheck: { fk: DeferredForeignKey; index: number }[] = [];
   for (const [index, fk] of pending.entries()) {
     started.set(fk, performance.now());
@@ -163,12 +170,6 @@ export async function restoreForeignKeys(
     }
     if (fk.validated) toCheck.push({ fk, index });
     else await restored(fk, false);
-  }
-  async function restored(fk: DeferredForeignKey, checked: boolean) {
-    await save(fk, 'restored');
-    log.info(`foreign key ${nameOf(fk)} added back${checked ? ' and checked' : ''}`, {
-      seconds: Number(((performance.now() - (started.get(fk) ?? 0)) / 1000).toFixed(2)),
-    });
   }
   await runPool(
     toCheck,

@@ -70,12 +70,6 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
     : undefined;
   const batches = stream && new CopyTextBatches(stream, ctx.batchSize);
   try {
-    return await copyBatches();
-  } finally {
-    stream?.destroy();
-  }
-
-  async function copyBatches(): Promise<TaskResult> {
     for (;;) {
       const started = performance.now();
       const session = await ctx.target.loader.begin();
@@ -130,6 +124,8 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
       after = key;
       if (ctx.signal.aborted) throw new DataBridgeError('cancelled', 'the run was cancelled');
     }
+  } finally {
+    stream?.destroy();
   }
 }
 

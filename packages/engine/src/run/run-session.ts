@@ -583,16 +583,10 @@ export class RunSession {
     // load. Without them, the keys come back and scan their tables while the counts and checksums
     // read the same tables (reads and a key check do not block each other): one wait, not two.
     const keysFirst = this.settings.hooks.post.length > 0 || this.plan.mappings.some((m) => m.sync);
-    if (keysFirst) {
-      await restore();
-      await this.hooks('post');
-      await deleteGoneRows(this);
-      await this.checkRows(Promise.resolve());
-    } else {
-      await this.hooks('post');
-      await deleteGoneRows(this);
-      await this.checkRows(restore());
-    }
+    if (keysFirst) await restore();
+    await this.hooks('post');
+    await deleteGoneRows(this);
+    await this.checkRows(keysFirst ? Promise.resolve() : restore());
     await finishSync(this);
   }
 

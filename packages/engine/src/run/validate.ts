@@ -86,7 +86,7 @@ async function validateGroup(
       counts.reduce((a, b) => a + b, 0),
     ),
     skipped === undefined
-      ? compareChecksums(group[0]!, source, target, options)
+      ? compareChecksums(first, source, target, options)
       : target.reader.count(first.target).then((rows) => ({ checksum: { skipped }, targetRows: rows })),
   ]);
   const { checksum, targetRows } = summed;
