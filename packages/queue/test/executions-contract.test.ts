@@ -141,7 +141,6 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
       const project = await projectFor(h.store, source.url, target.url, {
         version: 1,
         name: 'big',
-        // Small batches: the byte pass-through moves 200,000 rows faster than a pause request lands.
         pipeline: { batchSize: 200, parallelism: 2, createTables: true },
         mappings: [{ source: 'big', target: 'big', columns: same('id', 'name', 'amount') }],
       });
@@ -150,7 +149,17 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
         async () => (await getExecutionStatus(h, executionId)).recordsProcessed >= 5000,
         'the load to start',
       );
-      const paused = await pauseExecution(h, executionId);
+      // Holds the load at its next batch (a SHARE lock waits for the batches in flight, then blocks
+      // the next COPY), so the pause lands mid-load however fast the rows move.
+      const holder = new pg.Client({ connectionString: target.url });
+      await holder.connect();
+      let paused: Awaited<ReturnType<typeof pauseExecution>>;
+      try {
+        await holder.query('BEGIN; LOCK TABLE public.big IN SHARE MODE');
+        paused = await pauseExecution(h, executionId);
+      } finally {
+        await holder.query('COMMIT').finally(() => holder.end());
+      }
       assert.equal(paused.status, 'paused');
       await h.executor.settled(executionId);
       const atPause = await getExecutionStatus(h, executionId);
