@@ -138,27 +138,48 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
         `CREATE TABLE big (id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2));
          INSERT INTO big SELECT g, 'name ' || g, g / 7.0 FROM generate_series(1, 200000) g;`,
       );
+      // From the tenth batch on, every COPY into the target waits on an advisory lock the test holds,
+      // so the load is provably mid-way when the pause is asked for, however fast the rows move.
+      await sql(
+        target.url,
+        `CREATE TABLE big (id bigint PRIMARY KEY, name text NOT NULL, amount numeric(12,2));
+         CREATE SEQUENCE big_batches;
+         CREATE FUNCTION gate_big() RETURNS trigger LANGUAGE plpgsql AS $$
+         BEGIN
+           IF nextval('big_batches') >= 10 THEN PERFORM pg_advisory_xact_lock_shared(4242); END IF;
+           RETURN NULL;
+         END $$;
+         CREATE TRIGGER gate_big AFTER INSERT ON big FOR EACH STATEMENT EXECUTE FUNCTION gate_big();`,
+      );
       const project = await projectFor(h.store, source.url, target.url, {
         version: 1,
         name: 'big',
-        pipeline: { batchSize: 200, parallelism: 2, createTables: true },
+        pipeline: { batchSize: 200, parallelism: 2 },
         mappings: [{ source: 'big', target: 'big', columns: same('id', 'name', 'amount') }],
       });
-      const { executionId } = await startExecution(h, { projectId: project.id });
-      await eventually(
-        async () => (await getExecutionStatus(h, executionId)).recordsProcessed >= 5000,
-        'the load to start',
-      );
-      // Holds the load at its next batch (a SHARE lock waits for the batches in flight, then blocks
-      // the next COPY), so the pause lands mid-load however fast the rows move.
-      const holder = new pg.Client({ connectionString: target.url });
-      await holder.connect();
+      const gate = new pg.Client({ connectionString: target.url });
+      await gate.connect();
+      let executionId = '';
       let paused: Awaited<ReturnType<typeof pauseExecution>>;
       try {
-        await holder.query('BEGIN; LOCK TABLE public.big IN SHARE MODE');
+        await gate.query('SELECT pg_advisory_lock(4242)');
+        ({ executionId } = await startExecution(h, { projectId: project.id }));
+        await eventually(
+          async () =>
+            Number(
+              (
+                await gate.query(
+                  `SELECT count(*) AS n FROM pg_locks
+                    WHERE locktype = 'advisory' AND objid = 4242 AND NOT granted
+                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+                )
+              ).rows[0].n,
+            ) > 0,
+          'the load to reach the gate',
+        );
         paused = await pauseExecution(h, executionId);
       } finally {
-        await holder.query('COMMIT').finally(() => holder.end());
+        await gate.end();
       }
       assert.equal(paused.status, 'paused');
       await h.executor.settled(executionId);
