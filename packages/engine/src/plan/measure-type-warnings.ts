@@ -25,11 +25,11 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
   const added: PlanWarning[] = [];
   const widened = new Map<string, Set<string>>();
   const unmeasured = new Set<string>();
-  for (const m of plan.mappings) {
+  const scans = plan.mappings.map((m) => {
     // One scan per table: past this size the plan would take as long as a load, so it trusts the types.
     if (m.source.rowEstimate > MEASURE_MAX_ROWS) {
       unmeasured.add(`${m.target.schema}.${m.target.name}`);
-      continue;
+      return undefined;
     }
     const checks = m.columns.flatMap((c) => {
       const condition = offendingCondition(c, source);
@@ -41,12 +41,25 @@ export async function measureTypeWarnings(plan: MigrationPlan, source: Connectio
         ...(bool ? [{ column: c, condition: bool, kind: 'bool' as const }] : []),
       ];
     });
-    if (checks.length === 0) continue;
-    const sums = checks.map((c, i) => `SUM(CASE WHEN ${c.condition} THEN 1 ELSE 0 END) AS c${i}`);
-    const where = m.where ? ` WHERE (${m.where})` : '';
-    const [row] = await source.query(
-      `SELECT ${sums.join(', ')} FROM ${source.dialect.qualify(m.source)}${where}`,
-    );
+    return checks.length === 0 ? undefined : { m, checks };
+  });
+  // The tables are scanned side by side (as many at once as the source's pool lends connections):
+  // each scan is one core of the source's for a second per million rows, before the load can start.
+  const counted = await Promise.all(
+    scans.map(async (scan) => {
+      if (!scan) return undefined;
+      const sums = scan.checks.map((c, i) => `SUM(CASE WHEN ${c.condition} THEN 1 ELSE 0 END) AS c${i}`);
+      const where = scan.m.where ? ` WHERE (${scan.m.where})` : '';
+      const [row] = await source.query(
+        `SELECT ${sums.join(', ')} FROM ${source.dialect.qualify(scan.m.source)}${where}`,
+      );
+      return row;
+    }),
+  );
+  for (const [s, scan] of scans.entries()) {
+    if (!scan) continue;
+    const { m, checks } = scan;
+    const row = counted[s];
     for (const [i, c] of checks.entries()) {
       const count = Number(row?.[`c${i}`] ?? 0);
       if (c.kind === 'size') verdicts.set(keyOf(m, c.column.target.name), count);
