@@ -59,6 +59,15 @@ ESCAPE_LETTER[NEWLINE] = 110; // n
 ESCAPE_LETTER[13] = 114; // r
 
 /**
+ * Where an encoder gets a buffer of at least `bytes`: a new one by default; a loader thread gives back
+ * the buffers the main thread returned once their batch was written (threads/buffer-pool.ts).
+ * Never a slice of Node's shared pool, so a chunk can be handed to another thread by transfer.
+ */
+export type BufferSource = (bytes: number) => Buffer;
+
+const newBuffer: BufferSource = (bytes) => Buffer.allocUnsafeSlow(bytes);
+
+/**
  * A batch's COPY text, written straight into bytes. ASCII text (most of it) is copied and escaped in
  * one pass; the rest of a string from its first non-ASCII character goes through the UTF-8 encoder,
  * exactly as `Buffer.from` would write it.
@@ -68,8 +77,11 @@ class CopyBytes {
   private at = 0;
   readonly chunks: Buffer[] = [];
 
-  constructor(private readonly sizeHint: number) {
-    this.buffer = Buffer.allocUnsafe(sizeHint);
+  constructor(
+    private readonly sizeHint: number,
+    private readonly take: BufferSource,
+  ) {
+    this.buffer = take(sizeHint);
   }
 
   /** Room for `n` more bytes; a full chunk is handed on and a new one started. */
@@ -77,11 +89,11 @@ class CopyBytes {
     if (this.at + n <= this.buffer.length) return;
     if (this.at >= CHUNK_BYTES) {
       this.chunks.push(this.buffer.subarray(0, this.at));
-      this.buffer = Buffer.allocUnsafe(Math.max(this.sizeHint, n));
+      this.buffer = this.take(Math.max(this.sizeHint, n));
       this.at = 0;
       return;
     }
-    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.at + n));
+    const grown = this.take(Math.max(this.buffer.length * 2, this.at + n));
     this.buffer.copy(grown, 0, 0, this.at);
     this.buffer = grown;
   }
@@ -137,21 +149,49 @@ class CopyBytes {
  * garbage collector, and no second pass to turn the text into UTF-8.
  */
 export function encodeCopyRows(rows: readonly Row[], columns: readonly string[]): Buffer[] {
-  const out = new CopyBytes(Math.min(CHUNK_BYTES, 64 + rows.length * columns.length * 16));
-  for (const row of rows) {
-    if (row.length !== columns.length) {
-      throw new DataBridgeError('bad_value', `A row has ${row.length} values for ${columns.length} columns`);
-    }
-    for (let i = 0; i < row.length; i++) {
-      if (i > 0) out.byte(TAB);
-      const value = row[i] as Value;
-      if (typeof value === 'string') out.text(value);
-      else if (value === null) out.nullMark();
-      // A number's text is ASCII without specials: the one-pass copy takes it as it is.
-      else if (typeof value === 'number') out.text(encodeNumber(value));
-      else out.encoded(encodeCopyValue(value, columns[i]!));
-    }
-    out.byte(NEWLINE);
+  const encoder = new CopyRowsEncoder(columns, rows.length);
+  encoder.add(rows);
+  return encoder.end();
+}
+
+/**
+ * A batch encoded as its pages arrive, so that the rows of a page can go as soon as it is encoded
+ * (a loader thread holds one page of rows at a time, not a batch of them).
+ */
+export class CopyRowsEncoder {
+  private readonly out: CopyBytes;
+
+  constructor(
+    private readonly columns: readonly string[],
+    expectedRows: number,
+    take: BufferSource = newBuffer,
+  ) {
+    this.out = new CopyBytes(Math.min(CHUNK_BYTES, 64 + expectedRows * columns.length * 16), take);
   }
-  return out.end();
+
+  add(rows: readonly Row[]): void {
+    const { out, columns } = this;
+    for (const row of rows) {
+      if (row.length !== columns.length) {
+        throw new DataBridgeError(
+          'bad_value',
+          `A row has ${row.length} values for ${columns.length} columns`,
+        );
+      }
+      for (let i = 0; i < row.length; i++) {
+        if (i > 0) out.byte(TAB);
+        const value = row[i] as Value;
+        if (typeof value === 'string') out.text(value);
+        else if (value === null) out.nullMark();
+        // A number's text is ASCII without specials: the one-pass copy takes it as it is.
+        else if (typeof value === 'number') out.text(encodeNumber(value));
+        else out.encoded(encodeCopyValue(value, columns[i]!));
+      }
+      out.byte(NEWLINE);
+    }
+  }
+
+  end(): Buffer[] {
+    return this.out.end();
+  }
 }

@@ -32,45 +32,9 @@ export async function loadPage(
   rows: readonly Row[],
   mode: WriteMode,
 ): Promise<PageResult> {
-  const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
-  const rejected: RejectedRow[] = [];
-  const reject = (
-    source: Row,
-    column: string | null,
-    value: RejectedRow['value'],
-    reason: string,
-    code: ErrorCode,
-  ) =>
-    rejected.push({
-      mappingId: ctx.mapping.id,
-      table,
-      column,
-      value,
-      reason,
-      code,
-      row: rowObject(ctx.sourceNames, source),
-    });
-  let out: readonly Row[] = rows;
-  // Where each target row came from; made only once a row is rejected (until then, the same index).
-  let sourceIndex: number[] | null = null;
-  if (ctx.transform !== identity) {
-    const transformed: Row[] = new Array(rows.length);
-    let n = 0;
-    for (let i = 0; i < rows.length; i++) {
-      try {
-        transformed[n] = ctx.transform(rows[i]!);
-        sourceIndex?.push(i);
-        n++;
-      } catch (error) {
-        if (!(error instanceof ColumnRejection)) throw error;
-        sourceIndex ??= Array.from({ length: n }, (_, k) => k);
-        reject(rows[i]!, error.column, shorten(error.value), error.reason, 'bad_value');
-        if (ctx.policy === 'fail_fast') throw failFast(table, rejected);
-      }
-    }
-    transformed.length = n;
-    out = transformed;
-  }
+  const rejects = pageRejects(ctx);
+  const { reject, rejected, table } = rejects;
+  const { out, sourceIndex } = transformPage(ctx, rows, rejects);
   const result = await writeIsolating(session, target, out, mode, ctx.mapping.conflictKey);
   for (const refused of result.refused) {
     reject(
@@ -83,6 +47,68 @@ export async function loadPage(
   }
   if (result.refused.length > 0 && ctx.policy === 'fail_fast') throw failFast(table, rejected);
   return { written: result.written, rejected };
+}
+
+/** A page's rejected rows, each with its source row and reason, and the function that adds one. */
+export interface PageRejects {
+  readonly table: string;
+  readonly rejected: RejectedRow[];
+  reject(
+    source: Row,
+    column: string | null,
+    value: RejectedRow['value'],
+    reason: string,
+    code: ErrorCode,
+  ): void;
+}
+
+export function pageRejects(ctx: PageContext): PageRejects {
+  const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
+  const rejected: RejectedRow[] = [];
+  return {
+    table,
+    rejected,
+    reject: (source, column, value, reason, code) =>
+      rejected.push({
+        mappingId: ctx.mapping.id,
+        table,
+        column,
+        value,
+        reason,
+        code,
+        row: rowObject(ctx.sourceNames, source),
+      }),
+  };
+}
+
+/**
+ * The page's rows through the mapping's transform. A row the transform refuses is rejected with its
+ * reason (under fail_fast it stops the page); `sourceIndex` maps each row out back to its source row
+ * once one was left out (null while none was).
+ */
+export function transformPage(
+  ctx: PageContext,
+  rows: readonly Row[],
+  rejects: PageRejects,
+): { out: readonly Row[]; sourceIndex: number[] | null } {
+  if (ctx.transform === identity) return { out: rows, sourceIndex: null };
+  const transformed: Row[] = new Array(rows.length);
+  let sourceIndex: number[] | null = null;
+  let n = 0;
+  for (let i = 0; i < rows.length; i++) {
+    try {
+      transformed[n] = ctx.transform(rows[i]!);
+      sourceIndex?.push(i);
+      n++;
+    } catch (error) {
+      if (!(error instanceof ColumnRejection)) throw error;
+      sourceIndex ??= Array.from({ length: n }, (_, k) => k);
+      rejects.reject(rows[i]!, error.column, shorten(error.value), error.reason, 'bad_value');
+      if (ctx.policy === 'fail_fast') throw failFast(rejects.table, rejects.rejected);
+    }
+  }
+  transformed.length = n;
+  return { out: transformed, sourceIndex };
 }
 
 /** The error that stops a fail-fast run: it carries the rejected rows so they still reach the report. */

@@ -48,6 +48,8 @@ import { type BatchStats, runTask, type TaskContext, type TaskResult } from './r
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
 import { deleteGoneRows, finishSync, withSyncWindows } from './sync-stage.ts';
 import type { SyncRange } from './sync-window.ts';
+import { TaskThreads } from './threads/task-threads.ts';
+import { canRunOnThread, runThreadedTask } from './threads/threaded-task.ts';
 import { sumWhileLoading, validateTables } from './validate.ts';
 import { checkRules } from './validation-rules.ts';
 
@@ -124,6 +126,8 @@ export class RunSession {
   private compiled: Map<string, CompiledMapping> | undefined;
   private endingInFlight: NodeJS.Timeout | undefined;
   private closing: Promise<void> | undefined;
+  /** Loader threads, started by the first task that can use them (undefined: none yet; null: none). */
+  private threads: TaskThreads | null | undefined;
 
   private constructor(
     readonly options: SessionOptions,
@@ -427,10 +431,18 @@ export class RunSession {
     // Bytes passed straight through are not rows: an archived run reads them as rows.
     const passThrough =
       transform === identity && !context.archive && canPassThrough(mapping, source, this.target);
+    const threads = passThrough ? undefined : this.loaderThreads(mapping, context);
     try {
-      if (!passThrough) return await runTask(context);
+      if (!passThrough && !threads) return await runTask(context);
       try {
-        return await runPassThroughTask(context);
+        return threads
+          ? await runThreadedTask(context, threads, {
+              url: this.options.spec.source.url,
+              options: this.threadConnectOptions(),
+              settings: this.settings,
+              source,
+            })
+          : await runPassThroughTask(context);
       } catch (error) {
         if (!isRowLevelFailure(error)) throw error;
         // The database refused a row of a byte batch: go on from the last checkpoint on the parsed
@@ -440,6 +452,26 @@ export class RunSession {
     } finally {
       await Promise.all(samples);
     }
+  }
+
+  /**
+   * The run's loader threads when this task can read and convert its rows on one: a direct run (a
+   * staged one reads the staging database through this session) into a target that takes COPY text.
+   */
+  private loaderThreads(mapping: PlannedMapping, context: TaskContext): TaskThreads | undefined {
+    if (this.staged || !canRunOnThread(mapping, context)) return undefined;
+    if (this.threads === undefined)
+      this.threads = TaskThreads.forRun(this.source.dialect.name, this.settings.parallelism) ?? null;
+    return this.threads ?? undefined;
+  }
+
+  /** How a loader thread opens the source: as the session did, one reader per task and one spare. */
+  private threadConnectOptions() {
+    return {
+      poolSize: this.settings.parallelism + 1,
+      stallTimeoutMs: this.options.spec.pipeline.stallTimeoutSeconds * 1000,
+      ...(this.options.sqliteFolder ? { sqliteFolder: this.options.sqliteFolder } : {}),
+    };
   }
 
   /** The task's extract archive, when the spec asks for one (`pipeline.extractArchive`). */
@@ -805,7 +837,12 @@ export class RunSession {
     this.closing ??= (async () => {
       clearTimeout(this.endingInFlight);
       if (this.signal.aborted) await this.endInFlight();
-      await Promise.allSettled([this.source.close(), this.target.close(), this.staged?.connection.close()]);
+      await Promise.allSettled([
+        this.threads?.close(),
+        this.source.close(),
+        this.target.close(),
+        this.staged?.connection.close(),
+      ]);
     })();
     return this.closing;
   }

@@ -91,7 +91,7 @@ function loadTarget(mapping: PlannedMapping): LoadTarget {
   return { table: mapping.target, columns: mapping.columns.map((c) => c.target) };
 }
 
-function baseRequest(ctx: TaskContext): ReadRequest {
+export function baseRequest(ctx: TaskContext): ReadRequest {
   return {
     table: ctx.mapping.source,
     select: ctx.layout.select,
