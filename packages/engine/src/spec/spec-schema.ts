@@ -268,7 +268,7 @@ export const PipelineSettings = z
             .object({ runs: labelledNumber({ label: 'Keep staging', min: 1, max: 100, unit: 'runs' }) })
             .strict(),
         ],
-        { error: 'keepStaging must be { hours: <1 to 8760> } or { runs: <1 to 100> }.' },
+        { error: 'give a number of hours ({ hours: 1 to 8760 }) or of runs ({ runs: 1 to 100 }).' },
       )
       .optional(),
     /**
