@@ -146,6 +146,7 @@ export {
   pruneStaging,
   STAGING_SCHEMA_PREFIX,
   type StagedSchema,
+  stagedRowCounts,
   stagingSchemaName,
 } from './staging/staging-schemas.ts';
 export type { Row, Value } from './values.ts';

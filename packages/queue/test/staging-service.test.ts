@@ -112,7 +112,10 @@ describe('the admin page’s staging service', () => {
       assert.equal(entry?.actor.display, 'ada@example.com');
       assert.deepEqual(entry?.target, { kind: 'execution', id: failed.id });
       assert.equal(entry?.ip, '10.0.0.1');
-      assert.equal((entry?.details?.before as { schema: string }).schema, stagingSchemaName(failed.id));
+      assert.equal(
+        (entry?.details?.before as { schema?: string } | undefined)?.schema,
+        stagingSchemaName(failed.id),
+      );
       const [ledger] = await sql('SELECT dropped_why FROM databridge_staging_runs WHERE schema_name = $1', [
         stagingSchemaName(failed.id),
       ]);

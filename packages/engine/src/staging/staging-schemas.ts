@@ -181,6 +181,29 @@ export async function pruneStaging(
   });
 }
 
+/** Rows a staged extract has copied into staging so far, by the run's task id (its checkpoints there). */
+export async function stagedRowCounts(
+  staging: StagingDatabase,
+  runId: string,
+): Promise<Map<string, { readonly rows: number; readonly done: boolean }>> {
+  return withStaging(staging, async (c) => {
+    const sql = sqlOf(c);
+    const [table] = await sql(
+      `SELECT to_regclass('"public"."_databridge_checkpoints"') IS NOT NULL AS present`,
+    );
+    if (!table?.present) return new Map();
+    // The extract's checkpoints are `stage:<task id>` (staged-extract.ts), beside the loads' own.
+    const rows = await sql(
+      `SELECT substr(task_id, 7) AS task_id, rows_written, done FROM "public"."_databridge_checkpoints"
+        WHERE run_id = $1 AND starts_with(task_id, 'stage:')`,
+      [runId],
+    );
+    return new Map(
+      rows.map((r) => [String(r.task_id), { rows: Number(r.rows_written), done: r.done === true }]),
+    );
+  });
+}
+
 /** The run id a schema's name carries (lower case, `-` as `_`): the best guess without a ledger row. */
 function runIdOf(schema: string): string {
   const id = schema.slice(STAGING_SCHEMA_PREFIX.length);
