@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, it } from 'node:test';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { createStagingSchema, stagingDatabase } from '../../../packages/engine/src/index.ts';
+import { recordEnded, recordRunning } from '../../../packages/engine/src/staging/staging-ledger.ts';
 import {
   freshPostgres,
   rawExec,
@@ -60,6 +62,59 @@ it('databridge staging list | drop: the runs held in the staging database, with 
 
   const viaFlag = await cli(['staging', 'list', '--staging', db.url], { DATABRIDGE_DATA_DIR: dir });
   assert.match(viaFlag.stdout, /1 run\(s\) held/);
+});
+
+it('databridge staging prune: drops what the retention says has expired, and nothing else; --dry-run only says', async () => {
+  const db = await freshPostgres();
+  databases.push(db);
+  const staging = stagingDatabase(db.url, '--staging');
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const sql = async (text: string, params?: readonly unknown[]) =>
+    (await client.query(text, params as unknown[] | undefined)).rows;
+  const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000);
+  try {
+    for (const [run, end] of [
+      ['done-kept-a-day', ['completed', 3]],
+      ['failed-3-days', ['failed', 3]],
+      ['failed-9-days', ['failed', 9]],
+      ['running', undefined],
+    ] as const) {
+      const schema = await createStagingSchema(staging, run);
+      await recordRunning(sql, { runId: run, schema, project: 'p', keep: { hours: 24 } });
+      if (end) await recordEnded(sql, schema, end[0], daysAgo(end[1]));
+    }
+  } finally {
+    await client.end();
+  }
+  const env = { STAGING_DATABASE_URL: db.url, DATABRIDGE_DATA_DIR: dir };
+  const dry = await cli(['staging', 'prune', '--dry-run'], env);
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.match(
+    dry.stdout,
+    /would drop databridge_stage_done_kept_a_day: keepStaging: 24 hour\(s\) after the run completed/,
+  );
+  assert.match(
+    dry.stdout,
+    /would drop databridge_stage_failed_9_days: a failed run keeps its staged rows 7 day\(s\) for a retry/,
+  );
+  assert.match(dry.stdout, /2 schema\(s\) would drop\n$/);
+
+  const pruned = await cli(['staging', 'prune', '--failed-days', '2'], env);
+  assert.equal(pruned.code, 0, pruned.stderr);
+  assert.match(pruned.stdout, /3 schema\(s\) dropped\n$/);
+  const left = await cli(['staging', 'list', '--json'], env);
+  assert.deepEqual(
+    JSON.parse(left.stdout).runs.map((r: { schema: string }) => r.schema),
+    ['databridge_stage_running'],
+  );
+
+  const bad = await cli(['staging', 'prune'], { ...env, DATABRIDGE_STAGING_FAILED_RETENTION_DAYS: 'soon' });
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /DATABRIDGE_STAGING_FAILED_RETENTION_DAYS\) must be a whole number of days from 1 to 3650, not "soon"/,
+  );
 });
 
 it('databridge staging without a staging database, or with one that is not PostgreSQL, says what to set', async () => {

@@ -93,6 +93,8 @@ const ROUTES: Record<
   'POST /api/api-keys': { access: 'admin', body: {} },
   'DELETE /api/api-keys/[id]': { access: 'admin' },
   'GET /api/audit': { access: 'admin' },
+  'GET /api/staging': { access: 'admin' },
+  'DELETE /api/staging/[id]': { access: 'admin' },
 };
 
 /** The permission every server action (apps/web/app/actions/*.ts) needs, found on disk likewise. */

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import {
   checkPipelineDraft,
   expectValue,
+  keepStagingError,
   newHook,
   newRule,
   pipelineDraftOf,
@@ -31,6 +32,55 @@ describe('the pipeline step’s draft', () => {
     assert.equal(verdict.value.batchSize, 1000);
     assert.deepEqual(verdict.value.hooks.pre, [{ name: 'warm', sql: 'SELECT 1', on: 'target' }]);
     assert.deepEqual(verdict.value.rules[0]?.expect, 0);
+  });
+
+  test('staging: unset stays unset, database is saved, and keepStaging is kept to the report, for hours or for runs', () => {
+    const draft = pipelineDraftOf(pipeline);
+    assert.equal(draft.staging, 'direct');
+    assert.deepEqual(draft.keepStaging, { kind: 'report', amount: '24' });
+    const untouched = checkPipelineDraft(draft);
+    assert.ok(untouched.ok);
+    assert.equal(untouched.value.staging, undefined, 'a spec that never chose stays silent');
+    assert.equal(untouched.value.keepStaging, undefined);
+
+    const staged = checkPipelineDraft({
+      ...draft,
+      staging: 'database',
+      keepStaging: { kind: 'hours', amount: '48' },
+    });
+    assert.ok(staged.ok);
+    assert.equal(staged.value.staging, 'database');
+    assert.deepEqual(staged.value.keepStaging, { hours: 48 });
+    // Saved and opened again, the step shows what was saved.
+    const again = pipelineDraftOf(staged.value);
+    assert.equal(again.staging, 'database');
+    assert.deepEqual(again.keepStaging, { kind: 'hours', amount: '48' });
+
+    const runs = checkPipelineDraft({ ...again, keepStaging: { kind: 'runs', amount: '3' } });
+    assert.ok(runs.ok);
+    assert.deepEqual(runs.value.keepStaging, { runs: 3 });
+    assert.deepEqual(pipelineDraftOf(runs.value).keepStaging, { kind: 'runs', amount: '3' });
+
+    // An explicit direct is kept as written.
+    const direct = checkPipelineDraft(
+      pipelineDraftOf(PipelineSettings.parse({ ...pipeline, staging: 'direct' })),
+    );
+    assert.ok(direct.ok);
+    assert.equal(direct.value.staging, 'direct');
+  });
+
+  test('keepStaging out of range is refused on its field, with the range', () => {
+    const draft = { ...pipelineDraftOf(pipeline), staging: 'database' as const };
+    for (const [kind, amount, range] of [
+      ['hours', '0', /from 1 to 8,760 hours/],
+      ['runs', '500', /from 1 to 100 runs/],
+      ['runs', '', /Keep staging: give a number of hours \(\{ hours: 1 to 8760 \}\) or of runs/],
+    ] as const) {
+      const verdict = checkPipelineDraft({ ...draft, keepStaging: { kind, amount } });
+      assert.equal(verdict.ok, false, `${kind} ${amount}`);
+      if (!verdict.ok)
+        assert.match(keepStagingError(verdict.errors) ?? '', range, JSON.stringify(verdict.errors));
+    }
   });
 
   test('settings the step does not show (staging, stall timeout) survive an edit of the ones it does', () => {

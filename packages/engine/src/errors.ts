@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'validation_failed' // counts, checksums or a custom rule differ after load
   | 'hook_failed' // a pre- or post-migration SQL hook failed
   | 'cancelled'
+  | 'staging_gone' // a staged run's rows were dropped from the staging database: it cannot be retried
   | 'internal';
 
 // A table the spec would create that is there already is the spec's to fix (another name, or replace).

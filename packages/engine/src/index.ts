@@ -122,12 +122,31 @@ export {
   stagingDatabase,
   stagingFromEnvironment,
 } from './staging/staging-config.ts';
+export type { LedgerEntry, LedgerState } from './staging/staging-ledger.ts';
+export {
+  type DropWhen,
+  dropWhen,
+  expiredRuns,
+  FAILED_RETENTION_DAYS,
+  type HeldRun,
+  type HeldRunState,
+  type KeepStaging,
+  type RetentionLimits,
+} from './staging/staging-retention.ts';
 export {
   createStagingSchema,
   dropStagingSchema,
   type HeldStaging,
+  heldRuns,
+  heldStaging,
+  type KnownRun,
   listStagingSchemas,
+  type PrunedStaging,
+  type PruneOptions,
+  pruneStaging,
   STAGING_SCHEMA_PREFIX,
+  type StagedSchema,
+  stagedRowCounts,
   stagingSchemaName,
 } from './staging/staging-schemas.ts';
 export type { Row, Value } from './values.ts';

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   ArtefactStoreError,
+  FAILED_RETENTION_DAYS,
   type ObjectStoreConfig,
   readObjectStoreConfig,
   type StagingDatabase,
@@ -60,6 +61,12 @@ const EnvSchema = z.object({
     .min(1, 'must be at least 1 (unset it to keep artefacts for ever)')
     .max(36_500, 'must be at most 36500 (a hundred years)')
     .optional(),
+  DATABRIDGE_STAGING_FAILED_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1')
+    .max(3650, 'must be at most 3650 (ten years)')
+    .optional(),
 });
 
 export interface ServerEnv {
@@ -99,6 +106,11 @@ export interface ServerEnv {
   readonly staging: StagingDatabase | undefined;
   /** Artefacts older than this many days are removed by the scheduler's tick; undefined: kept. */
   readonly artefactRetentionDays: number | undefined;
+  /**
+   * Days a failed, cancelled or paused staged run keeps its staging schema for a retry before the
+   * scheduler's tick drops it (DATABRIDGE_STAGING_FAILED_RETENTION_DAYS, default 7).
+   */
+  readonly stagingFailedRetentionDays: number;
 }
 
 export class EnvError extends Error {
@@ -148,6 +160,7 @@ export function readServerEnv(env: NodeJS.ProcessEnv = process.env): ServerEnv {
       : undefined,
     objectStore,
     artefactRetentionDays: e.DATABRIDGE_ARTEFACT_RETENTION_DAYS,
+    stagingFailedRetentionDays: e.DATABRIDGE_STAGING_FAILED_RETENTION_DAYS ?? FAILED_RETENTION_DAYS,
     staging: e.STAGING_DATABASE_URL
       ? stagingDatabase(e.STAGING_DATABASE_URL, 'STAGING_DATABASE_URL')
       : undefined,

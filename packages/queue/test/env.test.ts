@@ -30,6 +30,16 @@ it('a malformed variable stops start-up naming it; empty means unset; a secret i
     readServerEnv({ DATABRIDGE_DATA_DIR: dir, STAGING_DATABASE_URL: 'postgres://u@h/stage' }).staging,
     { url: 'postgres://u@h/stage', from: 'STAGING_DATABASE_URL' },
   );
+  assert.equal(env.stagingFailedRetentionDays, 7, 'failed staged runs are kept 7 days by default');
+  assert.equal(
+    readServerEnv({ DATABRIDGE_DATA_DIR: dir, DATABRIDGE_STAGING_FAILED_RETENTION_DAYS: '2' })
+      .stagingFailedRetentionDays,
+    2,
+  );
+  assert.throws(
+    () => readServerEnv({ DATABRIDGE_DATA_DIR: dir, DATABRIDGE_STAGING_FAILED_RETENTION_DAYS: '0' }),
+    /DATABRIDGE_STAGING_FAILED_RETENTION_DAYS must be at least 1/,
+  );
   assert.equal(env.sessionSecretGenerated, true);
   const file = join(dir, 'session-secret');
   assert.ok(existsSync(file));

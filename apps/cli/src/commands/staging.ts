@@ -1,9 +1,13 @@
 import {
   DataBridgeError,
   dropStagingSchema,
+  expiredRuns,
   type HeldStaging,
+  heldRuns,
+  heldStaging,
   listStagingSchemas,
   maskPassword,
+  pruneStaging,
   type StagingDatabase,
   stagingFromEnvironment,
   stagingSchemaName,
@@ -11,7 +15,7 @@ import {
 import { Command } from 'commander';
 
 /**
- * `databridge staging list | drop <run>`: the runs' schemas held in the staging database
+ * `databridge staging list | drop <run> | prune`: the runs' schemas held in the staging database
  * (STAGING_DATABASE_URL, or `--staging <url>`) with their sizes, and removing one by hand, e.g. a
  * failed run's that will not be retried.
  */
@@ -45,7 +49,44 @@ export function stagingCommand(): Command {
       }
       process.stdout.write(`dropped ${run.startsWith('databridge_stage_') ? run : stagingSchemaName(run)}\n`);
     });
+  command
+    .command('prune')
+    .exitOverride()
+    .description(
+      "drop the schemas whose retention has run out: keepStaging for completed runs, DATABRIDGE_STAGING_FAILED_RETENTION_DAYS (default 7) for failed, cancelled and paused ones; never a running run's",
+    )
+    .option('--staging <url>', 'the staging database (default: STAGING_DATABASE_URL)')
+    .option('--failed-days <days>', 'days a failed, cancelled or paused run keeps its schema (default: 7)')
+    .option('--dry-run', 'say what would be dropped, drop nothing')
+    .action(async (opts: { staging?: string; failedDays?: string; dryRun?: boolean }) => {
+      const staging = configured(opts.staging);
+      const failedDays = days(opts.failedDays ?? process.env.DATABRIDGE_STAGING_FAILED_RETENTION_DAYS);
+      const now = new Date();
+      const limits = failedDays === undefined ? {} : { failedDays };
+      const gone = opts.dryRun
+        ? expiredRuns(await heldRuns(await heldStaging(staging)), now, limits).map(({ run, why }) => ({
+            schema: run.schema,
+            why,
+          }))
+        : await pruneStaging(staging, now, limits);
+      const verb = opts.dryRun ? 'would drop' : 'dropped';
+      for (const g of gone) process.stdout.write(`${verb} ${g.schema}: ${g.why}\n`);
+      process.stdout.write(`${gone.length} schema(s) ${verb}\n`);
+    });
   return command;
+}
+
+/** A number of days from the option or the environment variable; a bad one names where it came from. */
+function days(text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 3650) {
+    throw new DataBridgeError(
+      'bad_spec',
+      `--failed-days (or DATABRIDGE_STAGING_FAILED_RETENTION_DAYS) must be a whole number of days from 1 to 3650, not "${text}"`,
+    );
+  }
+  return n;
 }
 
 function configured(flag: string | undefined): StagingDatabase {

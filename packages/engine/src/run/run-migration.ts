@@ -193,10 +193,9 @@ class LocalRun {
       });
     const summary = final ? await this.stage('report', report) : await report();
     // Only now, validated and reported, may the checkpoints a resume would need go.
-    if (outcome === 'completed') {
+    if (outcome === 'completed')
       await dropRunState(this.session.target, this.session.runId, this.session.log);
-      await this.session.dropStaging();
-    }
+    await this.session.settleStaging(outcome);
     return summary;
   }
 

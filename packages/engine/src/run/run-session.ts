@@ -17,6 +17,7 @@ import { checkStageable } from '../staging/check-stageable.ts';
 import { cleanseFaults, cleanseRemoved } from '../staging/cleanse-counts.ts';
 import { cleanseStaged } from '../staging/cleanse-stage.ts';
 import { withoutSqlTransforms } from '../staging/cleanse-transforms.ts';
+import { recordStagedRunning, settleStaging } from '../staging/settle-staging.ts';
 import { describeSnapshot } from '../staging/snapshot-words.ts';
 import { type ExtractSnapshot, stageExtract } from '../staging/staged-extract.ts';
 import { StagedSource } from '../staging/staged-source.ts';
@@ -26,7 +27,6 @@ import { buildAfterLoad } from './build-after-load.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import { deferForeignKeys, restoreForeignKeys, tablesToDefer } from './deferred-foreign-keys.ts';
-import { dropRunState } from './drop-run-state.ts';
 import { ExtractArchiveTask } from './extract-archive-task.ts';
 import { fillDeferredColumns } from './fill-deferred.ts';
 import { type HookResult, runHooks } from './hooks.ts';
@@ -44,6 +44,7 @@ import type { RejectedRow } from './rejected-row.ts';
 import { identity } from './row-transform.ts';
 import { RunLog, type RunLogEntry } from './run-log.ts';
 import type { NewRun, RunRecord, RunStateStore, TaskRecord } from './run-state.ts';
+import type { RunOutcome } from './run-summary.ts';
 import { type BatchStats, runTask, type TaskContext, type TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
 import { deleteGoneRows, finishSync, withSyncWindows } from './sync-stage.ts';
@@ -189,6 +190,7 @@ export class RunSession {
         poolSize: options.spec.pipeline.parallelism * 2 + 2,
       });
       const schema = stagingSchemaName(options.runId);
+      await recordStagedRunning(stagingConnection, options.spec, options.runId, schema);
       return new RunSession(options, plan, source, target, { connection: stagingConnection, schema });
     } catch (error) {
       await Promise.allSettled([source.close(), target.close(), stagingConnection?.close()]);
@@ -809,13 +811,12 @@ export class RunSession {
     return this.stagedSource;
   }
 
-  /** After a completed run: its staging schema and staging checkpoints go (a failed run keeps them for its retry). */
-  async dropStaging(): Promise<void> {
-    if (!this.staged) return;
-    const { connection, schema } = this.staged;
-    await connection.query(`DROP SCHEMA IF EXISTS ${connection.dialect.quoteIdentifier(schema)} CASCADE`);
-    await dropRunState(connection, this.runId, this.log);
-    this.log.info(`staging schema ${schema} dropped: the run completed`);
+  /**
+   * After the report: a completed run's staging schema goes unless `keepStaging` keeps it; any other
+   * outcome keeps it for a retry. The ledger records which (staging/settle-staging.ts).
+   */
+  async settleStaging(outcome: RunOutcome): Promise<void> {
+    if (this.staged) await settleStaging(this.staged, this.options.spec, this.runId, outcome, this.log);
   }
 
   async levelsMayOverlap(): Promise<boolean> {

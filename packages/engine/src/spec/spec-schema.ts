@@ -253,6 +253,25 @@ export const PipelineSettings = z
      */
     staging: z.enum(['direct', 'database'], worded).optional(),
     /**
+     * How long a completed staged run's schema stays in the staging database (docs/staging.md,
+     * retention): `{ hours: n }` after the run ended, or `{ runs: n }`, the schemas of the project's
+     * last n completed runs. Unset: dropped once the report is written. Failed, cancelled and paused
+     * runs keep theirs for a retry whatever this says, up to DATABRIDGE_STAGING_FAILED_RETENTION_DAYS.
+     */
+    keepStaging: z
+      .union(
+        [
+          z
+            .object({ hours: labelledNumber({ label: 'Keep staging', min: 1, max: 8_760, unit: 'hours' }) })
+            .strict(),
+          z
+            .object({ runs: labelledNumber({ label: 'Keep staging', min: 1, max: 100, unit: 'runs' }) })
+            .strict(),
+        ],
+        { error: 'give a number of hours ({ hours: 1 to 8760 }) or of runs ({ runs: 1 to 100 }).' },
+      )
+      .optional(),
+    /**
      * `csv_gz` keeps every row each mapping extracts, as the load reads it, in gzip-compressed CSV
      * objects under the execution's artefacts (`extracts/`, with a manifest of row counts and
      * checksums), for audit and replay; `none` (the default when unset) keeps none.

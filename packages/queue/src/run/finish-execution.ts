@@ -96,10 +96,8 @@ export async function finishExecution(
     rowsPerSecond: Math.round(execution?.throughput ?? 0),
   });
   // Validated and reported: the checkpoints a resume would need may go (nothing foreign left behind).
-  if (outcome === 'completed') {
-    await dropRunState(session.target, session.runId, session.log);
-    await session.dropStaging();
-  }
+  if (outcome === 'completed') await dropRunState(session.target, session.runId, session.log);
+  await session.settleStaging(outcome);
   await setStage(store, id, 'report', 'completed');
   const error = failure
     ? { errorCode: isDataBridgeError(failure) ? failure.code : 'internal', errorMessage: messageOf(failure) }

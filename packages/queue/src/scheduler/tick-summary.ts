@@ -44,10 +44,21 @@ export interface TickSummary {
   readonly busy: string[];
   /** Problems with one project or alert; the tick went on with the others. */
   readonly errors: TickProblem[];
+  /** Staging schemas the retention dropped, with the run and why. */
+  readonly stagingDropped: { readonly schema: string; readonly runId: string; readonly why: string }[];
 }
 
 export function emptySummary(now: Date): TickSummary {
-  return { at: now.toISOString(), started: [], waiting: [], skipped: [], alerts: [], busy: [], errors: [] };
+  return {
+    at: now.toISOString(),
+    started: [],
+    waiting: [],
+    skipped: [],
+    alerts: [],
+    busy: [],
+    errors: [],
+    stagingDropped: [],
+  };
 }
 
 /** The summary as log lines, one per thing that happened; none for a tick that did nothing. */
@@ -66,6 +77,7 @@ export function describeTick(summary: TickSummary): string[] {
       const channels = a.channels.map((c) => `${c.channel} ${c.ok ? 'sent' : `failed (${c.error})`}`);
       return `${a.kind} alert for execution ${a.executionId}: ${channels.join(', ') || 'no channel'}`;
     }),
+    ...summary.stagingDropped.map((d) => `staging schema ${d.schema} of run ${d.runId} dropped: ${d.why}`),
     ...summary.errors.map((e) => `error${e.projectId ? ` in project ${e.projectId}` : ''}: ${e.message}`),
   ];
 }

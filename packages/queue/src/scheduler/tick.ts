@@ -10,6 +10,7 @@ import {
   pruneExpiredArtefacts,
   uploadLeftArtefacts,
 } from '../run/artefact-upkeep.ts';
+import { pruneExpiredStaging, type StagingUpkeepContext } from '../run/staging-upkeep.ts';
 import { claimDueRuns } from './claim-due-runs.ts';
 import { indexProjects } from './project-index.ts';
 import { startWaitingRuns } from './start-waiting-runs.ts';
@@ -19,7 +20,7 @@ import { sendDueAlerts } from './watch-alerts.ts';
 /** What a tick works with; `env.baseUrl` is where alert links point (default http://localhost:3000). */
 export type TickContext = Pick<ServiceContext, 'store' | 'executor'> &
   Omit<ArtefactUpkeepContext, 'store' | 'env'> & {
-    readonly env?: Pick<ServerEnv, 'baseUrl'> & ArtefactUpkeepContext['env'];
+    readonly env?: Pick<ServerEnv, 'baseUrl'> & ArtefactUpkeepContext['env'] & StagingUpkeepContext['env'];
   };
 
 export interface SchedulerLogEntry {
@@ -58,6 +59,8 @@ const PROJECT_LEASE_MS = 5 * 60_000;
  *    or is skipped (`whenMaxActive: skip`). One scheduler at a time handles a project (a lease),
  *    so the limit holds between processes.
  * 3. Alerts: SLA, failure and recovery, each claimed once per run before it is sent.
+ * 4. Artefacts: left uploads, and their retention.
+ * 5. Staging: the retention of staged runs' schemas (run/staging-upkeep.ts).
  *
  * A problem with one project or alert is logged and reported in the summary; the tick goes on.
  */
@@ -126,6 +129,15 @@ export async function tick(
     await pruneExpiredArtefacts(ctx, now);
   } catch (error) {
     const message = `artefacts: ${messageOf(error)}`;
+    summary.errors.push({ message });
+    log({ level: 'error', message });
+  }
+  try {
+    // 5. Staging: the schemas whose keepStaging, or the failed runs' limit, has run out.
+    for (const dropped of await pruneExpiredStaging(ctx, now))
+      summary.stagingDropped.push({ schema: dropped.schema, runId: dropped.runId, why: dropped.why });
+  } catch (error) {
+    const message = `staging retention: ${messageOf(error)}`;
     summary.errors.push({ message });
     log({ level: 'error', message });
   }

@@ -1,4 +1,4 @@
-import { type CleanseSummary, peopleError, STAGES } from '@databridge/engine';
+import { type CleanseSummary, peopleError, STAGES, type StagingDatabase } from '@databridge/engine';
 import {
   ACTIVE_EXECUTION_STATUSES,
   clearAbnormalStops,
@@ -29,6 +29,7 @@ import { taskName } from '../run/task-name.ts';
 import { RUNNING_GAP_MS } from '../run/throughput.ts';
 import { ServiceError } from './service-error.ts';
 import { withServiceErrors } from './service-failures.ts';
+import { type StagedExtractProgress, stagedExtractProgress } from './staged-extract-progress.ts';
 
 type Ctx = Pick<ServiceContext, 'store' | 'executor'>;
 
@@ -131,6 +132,11 @@ export interface StageView {
    * staged, taken out by each step, left to load); absent for other stages and direct executions.
    */
   readonly cleanse?: readonly CleanseSummary[];
+  /**
+   * The extract stage of a staged execution: rows copied into the staging database of the rows to
+   * copy, by mapping (staged-extract-progress.ts); absent for other stages and direct executions.
+   */
+  readonly extract?: readonly StagedExtractProgress[];
 }
 
 /**
@@ -197,7 +203,7 @@ export function statusView(e: Execution): ExecutionStatusView {
 
 /** The six stages in pipeline order, each with its tasks (the load stages have one per table or key range). */
 export async function getExecutionStages(
-  ctx: Pick<Ctx, 'store'>,
+  ctx: Pick<Ctx, 'store'> & { readonly env?: { readonly staging?: StagingDatabase | undefined } },
   executionId: string,
 ): Promise<{ stages: StageView[] }> {
   const execution = await requireExisting(ctx, executionId);
@@ -210,6 +216,9 @@ export async function getExecutionStages(
   const cleanse = Object.values(notes.cleanse).sort((a, b) =>
     a.mappingId.localeCompare(b.mappingId, 'en', { numeric: true }),
   );
+  const extractStatus = stages.find((x) => x.stageId === 'extract')?.status ?? 'pending';
+  const extract =
+    extractStatus === 'pending' ? undefined : await stagedExtractProgress(ctx, executionId, cleanse);
   const nameOf = (t: TaskRun) => {
     // Mapping ids are the spec's mappings in order, from m1.
     const mapping = project?.spec.mappings[Number(t.mappingId.slice(1)) - 1];
@@ -229,6 +238,7 @@ export async function getExecutionStages(
         duration: s?.durationSeconds ?? null,
         tasks: tasks.filter((t) => t.stageId === stageId).map((t) => taskView(t, nameOf(t))),
         ...(stageId === 'transform' && cleanse.length > 0 ? { cleanse } : {}),
+        ...(stageId === 'extract' && extract ? { extract } : {}),
       };
     }),
   };

@@ -18,4 +18,5 @@ export * from './projects-service.ts';
 export * from './report-files.ts';
 export { ServiceError, type ServiceErrorCode, toServiceError } from './service-error.ts';
 export * from './sqlite-files.ts';
+export * from './staging-service.ts';
 export * from './sync-state-service.ts';

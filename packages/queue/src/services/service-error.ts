@@ -66,6 +66,7 @@ const FROM_ENGINE: Record<ErrorCode, ServiceErrorCode> = {
   validation_failed: 'internal',
   hook_failed: 'internal',
   cancelled: 'internal',
+  staging_gone: 'invalid_state',
   internal: 'internal',
 };
 

@@ -5,6 +5,7 @@ import { StatusBadge } from '../ui.tsx';
 import { CleanseCounts } from './cleanse-counts.tsx';
 import type { StageView, TaskView } from './execution-types.ts';
 import { formatClock, formatDuration, formatRows, secondsBetween, stageLabel } from './monitor-format.ts';
+import { StagedExtract } from './staged-extract.tsx';
 import { useNow } from './use-now.ts';
 
 const STAGE_MARKS: Record<StageView['status'], string> = {
@@ -87,6 +88,11 @@ export function StageList(props: {
                 </button>
               ) : null}
             </div>
+            {stage.extract ? (
+              <div className="overflow-x-auto border-t border-slate-100 bg-slate-50 px-3 py-2">
+                <StagedExtract extract={stage.extract} mappingLabel={props.mappingLabel} />
+              </div>
+            ) : null}
             {stage.cleanse ? (
               <div className="overflow-x-auto border-t border-slate-100 bg-slate-50 px-3 py-2">
                 <CleanseCounts cleanse={stage.cleanse} mappingLabel={props.mappingLabel} />

@@ -18,12 +18,45 @@ export interface PipelineDraft {
   createTables: boolean;
   foreignKeyCheck: Pipeline['foreignKeyCheck'];
   extractArchive: NonNullable<Pipeline['extractArchive']>;
+  /** `direct` also stands for unset: a spec that never chose stays so unless `database` is picked. */
+  staging: NonNullable<Pipeline['staging']>;
+  /** How long a completed staged run's schema is kept: to the report (unset), hours, or runs. */
+  keepStaging: KeepStagingDraft;
   validation: Pipeline['validation'];
   pre: HookDraft[];
   post: HookDraft[];
   rules: RuleDraft[];
-  /** The spec's settings as they were: those this form does not show (staging, schema, enums…) stay. */
+  /** The spec's settings as they were: those this form does not show (stall timeout, zero dates…) stay. */
   readonly kept: Pipeline;
+}
+
+/** `keepStaging` as the form edits it: a choice and the number typed for it. */
+export interface KeepStagingDraft {
+  readonly kind: 'report' | 'hours' | 'runs';
+  readonly amount: string;
+}
+
+export const KEEP_STAGING: { value: KeepStagingDraft['kind']; label: string }[] = [
+  { value: 'report', label: 'dropped after the report' },
+  { value: 'hours', label: 'kept for some hours' },
+  { value: 'runs', label: "kept for the project's last runs" },
+];
+
+function keepStagingDraftOf(keep: Pipeline['keepStaging']): KeepStagingDraft {
+  if (!keep) return { kind: 'report', amount: '24' };
+  return 'hours' in keep
+    ? { kind: 'hours', amount: String(keep.hours) }
+    : { kind: 'runs', amount: String(keep.runs) };
+}
+
+function keepStagingOf(d: KeepStagingDraft): unknown {
+  if (d.kind === 'report') return undefined;
+  return d.kind === 'hours' ? { hours: numberOf(d.amount) } : { runs: numberOf(d.amount) };
+}
+
+/** The error of the keepStaging field, wherever the schema put it (the union or its number). */
+export function keepStagingError(errors: Readonly<Record<string, string>>): string | undefined {
+  return errors['keepStaging.hours'] ?? errors['keepStaging.runs'] ?? errors.keepStaging;
 }
 
 export const ERROR_POLICIES: { value: Pipeline['errorPolicy']; label: string; hint: string }[] = [
@@ -97,6 +130,8 @@ export function pipelineDraftOf(p: Pipeline): PipelineDraft {
     createTables: p.createTables,
     foreignKeyCheck: p.foreignKeyCheck,
     extractArchive: p.extractArchive ?? 'none',
+    staging: p.staging ?? 'direct',
+    keepStaging: keepStagingDraftOf(p.keepStaging),
     validation: p.validation,
     pre: p.hooks.pre.map(hook),
     post: p.hooks.post.map(hook),
@@ -123,6 +158,9 @@ function candidate(d: PipelineDraft): unknown {
     foreignKeyCheck: d.foreignKeyCheck,
     // Unset unless chosen, so that a spec without an archive stays as it was written.
     extractArchive: d.extractArchive === 'none' ? undefined : d.extractArchive,
+    // A spec that never said stays silent on staging until `database` is chosen.
+    staging: d.staging === 'direct' && d.kept.staging === undefined ? undefined : d.staging,
+    keepStaging: keepStagingOf(d.keepStaging),
     validation: d.validation,
     hooks: { pre: d.pre.map(hook), post: d.post.map(hook) },
     rules: d.rules.map((r) => ({ name: r.name, sql: r.sql, expect: expectValue(r.expect), on: r.on })),

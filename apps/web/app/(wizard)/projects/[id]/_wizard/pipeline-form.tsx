@@ -5,11 +5,15 @@ import { PageTitle } from '../../../../_components/ui.tsx';
 import { checkPipelineDraft, pipelineDraftOf } from './pipeline-draft.ts';
 import { HookList, RuleList } from './pipeline-lists.tsx';
 import { ErrorPolicyChoice, ThroughputSection, ValidationChoice } from './pipeline-sections.tsx';
+import { StagingSection } from './staging-section.tsx';
 import { stepHeading } from './steps.ts';
 import { useStepDraft } from './use-step-draft.ts';
 
-/** Step 3: batch size, parallelism, error policy, log level, validation, hooks and custom rules. */
-export function PipelineForm() {
+/**
+ * Step 3: batch size, parallelism, error policy, log level, staging (when the server has a staging
+ * database: `stagingConfigured`), validation, hooks and custom rules.
+ */
+export function PipelineForm({ stagingConfigured }: { readonly stagingConfigured: boolean }) {
   const id = useId();
   const { draft, errors, set } = useStepDraft(
     'pipeline',
@@ -27,6 +31,7 @@ export function PipelineForm() {
         description="How rows move: in committed batches, several tables at once, with the checks and SQL hooks you choose."
       />
       <ThroughputSection {...form} />
+      <StagingSection {...form} stagingConfigured={stagingConfigured} />
       <ErrorPolicyChoice {...form} />
       <ValidationChoice {...form} />
       <HookList {...form} when="pre" />

@@ -1,5 +1,10 @@
+import { getServiceContext } from '@databridge/queue';
 import { PipelineForm } from '../_wizard/pipeline-form.tsx';
 
-export default function PipelineStep() {
-  return <PipelineForm />;
+export const dynamic = 'force-dynamic';
+
+/** Step 3. Whether the server has a staging database decides whether staging is offered; the URL stays here. */
+export default async function PipelineStep() {
+  const { env } = await getServiceContext();
+  return <PipelineForm stagingConfigured={env.staging !== undefined} />;
 }
