@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Checkpoint, Connection } from '../connectors/connection.ts';
 import { openConnection } from '../connectors/open.ts';
 import { DataBridgeError } from '../errors.ts';
-import type { MigrationPlan, PlannedMapping, StageId } from '../plan/plan-types.ts';
+import type { MigrationPlan, PlannedMapping } from '../plan/plan-types.ts';
 import { schemaDdl } from '../plan/schema-ddl.ts';
 import { checkDirect } from '../staging/check-direct.ts';
 import { checkStageable } from '../staging/check-stageable.ts';
@@ -23,13 +23,7 @@ import type { TaskResult } from './run-task.ts';
 import { type CompiledMapping, compileMapping } from './sample-rows.ts';
 import { cleanseStage } from './session-cleanse.ts';
 import { type ExtractResult, extractStage } from './session-extract.ts';
-import {
-  finishLoadStage,
-  type LoadStageId,
-  loadLevelsMayOverlap,
-  restoreDeferredForeignKeys,
-  stageHasWork,
-} from './session-load-stage.ts';
+import { finishLoadStage, type LoadStageId, restoreDeferredForeignKeys } from './session-load-stage.ts';
 import { loadTask, type TaskHandlers } from './session-load-task.ts';
 import type { SessionOptions } from './session-options.ts';
 import { STOP_GRACE_MS } from './session-options.ts';
@@ -234,16 +228,6 @@ export class RunSession {
     await connection.query(`DROP SCHEMA IF EXISTS ${connection.dialect.quoteIdentifier(schema)} CASCADE`);
     await dropRunState(connection, this.runId, this.log);
     this.log.info(`staging schema ${schema} dropped: the run completed`);
-  }
-
-  /** Whether all load levels may load at once: no foreign key among them is checked while loading. */
-  levelsMayOverlap(): Promise<boolean> {
-    return loadLevelsMayOverlap(this);
-  }
-
-  /** Which stages have work: a load stage with no mapping in it is skipped. */
-  stageHasWork(stageId: StageId): boolean {
-    return stageHasWork(this, stageId);
   }
 
   /**

@@ -178,7 +178,7 @@ export class BullmqExecutor implements Executor {
         },
       })),
     });
-    return `${step.stageId}: ${step.taskIds.length} task(s)`;
+    return `${step.stageIds.join(', ')}: ${step.taskIds.length} task(s)`;
   }
 
   private async task(job: Job, token: string | undefined, leases: RedisLeases): Promise<string> {

@@ -1,6 +1,7 @@
 import {
   dropRunState,
   isDataBridgeError,
+  markStage,
   messageOf,
   type RunOutcome,
   type RunSession,
@@ -79,7 +80,10 @@ export async function finishExecution(
   deps?: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir' | 'artefactWriter'>,
 ): Promise<ExecutionStatus> {
   const id = session.runId;
-  await setStage(store, id, 'report', 'running');
+  // The same lines as the CLI's report stage (walk-steps.ts).
+  const reportStage = (status: 'running' | 'completed') =>
+    markStage(session, (stageId, to) => setStage(store, id, stageId, to), 'report', status);
+  await reportStage('running');
   await settleUnfinished(store, id, outcome);
   await refreshExecutionProgress(store, id, { sample: false });
   const { stages, tables } = await progressFromStore(store, session);
@@ -100,7 +104,7 @@ export async function finishExecution(
     await dropRunState(session.target, session.runId, session.log);
     await session.dropStaging();
   }
-  await setStage(store, id, 'report', 'completed');
+  await reportStage('completed');
   const error = failure
     ? { errorCode: isDataBridgeError(failure) ? failure.code : 'internal', errorMessage: messageOf(failure) }
     : {};
