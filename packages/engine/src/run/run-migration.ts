@@ -152,10 +152,11 @@ class LocalRun {
     } catch (error) {
       failure = error;
       outcome = this.options.signal?.aborted ? (this.paused() ? 'paused' : 'cancelled') : 'failed';
-      // The stages the step worked in stop with it; a paused one waits to resume.
+      // The stages the step worked in stop with it: a paused one waits to resume; the one whose table
+      // failed failed; a load stage beside it was interrupted (a resume goes on with both).
       for (const s of this.progress.stages)
         if (stagesOf(step).includes(s.id) && s.status === 'running')
-          this.setStage(s.id, this.paused() ? 'pending' : 'failed');
+          this.setStage(s.id, this.paused() ? 'pending' : this.stopStatus(s.id, outcome));
       const code = isDataBridgeError(error) ? error.code : 'internal';
       this.session.log.error(`run ${outcome}: ${messageOf(error)}`, { code });
     }
@@ -213,6 +214,11 @@ class LocalRun {
       t.rowsRead += removed;
       t.rowsRejected += removed;
     }
+  }
+
+  private stopStatus(id: StageId, outcome: RunOutcome): 'failed' | 'interrupted' {
+    const failedHere = this.progress.tables.some((t) => t.stage === id && t.status === 'failed');
+    return failedHere || outcome !== 'failed' ? 'failed' : 'interrupted';
   }
 
   private paused(): boolean {

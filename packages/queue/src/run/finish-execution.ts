@@ -135,7 +135,7 @@ export async function finishExecution(
 /**
  * The stages and tasks of an ending execution that did not finish, moved to the state that says why:
  * never started, `skipped`; stopped on the way, `cancelled` by a cancel, `interrupted` when a sibling
- * failed the run (a retry resumes them from their checkpoints).
+ * failed the run (a retry resumes them from their checkpoints); the failed one says so already.
  */
 async function settleUnfinished(
   store: Store,
@@ -145,7 +145,15 @@ async function settleUnfinished(
   const stopped = outcome === 'cancelled' ? 'cancelled' : 'interrupted';
   for (const s of await listStageRuns(store, executionId)) {
     if (s.stageId === 'report' || FINAL.includes(s.status)) continue;
-    const status = s.status === 'pending' ? 'skipped' : outcome === 'cancelled' ? 'cancelled' : 'failed';
+    // A load stage still running when a task of another failed the run was interrupted, not failed.
+    const status =
+      s.status === 'pending'
+        ? 'skipped'
+        : outcome === 'cancelled'
+          ? 'cancelled'
+          : s.status === 'running'
+            ? 'interrupted'
+            : 'failed';
     await setStage(store, executionId, s.stageId, status);
   }
   const tasks = (await listTaskRuns(store, executionId)).filter((t) => !FINAL.includes(t.status));
