@@ -94,9 +94,19 @@ export {
 } from './run/run-state.ts';
 export type * from './run/run-summary.ts';
 export type { BatchStats, TaskResult } from './run/run-task.ts';
+export type { LoadStageId } from './run/session-load-stage.ts';
 export { logStageStatus } from './run/stage-log.ts';
+export {
+  isLoadStage,
+  nextStep,
+  type OpenTask,
+  stagesOf,
+  type WalkState,
+  type WalkStep,
+} from './run/stage-walk.ts';
 export { cursorKey, type SavedCursor, type SourceColumn, type SyncRange } from './run/sync-window.ts';
 export { validateFull } from './run/validate-full.ts';
+export { markStage, runStageWork, walkState } from './run/walk-steps.ts';
 export type * from './schema/model.ts';
 export {
   fieldLabel,

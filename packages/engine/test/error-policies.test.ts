@@ -133,6 +133,18 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
       assert.match(summary.error!.message, /5 row\(s\) rejected/);
       assert.equal(await count(target, dialect, 'SELECT count(*) FROM people'), GOOD);
       assert.equal(summary.tables[0]!.rowsRejected, BAD.length);
+      // The verdict is the validate stage's, as on the server: every row is in, validate says no.
+      assert.deepEqual(
+        summary.stages.map((s) => [s.id, s.status]),
+        [
+          ['extract', 'completed'],
+          ['transform', 'completed'],
+          ['load_dimensions', 'skipped'],
+          ['load_facts', 'completed'],
+          ['validate', 'failed'],
+          ['report', 'completed'],
+        ],
+      );
     });
 
     test('fail_fast stops at the first bad row and names it', async () => {

@@ -119,7 +119,24 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
       const status = await getExecutionStatus(h, started.executionId);
       assert.ok(status.reportUrl);
       const logs = await getExecutionLogs(h, started.executionId, { level: 'info', order: 'oldest' });
-      assert.ok(logs.entries.some((e) => e.message === 'stage extract completed'));
+      // The lines of the engine's stage walk, the same as the CLI's run writes (the report's too).
+      assert.deepEqual(
+        logs.entries.map((e) => e.message).filter((m) => m.startsWith('stage ')),
+        [
+          'stage extract running',
+          'stage extract completed',
+          'stage transform running',
+          'stage transform completed',
+          'stage load_dimensions running',
+          'stage load_facts running',
+          'stage load_dimensions completed',
+          'stage load_facts completed',
+          'stage validate running',
+          'stage validate completed',
+          'stage report running',
+          'stage report completed',
+        ],
+      );
       const history = await listExecutionHistory(h, { projectId: project.id });
       assert.equal(history.executions[0]?.executionId, started.executionId);
       await assert.rejects(resumeExecution(h, started.executionId), (e: ServiceError) => {

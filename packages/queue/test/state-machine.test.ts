@@ -242,7 +242,7 @@ for (const [storeKind, executorKind] of COMBINATIONS) {
         stages: {
           extract: 'completed',
           transform: 'completed',
-          load_dimensions: 'completed',
+          load_dimensions: 'interrupted',
           load_facts: 'failed',
           validate: 'skipped',
           report: 'completed',

@@ -70,6 +70,25 @@ export async function upsertStageRun(
     .execute();
 }
 
+/**
+ * Marks a waiting stage (pending, queued, paused, interrupted) running, in one statement: of tasks
+ * starting at once on several workers, only one starts their stage. Says whether this call did.
+ */
+export async function startWaitingStage(
+  store: Store,
+  executionId: string,
+  stageId: StageId,
+): Promise<boolean> {
+  const result = await store.db
+    .updateTable('stage_runs')
+    .set({ status: 'running', started_at: toIsoOrNull(new Date()), ended_at: null, duration_seconds: null })
+    .where('execution_id', '=', executionId)
+    .where('stage_id', '=', stageId)
+    .where('status', 'in', ['pending', 'queued', 'paused', 'interrupted'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 /** An execution's stages in pipeline order. */
 export async function listStageRuns(store: Store, executionId: string): Promise<StageRun[]> {
   const rows = await store.db

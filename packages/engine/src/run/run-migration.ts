@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ArtefactStore } from '../artefacts/artefact-store.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
-import { type MigrationPlan, type PlannedMapping, STAGES, type StageId } from '../plan/plan-types.ts';
+import { type MigrationPlan, STAGES, type StageId } from '../plan/plan-types.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { SqliteRunState } from '../sqlite/sqlite-run-state.ts';
 import { cleanseRemoved } from '../staging/cleanse-counts.ts';
@@ -11,11 +11,12 @@ import { PAUSED, STOP_NOW } from './paused.ts';
 import { type RunProgress, type StageProgress, type TableProgress, totals } from './progress.ts';
 import { reportRun } from './report-run.ts';
 import type { RunLogEntry } from './run-log.ts';
-import { RunSession } from './run-session.ts';
+import { type ExtractResult, RunSession } from './run-session.ts';
 import type { RunStateStore, TaskRecord } from './run-state.ts';
 import type { RunOutcome, RunSummary } from './run-summary.ts';
-import { logStageStatus } from './stage-log.ts';
+import { nextStep, stagesOf, type WalkState, type WalkStep } from './stage-walk.ts';
 import { runPool } from './task-pool.ts';
+import { markStage, runStageWork, walkState } from './walk-steps.ts';
 
 export interface RunOptions {
   readonly spec: MigrationSpec;
@@ -120,7 +121,10 @@ function newRunId(): string {
   return `${stamp}-${randomBytes(2).toString('hex')}`;
 }
 
-/** The stages of one session in order, tasks side by side up to the pipeline's parallelism. */
+/**
+ * The stages of one session in the engine's order (stage-walk.ts), tasks side by side up to the
+ * pipeline's parallelism; what it records is this process's progress.
+ */
 class LocalRun {
   private readonly progress: RunProgress;
   private readonly startedAt = new Date();
@@ -136,45 +140,23 @@ class LocalRun {
   async run(): Promise<RunSummary> {
     let outcome: RunOutcome = 'completed';
     let failure: unknown = null;
+    let step: WalkStep = { kind: 'stage', stageId: 'extract' };
     try {
-      const extracted = await this.stage('extract', () => this.session.extract());
-      for (const t of this.progress.tables) {
-        const total = extracted.rowsTotal[t.mappingId];
-        t.rowsTotal = total?.rows ?? 0;
-        t.rowsTotalIsEstimate = total?.estimate ?? false;
-        const own = extracted.tasks.filter((task) => task.mappingId === t.mappingId);
-        const committed = own.map((task) => extracted.checkpoints.get(task.id));
-        t.rowsWritten = committed.reduce((n, c) => n + (c?.rowsWritten ?? 0), 0);
-        t.rowsWrittenBefore = t.rowsWritten;
-        t.rowsRead = t.rowsWritten;
+      for (;;) {
+        const stages = new Map(this.progress.stages.map((s) => [s.id, s.status]));
+        const state = await walkState(this.session, stages);
+        step = nextStep(state);
+        if (step.kind === 'report') break;
+        await this.carryOut(step, state);
       }
-      await this.stage('transform', async () => {
-        this.session.transforms();
-        await this.session.cleanse();
-        // Rows the cleanse took out were read and rejected before any load: the tables' progress counts them.
-        const { cleanse } = await this.session.options.state.notes(this.session.runId);
-        for (const t of this.progress.tables) {
-          const removed = cleanseRemoved(cleanse[t.mappingId]);
-          t.rowsRead += removed;
-          t.rowsRejected += removed;
-        }
-      });
-      const loadStages = LOAD_STAGES.filter((id) => this.session.stageHasWork(id));
-      for (const id of LOAD_STAGES) if (!loadStages.includes(id)) this.setStage(id, 'skipped');
-      if (await this.session.levelsMayOverlap()) await this.loadTogether(loadStages);
-      else {
-        for (const stageId of loadStages) {
-          await this.stage(stageId, async () => {
-            await this.load(stageId);
-            await this.session.finishLoadStage(stageId);
-          });
-        }
-      }
-      await this.stage('validate', () => this.session.validate());
-      await this.session.checkPolicy();
     } catch (error) {
       failure = error;
       outcome = this.options.signal?.aborted ? (this.paused() ? 'paused' : 'cancelled') : 'failed';
+      // The stages the step worked in stop with it: a paused one waits to resume; the one whose table
+      // failed failed; a load stage beside it was interrupted (a resume goes on with both).
+      for (const s of this.progress.stages)
+        if (stagesOf(step).includes(s.id) && s.status === 'running')
+          this.setStage(s.id, this.paused() ? 'pending' : this.stopStatus(s.id, outcome));
       const code = isDataBridgeError(error) ? error.code : 'internal';
       this.session.log.error(`run ${outcome}: ${messageOf(error)}`, { code });
     }
@@ -199,78 +181,74 @@ class LocalRun {
     return summary;
   }
 
+  private async carryOut(step: Exclude<WalkStep, { kind: 'report' }>, state: WalkState): Promise<void> {
+    if (step.kind === 'skip') return this.setStage(step.stageId, 'skipped');
+    if (step.kind === 'load') return this.load(step, state);
+    await this.stage(step.stageId, async () => {
+      const extracted = await runStageWork(this.session, step);
+      if (extracted) this.noteExtracted(extracted);
+      if (step.kind === 'stage' && step.stageId === 'transform') await this.noteCleansed();
+    });
+  }
+
+  /** Each table's totals, and what a resumed run had loaded already. */
+  private noteExtracted(extracted: ExtractResult): void {
+    for (const t of this.progress.tables) {
+      const total = extracted.rowsTotal[t.mappingId];
+      t.rowsTotal = total?.rows ?? 0;
+      t.rowsTotalIsEstimate = total?.estimate ?? false;
+      const own = extracted.tasks.filter((task) => task.mappingId === t.mappingId);
+      const committed = own.map((task) => extracted.checkpoints.get(task.id));
+      t.rowsWritten = committed.reduce((n, c) => n + (c?.rowsWritten ?? 0), 0);
+      t.rowsWrittenBefore = t.rowsWritten;
+      t.rowsRead = t.rowsWritten;
+    }
+  }
+
+  /** Rows the cleanse took out were read and rejected before any load: the tables' progress counts them. */
+  private async noteCleansed(): Promise<void> {
+    const { cleanse } = await this.session.options.state.notes(this.session.runId);
+    for (const t of this.progress.tables) {
+      const removed = cleanseRemoved(cleanse[t.mappingId]);
+      t.rowsRead += removed;
+      t.rowsRejected += removed;
+    }
+  }
+
+  private stopStatus(id: StageId, outcome: RunOutcome): 'failed' | 'interrupted' {
+    const failedHere = this.progress.tables.some((t) => t.stage === id && t.status === 'failed');
+    return failedHere || outcome !== 'failed' ? 'failed' : 'interrupted';
+  }
+
   private paused(): boolean {
     return this.options.signal?.reason === PAUSED;
   }
 
-  /** One stage, level after level: a level's tables load once every table they reference is in. */
-  private async load(stageId: LoadStage): Promise<void> {
-    const mappings = this.session.plan.mappings.filter((m) => m.stage === stageId);
-    const levels = [...new Set(mappings.map((m) => m.level))].sort((a, b) => a - b);
-    const all = await this.session.options.state.tasks(this.session.runId);
-    for (const level of levels) {
-      const atLevel = mappings.filter((m) => m.level === level);
-      const levelTasks = all.filter((t) => atLevel.some((m) => m.id === t.mappingId));
-      const remaining = this.tasksLeft(atLevel, levelTasks);
-      await runPool(
-        levelTasks,
-        this.session.settings.parallelism,
-        (task) => this.loadOne(task, remaining),
-        // A failed task fails the run: the others' statements end at once.
-        () => this.siblingFailed.abort(STOP_NOW),
-      );
-    }
-  }
-
   /**
-   * Every load stage and level at once (no foreign key among them is checked while loading, see
-   * overlap-levels.ts): one pool of `parallelism` tasks in load order, so that a slot freed by a
-   * parent's task takes a child's at once instead of waiting for the level's slowest task. A stage
-   * completes with its last task (its deferred columns filled then); the work after the last stage
-   * (foreign keys, indexes) waits for every row.
+   * The tasks the walk says may run now, in one pool of `parallelism`. The stage the walk reached runs
+   * from now on; a later one runs with its first task. A table completes with its last task.
    */
-  private async loadTogether(stageIds: readonly LoadStage[]): Promise<void> {
-    const last = stageIds[stageIds.length - 1];
-    const mappings = this.session.plan.mappings.filter((m) => stageIds.includes(m.stage));
-    const stageOf = new Map(mappings.map((m) => [m.id, m.stage]));
+  private async load(step: Extract<WalkStep, { kind: 'load' }>, state: WalkState): Promise<void> {
+    if (this.status(step.stageIds[0]!) !== 'running') this.setStage(step.stageIds[0]!, 'running');
     const all = await this.session.options.state.tasks(this.session.runId);
-    const tasks = all.filter((t) => stageOf.has(t.mappingId));
-    const remaining = this.tasksLeft(mappings, tasks);
-    const left = new Map(
-      stageIds.map((id) => [id, tasks.filter((t) => stageOf.get(t.mappingId) === id).length]),
+    const tasks = step.taskIds.map((id) => all.find((t) => t.id === id)!);
+    // Tables of these stages with nothing left to load (all done before a resume) complete now.
+    for (const m of this.session.plan.mappings)
+      if (step.stageIds.includes(m.stage) && !state.openTasks.some((t) => t.mappingId === m.id))
+        if (this.table(m.id).status === 'pending') this.finishTable(m.id, 'completed');
+    const remaining = new Map<string, number>();
+    for (const t of tasks) remaining.set(t.mappingId, (remaining.get(t.mappingId) ?? 0) + 1);
+    await runPool(
+      tasks,
+      this.session.settings.parallelism,
+      async (task) => {
+        const stageId = this.session.mapping(task.mappingId).stage;
+        if (this.status(stageId) !== 'running') this.setStage(stageId, 'running');
+        await this.loadOne(task, remaining);
+      },
+      // A failed task fails the run: the others' statements end at once.
+      () => this.siblingFailed.abort(STOP_NOW),
     );
-    const finish = async (id: LoadStage) => {
-      await this.session.finishLoadStage(id);
-      this.setStage(id, 'completed');
-    };
-    for (const id of stageIds) this.setStage(id, 'running');
-    try {
-      for (const id of stageIds) if (id !== last && left.get(id) === 0) await finish(id);
-      await runPool(
-        inLoadOrder(tasks, mappings),
-        this.session.settings.parallelism,
-        async (task) => {
-          await this.loadOne(task, remaining);
-          const id = stageOf.get(task.mappingId)!;
-          left.set(id, left.get(id)! - 1);
-          if (id !== last && left.get(id) === 0) await finish(id);
-        },
-        () => this.siblingFailed.abort(STOP_NOW),
-      );
-      if (last) await finish(last);
-    } catch (error) {
-      for (const s of this.progress.stages)
-        if (stageIds.includes(s.id as LoadStage) && s.status === 'running')
-          this.setStage(s.id, this.paused() ? 'pending' : 'failed');
-      throw error;
-    }
-  }
-
-  /** Tasks still to finish per mapping; a mapping without any is completed at once. */
-  private tasksLeft(mappings: readonly { id: string }[], tasks: readonly TaskRecord[]): Map<string, number> {
-    const remaining = new Map(mappings.map((m) => [m.id, tasks.filter((t) => t.mappingId === m.id).length]));
-    for (const m of mappings) if (remaining.get(m.id) === 0) this.finishTable(m.id, 'completed');
-    return remaining;
   }
 
   /** Loads one task, keeping its table's progress; the table completes with its last task. */
@@ -303,7 +281,8 @@ class LocalRun {
   }
 
   private async stage<T>(id: StageId, work: () => Promise<T>): Promise<T> {
-    this.setStage(id, 'running');
+    // A load stage is running already when the walk comes to finish it.
+    if (this.status(id) !== 'running') this.setStage(id, 'running');
     try {
       const result = await work();
       this.setStage(id, 'completed');
@@ -314,9 +293,16 @@ class LocalRun {
     }
   }
 
+  private status(id: StageId): StageProgress['status'] {
+    return this.progress.stages.find((x) => x.id === id)!.status;
+  }
+
   private setStage(id: StageId, status: StageProgress['status']): void {
+    markStage(this.session, (stageId, to) => this.recordStage(stageId, to), id, status);
+  }
+
+  private recordStage(id: StageId, status: StageProgress['status']): void {
     const s = this.progress.stages.find((x) => x.id === id)!;
-    logStageStatus(this.session.log, id, status);
     if (status === 'running') s.startedAt = Date.now();
     if (status !== 'running' && status !== 'pending') s.endedAt = Date.now();
     s.status = status;
@@ -339,17 +325,6 @@ class LocalRun {
     t.startedAt ??= t.endedAt;
     this.options.onProgress?.(this.progress);
   }
-}
-
-type LoadStage = 'load_dimensions' | 'load_facts';
-const LOAD_STAGES: readonly LoadStage[] = ['load_dimensions', 'load_facts'];
-
-/** Tasks parents first: by stage, then level, then plan order; a table's key ranges in order. */
-function inLoadOrder(tasks: readonly TaskRecord[], mappings: readonly PlannedMapping[]): TaskRecord[] {
-  const rank = new Map(
-    mappings.map((m, i) => [m.id, (m.stage === 'load_dimensions' ? 0 : 1) * 1e9 + m.level * 1e6 + i]),
-  );
-  return [...tasks].sort((a, b) => rank.get(a.mappingId)! - rank.get(b.mappingId)!);
 }
 
 /** Every stage pending and every table at zero, in plan order. */

@@ -5,9 +5,10 @@ import type { MigrationPlan, PlannedMapping } from '../plan/plan-types.ts';
 import { addSourceColumns } from './add-source-columns.ts';
 import { deleteGoneKeys } from './compare-keys.ts';
 import { compareCursor } from './cursor-values.ts';
-import type { RunSession, SessionOptions } from './run-session.ts';
+import type { RunSession } from './run-session.ts';
 import type { SyncSummary } from './run-summary.ts';
 import { schemaDrift, sourceColumns } from './schema-drift.ts';
+import type { SessionOptions } from './session-options.ts';
 import { reachedCursors, syncSummary } from './sync-outcome.ts';
 import { cursorKey, openSyncWindows } from './sync-window.ts';
 

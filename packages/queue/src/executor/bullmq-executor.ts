@@ -160,7 +160,7 @@ export class BullmqExecutor implements Executor {
       queueName: QUEUE,
       data: { executionId } satisfies AdvanceJobData,
       opts: JOB_RETENTION,
-      children: step.taskIds.map((taskId) => ({
+      children: step.taskIds.map((taskId, i) => ({
         name: 'task',
         queueName: QUEUE,
         data: {
@@ -170,6 +170,8 @@ export class BullmqExecutor implements Executor {
           retries: step.retries,
         } satisfies TaskJobData,
         opts: {
+          // Parents first, in the engine's order: a freed slot takes the next task in line.
+          priority: i + 1,
           attempts,
           backoff: { type: 'custom' },
           // A task that finally fails has failed its execution already; the parent still runs, to report.
@@ -178,7 +180,7 @@ export class BullmqExecutor implements Executor {
         },
       })),
     });
-    return `${step.stageId}: ${step.taskIds.length} task(s)`;
+    return `${step.stageIds.join(', ')}: ${step.taskIds.length} task(s)`;
   }
 
   private async task(job: Job, token: string | undefined, leases: RedisLeases): Promise<string> {

@@ -2,11 +2,17 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   decodePosition,
   type ExtractResult,
-  logStageStatus,
+  type LoadStageId,
+  markStage,
+  nextStep,
   type RetrySettings,
   type RunSession,
-  STAGES,
+  runStageWork,
   type StageId,
+  type StageStatus,
+  stagesOf,
+  type WalkStep,
+  walkState,
 } from '@databridge/engine';
 import {
   type Execution,
@@ -29,14 +35,13 @@ import { setStage } from './stage-state.ts';
 import { isTransientError } from './transient-errors.ts';
 import { watchExecution } from './watch-execution.ts';
 
-export type LoadStageId = 'load_dimensions' | 'load_facts';
-
 /** What an executor does next for an execution. */
 export type NextStep =
   | {
       readonly kind: 'tasks';
-      readonly stageId: LoadStageId;
-      /** Tasks of one foreign-key level of the stage that have not finished; they may run side by side. */
+      /** The stages the tasks belong to: one, or every load stage when no foreign key is checked while loading. */
+      readonly stageIds: readonly LoadStageId[];
+      /** Tasks that have not finished and may run side by side now (stage-walk.ts). */
       readonly taskIds: readonly string[];
       /** The pipeline's parallelism: at most this many of the execution's tasks run at once. */
       readonly parallelism: number;
@@ -111,14 +116,9 @@ export async function advanceExecution(
     await log.flush();
     return { kind: 'settled', status: await failWithoutReport(deps, execution, error) };
   }
-  let current: StageId = 'extract';
-  const stage = async (
-    stageId: StageId,
-    status: 'running' | 'completed' | 'skipped' | 'failed' | 'queued' | 'paused' | 'interrupted',
-  ) => {
-    await setStage(store, executionId, stageId, status);
-    logStageStatus(session.log, stageId, status);
-  };
+  let step: WalkStep = { kind: 'stage', stageId: 'extract' };
+  const stage = (stageId: StageId, status: StageStatus) =>
+    markStage(session, (id, to) => setStage(store, executionId, id, to), stageId, status);
   try {
     if (execution.status !== 'running') {
       // Failed or cancelled elsewhere (a task, the API) and not yet reported: report it now.
@@ -127,48 +127,38 @@ export async function advanceExecution(
       const failure = execution.errorMessage ? new Error(execution.errorMessage) : null;
       return { kind: 'settled', status: await finishExecution(store, session, outcome, failure, deps) };
     }
-    const stages = new Map((await listStageRuns(store, executionId)).map((s) => [s.stageId, s.status]));
-    for (const stageId of STAGES) {
-      current = stageId;
-      const status = stages.get(stageId);
-      if (status === 'completed' || status === 'skipped') continue;
-      if (stageId === 'load_dimensions' || stageId === 'load_facts') {
-        if (!session.stageHasWork(stageId)) {
-          await stage(stageId, 'skipped');
-          continue;
-        }
-        if (status !== 'running') await stage(stageId, 'running');
-        const taskIds = await unfinishedTasks(session, stageId);
-        if (taskIds.length > 0) {
-          return {
-            kind: 'tasks',
-            stageId,
-            taskIds,
-            parallelism: session.settings.parallelism,
-            retries: session.plan.spec.schedule?.retries ?? NO_RETRIES,
-          };
-        }
-        await session.finishLoadStage(stageId);
-        await stage(stageId, 'completed');
-        continue;
-      }
-      if (stageId === 'report') {
+    // The engine's walk (stage-walk.ts) says what comes next; this process records it, and hands the
+    // load tasks it names to the executor.
+    for (;;) {
+      const stages = new Map((await listStageRuns(store, executionId)).map((s) => [s.stageId, s.status]));
+      step = nextStep(await walkState(session, stages));
+      if (step.kind === 'report') {
         return { kind: 'settled', status: await finishExecution(store, session, 'completed', null, deps) };
       }
-      await stage(stageId, 'running');
-      if (stageId === 'extract') await recordTasks(deps, session, await session.extract());
-      if (stageId === 'transform') {
-        session.transforms();
-        await session.cleanse();
+      if (step.kind === 'skip') {
+        await stage(step.stageId, 'skipped');
+        continue;
       }
-      if (stageId === 'validate') {
-        await session.validate();
-        await session.checkPolicy();
+      if (step.kind === 'load') {
+        const reached = step.stageIds[0]!;
+        if (stages.get(reached) !== 'running') await stage(reached, 'running');
+        return {
+          kind: 'tasks',
+          stageIds: step.stageIds,
+          taskIds: step.taskIds,
+          parallelism: session.settings.parallelism,
+          retries: session.plan.spec.schedule?.retries ?? NO_RETRIES,
+        };
       }
-      await stage(stageId, 'completed');
+      // A load stage finishing has been running since its tasks were handed out.
+      if (step.kind === 'stage' || stages.get(step.stageId) !== 'running')
+        await stage(step.stageId, 'running');
+      const extracted = await runStageWork(session, step);
+      if (extracted) await recordTasks(deps, session, extracted);
+      await stage(step.stageId, 'completed');
     }
-    return { kind: 'settled', status: (await requireExecution(store, executionId)).status };
   } catch (error) {
+    const current = stagesOf(step)[0]!;
     if (watch.reason === 'paused' || watch.reason === 'interrupted') {
       await stage(current, watch.reason);
       return { kind: 'settled', status: watch.reason === 'paused' ? 'paused' : 'running' };
@@ -235,20 +225,6 @@ async function waitForTasksToStop(store: Store, executionId: string): Promise<vo
     if (!tasks.some((t) => t.status === 'running')) return;
     await sleep(100);
   }
-}
-
-/** The unfinished tasks of the stage's first foreign-key level that has any. */
-async function unfinishedTasks(session: RunSession, stageId: LoadStageId): Promise<string[]> {
-  const [tasks, checkpoints] = await Promise.all([
-    session.options.state.tasks(session.runId),
-    session.checkpoints(),
-  ]);
-  const open = tasks
-    .map((t) => ({ task: t, mapping: session.mapping(t.mappingId) }))
-    .filter(({ task, mapping }) => mapping.stage === stageId && !checkpoints.get(task.id)?.done);
-  if (open.length === 0) return [];
-  const level = Math.min(...open.map((o) => o.mapping.level));
-  return open.filter((o) => o.mapping.level === level).map((o) => o.task.id);
 }
 
 /** After extract: every task in the store (pending, or done where a checkpoint says so) and the totals. */

@@ -1,6 +1,7 @@
 import {
   dropRunState,
   isDataBridgeError,
+  markStage,
   messageOf,
   type RunOutcome,
   type RunSession,
@@ -79,7 +80,10 @@ export async function finishExecution(
   deps?: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir' | 'artefactWriter'>,
 ): Promise<ExecutionStatus> {
   const id = session.runId;
-  await setStage(store, id, 'report', 'running');
+  // The same lines as the CLI's report stage (walk-steps.ts).
+  const reportStage = (status: 'running' | 'completed') =>
+    markStage(session, (stageId, to) => setStage(store, id, stageId, to), 'report', status);
+  await reportStage('running');
   await settleUnfinished(store, id, outcome);
   await refreshExecutionProgress(store, id, { sample: false });
   const { stages, tables } = await progressFromStore(store, session);
@@ -98,7 +102,7 @@ export async function finishExecution(
   // Validated and reported: the checkpoints a resume would need may go (nothing foreign left behind).
   if (outcome === 'completed') await dropRunState(session.target, session.runId, session.log);
   await session.settleStaging(outcome);
-  await setStage(store, id, 'report', 'completed');
+  await reportStage('completed');
   const error = failure
     ? { errorCode: isDataBridgeError(failure) ? failure.code : 'internal', errorMessage: messageOf(failure) }
     : {};
@@ -129,7 +133,7 @@ export async function finishExecution(
 /**
  * The stages and tasks of an ending execution that did not finish, moved to the state that says why:
  * never started, `skipped`; stopped on the way, `cancelled` by a cancel, `interrupted` when a sibling
- * failed the run (a retry resumes them from their checkpoints).
+ * failed the run (a retry resumes them from their checkpoints); the failed one says so already.
  */
 async function settleUnfinished(
   store: Store,
@@ -139,7 +143,15 @@ async function settleUnfinished(
   const stopped = outcome === 'cancelled' ? 'cancelled' : 'interrupted';
   for (const s of await listStageRuns(store, executionId)) {
     if (s.stageId === 'report' || FINAL.includes(s.status)) continue;
-    const status = s.status === 'pending' ? 'skipped' : outcome === 'cancelled' ? 'cancelled' : 'failed';
+    // A load stage still running when a task of another failed the run was interrupted, not failed.
+    const status =
+      s.status === 'pending'
+        ? 'skipped'
+        : outcome === 'cancelled'
+          ? 'cancelled'
+          : s.status === 'running'
+            ? 'interrupted'
+            : 'failed';
     await setStage(store, executionId, s.stageId, status);
   }
   const tasks = (await listTaskRuns(store, executionId)).filter((t) => !FINAL.includes(t.status));

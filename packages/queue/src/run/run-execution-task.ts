@@ -1,9 +1,10 @@
 import { hostname } from 'node:os';
-import { decodePosition, messageOf, type RunSession } from '@databridge/engine';
+import { decodePosition, logStageStatus, messageOf, type RunSession } from '@databridge/engine';
 import {
   getExecution,
   listTaskRuns,
   requireExecution,
+  startWaitingStage,
   type TaskRunState,
   updateExecution,
   upsertTaskRun,
@@ -105,6 +106,9 @@ export async function runExecutionTask(
       return 'completed';
     }
     await upsertTaskRun(store, executionId, state);
+    // A later load stage whose tasks were handed out with an earlier one's runs from its first task.
+    if (await startWaitingStage(store, executionId, mapping.stage))
+      logStageStatus(session.log, mapping.stage, 'running');
     const siblings = (await session.options.state.tasks(executionId)).filter(
       (t) => t.mappingId === task.mappingId,
     );
