@@ -7,6 +7,7 @@ import type { Value } from '../values.ts';
 import { CopyTextBatches } from './copy-text-batches.ts';
 import { CopyTextTail } from './copy-text-tail.ts';
 import { decodePosition, encodePosition } from './key-codec.ts';
+import { RowsRejected } from './load-page.ts';
 import { finished, type TaskContext, type TaskResult } from './run-task.ts';
 
 /** How often a one-COPY load tells how many rows it has sent so far. */
@@ -35,9 +36,11 @@ export function canPassThrough(mapping: PlannedMapping, source: Connection, targ
 
 /**
  * A batch the database refused for a row-level reason. The caller goes on from the last checkpoint
- * on the parsed path, which isolates the bad rows; pass-through cannot say which row it was.
+ * on the parsed path, which isolates the bad rows; a byte batch cannot say which row it was. Rows a
+ * loader thread already rejected under fail_fast (RowsRejected) have been reported: that is the end.
  */
 export function isRowLevelFailure(error: unknown): boolean {
+  if (error instanceof RowsRejected) return false;
   return isDataBridgeError(error) && (error.code === 'constraint_violation' || error.code === 'bad_value');
 }
 

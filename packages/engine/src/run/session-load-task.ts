@@ -69,6 +69,8 @@ export async function loadTask(
   // Bytes passed straight through are not rows: an archived run reads them as rows.
   const passThrough = transform === identity && !context.archive && canPassThrough(mapping, source, target);
   const threads = passThrough || !canRunOnThread(mapping, context) ? undefined : session.loaderThreads();
+  if (threads)
+    log.info(`task ${task.id}: rows read, converted and encoded on a loader thread`, { taskId: task.id });
   try {
     if (!passThrough && !threads) return await runTask(context);
     try {
