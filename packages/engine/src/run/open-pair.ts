@@ -1,4 +1,4 @@
-import type { Connection, SqliteFolder } from '../connectors/connection.ts';
+import type { Connection, ConnectOptions, SqliteFolder } from '../connectors/connection.ts';
 import { lazyConnection } from '../connectors/lazy-connection.ts';
 import { openConnection } from '../connectors/open.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
@@ -11,15 +11,10 @@ export async function openPair(
   spec: MigrationSpec,
   sqliteFolder?: SqliteFolder,
 ): Promise<{ source: Connection; target: Connection }> {
-  // Each running task holds one source and one target connection, plus one for the read-ahead.
-  const poolSize = spec.pipeline.parallelism * 2 + 2;
-  const confined = {
-    ...(sqliteFolder ? { sqliteFolder } : {}),
-    stallTimeoutMs: spec.pipeline.stallTimeoutSeconds * 1000,
-  };
-  const source = await openConnection(spec.source.url, { poolSize, ...confined });
+  const options = connectOptions(spec, sqliteFolder);
+  const source = await openConnection(spec.source.url, options);
   try {
-    const target = await openConnection(spec.target.url, { poolSize, ...confined });
+    const target = await openConnection(spec.target.url, options);
     return { source, target };
   } catch (error) {
     await source.close();
@@ -35,12 +30,25 @@ export async function openStagedPair(
   spec: MigrationSpec,
   sqliteFolder?: SqliteFolder,
 ): Promise<{ source: Connection; target: Connection }> {
-  const poolSize = spec.pipeline.parallelism * 2 + 2;
-  const confined = {
-    ...(sqliteFolder ? { sqliteFolder } : {}),
-    stallTimeoutMs: spec.pipeline.stallTimeoutSeconds * 1000,
-  };
-  const source = await lazyConnection(spec.source.url, { poolSize, ...confined });
-  const target = await openConnection(spec.target.url, { poolSize, ...confined });
+  const options = connectOptions(spec, sqliteFolder);
+  const source = await lazyConnection(spec.source.url, options);
+  const target = await openConnection(spec.target.url, options);
   return { source, target };
+}
+
+/**
+ * How a run opens a database: the spec's stall timeout, the server's SQLite confinement, and a pool of
+ * `poolSize` connections, by default one source and one target connection per running task plus one
+ * for the read-ahead.
+ */
+export function connectOptions(
+  spec: MigrationSpec,
+  sqliteFolder: SqliteFolder | undefined,
+  poolSize = spec.pipeline.parallelism * 2 + 2,
+): ConnectOptions {
+  return {
+    poolSize,
+    stallTimeoutMs: spec.pipeline.stallTimeoutSeconds * 1000,
+    ...(sqliteFolder ? { sqliteFolder } : {}),
+  };
 }

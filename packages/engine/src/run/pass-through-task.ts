@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream';
 import type { Connection, LoadTarget, ReadRequest } from '../connectors/connection.ts';
-import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
+import { DataBridgeError, isDataBridgeError } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import { compareTypes } from '../plan/type-compatibility.ts';
 import type { Value } from '../values.ts';
@@ -8,7 +8,7 @@ import { CopyTextBatches } from './copy-text-batches.ts';
 import { CopyTextTail } from './copy-text-tail.ts';
 import { decodePosition, encodePosition } from './key-codec.ts';
 import { RowsRejected } from './load-page.ts';
-import { finished, type TaskContext, type TaskResult } from './run-task.ts';
+import { finished, loadError, type TaskContext, type TaskResult } from './run-task.ts';
 
 /** How often a one-COPY load tells how many rows it has sent so far. */
 const SENT_EVERY_MS = 500;
@@ -141,10 +141,6 @@ async function copyIn(
   try {
     return await session.copyInText!(target, source as never);
   } catch (error) {
-    const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
-    const code = isDataBridgeError(error) ? error.code : 'internal';
-    throw new DataBridgeError(code, `loading ${table} from ${ctx.mapping.source.name}: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw loadError(ctx.mapping, error);
   }
 }

@@ -289,10 +289,18 @@ async function loadOrReport<T>(ctx: TaskContext, work: () => Promise<T>): Promis
       ctx.onRejected(error.rows, true);
       throw error;
     }
-    const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
-    const code = isDataBridgeError(error) ? error.code : 'internal';
-    throw new DataBridgeError(code, `loading ${table} from ${ctx.mapping.source.name}: ${messageOf(error)}`, {
-      cause: error,
-    });
+    throw loadError(ctx.mapping, error);
   }
+}
+
+/**
+ * An error of a task's load, naming its tables, with the code of the error under it kept (so that a
+ * transient failure stays transient): every path a task's rows take words its failures so.
+ */
+export function loadError(mapping: PlannedMapping, error: unknown): DataBridgeError {
+  const table = `${mapping.target.schema}.${mapping.target.name}`;
+  const code = isDataBridgeError(error) ? error.code : 'internal';
+  return new DataBridgeError(code, `loading ${table} from ${mapping.source.name}: ${messageOf(error)}`, {
+    cause: error,
+  });
 }

@@ -1,6 +1,7 @@
 import { LocalFolderStore } from '../artefacts/local-folder-store.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import { ExtractArchiveTask } from './extract-archive-task.ts';
+import { connectOptions } from './open-pair.ts';
 import { canPassThrough, isRowLevelFailure, runPassThroughTask } from './pass-through-task.ts';
 import type { ReadLayout } from './read-layout.ts';
 import type { RejectedRow } from './rejected-row.ts';
@@ -77,7 +78,12 @@ export async function loadTask(
       return threads
         ? await runThreadedTask(context, threads, {
             url: session.options.spec.source.url,
-            options: threadConnectOptions(session),
+            // One reader per task on the thread, and one spare.
+            options: connectOptions(
+              session.options.spec,
+              session.options.sqliteFolder,
+              settings.parallelism + 1,
+            ),
             settings,
             source,
           })
@@ -91,16 +97,6 @@ export async function loadTask(
   } finally {
     await Promise.all(samples);
   }
-}
-
-/** How a loader thread opens the source: as the session did, one reader per task and one spare. */
-function threadConnectOptions(session: RunSession) {
-  const { options, settings } = session;
-  return {
-    poolSize: settings.parallelism + 1,
-    stallTimeoutMs: options.spec.pipeline.stallTimeoutSeconds * 1000,
-    ...(options.sqliteFolder ? { sqliteFolder: options.sqliteFolder } : {}),
-  };
 }
 
 /** The task's extract archive, when the spec asks for one (`pipeline.extractArchive`). */

@@ -31,8 +31,8 @@ export async function encodeBatches(
   const keyIndex = compiled.layout.keyIndex;
   const sum = task.sum && RowChecksum.postgres(task.sum.types, task.sum.state);
   const pageSize = await pageSizeFor(source.reader, task.request, task.batchSize, signal);
-  const encoder = () => new CopyRowsEncoder(columns, task.batchSize, take);
-  let out = encoder();
+  // Started by a batch's first converted row, so that a batch of none (the last, often) takes no buffer.
+  let out: CopyRowsEncoder | undefined;
   let rowsOut = 0;
   let rejects = pageRejects(page);
   let rowsRead = 0;
@@ -40,7 +40,7 @@ export async function encodeBatches(
   let started = performance.now();
   const flush = async (done: boolean) => {
     const batch: EncodedBatch = {
-      chunks: rowsOut > 0 ? out.end() : [],
+      chunks: out?.end() ?? [],
       rowsRead,
       rowsOut,
       rejected: rejects.rejected,
@@ -49,7 +49,7 @@ export async function encodeBatches(
       done,
       readMs: performance.now() - started,
     };
-    out = encoder();
+    out = undefined;
     rowsOut = 0;
     rejects = pageRejects(page);
     rowsRead = 0;
@@ -59,13 +59,16 @@ export async function encodeBatches(
   for await (const rows of source.reader.stream(task.request, pageSize, signal)) {
     // A page that straddles a batch boundary is split there: batches hold exactly batchSize rows.
     for (let offset = 0; offset < rows.length; ) {
-      const take = Math.min(rows.length - offset, task.batchSize - rowsRead);
-      const part = take === rows.length ? rows : rows.slice(offset, offset + take);
-      offset += take;
+      const count = Math.min(rows.length - offset, task.batchSize - rowsRead);
+      const part = count === rows.length ? rows : rows.slice(offset, offset + count);
+      offset += count;
       lastKey = keyIndex.map((k) => part[part.length - 1]![k]!);
       const converted = transformPage(page, part, rejects).out;
-      out.add(converted);
-      rowsOut += converted.length;
+      if (converted.length > 0) {
+        out ??= new CopyRowsEncoder(columns, task.batchSize, take);
+        out.add(converted);
+        rowsOut += converted.length;
+      }
       if (sum) for (const row of part) sum.add(row, task.sum!.indexes);
       rowsRead += part.length;
       if (rowsRead >= task.batchSize) await flush(false);

@@ -1,11 +1,18 @@
 import { Readable } from 'node:stream';
 import type { Connection, ConnectOptions, LoadSession, LoadTarget } from '../../connectors/connection.ts';
-import { DataBridgeError, isDataBridgeError, messageOf } from '../../errors.ts';
+import { DataBridgeError } from '../../errors.ts';
 import type { PlannedMapping } from '../../plan/plan-types.ts';
 import type { PipelineSettings } from '../../spec/spec-schema.ts';
 import { decodePosition, encodePosition } from '../key-codec.ts';
 import { RowsRejected } from '../load-page.ts';
-import { baseRequest, finished, pageRequest, type TaskContext, type TaskResult } from '../run-task.ts';
+import {
+  baseRequest,
+  finished,
+  loadError,
+  pageRequest,
+  type TaskContext,
+  type TaskResult,
+} from '../run-task.ts';
 import type { TaskThreads } from './task-threads.ts';
 import type { EncodedBatch } from './thread-messages.ts';
 
@@ -74,7 +81,8 @@ export async function runThreadedTask(
         ctx.onRejected(message.rejected, true);
         throw new RowsRejected(message.message, message.rejected);
       }
-      if (message.type === 'failed') throw loadError(ctx, new DataBridgeError(message.code, message.message));
+      if (message.type === 'failed')
+        throw loadError(ctx.mapping, new DataBridgeError(message.code, message.message));
       const started = performance.now();
       const copied = await commitBatch(ctx, target, message, {
         written,
@@ -130,17 +138,8 @@ async function commitBatch(
     await session.commit();
     return copied;
   } catch (error) {
-    throw loadError(ctx, error);
+    throw loadError(ctx.mapping, error);
   } finally {
     await session?.rollback();
   }
-}
-
-/** An error of the load, naming the tables, its code kept (so that transient stays transient). */
-function loadError(ctx: TaskContext, error: unknown): DataBridgeError {
-  const table = `${ctx.mapping.target.schema}.${ctx.mapping.target.name}`;
-  const code = isDataBridgeError(error) ? error.code : 'internal';
-  return new DataBridgeError(code, `loading ${table} from ${ctx.mapping.source.name}: ${messageOf(error)}`, {
-    cause: error,
-  });
 }
