@@ -49,6 +49,11 @@ export function openHandles(file: string, options: { guarded?: boolean } = {}): 
     const read = new Database(file, { readonly: true });
     opened.push(read);
     read.pragma('busy_timeout = 5000');
+    // Reads walk a table in key order once; the file's pages are in the system's cache anyway. A
+    // 2 MB page cache holds the b-tree's inner pages; better-sqlite3's 16 MB default only grew each
+    // reader's memory (the benchmark's 3M-row load with two loader threads: 236 MB peak against
+    // 188 MB, in the same time).
+    read.pragma('cache_size = -2000');
     if (options.guarded) guardStatements(read);
     return { file, read, write };
   } catch (error) {
