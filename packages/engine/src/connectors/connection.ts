@@ -28,6 +28,11 @@ export interface Capabilities {
   readonly serverSideCursor: boolean;
   /** PostgreSQL COPY text format in and out, for the byte pass-through fast path. */
   readonly copyText: boolean;
+  /**
+   * PostgreSQL binary COPY in and out: between two such databases, columns of the very same built-in
+   * types pass through without being printed or parsed as text.
+   */
+  readonly copyBinary: boolean;
   /** How rows go in fastest: COPY, LOAD DATA (or large multi-row INSERTs), prepared INSERTs in transactions. */
   readonly bulkLoad: 'copy' | 'load_data' | 'prepared_insert';
   /** `load_mode: upsert`: an insert that updates the row whose key it repeats. */
@@ -44,6 +49,7 @@ export const DEFAULT_CAPABILITIES: Capabilities = {
   rowValueComparison: true,
   serverSideCursor: true,
   copyText: false,
+  copyBinary: false,
   bulkLoad: 'prepared_insert',
   upsert: true,
   keyRangeSplit: true,
@@ -114,6 +120,11 @@ export interface Reader {
    */
   copyOutText?(request: ReadRequest): Readable;
   /**
+   * Only in PostgreSQL: the rows of a request as binary COPY, for a pass-through into another
+   * PostgreSQL's columns of the very same types (see postgres/postgres-binary-copy.ts).
+   */
+  copyOutBinary?(request: ReadRequest): Readable;
+  /**
    * Only where the database can: an order-independent checksum of the request's rows computed by the
    * server itself over each row's text form. Comparable only between two databases of the same kind
    * whose columns have the very same native types (then the text forms are identical).
@@ -165,6 +176,8 @@ export interface LoadSession {
   writeCheckpoint(checkpoint: Checkpoint): Promise<void>;
   /** Only where `capabilities.copyText`: pipes COPY text into the target; returns the rows copied. */
   copyInText?(target: LoadTarget, source: Readable): Promise<number>;
+  /** Only where the reader has `copyOutBinary`: pipes its binary COPY in; returns the rows copied. */
+  copyInBinary?(target: LoadTarget, source: Readable): Promise<number>;
   /**
    * Marks a point inside the transaction. After a failed write, `rollbackTo` the point undoes the
    * write alone and leaves the transaction usable: how the runner isolates one bad row in a batch.

@@ -14,6 +14,7 @@ export const postgresConnector = {
     rowValueComparison: true,
     serverSideCursor: true,
     copyText: true,
+    copyBinary: true,
     bulkLoad: 'copy',
     upsert: true,
     keyRangeSplit: true,

@@ -78,6 +78,17 @@ export class PostgresLoadSession implements LoadSession {
     return this.copyIn(target, source);
   }
 
+  /** Pipes binary COPY (as copyOutBinary writes it) into columns of the very same types. */
+  copyInBinary(target: LoadTarget, source: Readable): Promise<number> {
+    return this.copy(
+      target.table,
+      target.columns.map((c) => c.name),
+      source,
+      `Loading into ${qualifiedName(target.table)}`,
+      'binary',
+    );
+  }
+
   async copyIn(target: LoadTarget, source: Readable): Promise<number> {
     return this.copy(
       target.table,
@@ -178,8 +189,10 @@ export class PostgresLoadSession implements LoadSession {
     columns: readonly string[],
     source: Readable,
     action = `Loading into ${qualifiedName(table)}`,
+    format: 'text' | 'binary' = 'text',
   ): Promise<number> {
-    const sql = `COPY ${this.dialect.qualify(table)} (${this.dialect.columnList(columns)}) FROM STDIN`;
+    const options = format === 'binary' ? ' (FORMAT binary)' : '';
+    const sql = `COPY ${this.dialect.qualify(table)} (${this.dialect.columnList(columns)}) FROM STDIN${options}`;
     return this.run(action, async (progress) => {
       const sink = this.client.query(copyFrom(sql));
       // Rows taken count as an answer: a long COPY fed by a slow source is not a silent target.

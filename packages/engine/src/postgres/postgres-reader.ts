@@ -144,11 +144,16 @@ export class PostgresReader implements Reader {
     return this.copyOut(buildKeysetSelect(this.dialect, request, { inline: literal }).sql);
   }
 
+  /** The rows of a request as binary COPY, for a pass-through into the very same column types. */
+  copyOutBinary(request: ReadRequest): Readable {
+    return this.copyOut(buildKeysetSelect(this.dialect, request, { inline: literal }).sql, 'binary');
+  }
+
   /**
-   * For the PostgreSQL-to-PostgreSQL fast path: the rows of `sql` as COPY text, streamed from a pooled
-   * connection that is released when the stream ends, fails or is destroyed.
+   * For the PostgreSQL-to-PostgreSQL fast path: the rows of `sql` as COPY text (or binary), streamed
+   * from a pooled connection that is released when the stream ends, fails or is destroyed.
    */
-  copyOut(sql: string): Readable {
+  copyOut(sql: string, format: 'text' | 'binary' = 'text'): Readable {
     const out = new PassThrough();
     this.pool.connect().then(
       (client) => {
@@ -157,7 +162,8 @@ export class PostgresReader implements Reader {
           if (!released) client.release(error);
           released = true;
         };
-        const source = client.query(copyTo(`COPY (${sql}) TO STDOUT`));
+        const options = format === 'binary' ? ' (FORMAT binary)' : '';
+        const source = client.query(copyTo(`COPY (${sql}) TO STDOUT${options}`));
         source.on('end', () => release());
         source.on('error', (error) => {
           release(error);

@@ -3,7 +3,9 @@ import type { Connection, LoadTarget, ReadRequest } from '../connectors/connecti
 import { DataBridgeError, isDataBridgeError } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import { compareTypes } from '../plan/type-compatibility.ts';
+import { binaryCopyFits, binaryKeyReader } from '../postgres/postgres-binary-copy.ts';
 import type { Value } from '../values.ts';
+import { CopyBinaryBatches } from './copy-binary-batches.ts';
 import { CopyTextBatches } from './copy-text-batches.ts';
 import { CopyTextTail } from './copy-text-tail.ts';
 import { decodePosition, encodePosition } from './key-codec.ts';
@@ -32,6 +34,24 @@ export function canPassThrough(mapping: PlannedMapping, source: Connection, targ
   });
   const copied = new Set(mapping.columns.map((c) => c.source?.name));
   return typesFit && mapping.sourceKey.every((k) => copied.has(k));
+}
+
+/**
+ * How a keyed pass-through reads its key back from a batch's last binary row, one reader per key
+ * column; undefined when the mapping goes as COPY text: an end without binary COPY, a column whose
+ * type differs or is not a built-in scalar, a key of a type not read back from binary.
+ */
+function binaryKeyReaders(mapping: PlannedMapping, source: Connection, target: Connection) {
+  if (!source.capabilities.copyBinary || !target.capabilities.copyBinary || !source.reader.copyOutBinary)
+    return undefined;
+  if (!mapping.columns.every((c) => c.source && binaryCopyFits(c.source.nativeType, c.target.nativeType)))
+    return undefined;
+  const readers = mapping.sourceKey.map((k) => {
+    const at = mapping.columns.findIndex((c) => c.source!.name === k);
+    const read = binaryKeyReader(mapping.columns[at]!.source!.nativeType);
+    return read && { at, read };
+  });
+  return readers.every((r) => r !== undefined) ? readers : undefined;
 }
 
 /**
@@ -67,11 +87,16 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
   const start = ctx.checkpoint ? decodePosition(ctx.checkpoint.position) : { key: undefined, rejected: 0 };
   let after = start.key;
   let written = ctx.checkpoint?.rowsWritten ?? 0;
-  // A keyed task reads its range in key order with one query, cut into batches here.
+  // A keyed task reads its range in key order with one query, cut into batches here: in binary
+  // between columns of the very same types, else as text.
+  const ranged: ReadRequest = { ...base, orderBy: ctx.mapping.sourceKey, ...(after ? { after } : {}) };
+  const keyReaders = batched ? binaryKeyReaders(ctx.mapping, ctx.source, ctx.target) : undefined;
+  const reader = ctx.source.reader;
   const stream = batched
-    ? ctx.source.reader.copyOutText!({ ...base, orderBy: ctx.mapping.sourceKey, ...(after ? { after } : {}) })
+    ? (keyReaders ? reader.copyOutBinary! : reader.copyOutText!).call(reader, ranged)
     : undefined;
-  const batches = stream && new CopyTextBatches(stream, ctx.batchSize);
+  const binary = stream && keyReaders && new CopyBinaryBatches(stream, ctx.batchSize);
+  const batches = stream && !keyReaders && new CopyTextBatches(stream, ctx.batchSize);
   try {
     for (;;) {
       const started = performance.now();
@@ -83,24 +108,30 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
       let ticker: NodeJS.Timeout | undefined;
       try {
         if (ctx.mapping.mode === 'replace') await session.truncate(ctx.mapping.target);
-        const tail = new CopyTextTail();
-        const piped = pipeline(
-          batches ? batches.next() : ctx.source.reader.copyOutText!(base),
-          tail,
-          () => {},
-        );
-        if (!batched) {
-          ticker = setInterval(() => {
-            const more = tail.rows - sent;
-            if (more <= 0) return;
-            sent += more;
-            ctx.onBatch({ rowsRead: more, rowsWritten: 0, rowsUncommitted: more, readMs: 0, writeMs: 0 });
-          }, SENT_EVERY_MS);
+        if (binary) {
+          rows = await copyIn(ctx, () => session.copyInBinary!(target, binary.next()));
+          const last = binary.lastRow();
+          key = last ? keyReaders!.map(({ at, read }) => read(last[at]!)) : after;
+        } else {
+          const tail = new CopyTextTail();
+          const piped = pipeline(
+            batches ? batches.next() : ctx.source.reader.copyOutText!(base),
+            tail,
+            () => {},
+          );
+          if (!batched) {
+            ticker = setInterval(() => {
+              const more = tail.rows - sent;
+              if (more <= 0) return;
+              sent += more;
+              ctx.onBatch({ rowsRead: more, rowsWritten: 0, rowsUncommitted: more, readMs: 0, writeMs: 0 });
+            }, SENT_EVERY_MS);
+          }
+          rows = await copyIn(ctx, () => session.copyInText!(target, piped as never));
+          clearInterval(ticker);
+          const last = tail.lastRow();
+          key = last ? keyPositions.map((i) => last[i] ?? null) : after;
         }
-        rows = await copyIn(ctx, session, target, piped);
-        clearInterval(ticker);
-        const last = tail.lastRow();
-        key = last ? keyPositions.map((i) => last[i] ?? null) : after;
         written += rows;
         const done = !batched || rows < ctx.batchSize;
         const position = encodePosition({ key, rejected: start.rejected });
@@ -132,14 +163,10 @@ export async function runPassThroughTask(ctx: TaskContext): Promise<TaskResult> 
   }
 }
 
-async function copyIn(
-  ctx: TaskContext,
-  session: Awaited<ReturnType<Connection['loader']['begin']>>,
-  target: LoadTarget,
-  source: NodeJS.ReadableStream,
-): Promise<number> {
+/** One COPY into the target, a refusal worded as the task's load failure. */
+async function copyIn(ctx: TaskContext, copy: () => Promise<number>): Promise<number> {
   try {
-    return await session.copyInText!(target, source as never);
+    return await copy();
   } catch (error) {
     throw loadError(ctx.mapping, error);
   }
