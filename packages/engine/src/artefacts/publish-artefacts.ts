@@ -9,7 +9,7 @@ import { messageOf } from '../errors.ts';
 import { PRIVATE_FILE_MODE } from '../private-files.ts';
 import { artefactKey, executionPrefix } from './artefact-keys.ts';
 import type { ArtefactStore } from './artefact-store.ts';
-import { ArtefactStoreError } from './artefact-store-error.ts';
+import { isArtefactStoreError } from './artefact-store-error.ts';
 
 /** Left in a run's local folder while its artefacts are not all in the store: holds the reason. */
 export const PENDING_MARKER = '.upload-pending';
@@ -123,7 +123,7 @@ export async function pendingReason(localFolder: string, runId: string): Promise
  * never the store's address, bucket or a path of the server (the admin page shows those).
  */
 export function storeFailureInWords(error: unknown): string {
-  switch (error instanceof ArtefactStoreError ? error.code : 'failed') {
+  switch (isArtefactStoreError(error) ? error.code : 'failed') {
     case 'unreachable':
       return 'it did not answer';
     case 'auth_failed':

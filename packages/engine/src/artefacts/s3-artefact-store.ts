@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { artefactContentType, assertArtefactKey } from './artefact-keys.ts';
 import type { ArtefactBody, ArtefactInfo, ArtefactStore, PutOptions } from './artefact-store.ts';
-import { ArtefactStoreError } from './artefact-store-error.ts';
+import { ArtefactStoreError, isArtefactStoreError } from './artefact-store-error.ts';
 import type { ObjectStoreConfig } from './object-store-config.ts';
 
 /** S3's smallest part: a file up to this size goes in one request, a larger one in parts. */
@@ -204,7 +204,7 @@ export class S3ArtefactStore implements ArtefactStore {
 
   /** The SDK's error in words naming the setting to fix; never the secret. */
   private failure(what: string, error: unknown): ArtefactStoreError {
-    if (error instanceof ArtefactStoreError) return error;
+    if (isArtefactStoreError(error)) return error;
     const { location, bucket, endpoint } = this.config;
     const status = statusOf(error);
     const name = error instanceof Error ? error.name : '';
