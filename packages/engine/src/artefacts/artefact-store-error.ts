@@ -9,12 +9,16 @@ export type ArtefactStoreErrorCode = (typeof CODES)[number];
 export class ArtefactStoreError extends Error {
   override readonly name = 'ArtefactStoreError';
 
+  /** The environment variable a person fixes (`OBJECT_STORE_API_KEY`), when one setting is to blame. */
+  readonly setting: string | undefined;
+
   constructor(
     readonly code: ArtefactStoreErrorCode,
     message: string,
-    options: { cause?: unknown } = {},
+    options: { cause?: unknown; setting?: string } = {},
   ) {
     super(message, { cause: options.cause });
+    this.setting = options.setting;
   }
 
   /** Worth trying again later (the network, a server restarting), not a setting to fix. */

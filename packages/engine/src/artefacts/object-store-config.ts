@@ -18,6 +18,8 @@ export interface ObjectStoreConfig {
    * server (SAP_OBJECT_STORE_PRESIGN_SECONDS); undefined: the server streams them.
    */
   readonly presignSeconds?: number;
+  /** The variables the URL and the key were read from (SAP_… or the generic names), for messages. */
+  readonly variables: { readonly url: string; readonly key: string };
 }
 
 /** The settings, each under its SAP name and the generic alias. */
@@ -88,6 +90,7 @@ export function readObjectStoreConfig(env: NodeJS.ProcessEnv = process.env): Obj
     secretAccessKey: key.value.slice(colon + 1),
     location: `${parsed.origin}/${bucket}${prefix ? `/${prefix}` : ''}`,
     ...(presign ? { presignSeconds: Number(presign.value) } : {}),
+    variables: { url: url.name, key: key.name },
   };
 }
 

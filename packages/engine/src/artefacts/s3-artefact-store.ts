@@ -205,7 +205,7 @@ export class S3ArtefactStore implements ArtefactStore {
   /** The SDK's error in words naming the setting to fix; never the secret. */
   private failure(what: string, error: unknown): ArtefactStoreError {
     if (isArtefactStoreError(error)) return error;
-    const { location, bucket, endpoint } = this.config;
+    const { location, bucket, endpoint, variables } = this.config;
     const status = statusOf(error);
     const name = error instanceof Error ? error.name : '';
     if (
@@ -215,23 +215,23 @@ export class S3ArtefactStore implements ArtefactStore {
     ) {
       return new ArtefactStoreError(
         'auth_failed',
-        `The object store at ${location} refused the key in SAP_OBJECT_STORE_API_KEY (could not ${what}): check the access key id and secret, and that the key may read and write the bucket`,
-        { cause: error },
+        `The object store at ${location} refused the key in ${variables.key} (could not ${what}): check the access key id and secret, and that the key may read and write the bucket`,
+        { cause: error, setting: variables.key },
       );
     }
     if (status === 404 || name === 'NoSuchBucket') {
       return new ArtefactStoreError(
         'no_bucket',
-        `The object store at ${endpoint} has no bucket "${bucket}" (could not ${what}): create it, or fix the bucket in SAP_OBJECT_STORE_URL`,
-        { cause: error },
+        `The object store at ${endpoint} has no bucket "${bucket}" (could not ${what}): create it, or fix the bucket in ${variables.url}`,
+        { cause: error, setting: variables.url },
       );
     }
     if (status === undefined) {
       const code = (error as { code?: string }).code ?? name;
       return new ArtefactStoreError(
         'unreachable',
-        `The object store at ${endpoint} did not answer (could not ${what}: ${code || 'no response'}): check SAP_OBJECT_STORE_URL and the network`,
-        { cause: error },
+        `The object store at ${endpoint} did not answer (could not ${what}: ${code || 'no response'}): check ${variables.url} and the network`,
+        { cause: error, setting: variables.url },
       );
     }
     return new ArtefactStoreError(
