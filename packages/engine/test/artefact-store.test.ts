@@ -11,6 +11,7 @@ import { LocalFolderStore } from '../src/artefacts/local-folder-store.ts';
 import { readObjectStoreConfig } from '../src/artefacts/object-store-config.ts';
 import { storeFailureInWords } from '../src/artefacts/publish-artefacts.ts';
 import { S3ArtefactStore } from '../src/artefacts/s3-artefact-store.ts';
+import { startDroppingProxy } from './support/dropping-proxy.ts';
 import { S3RVER_KEY, startObjectStore, type TestObjectStore } from './support/object-store.ts';
 
 async function text(stream: Readable | null): Promise<string | null> {
@@ -128,6 +129,27 @@ test('object store: a file larger than the part size goes up in parts and comes 
     new HeadObjectCommand({ Bucket: s3.bucket, Key: 'team-a/run-9/rejects/big.bin' }),
   );
   assert.equal(head.ContentLength, bytes.length);
+});
+
+test('object store: a connection the store drops as a request goes out (one it closed while idle) is tried again', async () => {
+  const proxy = await startDroppingProxy(s3.port);
+  try {
+    const store = s3Store({ SAP_OBJECT_STORE_URL: `${proxy.origin}/${s3.bucket}/team-a` });
+    await store.put('run-d/run.log', 'line\n');
+    proxy.dropNext();
+    assert.equal((await store.head('run-d/run.log'))?.size, 5);
+    proxy.dropNext();
+    assert.equal(await text(await store.get('run-d/run.log')), 'line\n');
+    proxy.dropNext();
+    assert.deepEqual(
+      (await store.list('run-d/')).map((o) => o.key),
+      ['run-d/run.log'],
+    );
+    proxy.dropNext();
+    await store.check();
+  } finally {
+    await proxy.close();
+  }
 });
 
 test('object store: a wrong key and a missing bucket fail the check with one sentence naming the fix', async () => {

@@ -60,8 +60,11 @@ export class S3ArtefactStore implements ArtefactStore {
       // Checksums the SDK adds by default are not understood by every S3-compatible server.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // Retries with backoff belong to the caller (publish-artefacts.ts), which can keep a local copy.
-      maxAttempts: 1,
+      // One more try at once, for a kept-alive connection the store (or a load balancer before it)
+      // closed while idle just as a request went out on it: the first read after a quiet minute
+      // failed with ECONNRESET. Longer retries with backoff belong to the caller (publish-artefacts.ts),
+      // which can keep a local copy.
+      maxAttempts: 2,
     });
   }
 
