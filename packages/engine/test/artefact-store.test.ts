@@ -262,6 +262,21 @@ describe('object store settings', () => {
       /SAP_OBJECT_STORE_URL must not hold credentials/,
     ],
     [
+      { SAP_OBJECT_STORE_URL: 's3cr3t', SAP_OBJECT_STORE_API_KEY: 'k:s3cr3t' },
+      /^environment variable SAP_OBJECT_STORE_URL must be an http:\/\/ or https:\/\/ URL$/,
+    ],
+    [
+      {
+        SAP_OBJECT_STORE_URL: 'https://host/b?X-Amz-Credential=s3cr3t',
+        SAP_OBJECT_STORE_API_KEY: 'k:s3cr3t',
+      },
+      /SAP_OBJECT_STORE_URL must not have a query \(\?…\) or a fragment \(#…\)/,
+    ],
+    [
+      { OBJECT_STORE_URL: 'https://host/b#s3cr3t', OBJECT_STORE_API_KEY: 'k:s3cr3t' },
+      /OBJECT_STORE_URL must not have a query \(\?…\) or a fragment \(#…\)/,
+    ],
+    [
       { SAP_OBJECT_STORE_URL: 'https://host/b', SAP_OBJECT_STORE_API_KEY: 's3cr3t' },
       /SAP_OBJECT_STORE_API_KEY must be <access key id>:<secret access key>/,
     ],

@@ -32,10 +32,18 @@ const NAMES = {
 
 const DEFAULT_REGION = 'us-east-1';
 
+// Each check stops the rest (`abort`): the later ones parse the URL, which text that is none would
+// make throw, a stack trace instead of the sentence.
 const BucketUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL', abort: true })
   .refine((u) => !new URL(u).username && !new URL(u).password, {
     error: 'must not hold credentials (put them in the API key variable)',
+    abort: true,
+  })
+  // A query or fragment would be dropped without a word (a presigned URL pasted, `?region=`).
+  .refine((u) => !new URL(u).search && !new URL(u).hash && !/[?#]/.test(u), {
+    error: 'must not have a query (?…) or a fragment (#…): only https://host/bucket/prefix',
+    abort: true,
   })
   .refine((u) => new URL(u).pathname.split('/').some(Boolean), {
     error: 'must name the bucket after the host, e.g. https://objectstore.example.com/my-bucket/databridge',
