@@ -234,49 +234,6 @@ describe('artefact routes (object store with presigned downloads)', () => {
   });
 });
 
-describe('artefact routes (object store down)', () => {
-  let world: ApiWorld;
-  let viewerKey: string;
-  let executionId: string;
-
-  before(async () => {
-    world = await openApiWorld('sqlite');
-    const context = await getServiceContext();
-    const artefacts = new S3ArtefactStore(
-      readObjectStoreConfig({
-        SAP_OBJECT_STORE_URL: `${s3.url}/down`,
-        SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
-      })!,
-    );
-    setServiceContext({ ...context, artefacts } as ServiceContext);
-    viewerKey = await apiKeyFor(world.store, 'viewer');
-    executionId = await endedExecution(world.store, artefacts);
-  });
-  after(() => world.close());
-
-  it('a viewer is told the store does not answer, without its address or bucket (the admin page has them)', async () => {
-    await s3.stop();
-    try {
-      for (const query of ['', '?name=run.log']) {
-        const response = await artefactsRoute.GET(
-          new Request(`http://localhost/api/executions/${executionId}/artefacts${query}`, {
-            headers: { authorization: `Bearer ${viewerKey}` },
-          }),
-          { params: Promise.resolve({ id: executionId }) },
-        );
-        const text = await response.text();
-        assert.equal(response.status, 503, text);
-        assert.equal(
-          JSON.parse(text).error.message,
-          'The object store cannot be read now (it did not answer): try again in a while; an admin finds why on the admin page.',
-        );
-      }
-    } finally {
-      await s3.start();
-    }
-  });
-});
-
 /**
  * `databridge serve` opens the store in the CLI's bundle and hands it to the web app's bundle, each
  * with its own copy of the engine: the store's errors are not instances of the routes' class. This
@@ -311,44 +268,57 @@ function fromAnotherCopy(store: ArtefactStore): ArtefactStore {
   });
 }
 
-describe('artefact routes (the store opened by another copy of the engine, as under databridge serve)', () => {
-  let world: ApiWorld;
-  let viewerKey: string;
-  let executionId: string;
+const copies: [string, (store: ArtefactStore) => ArtefactStore][] = [
+  ['', (store) => store],
+  [', its errors from another copy of the engine as under databridge serve', fromAnotherCopy],
+];
 
-  before(async () => {
-    world = await openApiWorld('sqlite');
-    const context = await getServiceContext();
-    const config = readObjectStoreConfig({
-      SAP_OBJECT_STORE_URL: `${s3.url}/copy`,
-      SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
-    })!;
-    const artefacts = fromAnotherCopy(new S3ArtefactStore(config));
-    setServiceContext({ ...context, artefacts } as ServiceContext);
-    viewerKey = await apiKeyFor(world.store, 'viewer');
-    executionId = await endedExecution(world.store, artefacts);
-  });
-  after(() => world.close());
+for (const [copy, wrap] of copies) {
+  describe(`artefact routes (object store down${copy})`, () => {
+    let world: ApiWorld;
+    let viewerKey: string;
+    let executionId: string;
 
-  it('a store that does not answer is a 503 saying so, and the admin page names its address', async () => {
-    await s3.stop();
-    try {
-      const response = await artefactsRoute.GET(
-        new Request(`http://localhost/api/executions/${executionId}/artefacts?name=run.log`, {
-          headers: { authorization: `Bearer ${viewerKey}` },
-        }),
-        { params: Promise.resolve({ id: executionId }) },
+    before(async () => {
+      world = await openApiWorld('sqlite');
+      const context = await getServiceContext();
+      const artefacts = wrap(
+        new S3ArtefactStore(
+          readObjectStoreConfig({
+            SAP_OBJECT_STORE_URL: `${s3.url}/down`,
+            SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
+          })!,
+        ),
       );
-      const text = await response.text();
-      assert.equal(response.status, 503, text);
-      assert.match(
-        JSON.parse(text).error.message,
-        /^The object store cannot be read now \(it did not answer\)/,
-      );
-      const health = await getArtefactStoreHealth(await getServiceContext());
-      assert.match(health.problem ?? '', /^The object store at http:\/\/127\.0\.0\.1:\d+ did not answer/);
-    } finally {
-      await s3.start();
-    }
+      setServiceContext({ ...context, artefacts } as ServiceContext);
+      viewerKey = await apiKeyFor(world.store, 'viewer');
+      executionId = await endedExecution(world.store, artefacts);
+    });
+    after(() => world.close());
+
+    it('a viewer is told the store does not answer, without its address or bucket (the admin page has them)', async () => {
+      await s3.stop();
+      try {
+        for (const query of ['', '?name=run.log']) {
+          const response = await artefactsRoute.GET(
+            new Request(`http://localhost/api/executions/${executionId}/artefacts${query}`, {
+              headers: { authorization: `Bearer ${viewerKey}` },
+            }),
+            { params: Promise.resolve({ id: executionId }) },
+          );
+          const text = await response.text();
+          assert.equal(response.status, 503, text);
+          assert.equal(
+            JSON.parse(text).error.message,
+            'The object store cannot be read now (it did not answer): try again in a while; an admin finds why on the admin page.',
+          );
+        }
+        // The admin page has the store's own sentence, with its address.
+        const health = await getArtefactStoreHealth(await getServiceContext());
+        assert.match(health.problem ?? '', /^The object store at http:\/\/127\.0\.0\.1:\d+ did not answer/);
+      } finally {
+        await s3.start();
+      }
+    });
   });
-});
+}
