@@ -28,7 +28,12 @@ import {
   startObjectStore,
   type TestObjectStore,
 } from '../../../packages/engine/test/support/object-store.ts';
-import { projectFor, REDIS_URL, SECRET } from '../../../packages/queue/test/support/harness.ts';
+import {
+  idNameMappings,
+  projectFor,
+  REDIS_URL,
+  SECRET,
+} from '../../../packages/queue/test/support/harness.ts';
 import { startCli } from './cli-helpers.ts';
 
 // Two `databridge worker` processes, each with its own data folder (two machines), share a run's
@@ -108,14 +113,7 @@ after(async () => {
 test('two worker processes with their own folders run one execution; the server serves its report, whole log and every rejected row', async () => {
   const project = await projectFor(server.store, source.url, target.url, {
     pipeline: { errorPolicy: 'skip_and_log', parallelism: 4, batchSize: 1000 },
-    mappings: TABLES.map((table) => ({
-      source: table,
-      target: table,
-      columns: [
-        { source: 'id', target: 'id' },
-        { source: 'name', target: 'name' },
-      ],
-    })),
+    mappings: idNameMappings(TABLES),
   });
   const { executionId } = await startExecution(server, { projectId: project.id });
   const deadline = Date.now() + 240_000;
