@@ -20,28 +20,32 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+// A `databridge run`'s id and an execution's.
+const OLD_RUN = '20261001-101500-ab12';
+const NEW_RUN = '01a23d12-3846-7000-b5e2-63f4e46fa4fa';
+
 it('databridge artefacts list | prune on the data folder: executions with sizes; prune removes the old ones whole', async () => {
   const env = { DATABRIDGE_DATA_DIR: dataDir };
-  const old = join(dataDir, 'reports', 'old-run');
+  const old = join(dataDir, 'reports', OLD_RUN);
   mkdirSync(join(old, 'rejects'), { recursive: true });
   writeFileSync(join(old, 'report.json'), '{}');
   writeFileSync(join(old, 'rejects', 'm1-a.jsonl'), 'x'.repeat(2048));
   const longAgo = new Date(Date.now() - 40 * 86_400_000);
   for (const f of ['report.json', 'rejects/m1-a.jsonl']) utimesSync(join(old, f), longAgo, longAgo);
-  mkdirSync(join(dataDir, 'reports', 'new-run'), { recursive: true });
-  writeFileSync(join(dataDir, 'reports', 'new-run', 'run.log'), 'line\n');
+  mkdirSync(join(dataDir, 'reports', NEW_RUN), { recursive: true });
+  writeFileSync(join(dataDir, 'reports', NEW_RUN, 'run.log'), 'line\n');
 
   const listed = await cli(['artefacts', 'list'], env);
   assert.equal(listed.code, 0, listed.stderr);
   assert.match(listed.stdout, /^local folder .*reports: stored 2 execution\(s\), 2\.0 KiB\n/);
-  assert.match(listed.stdout, /old-run\s+2 file\(s\)\s+2\.0 KiB/);
-  assert.match(listed.stdout, /new-run\s+1 file\(s\)\s+5 B/);
+  assert.match(listed.stdout, /20261001-101500-ab12\s+2 file\(s\)\s+2\.0 KiB/);
+  assert.match(listed.stdout, /01a23d12-3846-7000-b5e2-63f4e46fa4fa\s+1 file\(s\)\s+5 B/);
 
   const dry = await cli(['artefacts', 'prune', '--older-than', '30', '--dry-run', '--json'], env);
   assert.equal(dry.code, 0, dry.stderr);
   assert.deepEqual(
     JSON.parse(dry.stdout).executions.map((e: { executionId: string }) => e.executionId),
-    ['old-run'],
+    [OLD_RUN],
   );
   const pruned = await cli(['artefacts', 'prune', '--older-than', '30'], env);
   assert.equal(pruned.code, 0, pruned.stderr);
@@ -49,7 +53,7 @@ it('databridge artefacts list | prune on the data folder: executions with sizes;
   const after = JSON.parse((await cli(['artefacts', 'list', '--json'], env)).stdout);
   assert.deepEqual(
     after.executions.map((e: { executionId: string }) => e.executionId),
-    ['new-run'],
+    [NEW_RUN],
   );
 });
 

@@ -6,7 +6,12 @@ import {
   readObjectStoreConfig,
   S3ArtefactStore,
 } from '@databridge/engine';
-import { getServiceContext, type ServiceContext, setServiceContext } from '@databridge/queue';
+import {
+  getArtefactStoreHealth,
+  getServiceContext,
+  type ServiceContext,
+  setServiceContext,
+} from '@databridge/queue';
 import { createExecution, type Store, updateExecution } from '@databridge/store';
 import {
   S3RVER_KEY,
@@ -229,45 +234,91 @@ describe('artefact routes (object store with presigned downloads)', () => {
   });
 });
 
-describe('artefact routes (object store down)', () => {
-  let world: ApiWorld;
-  let viewerKey: string;
-  let executionId: string;
-
-  before(async () => {
-    world = await openApiWorld('sqlite');
-    const context = await getServiceContext();
-    const artefacts = new S3ArtefactStore(
-      readObjectStoreConfig({
-        SAP_OBJECT_STORE_URL: `${s3.url}/down`,
-        SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
-      })!,
-    );
-    setServiceContext({ ...context, artefacts } as ServiceContext);
-    viewerKey = await apiKeyFor(world.store, 'viewer');
-    executionId = await endedExecution(world.store, artefacts);
-  });
-  after(() => world.close());
-
-  it('a viewer is told the store does not answer, without its address or bucket (the admin page has them)', async () => {
-    await s3.stop();
-    try {
-      for (const query of ['', '?name=run.log']) {
-        const response = await artefactsRoute.GET(
-          new Request(`http://localhost/api/executions/${executionId}/artefacts${query}`, {
-            headers: { authorization: `Bearer ${viewerKey}` },
-          }),
-          { params: Promise.resolve({ id: executionId }) },
-        );
-        const text = await response.text();
-        assert.equal(response.status, 503, text);
-        assert.equal(
-          JSON.parse(text).error.message,
-          'The object store cannot be read now (it did not answer): try again in a while; an admin finds why on the admin page.',
-        );
-      }
-    } finally {
-      await s3.start();
+/**
+ * `databridge serve` opens the store in the CLI's bundle and hands it to the web app's bundle, each
+ * with its own copy of the engine: the store's errors are not instances of the routes' class. This
+ * wraps a store so that it throws what the other copy's class would (same name, code and words).
+ */
+function fromAnotherCopy(store: ArtefactStore): ArtefactStore {
+  class ArtefactStoreError extends Error {
+    override readonly name = 'ArtefactStoreError';
+    constructor(
+      readonly code: string,
+      message: string,
+    ) {
+      super(message);
     }
+    get isTransient(): boolean {
+      return this.code === 'unreachable' || this.code === 'failed';
+    }
+  }
+  return new Proxy(store, {
+    get(target, key) {
+      const value = Reflect.get(target, key);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        try {
+          return await value.apply(target, args);
+        } catch (error) {
+          const { code, message } = error as { code: string; message: string };
+          throw new ArtefactStoreError(code, message);
+        }
+      };
+    },
   });
-});
+}
+
+const copies: [string, (store: ArtefactStore) => ArtefactStore][] = [
+  ['', (store) => store],
+  [', its errors from another copy of the engine as under databridge serve', fromAnotherCopy],
+];
+
+for (const [copy, wrap] of copies) {
+  describe(`artefact routes (object store down${copy})`, () => {
+    let world: ApiWorld;
+    let viewerKey: string;
+    let executionId: string;
+
+    before(async () => {
+      world = await openApiWorld('sqlite');
+      const context = await getServiceContext();
+      const artefacts = wrap(
+        new S3ArtefactStore(
+          readObjectStoreConfig({
+            SAP_OBJECT_STORE_URL: `${s3.url}/down`,
+            SAP_OBJECT_STORE_API_KEY: S3RVER_KEY,
+          })!,
+        ),
+      );
+      setServiceContext({ ...context, artefacts } as ServiceContext);
+      viewerKey = await apiKeyFor(world.store, 'viewer');
+      executionId = await endedExecution(world.store, artefacts);
+    });
+    after(() => world.close());
+
+    it('a viewer is told the store does not answer, without its address or bucket (the admin page has them)', async () => {
+      await s3.stop();
+      try {
+        for (const query of ['', '?name=run.log']) {
+          const response = await artefactsRoute.GET(
+            new Request(`http://localhost/api/executions/${executionId}/artefacts${query}`, {
+              headers: { authorization: `Bearer ${viewerKey}` },
+            }),
+            { params: Promise.resolve({ id: executionId }) },
+          );
+          const text = await response.text();
+          assert.equal(response.status, 503, text);
+          assert.equal(
+            JSON.parse(text).error.message,
+            'The object store cannot be read now (it did not answer): try again in a while; an admin finds why on the admin page.',
+          );
+        }
+        // The admin page has the store's own sentence, with its address.
+        const health = await getArtefactStoreHealth(await getServiceContext());
+        assert.match(health.problem ?? '', /^The object store at http:\/\/127\.0\.0\.1:\d+ did not answer/);
+      } finally {
+        await s3.start();
+      }
+    });
+  });
+}

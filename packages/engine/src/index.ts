@@ -5,7 +5,11 @@ export {
   executionPrefix,
 } from './artefacts/artefact-keys.ts';
 export type { ArtefactBody, ArtefactInfo, ArtefactStore } from './artefacts/artefact-store.ts';
-export { ArtefactStoreError, type ArtefactStoreErrorCode } from './artefacts/artefact-store-error.ts';
+export {
+  ArtefactStoreError,
+  type ArtefactStoreErrorCode,
+  isArtefactStoreError,
+} from './artefacts/artefact-store-error.ts';
 export { LocalFolderStore } from './artefacts/local-folder-store.ts';
 export { type ObjectStoreConfig, readObjectStoreConfig } from './artefacts/object-store-config.ts';
 export { openArtefactStore } from './artefacts/open-artefact-store.ts';

@@ -36,37 +36,43 @@ const stores: [string, () => ArtefactStore][] = [
 
 for (const [kind, open] of stores) {
   describe(`retention (${kind})`, () => {
-    test('executions older than the cut-off go whole; newer ones and loose files stay', async () => {
+    test('executions older than the cut-off go whole; newer ones, loose files and other folders stay', async () => {
+      // An execution's id (a UUID) and a `databridge run`'s (its start and 4 hex digits).
+      const oldRun = '01a23d12-3846-7000-b5e2-63f4e46fa4fa';
+      const newRun = '20261203-180213-ab12';
       const store = open();
-      await store.put('old-run/report.json', '{}');
-      await store.put('old-run/rejects/m1-a.jsonl.gz', 'xx');
+      await store.put(`${oldRun}/report.json`, '{}');
+      await store.put(`${oldRun}/rejects/m1-a.jsonl.gz`, 'xx');
+      // A bucket shared with others: their folders are not executions, whatever their age.
+      await store.put('backups/db.dump', 'not ours');
+      await store.put('20261203-backup/x', 'not ours either');
       await new Promise((r) => setTimeout(r, 1100));
       const cutoff = new Date();
       await new Promise((r) => setTimeout(r, 1100));
-      await store.put('new-run/report.json', '{"a":1}');
+      await store.put(`${newRun}/report.json`, '{"a":1}');
       await store.put('README', 'not an execution');
       const listed = await listStoredExecutions(store);
       assert.deepEqual(
         listed.map((e) => [e.executionId, e.objects, e.bytes]),
         [
-          ['old-run', 2, 4],
-          ['new-run', 1, 7],
+          [oldRun, 2, 4],
+          [newRun, 1, 7],
         ],
       );
       const dry = await pruneArtefacts(store, cutoff, { dryRun: true });
       assert.deepEqual(
         dry.map((e) => e.executionId),
-        ['old-run'],
+        [oldRun],
       );
-      assert.equal((await store.list('old-run/')).length, 2, 'a dry run removes nothing');
+      assert.equal((await store.list(`${oldRun}/`)).length, 2, 'a dry run removes nothing');
       const removed = await pruneArtefacts(store, cutoff);
       assert.deepEqual(
         removed.map((e) => e.executionId),
-        ['old-run'],
+        [oldRun],
       );
       assert.deepEqual(
         (await store.list('')).map((o) => o.key),
-        ['README', 'new-run/report.json'],
+        ['20261203-180213-ab12/report.json', '20261203-backup/x', 'README', 'backups/db.dump'],
       );
     });
   });

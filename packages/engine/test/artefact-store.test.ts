@@ -9,7 +9,9 @@ import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ArtefactStore } from '../src/artefacts/artefact-store.ts';
 import { LocalFolderStore } from '../src/artefacts/local-folder-store.ts';
 import { readObjectStoreConfig } from '../src/artefacts/object-store-config.ts';
+import { storeFailureInWords } from '../src/artefacts/publish-artefacts.ts';
 import { S3ArtefactStore } from '../src/artefacts/s3-artefact-store.ts';
+import { startDroppingProxy } from './support/dropping-proxy.ts';
 import { S3RVER_KEY, startObjectStore, type TestObjectStore } from './support/object-store.ts';
 
 async function text(stream: Readable | null): Promise<string | null> {
@@ -129,6 +131,27 @@ test('object store: a file larger than the part size goes up in parts and comes 
   assert.equal(head.ContentLength, bytes.length);
 });
 
+test('object store: a connection the store drops as a request goes out (one it closed while idle) is tried again', async () => {
+  const proxy = await startDroppingProxy(s3.port);
+  try {
+    const store = s3Store({ SAP_OBJECT_STORE_URL: `${proxy.origin}/${s3.bucket}/team-a` });
+    await store.put('run-d/run.log', 'line\n');
+    proxy.dropNext();
+    assert.equal((await store.head('run-d/run.log'))?.size, 5);
+    proxy.dropNext();
+    assert.equal(await text(await store.get('run-d/run.log')), 'line\n');
+    proxy.dropNext();
+    assert.deepEqual(
+      (await store.list('run-d/')).map((o) => o.key),
+      ['run-d/run.log'],
+    );
+    proxy.dropNext();
+    await store.check();
+  } finally {
+    await proxy.close();
+  }
+});
+
 test('object store: a wrong key and a missing bucket fail the check with one sentence naming the fix', async () => {
   // s3rver checks the access key id (it does not verify version 4 signatures).
   const wrong = s3Store({ SAP_OBJECT_STORE_API_KEY: 'NOBODY:not-the-secret' });
@@ -145,6 +168,19 @@ test('object store: a wrong key and a missing bucket fail the check with one sen
       error.message,
       /has no bucket "no-such-bucket".*create it, or fix the bucket in SAP_OBJECT_STORE_URL/,
     );
+    return true;
+  });
+  // Set under the generic names, the sentences name those (the user has no SAP_ variable to fix).
+  const generic = (url: string, key: string) =>
+    new S3ArtefactStore(readObjectStoreConfig({ OBJECT_STORE_URL: url, OBJECT_STORE_API_KEY: key })!);
+  await assert.rejects(generic(`${s3.url}/team-a`, 'NOBODY:not-the-secret').check(), (error: Error) => {
+    assert.match(error.message, /refused the key in OBJECT_STORE_API_KEY \(/);
+    assert.equal(storeFailureInWords(error), 'it refused the key in OBJECT_STORE_API_KEY');
+    return true;
+  });
+  await assert.rejects(generic(`http://127.0.0.1:${s3.port}/nope`, S3RVER_KEY).check(), (error: Error) => {
+    assert.match(error.message, /fix the bucket in OBJECT_STORE_URL$/);
+    assert.equal(storeFailureInWords(error), 'the bucket in OBJECT_STORE_URL does not exist');
     return true;
   });
   const nobody = s3Store({ SAP_OBJECT_STORE_URL: 'http://127.0.0.1:9/artefacts' });
@@ -169,7 +205,17 @@ describe('object store settings', () => {
       accessKeyId: 'AKIA123',
       secretAccessKey: 'se/cr+et:with-colon',
       location: 'https://objectstore.example.com:8443/bucket-1/databridge/prod',
+      variables: { url: 'SAP_OBJECT_STORE_URL', key: 'SAP_OBJECT_STORE_API_KEY' },
     });
+  });
+
+  test('requests are signed for the configured region', async () => {
+    const store = s3Store({ SAP_OBJECT_STORE_REGION: 'eu10', SAP_OBJECT_STORE_PRESIGN_SECONDS: '60' });
+    await store.put('run-r/run.log', 'x');
+    const url = new URL((await store.downloadUrl('run-r/run.log', 'run.log'))!);
+    assert.match(url.searchParams.get('X-Amz-Credential') ?? '', /^S3RVER\/\d{8}\/eu10\/s3\/aws4_request$/);
+    assert.equal(url.pathname, `/${s3.bucket}/team-a/run-r/run.log`, 'path-style: the bucket in the path');
+    assert.equal(await (await fetch(url)).text(), 'x');
   });
 
   test('the generic OBJECT_STORE_* names work too; nothing set is the local folder', () => {
@@ -214,6 +260,21 @@ describe('object store settings', () => {
     [
       { SAP_OBJECT_STORE_URL: 'https://k:s3cr3t@host/b', SAP_OBJECT_STORE_API_KEY: 'k:s3cr3t' },
       /SAP_OBJECT_STORE_URL must not hold credentials/,
+    ],
+    [
+      { SAP_OBJECT_STORE_URL: 's3cr3t', SAP_OBJECT_STORE_API_KEY: 'k:s3cr3t' },
+      /^environment variable SAP_OBJECT_STORE_URL must be an http:\/\/ or https:\/\/ URL$/,
+    ],
+    [
+      {
+        SAP_OBJECT_STORE_URL: 'https://host/b?X-Amz-Credential=s3cr3t',
+        SAP_OBJECT_STORE_API_KEY: 'k:s3cr3t',
+      },
+      /SAP_OBJECT_STORE_URL must not have a query \(\?…\) or a fragment \(#…\)/,
+    ],
+    [
+      { OBJECT_STORE_URL: 'https://host/b#s3cr3t', OBJECT_STORE_API_KEY: 'k:s3cr3t' },
+      /OBJECT_STORE_URL must not have a query \(\?…\) or a fragment \(#…\)/,
     ],
     [
       { SAP_OBJECT_STORE_URL: 'https://host/b', SAP_OBJECT_STORE_API_KEY: 's3cr3t' },

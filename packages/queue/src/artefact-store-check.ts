@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { type ArtefactStore, ArtefactStoreError, openArtefactStore } from '@databridge/engine';
+import { type ArtefactStore, isArtefactStoreError, openArtefactStore } from '@databridge/engine';
 import { EnvError, type ServerEnv } from './env.ts';
 
 /**
@@ -14,7 +14,7 @@ export async function openCheckedArtefactStore(
   try {
     await store.check();
   } catch (error) {
-    if (error instanceof ArtefactStoreError) throw new EnvError(error.message, { cause: error });
+    if (isArtefactStoreError(error)) throw new EnvError(error.message, { cause: error });
     throw error;
   }
   return store;

@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
-  ArtefactStoreError,
   FAILED_RETENTION_DAYS,
+  isArtefactStoreError,
   type ObjectStoreConfig,
   readObjectStoreConfig,
   type StagingDatabase,
@@ -175,7 +175,7 @@ function objectStoreOf(env: NodeJS.ProcessEnv): ObjectStoreConfig | undefined {
   try {
     return readObjectStoreConfig(env);
   } catch (error) {
-    if (error instanceof ArtefactStoreError) throw new EnvError(error.message);
+    if (isArtefactStoreError(error)) throw new EnvError(error.message);
     throw error;
   }
 }

@@ -17,7 +17,7 @@ import {
 import { BullmqExecutor } from '../src/executor/bullmq-executor.ts';
 import { listExecutionArtefacts, readExecutionArtefact } from '../src/services/artefact-files.ts';
 import { getExecutionStatus, startExecution } from '../src/services/executions-service.ts';
-import { projectFor, REDIS_URL, SECRET } from './support/harness.ts';
+import { idNameMappings, projectFor, REDIS_URL, SECRET } from './support/harness.ts';
 
 // Two BullMQ workers with their own data folders share a run's tasks: every rejected row, and every
 // archived row of the extract, reaches the object store once, whichever worker wrote it and whichever
@@ -72,14 +72,7 @@ test('rejected and archived rows written on two workers are all in the store, on
   src.close();
   const project = await projectFor(store, `sqlite:${source}`, targetDb.url, {
     pipeline: { errorPolicy: 'skip_and_log', parallelism: 4, batchSize: 1000, extractArchive: 'csv_gz' },
-    mappings: TABLES.map((table) => ({
-      source: table,
-      target: table,
-      columns: [
-        { source: 'id', target: 'id' },
-        { source: 'name', target: 'name' },
-      ],
-    })),
+    mappings: idNameMappings(TABLES),
   });
   const { executionId } = await startExecution({ store, executor: workers[0]!, reportsDir: '' } as never, {
     projectId: project.id,

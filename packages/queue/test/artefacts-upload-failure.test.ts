@@ -124,27 +124,30 @@ test('a run whose artefacts cannot be stored says why in its status and log, kee
 });
 
 test('retention on the tick: executions older than the configured days go, at most once an hour', async () => {
-  await artefacts.put('some-old-run/report.json', '{}');
+  // Executions the metadata store no longer knows (their ids as DataBridge makes them).
+  const oldRun = '01a00000-0000-7000-8000-000000000001';
+  await artefacts.put(`${oldRun}/report.json`, '{}');
   // An execution that has not ended (paused, say) keeps its log and rejects, however old.
   const unfinished = await createExecution(store, { projectId });
   await artefacts.put(`${unfinished.id}/run.log`, '{}\n');
   const env = { artefactRetentionDays: 1 };
   const inTwoDays = new Date(Date.now() + 2 * 86_400_000);
   const removed = await pruneExpiredArtefacts({ store, artefacts, env }, inTwoDays);
-  assert.ok(removed.some((e) => e.executionId === 'some-old-run'));
-  assert.deepEqual(await artefacts.list('some-old-run/'), []);
+  assert.ok(removed.some((e) => e.executionId === oldRun));
+  assert.deepEqual(await artefacts.list(`${oldRun}/`), []);
   assert.equal(
     (await artefacts.list(`${unfinished.id}/`)).length,
     1,
     'the unfinished execution keeps its files',
   );
-  await artefacts.put('another-run/report.json', '{}');
+  const anotherRun = '01a00000-0000-7000-8000-000000000002';
+  await artefacts.put(`${anotherRun}/report.json`, '{}');
   assert.deepEqual(
     await pruneExpiredArtefacts({ store, artefacts, env }, inTwoDays),
     [],
     'not again within the hour',
   );
-  assert.equal((await artefacts.list('another-run/')).length, 1);
+  assert.equal((await artefacts.list(`${anotherRun}/`)).length, 1);
   assert.deepEqual(
     await pruneExpiredArtefacts({ store, artefacts, env: {} }, inTwoDays),
     [],
@@ -153,7 +156,7 @@ test('retention on the tick: executions older than the configured days go, at mo
 });
 
 test('the admin page’s health of the store: answering with its usage, or the sentence saying what is wrong', async () => {
-  await artefacts.put('health-run/report.json', '12345');
+  await artefacts.put('01a00000-0000-7000-8000-000000000003/report.json', '12345');
   const ok = await getArtefactStoreHealth({
     store,
     reportsDir,

@@ -31,6 +31,17 @@ export function executionPrefix(executionId: string): string {
   return `${executionId}/`;
 }
 
+// The ids DataBridge gives a run: an execution's UUID, or a `databridge run`'s start and 4 hex digits.
+const RUN_FOLDER = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d{8}-\d{6}-[0-9a-f]{4})$/;
+
+/**
+ * Whether a top-level folder of the store is a run's (its name an id DataBridge makes): retention
+ * counts and removes only those, so a bucket shared with other data keeps what is not ours.
+ */
+export function isRunFolder(name: string): boolean {
+  return RUN_FOLDER.test(name);
+}
+
 /** The key of an execution's artefact, e.g. `artefactKey(id, 'report.json')`. */
 export function artefactKey(executionId: string, name: string): string {
   return assertArtefactKey(`${executionPrefix(executionId)}${name}`);

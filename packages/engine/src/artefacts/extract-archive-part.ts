@@ -9,7 +9,7 @@ import type { ArchivedPart } from '../run/key-codec.ts';
 import type { NormalisedType } from '../schema/model.ts';
 import type { Row } from '../values.ts';
 import type { ArtefactStore } from './artefact-store.ts';
-import { ArtefactStoreError } from './artefact-store-error.ts';
+import { isArtefactStoreError } from './artefact-store-error.ts';
 import { csvHeader, csvRecord } from './extract-csv.ts';
 import { storeFailureInWords } from './publish-artefacts.ts';
 
@@ -129,11 +129,11 @@ export class ExtractArchivePart {
  * or, for settings a person must fix, as bad credentials would.
  */
 function archiveFailure(name: string, error: unknown): DataBridgeError {
-  const transient = !(error instanceof ArtefactStoreError) || error.isTransient;
+  const transient = !isArtefactStoreError(error) || error.isTransient;
   const code = transient ? 'transient' : error.code === 'bad_key' ? 'internal' : 'auth_failed';
   // Every role reads a run's error: in words naming the setting to look at, never the store's
   // address or bucket (the cause, in the server's log, has them).
-  const words = error instanceof ArtefactStoreError ? storeFailureInWords(error) : messageOf(error);
+  const words = isArtefactStoreError(error) ? storeFailureInWords(error) : messageOf(error);
   return new DataBridgeError(code, `the extract archive could not store ${name}: ${words}`, {
     cause: error,
   });

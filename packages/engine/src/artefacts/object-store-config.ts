@@ -18,6 +18,8 @@ export interface ObjectStoreConfig {
    * server (SAP_OBJECT_STORE_PRESIGN_SECONDS); undefined: the server streams them.
    */
   readonly presignSeconds?: number;
+  /** The variables the URL and the key were read from (SAP_… or the generic names), for messages. */
+  readonly variables: { readonly url: string; readonly key: string };
 }
 
 /** The settings, each under its SAP name and the generic alias. */
@@ -30,10 +32,18 @@ const NAMES = {
 
 const DEFAULT_REGION = 'us-east-1';
 
+// Each check stops the rest (`abort`): the later ones parse the URL, which text that is none would
+// make throw, a stack trace instead of the sentence.
 const BucketUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+  .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL', abort: true })
   .refine((u) => !new URL(u).username && !new URL(u).password, {
     error: 'must not hold credentials (put them in the API key variable)',
+    abort: true,
+  })
+  // A query or fragment would be dropped without a word (a presigned URL pasted, `?region=`).
+  .refine((u) => !new URL(u).search && !new URL(u).hash && !/[?#]/.test(u), {
+    error: 'must not have a query (?…) or a fragment (#…): only https://host/bucket/prefix',
+    abort: true,
   })
   .refine((u) => new URL(u).pathname.split('/').some(Boolean), {
     error: 'must name the bucket after the host, e.g. https://objectstore.example.com/my-bucket/databridge',
@@ -88,6 +98,7 @@ export function readObjectStoreConfig(env: NodeJS.ProcessEnv = process.env): Obj
     secretAccessKey: key.value.slice(colon + 1),
     location: `${parsed.origin}/${bucket}${prefix ? `/${prefix}` : ''}`,
     ...(presign ? { presignSeconds: Number(presign.value) } : {}),
+    variables: { url: url.name, key: key.name },
   };
 }
 

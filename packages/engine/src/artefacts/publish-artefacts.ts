@@ -9,7 +9,7 @@ import { messageOf } from '../errors.ts';
 import { PRIVATE_FILE_MODE } from '../private-files.ts';
 import { artefactKey, executionPrefix } from './artefact-keys.ts';
 import type { ArtefactStore } from './artefact-store.ts';
-import { ArtefactStoreError } from './artefact-store-error.ts';
+import { isArtefactStoreError } from './artefact-store-error.ts';
 
 /** Left in a run's local folder while its artefacts are not all in the store: holds the reason. */
 export const PENDING_MARKER = '.upload-pending';
@@ -123,13 +123,14 @@ export async function pendingReason(localFolder: string, runId: string): Promise
  * never the store's address, bucket or a path of the server (the admin page shows those).
  */
 export function storeFailureInWords(error: unknown): string {
-  switch (error instanceof ArtefactStoreError ? error.code : 'failed') {
+  const setting = isArtefactStoreError(error) ? error.setting : undefined;
+  switch (isArtefactStoreError(error) ? error.code : 'failed') {
     case 'unreachable':
       return 'it did not answer';
     case 'auth_failed':
-      return 'it refused the key in SAP_OBJECT_STORE_API_KEY';
+      return `it refused the key in ${setting ?? 'SAP_OBJECT_STORE_API_KEY'}`;
     case 'no_bucket':
-      return 'the bucket in SAP_OBJECT_STORE_URL does not exist';
+      return `the bucket in ${setting ?? 'SAP_OBJECT_STORE_URL'} does not exist`;
     case 'bad_config':
       return 'its settings are not valid';
     case 'bad_key':

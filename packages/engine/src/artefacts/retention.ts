@@ -1,3 +1,4 @@
+import { isRunFolder } from './artefact-keys.ts';
 import type { ArtefactStore } from './artefact-store.ts';
 
 /** One execution's artefacts in the store, as `databridge artefacts list` shows them. */
@@ -14,8 +15,8 @@ export async function listStoredExecutions(store: ArtefactStore): Promise<Stored
   const byExecution = new Map<string, { objects: number; bytes: number; newest: number }>();
   for (const o of await store.list('')) {
     const slash = o.key.indexOf('/');
-    if (slash <= 0) continue; // not an execution's folder: not ours to count or remove
-    const id = o.key.slice(0, slash);
+    const id = o.key.slice(0, Math.max(slash, 0));
+    if (!isRunFolder(id)) continue; // not an execution's folder: not ours to count or remove
     const seen = byExecution.get(id) ?? { objects: 0, bytes: 0, newest: 0 };
     seen.objects += 1;
     seen.bytes += o.size;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { artefactContentType, assertArtefactKey } from './artefact-keys.ts';
 import type { ArtefactBody, ArtefactInfo, ArtefactStore, PutOptions } from './artefact-store.ts';
-import { ArtefactStoreError } from './artefact-store-error.ts';
+import { ArtefactStoreError, isArtefactStoreError } from './artefact-store-error.ts';
 import type { ObjectStoreConfig } from './object-store-config.ts';
 
 /** S3's smallest part: a file up to this size goes in one request, a larger one in parts. */
@@ -60,8 +60,11 @@ export class S3ArtefactStore implements ArtefactStore {
       // Checksums the SDK adds by default are not understood by every S3-compatible server.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
-      // Retries with backoff belong to the caller (publish-artefacts.ts), which can keep a local copy.
-      maxAttempts: 1,
+      // One more try at once, for a kept-alive connection the store (or a load balancer before it)
+      // closed while idle just as a request went out on it: the first read after a quiet minute
+      // failed with ECONNRESET. Longer retries with backoff belong to the caller (publish-artefacts.ts),
+      // which can keep a local copy.
+      maxAttempts: 2,
     });
   }
 
@@ -204,8 +207,8 @@ export class S3ArtefactStore implements ArtefactStore {
 
   /** The SDK's error in words naming the setting to fix; never the secret. */
   private failure(what: string, error: unknown): ArtefactStoreError {
-    if (error instanceof ArtefactStoreError) return error;
-    const { location, bucket, endpoint } = this.config;
+    if (isArtefactStoreError(error)) return error;
+    const { location, bucket, endpoint, variables } = this.config;
     const status = statusOf(error);
     const name = error instanceof Error ? error.name : '';
     if (
@@ -215,23 +218,23 @@ export class S3ArtefactStore implements ArtefactStore {
     ) {
       return new ArtefactStoreError(
         'auth_failed',
-        `The object store at ${location} refused the key in SAP_OBJECT_STORE_API_KEY (could not ${what}): check the access key id and secret, and that the key may read and write the bucket`,
-        { cause: error },
+        `The object store at ${location} refused the key in ${variables.key} (could not ${what}): check the access key id and secret, and that the key may read and write the bucket`,
+        { cause: error, setting: variables.key },
       );
     }
     if (status === 404 || name === 'NoSuchBucket') {
       return new ArtefactStoreError(
         'no_bucket',
-        `The object store at ${endpoint} has no bucket "${bucket}" (could not ${what}): create it, or fix the bucket in SAP_OBJECT_STORE_URL`,
-        { cause: error },
+        `The object store at ${endpoint} has no bucket "${bucket}" (could not ${what}): create it, or fix the bucket in ${variables.url}`,
+        { cause: error, setting: variables.url },
       );
     }
     if (status === undefined) {
       const code = (error as { code?: string }).code ?? name;
       return new ArtefactStoreError(
         'unreachable',
-        `The object store at ${endpoint} did not answer (could not ${what}: ${code || 'no response'}): check SAP_OBJECT_STORE_URL and the network`,
-        { cause: error },
+        `The object store at ${endpoint} did not answer (could not ${what}: ${code || 'no response'}): check ${variables.url} and the network`,
+        { cause: error, setting: variables.url },
       );
     }
     return new ArtefactStoreError(

@@ -208,7 +208,7 @@ export class BullmqExecutor implements Executor {
       clearInterval(renew);
       await leases.release(lease).catch(() => {});
       // Before the next stage can start: the report's worker may be another machine.
-      await storeArtefacts(this.deps, data.executionId, undefined, 'rejects').catch(() => {});
+      await storeArtefacts(this.deps, data.executionId, { only: 'rejects' }).catch(() => {});
     }
   }
 }

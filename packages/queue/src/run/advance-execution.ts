@@ -125,7 +125,10 @@ export async function advanceExecution(
       const outcome =
         execution.status === 'cancelled' || execution.status === 'cancelling' ? 'cancelled' : 'failed';
       const failure = execution.errorMessage ? new Error(execution.errorMessage) : null;
-      return { kind: 'settled', status: await finishExecution(store, session, outcome, failure, deps) };
+      return {
+        kind: 'settled',
+        status: await finishExecution(store, session, outcome, failure, deps, () => log.flush()),
+      };
     }
     // The engine's walk (stage-walk.ts) says what comes next; this process records it, and hands the
     // load tasks it names to the executor.
@@ -133,7 +136,10 @@ export async function advanceExecution(
       const stages = new Map((await listStageRuns(store, executionId)).map((s) => [s.stageId, s.status]));
       step = nextStep(await walkState(session, stages));
       if (step.kind === 'report') {
-        return { kind: 'settled', status: await finishExecution(store, session, 'completed', null, deps) };
+        return {
+          kind: 'settled',
+          status: await finishExecution(store, session, 'completed', null, deps, () => log.flush()),
+        };
       }
       if (step.kind === 'skip') {
         await stage(step.stageId, 'skipped');
@@ -185,7 +191,10 @@ export async function advanceExecution(
     }
     const outcome = now?.status === 'cancelling' || now?.status === 'cancelled' ? 'cancelled' : 'failed';
     if (outcome === 'cancelled') await waitForTasksToStop(store, executionId);
-    return { kind: 'settled', status: await finishExecution(store, session, outcome, error, deps) };
+    return {
+      kind: 'settled',
+      status: await finishExecution(store, session, outcome, error, deps, () => log.flush()),
+    };
   } finally {
     watch.stop();
     await log.flush();

@@ -77,7 +77,9 @@ export async function finishExecution(
   session: RunSession,
   outcome: Exclude<RunOutcome, 'paused'>,
   failure: unknown,
-  deps?: Pick<RunDeps, 'artefacts' | 'artefactRetry' | 'reportsDir' | 'artefactWriter'>,
+  deps?: Pick<RunDeps, 'store' | 'artefacts' | 'artefactRetry' | 'reportsDir' | 'artefactWriter'>,
+  /** Writes the log lines this process still holds to the metadata store (see storeArtefacts). */
+  flushLog?: () => Promise<void>,
 ): Promise<ExecutionStatus> {
   const id = session.runId;
   // The same lines as the CLI's report stage (walk-steps.ts).
@@ -111,7 +113,9 @@ export async function finishExecution(
   // Nothing of the run may still hold a database session once it says it has ended.
   await session.close();
   // Stored before the status says ended: whoever reads the ended run's report finds it (or the reason).
-  const artefacts = deps ? await storeArtefacts(deps, id, session.log) : undefined;
+  const artefacts = deps
+    ? await storeArtefacts(deps, id, { log: session.log, ...(flushLog ? { flushLog } : {}) })
+    : undefined;
   const recorded = artefacts ? { ...summary, artefacts } : summary;
   const from: ExecutionStatus[] =
     outcome === 'completed'

@@ -2,10 +2,10 @@ import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import {
   type ArtefactStore,
-  ArtefactStoreError,
   artefactContentType,
   artefactKey,
   executionPrefix,
+  isArtefactStoreError,
   LocalFolderStore,
   listStoredExecutions,
   storeFailureInWords,
@@ -106,8 +106,7 @@ async function existingArtefact(ctx: ArtefactsContext, executionId: string, name
   try {
     key = artefactKey(execution.id, name);
   } catch (error) {
-    if (error instanceof ArtefactStoreError)
-      throw new ServiceError('bad_input', error.message, { field: 'name' });
+    if (isArtefactStoreError(error)) throw new ServiceError('bad_input', error.message, { field: 'name' });
     throw error;
   }
   const info = await fromStore(() => artefactStoreOf(ctx).head(key));
@@ -162,7 +161,7 @@ async function fromStore<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof ArtefactStoreError)) throw error;
+    if (!isArtefactStoreError(error)) throw error;
     if (error.code === 'bad_key') throw new ServiceError('bad_input', error.message, { field: 'name' });
     const next = error.isTransient
       ? 'try again in a while; an admin finds why'
@@ -209,7 +208,7 @@ export async function getArtefactStoreHealth(
     };
     return { ...base, problem: null, latencyMs, usage };
   } catch (error) {
-    const problem = error instanceof ArtefactStoreError ? error.message : 'The artefact store did not answer';
+    const problem = isArtefactStoreError(error) ? error.message : 'The artefact store did not answer';
     return { ...base, problem, latencyMs: Math.round(performance.now() - started), usage: null };
   }
 }

@@ -125,3 +125,15 @@ export async function eventually(
   }
   throw new Error(`timed out waiting for ${what}`);
 }
+
+/** One mapping per table, each copying its `id` and `name` columns to a table of the same name. */
+export function idNameMappings(tables: readonly string[]) {
+  return tables.map((table) => ({
+    source: table,
+    target: table,
+    columns: [
+      { source: 'id', target: 'id' },
+      { source: 'name', target: 'name' },
+    ],
+  }));
+}
