@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import type { ReadLayout } from '../run/read-layout.ts';
-import type { NormalisedType } from '../schema/model.ts';
-import type { TableMapping } from '../spec/spec-schema.ts';
+import type { DialectName, NormalisedType } from '../schema/model.ts';
+import type { PipelineSettings, TableMapping } from '../spec/spec-schema.ts';
 import type { CleanseStep } from './cleanse-counts.ts';
 import { sqlText } from './staged-values-sql.ts';
 
@@ -16,6 +16,16 @@ export interface CleanseMapping {
   readonly tables: readonly string[];
   /** `pipeline.validation.rows`: NULL headed for a NOT NULL column is rejected before the load. */
   readonly checkNotNull: boolean;
+  /** What the types step needs to convert as the load does. */
+  readonly types: CleanseTypes;
+}
+
+/** The run's settings the load converts with, and the staging function that tests JSON. */
+export interface CleanseTypes {
+  readonly dialects: { readonly source: DialectName; readonly target: DialectName };
+  readonly pipeline: PipelineSettings;
+  /** The qualified name of the function jsonParsesSql creates in the run's schema. */
+  readonly jsonParses: string;
 }
 
 /**
