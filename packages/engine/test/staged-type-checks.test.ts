@@ -41,7 +41,20 @@ const BAD: Record<number, Partial<Record<string, string>>> = {
   1950: { doc: "'{bad'" },
 };
 
+/** Text holding NUL, which a PostgreSQL target refuses (a PostgreSQL source cannot hold it). */
+const NUL_TEXT: Partial<Record<TestDialect, string>> = {
+  mysql: "CONCAT('a', CHAR(0), 'b')",
+  sqlite: "'a' || char(0) || 'b'",
+};
+const NUL_ROW = 77;
+
+function badRows(dialect: TestDialect): Record<number, Partial<Record<string, string>>> {
+  const nul = NUL_TEXT[dialect];
+  return nul ? { ...BAD, [NUL_ROW]: { code: nul } } : BAD;
+}
+
 async function fillSource(db: TestDatabase, dialect: TestDialect): Promise<void> {
+  const bad = badRows(dialect);
   await rawExec(
     db,
     dialect,
@@ -59,7 +72,7 @@ async function fillSource(db: TestDatabase, dialect: TestDialect): Promise<void>
         ref: `'0e0c7a5c-5b7b-4a47-9d4a-${String(id).padStart(12, '0')}'`,
         doc: `'{"n": ${id}}'`,
       };
-      const v = { ...good, ...BAD[id] };
+      const v = { ...good, ...bad[id] };
       return `(${id}, ${v.code}, ${v.qty}, ${v.price}, ${v.born}, ${v.flag}, ${v.ref}, ${v.doc})`;
     });
     await rawExec(db, dialect, `INSERT INTO items VALUES ${rows.join(', ')}`);
@@ -76,7 +89,11 @@ async function target(): Promise<TestDatabase> {
   return db;
 }
 
-async function run(source: TestDatabase, into: TestDatabase, staging: TestDatabase | undefined): Promise<RunSummary> {
+async function run(
+  source: TestDatabase,
+  into: TestDatabase,
+  staging: TestDatabase | undefined,
+): Promise<RunSummary> {
   const text = `source: { url: "${source.url}" }
 target: { url: "${into.url}" }
 pipeline: { staging: ${staging ? 'database' : 'direct'}, batchSize: 500, parallelism: 2, errorPolicy: skip_and_log }
@@ -134,7 +151,7 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
     const direct = await run(source, directTarget, undefined);
     const staged = await run(source, stagedTarget, stagingDb);
 
-    const bad = Object.keys(BAD).map(Number);
+    const bad = Object.keys(badRows(dialect)).map(Number);
     const expected = rejects(direct);
     assert.deepEqual(
       expected.map((r) => r.row.id),
@@ -142,6 +159,7 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
       'the direct run rejects the planted rows',
     );
     assert.equal(expected.find((r) => r.row.id === 50)?.column, 'code', 'the first column at fault');
+    if (NUL_TEXT[dialect]) assert.equal(expected.find((r) => r.row.id === NUL_ROW)?.value, 'a\u0000b');
     assert.deepEqual(rejects(staged), expected, 'the same rows, columns, values, reasons and codes');
     assert.deepEqual(await loadedIds(stagedTarget), await loadedIds(directTarget));
 

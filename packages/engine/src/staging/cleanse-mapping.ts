@@ -36,8 +36,21 @@ export interface StagedRejection {
   readonly step: CleanseStep;
   readonly column: string | null;
   readonly value: string | null;
+  /**
+   * The value as JSON text, where jsonb cannot hold it (NUL, a lone surrogate): `value` then has
+   * U+FFFD in their place, and the rejects file reads this instead.
+   */
+  readonly exactValue?: string;
   readonly reason: string;
   readonly code: ErrorCode;
+}
+
+/** A rejected value (shortened) as a StagedRejection keeps it. */
+export function stagedValue(shown: string | null): Pick<StagedRejection, 'value' | 'exactValue'> {
+  if (shown === null) return { value: null };
+  // UTF-8 turns a lone surrogate into U+FFFD.
+  const safe = Buffer.from(shown.replaceAll('\0', '\ufffd')).toString('utf8');
+  return safe === shown ? { value: shown } : { value: safe, exactValue: JSON.stringify(shown) };
 }
 
 /** The SQL of a StagedRejection; `reason` and `value` are SQL expressions (text). */

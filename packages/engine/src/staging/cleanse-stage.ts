@@ -176,7 +176,7 @@ async function recordRejected(input: CleanseInput, c: CleanseMapping): Promise<v
           mappingId: c.mapping.id,
           table,
           column: why.column,
-          value: why.value,
+          value: why.exactValue === undefined ? why.value : (JSON.parse(why.exactValue) as string),
           reason: why.reason,
           code: why.code,
           row: rowObject(names, decodeStagedRow(String(r.row))),

@@ -4,7 +4,7 @@ import { converterFor } from '../run/converters.ts';
 import { ColumnRejection, shorten } from '../run/rejected-row.ts';
 import { compileMapping } from '../run/sample-rows.ts';
 import type { Value } from '../values.ts';
-import type { CleanseMapping, StagedRejection } from './cleanse-mapping.ts';
+import { type CleanseMapping, type StagedRejection, stagedValue } from './cleanse-mapping.ts';
 import { decodeStagedRow } from './staged-rows.ts';
 import { stagedJsonSql } from './staged-values-sql.ts';
 import { typeFitsSql } from './type-fits-sql.ts';
@@ -120,9 +120,12 @@ export async function rejectBadTypes(
 }
 
 function rejection(error: ColumnRejection): StagedRejection {
-  // jsonb holds neither NUL nor a lone surrogate (UTF-8 turns one into U+FFFD); the reason already
-  // shows them escaped.
-  const shown = shorten(error.value);
-  const value = shown === null ? null : Buffer.from(shown.replaceAll('\0', '\ufffd')).toString('utf8');
-  return { step: 'types', column: error.column, value, reason: error.reason, code: 'bad_value' };
+  // The reason shows NUL and lone surrogates escaped already; the value keeps them (stagedValue).
+  return {
+    step: 'types',
+    column: error.column,
+    ...stagedValue(shorten(error.value)),
+    reason: error.reason,
+    code: 'bad_value',
+  };
 }

@@ -1,8 +1,8 @@
 import type { ValueLimits } from '../connectors/connector.ts';
-import { nativeBase } from '../convert/convert-types.ts';
-import { enumLabels } from '../convert/convert-text.ts';
-import { fractionRoom, timestampRange } from '../convert/convert-temporal.ts';
 import { integerRange } from '../convert/convert-integer.ts';
+import { fractionRoom, timestampRange } from '../convert/convert-temporal.ts';
+import { enumLabels } from '../convert/convert-text.ts';
+import { nativeBase } from '../convert/convert-types.ts';
 import type { ConvertSource, ConvertTarget } from '../convert/convert-value.ts';
 import { sqlText } from './staged-values-sql.ts';
 
@@ -60,7 +60,7 @@ export function typeFitsSql(v: string, ctx: TypeFitsContext): string | undefined
       });
     case 'string':
     case 'text':
-      return textFits(v, scalar, ctx, kind);
+      return textFits(scalar, ctx, kind);
     case 'date':
       return kind({
         string: `CASE WHEN ${scalar} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN ${calendarSql(scalar)} ELSE false END`,
@@ -140,7 +140,7 @@ function decimalFits(v: string, scalar: string, ctx: TypeFitsContext, kind: Kind
  * string(n) and text: the length in characters (code points, as char_length counts them), MySQL's
  * byte limits and enum labels. NUL and lone surrogates are found on the whole staged row (typeChecks).
  */
-function textFits(v: string, scalar: string, ctx: TypeFitsContext, kind: Kind): string {
+function textFits(scalar: string, ctx: TypeFitsContext, kind: Kind): string {
   const { target, limits } = ctx;
   const base = nativeBase(target.nativeType);
   const length = target.type === 'string' ? target.length : undefined;
@@ -160,7 +160,9 @@ function textFits(v: string, scalar: string, ctx: TypeFitsContext, kind: Kind): 
 
 /** json: text that parses (the staging function), numbers and booleans; jsonb refuses `\u0000`. */
 function jsonFits(v: string, scalar: string, ctx: TypeFitsContext, kind: Kind): string {
-  const quoted = ctx.source !== undefined && ['date', 'time', 'timestamp', 'timestamptz', 'uuid'].includes(ctx.source.type);
+  const quoted =
+    ctx.source !== undefined &&
+    ['date', 'time', 'timestamp', 'timestamptz', 'uuid'].includes(ctx.source.type);
   // A date, time, timestamp or uuid source value becomes a JSON string, whatever its text.
   if (quoted) return kind({ string: 'true', number: 'true', boolean: 'true' });
   const jsonb = !ctx.limits.nulCharacter && nativeBase(ctx.target.nativeType) === 'jsonb';
