@@ -79,7 +79,7 @@ const cases: Case[] = [
   {
     target: col('decimal', 'numeric(5,2)', { precision: 5, scale: 2 }),
     dialect: 'postgres',
-    good: ['12.50', '-999.99', '0', '0.01', 12.5, 999, false, 999n],
+    good: ['12.50', '12.500', '-999.990', '0', '0.01', 12.5, 999, false, 999n],
     other: [
       '1000',
       '1000.00',

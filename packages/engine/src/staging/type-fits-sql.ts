@@ -41,7 +41,7 @@ export function typeFitsSql(v: string, ctx: TypeFitsContext): string | undefined
       const within = (n: string) => `${n} BETWEEN ${min} AND ${max}`;
       return kind({
         number: `${within(`(${v})::numeric`)} AND scale((${v})::numeric) = 0`,
-        string: `CASE WHEN ${scalar} ~ '^-?[0-9]{1,20}$' THEN ${within(`${scalar}::numeric`)} ELSE false END`,
+        string: `CASE WHEN char_length(${scalar}) <= 21 AND ${scalar} ~ '^-?[0-9]+$' THEN ${within(`${scalar}::numeric`)} ELSE false END`,
         boolean: 'true',
         object: `CASE WHEN ${v} ? 'n' THEN ${within(`(${v}->>'n')::numeric`)} ELSE false END`,
       });
@@ -62,24 +62,24 @@ export function typeFitsSql(v: string, ctx: TypeFitsContext): string | undefined
     case 'text':
       return textFits(scalar, ctx, kind);
     case 'date':
-      return kind({
-        string: `CASE WHEN ${scalar} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN ${calendarSql(scalar)} ELSE false END`,
-      });
+      return kind({ string: `CASE WHEN ${scalar} ~ '^${DAY}$' THEN ${calendarSql(scalar)} ELSE false END` });
     case 'time':
-      return kind({ string: `${scalar} ~ '^${CLOCK}${fractionPattern(ctx)}$'` });
+      return kind({ string: clockSql(scalar, 0, '', ctx) });
     case 'timestamp':
     case 'timestamptz': {
-      const zone = target.type === 'timestamptz' ? '\\+00' : '';
+      const zone = target.type === 'timestamptz' ? '+00' : '';
       const range = target.type === 'timestamptz' ? timestampRange(ctx) : undefined;
       const inRange = range
         ? ` AND ${scalar} COLLATE "C" >= ${sqlText(range.first)} AND ${scalar} COLLATE "C" < ${sqlText(range.after)}`
         : '';
       return kind({
-        string: `CASE WHEN ${scalar} ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2} ${CLOCK}${fractionPattern(ctx)}${zone}$' THEN ${calendarSql(scalar)}${inRange} ELSE false END`,
+        string: `CASE WHEN ${clockSql(scalar, 11, zone, ctx)} THEN ${calendarSql(scalar)}${inRange} ELSE false END`,
       });
     }
     case 'uuid':
-      return kind({ string: `${scalar} ~ '^${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}$'` });
+      return kind({
+        string: `char_length(${scalar}) = 36 AND ${scalar} ~ '^[0-9a-fA-F-]+$' AND char_length(replace(${scalar}, '-', '')) = 32 AND ${[9, 14, 19, 24].map((i) => `substr(${scalar}, ${i}, 1) = '-'`).join(' AND ')}`,
+      });
     case 'json':
       return jsonFits(v, scalar, ctx, kind);
     default:
@@ -89,25 +89,41 @@ export function typeFitsSql(v: string, ctx: TypeFitsContext): string | undefined
 
 type Kind = (cases: Partial<Record<'number' | 'string' | 'boolean' | 'object', string>>) => string;
 
-const HEX = '[0-9a-fA-F]';
+// Patterns without bounded repetition (`{4}`), which PostgreSQL's regular expressions run several
+// times slower: lengths are checked apart.
+const D = '[0-9]';
+const DAY = `${D}${D}${D}${D}-${D}${D}-${D}${D}`;
 /** A clock from 00:00:00 to 23:59:59 (24:00:00 is left to the converter). */
-const CLOCK = '([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]';
+const CLOCK = `([01]${D}|2[0-3]):[0-5]${D}:[0-5]${D}`;
 
-/** An optional fraction of a second within the target's digits, without a trailing zero. */
-function fractionPattern(ctx: TypeFitsContext): string {
+/**
+ * `text` is a canonical clock after `at` characters of a date (`YYYY-MM-DD `) and before `zone`: an
+ * optional fraction of a second within the target's digits, without a trailing zero.
+ */
+function clockSql(text: string, at: number, zone: string, ctx: TypeFitsContext): string {
   const digits = fractionRoom(ctx);
-  return digits === 0 ? '' : `(\\.[0-9]{0,${digits - 1}}[1-9])?`;
+  const date = at === 0 ? '' : `${DAY} `;
+  const fraction = digits === 0 ? '' : '(\\.[0-9]*[1-9])?';
+  const longest = at + 8 + (digits === 0 ? 0 : digits + 1) + zone.length;
+  return `char_length(${text}) <= ${longest} AND ${text} ~ '^${date}${CLOCK}${fraction}${zone.replace('+', '\\+')}$'`;
 }
 
-/** `YYYY-MM-DD` at the start of `text` is a day of the calendar, from the year 1. */
+/**
+ * `YYYY-MM-DD` (digits, checked before) at the start of `text` is a day of the calendar from the
+ * year 1. Compared as text (C collation) where it can be: the days after the 28th alone need numbers.
+ */
 function calendarSql(text: string): string {
+  const part = (from: number, length: number) => `substr(${text}, ${from}, ${length}) COLLATE "C"`;
   const y = `substr(${text}, 1, 4)::int`;
   const m = `substr(${text}, 6, 2)::int`;
-  const d = `substr(${text}, 9, 2)::int`;
   const leap = `(${y} % 4 = 0 AND (${y} % 100 <> 0 OR ${y} % 400 = 0))`;
   const days = `CASE WHEN ${m} IN (4, 6, 9, 11) THEN 30 WHEN ${m} = 2 THEN CASE WHEN ${leap} THEN 29 ELSE 28 END ELSE 31 END`;
-  return `(${y} >= 1 AND ${m} BETWEEN 1 AND 12 AND ${d} BETWEEN 1 AND ${days})`;
+  const day = `CASE WHEN ${part(9, 2)} <= '28' THEN true ELSE substr(${text}, 9, 2)::int <= ${days} END`;
+  return `(${part(1, 4)} <> '0000' AND ${part(6, 2)} BETWEEN '01' AND '12' AND ${part(9, 2)} >= '01' AND ${day})`;
 }
+
+/** A number in plain notation. */
+const PLAIN = '^-?[0-9]+(\\.[0-9]+)?$';
 
 /** decimal(p,s): at most p-s digits before the point, s after it, no minus sign when unsigned. */
 function decimalFits(v: string, scalar: string, ctx: TypeFitsContext, kind: Kind): string | undefined {
@@ -117,7 +133,7 @@ function decimalFits(v: string, scalar: string, ctx: TypeFitsContext, kind: Kind
     return kind({
       number: 'true',
       boolean: 'true',
-      string: `${scalar} ~ '^-?[0-9]{1,200}(\\.[0-9]{1,200})?$'`,
+      string: `char_length(${scalar}) <= 1000 AND ${scalar} ~ '${PLAIN}'`,
       object: `${v} ? 'n'`,
     });
   }
@@ -125,13 +141,13 @@ function decimalFits(v: string, scalar: string, ctx: TypeFitsContext, kind: Kind
   const room = target.precision - scale;
   if (room < 1 || scale < 0) return undefined;
   const unsigned = target.unsigned === true || /\bunsigned\b/i.test(target.nativeType);
+  // min_scale: trailing zeros do not count (`12.250` fits numeric(6,2), as the converter finds).
   const fits = (n: string) =>
-    `abs(${n}) < 1${'0'.repeat(room)} AND scale(${n}) <= ${scale}${unsigned ? ` AND ${n} >= 0` : ''}`;
-  const sign = unsigned ? '' : '-?';
+    `abs(${n}) < 1${'0'.repeat(room)} AND min_scale(${n}) <= ${scale}${unsigned ? ` AND ${n} >= 0` : ''}`;
   return kind({
     number: fits(`(${v})::numeric`),
     boolean: 'true',
-    string: `CASE WHEN ${scalar} ~ '^${sign}[0-9]{1,200}(\\.[0-9]{1,200})?$' THEN ${fits(`${scalar}::numeric`)} ELSE false END`,
+    string: `CASE WHEN char_length(${scalar}) <= 1000 AND ${scalar} ~ '${unsigned ? PLAIN.replace('-?', '') : PLAIN}' THEN ${fits(`${scalar}::numeric`)} ELSE false END`,
     object: `CASE WHEN ${v} ? 'n' THEN ${fits(`(${v}->>'n')::numeric`)} ELSE false END`,
   });
 }
