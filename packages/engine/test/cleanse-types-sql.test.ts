@@ -264,8 +264,8 @@ async function candidates(c: Case, values: readonly Value[]): Promise<Set<number
     jsonParses: 'public.databridge_json_parses',
   });
   assert.ok(fits, `${c.target.nativeType} has an SQL test`);
-  const sql = candidatesSql(table, [{ fits, nul: !limits.nulCharacter }]).replace(/LIMIT \d+/, '');
-  const rows = (await client.query(sql, [0])).rows as { seq: string }[];
+  const sql = candidatesSql(table, [{ fits, nul: !limits.nulCharacter }]);
+  const rows = (await client.query(sql, [0, values.length])).rows as { seq: string }[];
   return new Set(rows.map((r) => Number(r.seq) - 1));
 }
 

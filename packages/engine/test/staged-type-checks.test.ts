@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
-import { runMigration } from '../src/run/run-migration.ts';
 import type { RunSummary } from '../src/run/run-summary.ts';
-import { parseSpec } from '../src/spec/load-spec.ts';
 import { stagingDatabase } from '../src/staging/staging-config.ts';
 import { freshDatabase, rawExec, type TestDatabase, type TestDialect } from './support/databases.ts';
+import { runSpec } from './support/run-spec.ts';
 
 const databases: TestDatabase[] = [];
 after(async () => {
@@ -103,16 +99,11 @@ mappings:
     columns:
 ${['id', 'code', 'qty', 'price', 'born', 'flag', 'ref', 'doc'].map((c) => `      - { source: ${c}, target: ${c} }`).join('\n')}
 `;
-  const { spec, lineOf } = parseSpec(text, 'spec.yaml', {});
-  const dir = mkdtempSync(join(tmpdir(), 'databridge-types-'));
-  const summary = await runMigration({
-    spec,
-    lineOf,
-    specHash: createHash('sha256').update(text).digest('hex'),
-    state: { file: join(dir, 'state.sqlite') },
-    reportsDir: join(dir, 'reports'),
-    ...(staging ? { staging: stagingDatabase(staging.url, 'STAGING_DATABASE_URL') } : {}),
-  });
+  const summary = await runSpec(
+    text,
+    {},
+    staging ? { staging: stagingDatabase(staging.url, 'STAGING_DATABASE_URL') } : {},
+  );
   assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
   return summary;
 }

@@ -9,8 +9,12 @@ import { decodeStagedRow } from './staged-rows.ts';
 import { stagedJsonSql } from './staged-values-sql.ts';
 import { typeFitsSql } from './type-fits-sql.ts';
 
-/** Candidate rows read back at a time, and rejections written back in one statement. */
-const PAGE = 1_000;
+/**
+ * The rows (by `seq`) tested by one query, whose candidates are read back and rejections written in
+ * one statement. A window of seq, not `ORDER BY seq LIMIT n`: on a table just filled by COPY, without
+ * statistics, PostgreSQL sorted every row left at each page.
+ */
+const WINDOW = 5_000;
 
 /** One column the types step tests in SQL. */
 interface TypeCheck {
@@ -49,18 +53,17 @@ export function typeChecks(c: CleanseMapping): TypeCheck[] {
 }
 
 /**
- * The rows of a staging table that may hold a value the load would refuse, a page after `seq` $1: a
- * row whose text holds an escaped lone surrogate (which jsonb cannot read) or, where a target refuses
- * it, NUL; else a row with a value its column's test does not pass.
+ * The rows of a staging table that may hold a value the load would refuse, of those after `seq` $1
+ * up to $2: a row whose text holds an escaped lone surrogate (which jsonb cannot read) or, where a
+ * target refuses it, NUL; else a row with a value its column's test does not pass.
  */
 export function candidatesSql(table: string, checks: readonly TypeCheck[]): string {
   const nul = checks.some((k) => k.nul) ? ` OR strpos(s.row, '\\u0000') > 0` : '';
   // The subquery reads each row as jsonb once (OFFSET 0 keeps PostgreSQL from inlining it into every test).
   return `SELECT s.seq, s.row FROM (
   SELECT seq, row, CASE WHEN row ~ '\\\\ud[89a-f]' THEN NULL ELSE ${stagedJsonSql('row')} END AS r
-    FROM ${table} WHERE rejected IS NULL AND seq > $1 ORDER BY seq OFFSET 0) AS s
- WHERE s.r IS NULL${nul} OR NOT (${checks.map((k) => k.fits).join(' AND ')})
- ORDER BY s.seq LIMIT ${PAGE}`;
+    FROM ${table} WHERE rejected IS NULL AND seq > $1 AND seq <= $2 OFFSET 0) AS s
+ WHERE s.r IS NULL${nul} OR NOT (${checks.map((k) => k.fits).join(' AND ')})`;
 }
 
 /** PostgreSQL 15 has no `IS JSON`: a value's text is tried as json, its error caught. */
@@ -76,13 +79,13 @@ END $$`;
 
 /**
  * The types step: the rows whose values the load's conversion would refuse are found in SQL, in one
- * pass over each staging table, then given to the row function a direct run loads with (the same
- * string operations, converters and NOT NULL check), which decides and words the reason: a row is
- * rejected here exactly as, and only if, the load would reject it. The candidates are read through
- * `read`, another connection of the staging database, which sees the rows as extracted (the
- * transaction's SQL transforms are not committed yet; the row function applies the same operations);
- * the rejections are written in the cleanse's transaction, a page at a time, after the transforms
- * step's (a row it took out keeps its reason).
+ * pass over each staging table (a window of rows at a time), then given to the row function a direct
+ * run loads with (the same string operations, converters and NOT NULL check), which decides and
+ * words the reason: a row is rejected here exactly as, and only if, the load would reject it. The
+ * candidates are read through `read`, another connection of the staging database, which sees the
+ * rows as extracted (the transaction's SQL transforms are not committed yet; the row function applies
+ * the same operations); the rejections are written in the cleanse's transaction, a window at a time,
+ * after the transforms step's (a row it took out keeps its reason).
  */
 export async function rejectBadTypes(
   c: CleanseMapping,
@@ -94,11 +97,9 @@ export async function rejectBadTypes(
   const { transform } = compileMapping(c.mapping, c.types.pipeline, c.types.dialects);
   for (const table of c.tables) {
     const sql = candidatesSql(table, checks);
-    let after = 0;
-    for (;;) {
-      const page = await read(sql, [after]);
-      if (page.length === 0) break;
-      after = Number(page[page.length - 1]!.seq);
+    const [{ last } = { last: 0 }] = await read(`SELECT coalesce(max(seq), 0) AS last FROM ${table}`, []);
+    for (let after = 0; after < Number(last); after += WINDOW) {
+      const page = await read(sql, [after, after + WINDOW]);
       const rejected = page.flatMap((r) => {
         try {
           transform(decodeStagedRow(String(r.row)));
