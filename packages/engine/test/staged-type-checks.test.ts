@@ -89,23 +89,18 @@ async function run(
   source: TestDatabase,
   into: TestDatabase,
   staging: TestDatabase | undefined,
+  policy = 'skip_and_log',
 ): Promise<RunSummary> {
   const text = `source: { url: "${source.url}" }
 target: { url: "${into.url}" }
-pipeline: { staging: ${staging ? 'database' : 'direct'}, batchSize: 500, parallelism: 2, errorPolicy: skip_and_log }
+pipeline: { staging: ${staging ? 'database' : 'direct'}, batchSize: 500, parallelism: 2, errorPolicy: ${policy} }
 mappings:
   - source: items
     target: items
     columns:
 ${['id', 'code', 'qty', 'price', 'born', 'flag', 'ref', 'doc'].map((c) => `      - { source: ${c}, target: ${c} }`).join('\n')}
 `;
-  const summary = await runSpec(
-    text,
-    {},
-    staging ? { staging: stagingDatabase(staging.url, 'STAGING_DATABASE_URL') } : {},
-  );
-  assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
-  return summary;
+  return runSpec(text, {}, staging ? { staging: stagingDatabase(staging.url, 'STAGING_DATABASE_URL') } : {});
 }
 
 interface Rejected {
@@ -141,6 +136,8 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
     await fillSource(source, dialect);
     const direct = await run(source, directTarget, undefined);
     const staged = await run(source, stagedTarget, stagingDb);
+    for (const summary of [direct, staged])
+      assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
 
     const bad = Object.keys(badRows(dialect)).map(Number);
     const expected = rejects(direct);
@@ -175,3 +172,28 @@ for (const dialect of ['postgres', 'mysql', 'sqlite'] as const) {
     assert.equal(staged.rejectedRows.length, bad.length, 'each rejected row once in the report');
   });
 }
+
+test("types step under fail_fast: a value the load would refuse fails the staged run at the cleanse, with the load's reason, before any row is loaded", async () => {
+  const [source, stagingDb, directTarget, stagedTarget] = await Promise.all([
+    fresh('postgres'),
+    fresh('postgres'),
+    target(),
+    target(),
+  ]);
+  await fillSource(source, 'postgres');
+  const direct = await run(source, directTarget, undefined, 'fail_fast');
+  const staged = await run(source, stagedTarget, stagingDb, 'fail_fast');
+  assert.equal(direct.status, 'failed');
+  assert.equal(staged.status, 'failed');
+  assert.equal(staged.stages.find((s) => s.status === 'failed')?.id, 'transform');
+  assert.deepEqual(await loadedIds(stagedTarget), [], 'nothing loaded');
+  // The first row at fault (id 7, its code) and the reason the direct run's load gave for it.
+  const reason = direct.rejectedRows.find((r) => r.column === 'code')?.reason;
+  assert.ok(reason, JSON.stringify(direct.error));
+  assert.ok(
+    staged.error?.message.includes(
+      `rejected by the cleanse stage before the load (error policy fail_fast): code: ${reason}`,
+    ),
+    staged.error?.message,
+  );
+});
