@@ -192,6 +192,6 @@ mappings:
   assert.equal(run.code, 0, run.stderr);
   assert.match(
     run.stdout,
-    /\n {2}cleanse main.t -> main.t: 5 staged; taken out: transforms 0, checks 1, dedupe 1; 3 to load\n/,
+    /\n {2}cleanse main.t -> main.t: 5 staged; taken out: transforms 0, types 0, checks 1, dedupe 1; 3 to load\n/,
   );
 });

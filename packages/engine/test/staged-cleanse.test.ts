@@ -186,6 +186,7 @@ for (const c of cases) {
       cleanse.steps.map((s) => [s.step, s.rowsIn, s.rejected, s.rowsOut, s.byDesign]),
       [
         ['transforms', 3000, 0, 3000, false],
+        ['types', 3000, 0, 3000, false],
         ['checks', 3000, 3, 2997, false],
         ['dedupe', 2997, c.droppedIds.length, 2997 - c.droppedIds.length, c.byDesign],
       ],

@@ -123,6 +123,7 @@ for (const executorKind of ['in-process', 'bullmq'] as const satisfies readonly 
               staged: 3000,
               steps: [
                 ['transforms', 0],
+                ['types', 0],
                 ['checks', 3],
                 ['dedupe', 1],
               ],

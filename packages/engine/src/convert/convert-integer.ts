@@ -20,7 +20,7 @@ const NORMALISED_BITS = { int16: 16, int32: 32, int64: 64 } as const;
  * The exact range of the target: MySQL's native type decides it there (tinyint, mediumint and the
  * unsigned types are narrower than their normalised type); elsewhere the normalised width does.
  */
-export function integerRange(ctx: ConvertContext): IntegerRange {
+export function integerRange(ctx: Pick<ConvertContext, 'target' | 'limits'>): IntegerRange {
   const { target } = ctx;
   const base = nativeBase(target.nativeType);
   const unsigned = target.unsigned === true || /\bunsigned\b/i.test(target.nativeType);

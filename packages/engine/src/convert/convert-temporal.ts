@@ -66,7 +66,7 @@ export function temporalConverter(ctx: ConvertContext): Converter {
 }
 
 /** Digits of a fraction of a second the target keeps: `(n)` in the native type, else the default. */
-function fractionRoom(ctx: ConvertContext): number {
+export function fractionRoom(ctx: Pick<ConvertContext, 'target' | 'limits'>): number {
   const { fraction } = ctx.limits;
   if (!fraction.declared) return fraction.undeclared;
   const declared = /\((\d)\)/.exec(ctx.target.nativeType);
@@ -75,7 +75,9 @@ function fractionRoom(ctx: ConvertContext): number {
 }
 
 /** The range a timestamptz value must fall in where the target's native `timestamp` is narrow. */
-function timestampRange(ctx: ConvertContext): ValueLimits['timestampRange'] {
+export function timestampRange(
+  ctx: Pick<ConvertContext, 'target' | 'limits'>,
+): ValueLimits['timestampRange'] {
   return nativeBase(ctx.target.nativeType) === 'timestamp' ? ctx.limits.timestampRange : undefined;
 }
 

@@ -4,8 +4,8 @@ import { cleanseStaged } from '../staging/cleanse-stage.ts';
 import type { RunSession } from './run-session.ts';
 
 /**
- * The cleanse half of the transform stage, staged runs only: the SQL transformations, checks and
- * de-duplication in the staging database, rows taken out before anything is loaded (see
+ * The cleanse half of the transform stage, staged runs only: the SQL transformations, type checks,
+ * checks and de-duplication in the staging database, rows taken out before anything is loaded (see
  * staging/cleanse-stage.ts). Under fail_fast a row taken out for a fault fails the run here, and
  * again on a resume; duplicates dropped by `keep: first | last` are not faults.
  */
@@ -22,6 +22,8 @@ export async function cleanseStage(session: RunSession): Promise<void> {
     tasks: await state.tasks(runId),
     layout: (id) => session.transforms().get(id)!.layout,
     checkNotNull: settings.validation.rows,
+    pipeline: settings,
+    dialects: { source: session.source.dialect.name, target: session.target.dialect.name },
     state,
     rejects: session.rejects,
     signal: session.signal,

@@ -1,5 +1,5 @@
 /** The steps of the cleanse stage, in the order they run on a mapping's staged rows. */
-export const CLEANSE_STEPS = ['transforms', 'checks', 'dedupe'] as const;
+export const CLEANSE_STEPS = ['transforms', 'types', 'checks', 'dedupe'] as const;
 export type CleanseStep = (typeof CLEANSE_STEPS)[number];
 
 /** What one step of the cleanse did to a mapping's staged rows. */

@@ -1,8 +1,8 @@
 import type { ErrorCode } from '../errors.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import type { ReadLayout } from '../run/read-layout.ts';
-import type { NormalisedType } from '../schema/model.ts';
-import type { TableMapping } from '../spec/spec-schema.ts';
+import type { DialectName, NormalisedType } from '../schema/model.ts';
+import type { PipelineSettings, TableMapping } from '../spec/spec-schema.ts';
 import type { CleanseStep } from './cleanse-counts.ts';
 import { sqlText } from './staged-values-sql.ts';
 
@@ -16,6 +16,16 @@ export interface CleanseMapping {
   readonly tables: readonly string[];
   /** `pipeline.validation.rows`: NULL headed for a NOT NULL column is rejected before the load. */
   readonly checkNotNull: boolean;
+  /** What the types step needs to convert as the load does. */
+  readonly types: CleanseTypes;
+}
+
+/** The run's settings the load converts with, and the staging function that tests JSON. */
+export interface CleanseTypes {
+  readonly dialects: { readonly source: DialectName; readonly target: DialectName };
+  readonly pipeline: PipelineSettings;
+  /** The qualified name of the function jsonParsesSql creates in the run's schema. */
+  readonly jsonParses: string;
 }
 
 /**
@@ -26,8 +36,21 @@ export interface StagedRejection {
   readonly step: CleanseStep;
   readonly column: string | null;
   readonly value: string | null;
+  /**
+   * The value as JSON text, where jsonb cannot hold it (NUL, a lone surrogate): `value` then has
+   * U+FFFD in their place, and the rejects file reads this instead.
+   */
+  readonly exactValue?: string;
   readonly reason: string;
   readonly code: ErrorCode;
+}
+
+/** A rejected value (shortened) as a StagedRejection keeps it. */
+export function stagedValue(shown: string | null): Pick<StagedRejection, 'value' | 'exactValue'> {
+  if (shown === null) return { value: null };
+  // UTF-8 turns a lone surrogate into U+FFFD.
+  const safe = Buffer.from(shown.replaceAll('\0', '\ufffd')).toString('utf8');
+  return safe === shown ? { value: shown } : { value: safe, exactValue: JSON.stringify(shown) };
 }
 
 /** The SQL of a StagedRejection; `reason` and `value` are SQL expressions (text). */

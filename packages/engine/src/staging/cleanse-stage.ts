@@ -6,12 +6,14 @@ import type { ReadLayout } from '../run/read-layout.ts';
 import type { RejectLog } from '../run/reject-log.ts';
 import { type RejectedRow, rowObject } from '../run/rejected-row.ts';
 import { REJECTED_SAMPLES, type RunStateStore, type TaskRecord } from '../run/run-state.ts';
-import type { TableMapping } from '../spec/spec-schema.ts';
+import type { DialectName } from '../schema/model.ts';
+import type { PipelineSettings, TableMapping } from '../spec/spec-schema.ts';
 import { checkStatements } from './cleanse-checks.ts';
 import { CLEANSE_STEPS, type CleanseSummary } from './cleanse-counts.ts';
 import { dedupeByDesign, dedupeStatement } from './cleanse-dedupe.ts';
 import type { CleanseMapping, StagedRejection } from './cleanse-mapping.ts';
 import { transformRowsHoldingNul, transformStatements } from './cleanse-transforms.ts';
+import { jsonParsesSql, rejectBadTypes, typeChecks } from './cleanse-types.ts';
 import { decodeStagedRow } from './staged-rows.ts';
 import { createStagedTableSql, stagedTable } from './staged-tables.ts';
 
@@ -27,6 +29,9 @@ export interface CleanseInput {
   layout(mappingId: string): ReadLayout;
   /** `pipeline.validation.rows`. */
   readonly checkNotNull: boolean;
+  /** The run's pipeline settings and databases, which the load converts values with. */
+  readonly pipeline: PipelineSettings;
+  readonly dialects: { readonly source: DialectName; readonly target: DialectName };
   readonly state: RunStateStore;
   readonly rejects: RejectLog;
   readonly signal: AbortSignal;
@@ -39,8 +44,8 @@ export const cleanseTaskId = (mappingId: string) => `cleanse:${mappingId}`;
 const PAGE = 1_000;
 
 /**
- * The cleanse stage of a staged run, mapping by mapping: the SQL transformations, the checks, then
- * the de-duplication, all in one staging transaction committed with the mapping's checkpoint, so a
+ * The cleanse stage of a staged run, mapping by mapping: the SQL transformations, the type checks,
+ * the checks, then the de-duplication, all in one staging transaction committed with the mapping's checkpoint, so a
  * run killed in the middle does it again from the start and a resumed one never twice. A staged row
  * taken out keeps its reason in its `rejected` column (the loads skip it); the reasons then go to the
  * rejects file and the report like the load's rejections, and the counts to the run's notes. A
@@ -70,18 +75,25 @@ function cleanseMapping(input: CleanseInput, mapping: PlannedMapping): CleanseMa
     layout: input.layout(mapping.id),
     tables: tasks.map((t) => input.staging.dialect.qualify(stagedTable(input.schema, t.id))),
     checkNotNull: input.checkNotNull,
+    types: {
+      dialects: input.dialects,
+      pipeline: input.pipeline,
+      jsonParses: input.staging.dialect.qualify({ schema: input.schema, name: 'databridge_json_parses' }),
+    },
   };
 }
 
 async function runSteps(input: CleanseInput, c: CleanseMapping): Promise<void> {
   // Tables staged before the cleanse existed lack the column that keeps a row's reason.
   for (const table of c.tables) for (const sql of createStagedTableSql(table)) await input.staging.query(sql);
+  if (typeChecks(c).length > 0) await input.staging.query(jsonParsesSql(c.types.jsonParses));
   // Read before the transaction: nothing but this stage writes the mapping's staged rows.
   const holdingNul = await transformRowsHoldingNul(c, (sql, params) => input.staging.query(sql, params));
   const session = await input.staging.loader.begin();
   try {
     for (const sql of transformStatements(c)) await session.execute(sql);
     for (const s of holdingNul) await session.execute(s.sql, s.params);
+    await rejectBadTypes(c, (sql, params) => input.staging.query(sql, params), session);
     for (const check of checkStatements(c)) {
       try {
         await session.execute(check.sql);
@@ -110,7 +122,7 @@ async function runSteps(input: CleanseInput, c: CleanseMapping): Promise<void> {
 }
 
 async function countSteps(input: CleanseInput, c: CleanseMapping): Promise<CleanseSummary> {
-  const counts = { staged: 0, transforms: 0, checks: 0, dedupe: 0 };
+  const counts = { staged: 0, transforms: 0, types: 0, checks: 0, dedupe: 0 };
   for (const table of c.tables) {
     const [row] = await input.staging.query(
       `SELECT count(*) AS staged, ${CLEANSE_STEPS.map((s) => `count(*) FILTER (WHERE rejected->>'step' = '${s}') AS ${s}`).join(', ')} FROM ${table}`,
@@ -164,7 +176,7 @@ async function recordRejected(input: CleanseInput, c: CleanseMapping): Promise<v
           mappingId: c.mapping.id,
           table,
           column: why.column,
-          value: why.value,
+          value: why.exactValue === undefined ? why.value : (JSON.parse(why.exactValue) as string),
           reason: why.reason,
           code: why.code,
           row: rowObject(names, decodeStagedRow(String(r.row))),

@@ -6,7 +6,7 @@ import { stringOperation } from '../run/row-transform.ts';
 import type { StringOperation } from '../spec/spec-schema.ts';
 import type { Value } from '../values.ts';
 import type { CleanseMapping } from './cleanse-mapping.ts';
-import { rejectionSql } from './cleanse-mapping.ts';
+import { rejectionSql, stagedValue } from './cleanse-mapping.ts';
 import { decodeStagedRow, encodeStagedRow } from './staged-rows.ts';
 import { sqlText } from './staged-values-sql.ts';
 
@@ -155,8 +155,7 @@ export async function transformRowsHoldingNul(
           rejection = {
             step: 'transforms',
             column: column.target.name,
-            // jsonb cannot hold NUL either.
-            value: shorten(input)?.replaceAll('\0', '\ufffd') ?? null,
+            ...stagedValue(shorten(input)),
             reason: `the transformations would make a value of ${chars.toLocaleString('en-US')} characters, over the limit of ${limit.toLocaleString('en-US')} for a transformed value of ${column.target.name}; shorten the transformation`,
             code: 'bad_value',
           };

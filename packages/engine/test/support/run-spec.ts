@@ -6,6 +6,7 @@ import type { ArtefactStore } from '../../src/artefacts/artefact-store.ts';
 import { PAUSED, runMigration } from '../../src/run/run-migration.ts';
 import type { RunSummary } from '../../src/run/run-summary.ts';
 import { parseSpec } from '../../src/spec/load-spec.ts';
+import type { StagingDatabase } from '../../src/staging/staging-config.ts';
 import { rawExec, type TestDatabase } from './databases.ts';
 
 /** Runs spec text end to end with its own state file and reports folder, as the CLI would. */
@@ -18,6 +19,7 @@ export async function runSpec(
     signal?: AbortSignal;
     artefacts?: ArtefactStore;
     extractPartRows?: number;
+    staging?: StagingDatabase;
   } = {},
 ): Promise<RunSummary> {
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'databridge-run-'));
@@ -32,6 +34,7 @@ export async function runSpec(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.artefacts ? { artefacts: options.artefacts } : {}),
     ...(options.extractPartRows ? { extractPartRows: options.extractPartRows } : {}),
+    ...(options.staging ? { staging: options.staging } : {}),
   });
 }
 

@@ -5,6 +5,7 @@ type Cleanse = NonNullable<StageView['cleanse']>;
 
 const STEP_LABELS: Record<Cleanse[number]['steps'][number]['step'], string> = {
   transforms: 'Transformations',
+  types: 'Type checks',
   checks: 'Checks',
   dedupe: 'Duplicates',
 };
