@@ -23,6 +23,11 @@ export function gateTrigger(table: string, fromBatch: number, before = ''): stri
 export interface Gate {
   /** Resolves once a load's statement waits at the gate (fails after `timeoutMs`, 60 s by default). */
   reached(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once no statement waits at the gate any more: the run that waited there has ended it
+   * (a pause or cancel ends a statement still in flight after its grace), so nothing went through.
+   */
+  abandoned(): Promise<void>;
   /** Ends every other session of the database (the waiting load's among them), but not the gate's. */
   terminateOthers(): Promise<void>;
   /** Lets every waiting and later statement through, and closes the gate's connection. */
@@ -35,22 +40,21 @@ export async function holdGate(url: string): Promise<Gate> {
   await client.connect();
   await client.query('SELECT pg_advisory_lock($1)', [GATE_KEY]);
   let open = true;
+  /** How many statements wait at the gate. */
+  const waiting = async (): Promise<number> => {
+    const { rows } = await client.query(
+      `SELECT count(*)::int AS n FROM pg_locks
+        WHERE locktype = 'advisory' AND objid = $1 AND NOT granted
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [GATE_KEY],
+    );
+    return rows[0].n;
+  };
   return {
+    abandoned: () => eventually(async () => (await waiting()) === 0, 'the load to leave the gate'),
     async reached(timeoutMs = 60_000) {
       try {
-        await eventually(
-          async () => {
-            const { rows } = await client.query(
-              `SELECT count(*)::int AS n FROM pg_locks
-                WHERE locktype = 'advisory' AND objid = $1 AND NOT granted
-                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-              [GATE_KEY],
-            );
-            return rows[0].n > 0;
-          },
-          'the load to reach the gate',
-          timeoutMs,
-        );
+        await eventually(async () => (await waiting()) > 0, 'the load to reach the gate', timeoutMs);
       } catch (error) {
         // Where the load was instead: the statements the target's other sessions were running.
         const { rows } = await client.query(
