@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatBytes } from '@databridge/engine';
 import type { Page } from 'playwright-core';
-import { type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
+import { type Browser, CHROMIUM, failureShots, launchBrowser } from './browser/browser.ts';
 import { bigPostgresSource, freshPostgres, rawExec, type TestDatabase } from './browser/databases.ts';
 import { ensureWebBuild } from './browser/web-build.ts';
 import { startWebServer, type WebServer } from './browser/web-server.ts';
@@ -43,14 +43,7 @@ describe('staging in the wizard and on the admin page, in Chromium', {
   let executionId: string;
 
   const shot = (name: string) => browser.screenshot(page, `staging-${name}`);
-  const named = (name: string, body: () => Promise<void>) => async () => {
-    try {
-      await body();
-    } catch (error) {
-      await shot(`failure-${name}`).catch(() => undefined);
-      throw error;
-    }
-  };
+  const named = failureShots(shot);
   /** The staging schemas the staging database holds, by name. */
   const heldSchemas = async () =>
     (
@@ -241,6 +234,21 @@ describe('staging in the wizard and on the admin page, in Chromium', {
       assert.match((await panel.textContent()) ?? '', /0 run\(s\) held/);
       assert.deepEqual(await heldSchemas(), []);
       await shot('03-admin-staging-dropped');
+    }),
+  );
+
+  test(
+    'on a server without a staging database, a project that stages is warned at step 3 instead',
+    { timeout: 90_000 },
+    named('warned', async () => {
+      await serve(false);
+      await page.goto(`${base}/projects/${projectId}/pipeline`);
+      await page
+        .getByText(
+          /This project stages its runs \(pipeline.staging: database\), but this server has no staging database/,
+        )
+        .waitFor();
+      assert.equal(await page.getByLabel('Extract through staging').count(), 0);
     }),
   );
 });
