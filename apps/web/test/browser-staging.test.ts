@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { formatBytes } from '@databridge/engine';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { type Browser, CHROMIUM, failureShots, launchBrowser } from './browser/browser.ts';
 import { bigPostgresSource, freshPostgres, rawExec, type TestDatabase } from './browser/databases.ts';
 import { ensureWebBuild } from './browser/web-build.ts';
@@ -18,6 +18,17 @@ import { ADMIN, addConnection, barButton, createProject, signIn, waitForStatus }
 
 const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
 const VIEWER = { name: 'Vic Viewer', email: 'vic@example.com', password: 'a-long-viewer-password' };
+
+/** A table's header and body rows, as the texts of their cells. */
+function tableRows(table: Locator): Promise<string[][]> {
+  return table
+    .locator('tr')
+    .evaluateAll((rows) =>
+      rows.map((r) =>
+        [...r.querySelectorAll('th, td')].map((c) => (c.textContent ?? '').replace(/\s+/g, ' ').trim()),
+      ),
+    );
+}
 
 /** Signs in on the sign-in page as `who`, after signing whoever was signed in out. */
 async function signInAs(browser: Browser, page: Page, base: string, who: typeof VIEWER | typeof ADMIN) {
@@ -142,6 +153,22 @@ describe('staging in the wizard and on the admin page, in Chromium', {
       await page.goto(`${base}/projects/${projectId}/execute`);
       await barButton(page, 'Start migration').click();
       await waitForStatus(page, 'completed', 90_000);
+      // Step 6 shows the extract's and the cleanse's own counts: all 3,000 rows staged and loaded.
+      const extract = page.getByRole('table', { name: 'Extract into the staging database' });
+      assert.deepEqual(await tableRows(extract), [
+        ['Table', 'Rows staged', 'Key ranges done'],
+        ['reading → reading', '3,000 of 3,000', '1/1'],
+      ]);
+      const cleanse = page.getByRole('table', { name: 'Cleanse in the staging database' });
+      const counts = await tableRows(cleanse);
+      assert.deepEqual(counts[0]?.slice(0, 2), ['Table', 'Staged']);
+      assert.deepEqual(counts[0]?.at(-1), 'Left to load');
+      assert.deepEqual(counts[1]?.slice(0, 2), ['reading → reading', '3,000']);
+      assert.deepEqual(counts[1]?.at(-1), '3,000');
+      assert.ok(
+        counts[1]?.slice(2, -1).every((n) => n === '0'),
+        counts[1]?.join(),
+      );
       // Kept 24 hours by keepStaging; the execution's id is in its name.
       const held = await heldSchemas();
       assert.equal(held.length, 1, held.join());
