@@ -233,6 +233,7 @@ describe('staging in the wizard and on the admin page, in Chromium', {
       assert.equal(await users.getByLabel(`Role of ${VIEWER.email}`).inputValue(), 'viewer');
 
       await signInAs(browser, page, base, VIEWER);
+      assert.equal(await page.getByRole('link', { name: /^Administration/ }).count(), 0, 'no link to it');
       await page.goto(`${base}/admin`);
       await page.getByRole('heading', { name: 'Not allowed' }).waitFor();
       assert.equal(await page.getByRole('region', { name: 'Staging database' }).count(), 0);
