@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type Browser, CHROMIUM } from './browser/browser.ts';
+import { type Browser, CHROMIUM, failureShots } from './browser/browser.ts';
 import { type ChinookProject, openChinookProject } from './browser/chinook-project.ts';
 import { rawExec, type TestDatabase } from './browser/databases.ts';
 import { BROWSER_WAIT_MS } from './browser/wizard.ts';
@@ -28,14 +28,7 @@ describe('the run as a graph, in Chromium', { skip: !existsSync(CHROMIUM) && `no
     await project?.close();
   });
 
-  const named = (name: string, body: () => Promise<void>) => async () => {
-    try {
-      await body();
-    } catch (error) {
-      await browser.screenshot(page, `dag-failure-${name}`).catch(() => undefined);
-      throw error;
-    }
-  };
+  const named = failureShots((name: string) => browser.screenshot(page, `dag-${name}`));
 
   test(
     'step 5 draws every Chinook task with its whole name inside its box and on screen',

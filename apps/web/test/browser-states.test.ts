@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
+import { type Browser, CHROMIUM, failureShots, launchBrowser } from './browser/browser.ts';
 import {
   bigPostgresSource,
   chinookSourceFile,
@@ -63,14 +63,7 @@ describe('execution states and the disabled Start, in Chromium', {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const named = (name: string, body: () => Promise<void>) => async () => {
-    try {
-      await body();
-    } catch (error) {
-      await shot(`failure-${name}`).catch(() => undefined);
-      throw error;
-    }
-  };
+  const named = failureShots(shot);
 
   test(
     'Start is off and says why while the plan refuses an unknown SQL function; a run that processed nothing shows no success rate',

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { eventually } from '../../../packages/queue/test/support/harness.ts';
-import { ARTIFACTS, type Browser, CHROMIUM, launchBrowser } from './browser/browser.ts';
+import { ARTIFACTS, type Browser, CHROMIUM, failureShots, launchBrowser } from './browser/browser.ts';
 import { chinookSourceFile, chinookTarget, type TestDatabase } from './browser/databases.ts';
 import { ensureWebBuild } from './browser/web-build.ts';
 import { startWebServer, type WebServer } from './browser/web-server.ts';
@@ -66,14 +66,7 @@ describe('the wizard without rough edges, in Chromium', {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const named = (name: string, body: () => Promise<void>) => async () => {
-    try {
-      await body();
-    } catch (error) {
-      await shot(`failure-${name}`).catch(() => undefined);
-      throw error;
-    }
-  };
+  const named = failureShots(shot);
 
   test(
     'a connection that fails its test is saved only after asking, and its test result survives a reload',

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { listStagingSchemas, stagingDatabase } from '@databridge/engine';
-import { freshPostgres, rawExec, type TestDatabase } from '../../engine/test/support/databases.ts';
+import { rawExec } from '../../engine/test/support/databases.ts';
 import { executionEvents, getExecutionStages, startExecution } from '../src/services/executions-service.ts';
+import { freshPostgresPerFile } from './support/fresh-databases.ts';
 import { type ExecutorKind, openHarness, projectFor } from './support/harness.ts';
 
-const databases: TestDatabase[] = [];
-after(async () => {
-  await Promise.allSettled(databases.map((d) => d.drop()));
-});
-
-async function fresh(): Promise<TestDatabase> {
-  const db = await freshPostgres();
-  databases.push(db);
-  return db;
-}
+const fresh = freshPostgresPerFile();
 
 /** A source with an empty `orders` table, an empty target and a staging database. */
 async function ordersSource() {

@@ -10,9 +10,9 @@ import { createExecution, listAudit, updateExecution } from '@databridge/store';
 import pg from 'pg';
 import { recordEnded, recordRunning } from '../../engine/src/staging/staging-ledger.ts';
 import { freshPostgres, type TestDatabase } from '../../engine/test/support/databases.ts';
-import type { Actor } from '../src/auth/actor.ts';
 import type { ServiceError } from '../src/services/service-error.ts';
 import { dropStagingForActor, getStagingOverview } from '../src/services/staging-service.ts';
+import { ADMIN_ACTOR as admin } from './support/actors.ts';
 import { openHarness, projectFor } from './support/harness.ts';
 
 const databases: TestDatabase[] = [];
@@ -21,15 +21,6 @@ after(async () => {
 });
 
 const ONE_TABLE = { mappings: [{ source: 't', target: 't', columns: [{ source: 'id', target: 'id' }] }] };
-const admin: Actor = {
-  kind: 'user',
-  id: 'u1',
-  display: 'ada@example.com',
-  role: 'admin',
-  name: 'Ada',
-  ownerId: 'u1',
-  sessionId: null,
-};
 
 describe('the admin page’s staging service', () => {
   it('lists each schema with its execution, project, state, size and drop time; drops one with an audit entry', async () => {

@@ -10,7 +10,8 @@ import {
   pauseExecution,
   startExecution,
 } from '../src/services/executions-service.ts';
-import { type ExecutorKind, eventually, openHarness, projectFor } from './support/harness.ts';
+import { type Gate, gateTrigger, holdGate } from './support/advisory-gate.ts';
+import { type ExecutorKind, eventually, type Harness, openHarness, projectFor } from './support/harness.ts';
 
 async function query(url: string, text: string, values: unknown[] = []) {
   const client = new pg.Client({ connectionString: url });
@@ -23,6 +24,29 @@ async function query(url: string, text: string, values: unknown[] = []) {
 }
 
 const columns = ['id', 'v'].map((c) => ({ source: c, target: c }));
+
+/**
+ * The target's table `t`, whose loads wait from the fourth batch on at a gate the test holds: the
+ * test then acts while the load is provably mid-way (a fast machine could finish the 300,000 rows
+ * before a wait for a row count saw them).
+ */
+async function gatedTarget(url: string) {
+  await query(url, `CREATE TABLE t (id bigint PRIMARY KEY, v text); ${gateTrigger('t', 4)}`);
+  return holdGate(url);
+}
+
+/** Ends the target's sessions while the load waits at the gate, and waits until its task waits to be tried again. */
+async function waitForRetry(h: Harness, executionId: string, gate: Gate) {
+  await gate.reached();
+  await gate.terminateOthers();
+  await eventually(
+    async () =>
+      (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
+        /transient error .*it will be tried again/.test(e.message),
+      ),
+    'the task to wait for its retry',
+  );
+}
 
 for (const executorKind of ['in-process', 'bullmq'] as ExecutorKind[]) {
   describe(`task retries (${executorKind})`, () => {
@@ -44,32 +68,27 @@ for (const executorKind of ['in-process', 'bullmq'] as ExecutorKind[]) {
         const project = await projectFor(h.store, source.url, target.url, {
           version: 1,
           name: 'flaky',
-          pipeline: { batchSize: 1000, parallelism: 1, createTables: true },
+          pipeline: { batchSize: 1000, parallelism: 1 },
           schedule: { retries: { maxRetries: 2, delayMinutes: 0.005 } },
           mappings: [{ source: 't', target: 't', columns }],
         });
-        const { executionId } = await startExecution(h, { projectId: project.id });
-        await eventually(
-          async () => (await getExecutionStatus(h, executionId)).recordsProcessed >= 3000,
-          'rows',
-        );
-        // The database drops every session of the target until the loader notices (a connection
-        // resting in the pool between batches is simply replaced, so one blow may go unnoticed).
-        const transient = async () =>
-          (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
-            /transient error \(execution attempt 1, try 1 of 3\)/.test(e.message),
+        const gate = await gatedTarget(target.url);
+        let executionId: string;
+        try {
+          ({ executionId } = await startExecution(h, { projectId: project.id }));
+          await gate.reached();
+          // Every session of the target ends, the one waiting with its batch among them.
+          await gate.terminateOthers();
+          await eventually(
+            async () =>
+              (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
+                /transient error \(execution attempt 1, try 1 of 3\)/.test(e.message),
+              ),
+            'the loader to lose its connection',
           );
-        await eventually(async () => {
-          await query(
-            target.url,
-            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-            [target.name],
-          );
-          const status = await getExecutionStatus(h, executionId);
-          if (status.status !== 'running')
-            assert.fail(`the execution ended first: ${JSON.stringify(status)}`);
-          return transient();
-        }, 'the loader to lose its connection');
+        } finally {
+          await gate.release();
+        }
         await h.executor.settled(executionId);
         const done = await getExecutionStatus(h, executionId);
         assert.equal(done.status, 'completed', JSON.stringify(done.error));
@@ -98,31 +117,23 @@ for (const executorKind of ['in-process', 'bullmq'] as ExecutorKind[]) {
         const project = await projectFor(h.store, source.url, target.url, {
           version: 1,
           name: 'patient',
-          pipeline: { batchSize: 1000, parallelism: 1, createTables: true },
+          pipeline: { batchSize: 1000, parallelism: 1 },
           schedule: { retries: { maxRetries: 2, delayMinutes: 10 } },
           mappings: [{ source: 't', target: 't', columns }],
         });
-        const { executionId } = await startExecution(h, { projectId: project.id });
-        await eventually(
-          async () => (await getExecutionStatus(h, executionId)).recordsProcessed >= 3000,
-          'rows',
-        );
-        const waiting = async () =>
-          (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
-            /transient error .*it will be tried again/.test(e.message),
-          );
-        await eventually(async () => {
-          await query(
-            target.url,
-            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-            [target.name],
-          );
-          return waiting();
-        }, 'the task to wait for its retry');
-        const start = Date.now();
-        await cancelExecution(h, executionId);
-        await h.executor.settled(executionId);
-        const took = Date.now() - start;
+        const gate = await gatedTarget(target.url);
+        let executionId: string;
+        let took: number;
+        try {
+          ({ executionId } = await startExecution(h, { projectId: project.id }));
+          await waitForRetry(h, executionId, gate);
+          const start = Date.now();
+          await cancelExecution(h, executionId);
+          await h.executor.settled(executionId);
+          took = Date.now() - start;
+        } finally {
+          await gate.release();
+        }
         t.diagnostic(`cancelled ${took} ms after the request, 10 minutes before the retry`);
         const done = await getExecutionStatus(h, executionId);
         assert.equal(done.status, 'cancelled');
@@ -145,25 +156,18 @@ for (const executorKind of ['in-process', 'bullmq'] as ExecutorKind[]) {
         const project = await projectFor(h.store, source.url, target.url, {
           version: 1,
           name: 'paused while waiting',
-          pipeline: { batchSize: 1000, parallelism: 1, createTables: true },
+          pipeline: { batchSize: 1000, parallelism: 1 },
           schedule: { retries: { maxRetries: 2, delayMinutes: 10 } },
           mappings: [{ source: 't', target: 't', columns }],
         });
-        const { executionId } = await startExecution(h, { projectId: project.id });
-        await eventually(
-          async () => (await getExecutionStatus(h, executionId)).recordsProcessed >= 3000,
-          'rows',
-        );
-        await eventually(async () => {
-          await query(
-            target.url,
-            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
-            [target.name],
-          );
-          return (await listLogEntries(h.store, executionId, { level: 'warning' })).items.some((e) =>
-            /it will be tried again/.test(e.message),
-          );
-        }, 'the task to wait for its retry');
+        const gate = await gatedTarget(target.url);
+        let executionId: string;
+        try {
+          ({ executionId } = await startExecution(h, { projectId: project.id }));
+          await waitForRetry(h, executionId, gate);
+        } finally {
+          await gate.release();
+        }
         const start = Date.now();
         await pauseExecution(h, executionId);
         await eventually(

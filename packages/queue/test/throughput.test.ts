@@ -11,7 +11,8 @@ import {
   resumeExecution,
   startExecution,
 } from '../src/services/executions-service.ts';
-import { eventually, type Harness, openHarness, projectFor } from './support/harness.ts';
+import { gateTrigger, holdGate } from './support/advisory-gate.ts';
+import { type Harness, openHarness, projectFor } from './support/harness.ts';
 
 describe('throughput: rows written in this attempt per second of its running time', () => {
   it('counts running time between samples, leaves out a pause, and starts again with a new attempt', () => {
@@ -74,12 +75,12 @@ for (const executorKind of ['in-process', 'bullmq'] as const) {
         `CREATE TABLE t (id bigint PRIMARY KEY, v text);
          INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, ${rows}) g;`,
       );
-      // Each batch sleeps 20 ms in the target, so the load lasts seconds on any machine.
+      // Each batch sleeps 20 ms in the target, so the load lasts seconds on any machine; from the tenth
+      // batch on, each waits at a gate the test holds, so the pause provably lands mid-load (a fast
+      // machine could otherwise finish the load before the pause is asked for).
       await sql(
         target.url,
-        `CREATE TABLE t (id bigint PRIMARY KEY, v text);
-         CREATE FUNCTION slow() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.02); RETURN NULL; END $$;
-         CREATE TRIGGER slow AFTER INSERT ON t FOR EACH STATEMENT EXECUTE FUNCTION slow();`,
+        `CREATE TABLE t (id bigint PRIMARY KEY, v text); ${gateTrigger('t', 10, 'PERFORM pg_sleep(0.02);')}`,
       );
       const project = await projectFor(h.store, source.url, target.url, {
         version: 1,
@@ -96,12 +97,15 @@ for (const executorKind of ['in-process', 'bullmq'] as const) {
           },
         ],
       });
-      const { executionId: id } = await startExecution(h, { projectId: project.id });
-      await eventually(
-        async () => (await getExecutionStatus(h, id)).recordsProcessed >= 20_000,
-        'the load to be under way',
-      );
-      await pauseExecution(h, id);
+      const gate = await holdGate(target.url);
+      let id: string;
+      try {
+        ({ executionId: id } = await startExecution(h, { projectId: project.id }));
+        await gate.reached();
+        await pauseExecution(h, id);
+      } finally {
+        await gate.release();
+      }
       await h.executor.settled(id);
       const pausedAt = Date.now();
       await new Promise((r) => setTimeout(r, RUNNING_GAP_MS + 2000));

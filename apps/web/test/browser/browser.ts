@@ -69,3 +69,18 @@ export async function launchBrowser(): Promise<Browser> {
     },
   };
 }
+
+/**
+ * `named(name, body)`: a test body that, when it fails, first saves a screenshot through `shot` as
+ * `failure-<name>`, so a failure shows what the page looked like.
+ */
+export function failureShots(shot: (name: string) => Promise<unknown>) {
+  return (name: string, body: () => Promise<void>) => async () => {
+    try {
+      await body();
+    } catch (error) {
+      await shot(`failure-${name}`).catch(() => undefined);
+      throw error;
+    }
+  };
+}

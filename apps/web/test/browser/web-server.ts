@@ -37,8 +37,12 @@ function cliCanServe(): boolean {
 /**
  * Starts the built web app with the in-process executor and an SQLite store in `dataDir`:
  * `databridge serve` when the CLI has it, else `next start`. Resolves once `/api/health` answers.
+ * `more` adds to its environment, e.g. `STAGING_DATABASE_URL` (none by default).
  */
-export async function startWebServer(dataDir: string): Promise<WebServer> {
+export async function startWebServer(
+  dataDir: string,
+  more: Readonly<Record<string, string>> = {},
+): Promise<WebServer> {
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -48,10 +52,12 @@ export async function startWebServer(dataDir: string): Promise<WebServer> {
     NEXT_TELEMETRY_DISABLED: '1',
     SESSION_SECRET: 'a-browser-test-session-secret-long-enough',
   };
-  // The embedded setup: SQLite store, in-process executor.
+  // The embedded setup: SQLite store, in-process executor, no staging database.
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
+  delete env.STAGING_DATABASE_URL;
   delete env.NODE_OPTIONS;
+  Object.assign(env, more);
   const serve = cliCanServe();
   const child: ChildProcess = serve
     ? spawn(process.execPath, [CLI, 'serve', '--port', String(port)], { cwd: dataDir, env })

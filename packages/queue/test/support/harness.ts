@@ -33,8 +33,8 @@ export interface Harness {
 export async function openHarness(
   storeKind: StoreKind,
   executorKind: ExecutorKind,
-  /** More of what executions run with, e.g. a staging database. */
-  more: Pick<RunDeps, 'staging'> = {},
+  /** More of what executions run with, e.g. a staging database, a shorter grace for statements in flight. */
+  more: Pick<RunDeps, 'staging' | 'stopGraceMs'> = {},
 ): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'databridge-queue-'));
   let metaDb: TestDatabase | undefined;

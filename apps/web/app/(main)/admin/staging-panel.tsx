@@ -60,7 +60,7 @@ export function StagingPanel({ overview }: { overview: StagingOverview }) {
                   <th>Tables</th>
                   <th>Size</th>
                   <th>Age</th>
-                  <th>Dropped</th>
+                  <th>Retention drops it</th>
                   <th>
                     <span className="sr-only">Actions</span>
                   </th>

@@ -1,3 +1,4 @@
+import { type CountsColumn, CountsTable, cellClass } from './counts-table.tsx';
 import type { StageView } from './execution-types.ts';
 import { formatRows } from './monitor-format.ts';
 
@@ -17,40 +18,26 @@ const STEP_LABELS: Record<Cleanse[number]['steps'][number]['step'], string> = {
  */
 export function CleanseCounts(props: { cleanse: Cleanse; mappingLabel: (mappingId: string) => string }) {
   const steps = props.cleanse[0]?.steps.map((s) => s.step) ?? [];
+  const columns: CountsColumn[] = [
+    { key: 'table', header: 'Table' },
+    { key: 'staged', header: 'Staged', numeric: true },
+    ...steps.map((step) => ({ key: step, header: `${STEP_LABELS[step]} taken out`, numeric: true })),
+    { key: 'passed', header: 'Left to load', numeric: true },
+  ];
   return (
-    <table className="min-w-full text-left text-xs" aria-label="Cleanse in the staging database">
-      <thead className="text-slate-600">
-        <tr>
-          <th scope="col" className="px-2 py-1">
-            Table
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            Staged
-          </th>
-          {steps.map((step) => (
-            <th key={step} scope="col" className="px-2 py-1 text-right">
-              {STEP_LABELS[step]} taken out
-            </th>
+    <CountsTable label="Cleanse in the staging database" columns={columns} bodyClassName="tabular-nums">
+      {props.cleanse.map((c) => (
+        <tr key={c.mappingId} data-mapping={c.mappingId}>
+          <td className={cellClass()}>{props.mappingLabel(c.mappingId)}</td>
+          <td className={cellClass(true)}>{formatRows(c.staged)}</td>
+          {c.steps.map((s) => (
+            <td key={s.step} className={cellClass(true)} data-step={s.step}>
+              {formatRows(s.rejected)}
+            </td>
           ))}
-          <th scope="col" className="px-2 py-1 text-right">
-            Left to load
-          </th>
+          <td className={cellClass(true)}>{formatRows(c.passed)}</td>
         </tr>
-      </thead>
-      <tbody className="tabular-nums">
-        {props.cleanse.map((c) => (
-          <tr key={c.mappingId} data-mapping={c.mappingId}>
-            <td className="px-2 py-1">{props.mappingLabel(c.mappingId)}</td>
-            <td className="px-2 py-1 text-right">{formatRows(c.staged)}</td>
-            {c.steps.map((s) => (
-              <td key={s.step} className="px-2 py-1 text-right" data-step={s.step}>
-                {formatRows(s.rejected)}
-              </td>
-            ))}
-            <td className="px-2 py-1 text-right">{formatRows(c.passed)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </CountsTable>
   );
 }

@@ -3,6 +3,7 @@
 import { useState } from 'react';
 import { StatusBadge } from '../ui.tsx';
 import { CleanseCounts } from './cleanse-counts.tsx';
+import { type CountsColumn, CountsTable } from './counts-table.tsx';
 import type { StageView, TaskView } from './execution-types.ts';
 import { formatClock, formatDuration, formatRows, secondsBetween, stageLabel } from './monitor-format.ts';
 import { StagedExtract } from './staged-extract.tsx';
@@ -114,6 +115,15 @@ export function StageList(props: {
   );
 }
 
+const TASK_COLUMNS: readonly CountsColumn[] = [
+  { key: 'table', header: 'Table' },
+  { key: 'status', header: 'Status' },
+  { key: 'written', header: 'Rows written', numeric: true },
+  { key: 'rejected', header: 'Rejected', numeric: true },
+  { key: 'times', header: 'Started → ended' },
+  { key: 'duration', header: 'Duration', numeric: true },
+];
+
 function TaskTable(props: {
   tasks: readonly TaskView[];
   mappingLabel: (mappingId: string) => string;
@@ -121,78 +131,52 @@ function TaskTable(props: {
   now: number | null;
 }) {
   return (
-    <table className="min-w-full text-left text-xs">
-      <thead className="text-slate-600">
-        <tr>
-          <th scope="col" className="px-2 py-1">
-            Table
-          </th>
-          <th scope="col" className="px-2 py-1">
-            Status
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            Rows written
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            Rejected
-          </th>
-          <th scope="col" className="px-2 py-1">
-            Started → ended
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            Duration
-          </th>
+    <CountsTable columns={TASK_COLUMNS} bodyClassName="divide-y divide-slate-200">
+      {props.tasks.map((task) => (
+        <tr key={task.taskId} data-task={task.taskId}>
+          <td className="px-2 py-1">
+            <span className="font-mono">{props.mappingLabel(task.mappingId)}</span>
+            {task.taskId !== task.mappingId ? (
+              <span className="ml-1 text-slate-500">{partOf(task, props.tasks)}</span>
+            ) : null}
+            {task.attempt > 1 ? <span className="ml-1 text-amber-800">try {task.attempt}</span> : null}
+            {task.error ? <p className="mt-0.5 text-red-700">{task.error}</p> : null}
+          </td>
+          <td className="px-2 py-1">
+            <StatusBadge status={task.status} />
+          </td>
+          <td className="px-2 py-1 text-right tabular-nums">
+            {formatRows(task.rowsWritten)}
+            {task.rowsTotal !== null ? (
+              <span className="text-slate-500"> / {formatRows(task.rowsTotal)}</span>
+            ) : null}
+            {task.rowsUncommitted > 0 ? (
+              <span
+                className="block text-xs text-amber-800"
+                data-testid="task-uncommitted"
+                title="Sent in one transaction that commits when the table is loaded"
+              >
+                + {formatRows(task.rowsUncommitted)} uncommitted
+              </span>
+            ) : null}
+          </td>
+          <td className={`px-2 py-1 text-right tabular-nums ${task.rowsRejected > 0 ? 'text-red-700' : ''}`}>
+            {formatRows(task.rowsRejected)}
+          </td>
+          <td className="px-2 py-1 tabular-nums">
+            {formatClock(task.startTime)} → {formatClock(task.endTime)}
+          </td>
+          <td className="px-2 py-1 text-right tabular-nums">
+            {formatDuration(
+              task.duration ??
+                (task.status === 'running' && props.now !== null
+                  ? secondsBetween(task.startTime, null, props.now)
+                  : null),
+            )}
+          </td>
         </tr>
-      </thead>
-      <tbody className="divide-y divide-slate-200">
-        {props.tasks.map((task) => (
-          <tr key={task.taskId} data-task={task.taskId}>
-            <td className="px-2 py-1">
-              <span className="font-mono">{props.mappingLabel(task.mappingId)}</span>
-              {task.taskId !== task.mappingId ? (
-                <span className="ml-1 text-slate-500">{partOf(task, props.tasks)}</span>
-              ) : null}
-              {task.attempt > 1 ? <span className="ml-1 text-amber-800">try {task.attempt}</span> : null}
-              {task.error ? <p className="mt-0.5 text-red-700">{task.error}</p> : null}
-            </td>
-            <td className="px-2 py-1">
-              <StatusBadge status={task.status} />
-            </td>
-            <td className="px-2 py-1 text-right tabular-nums">
-              {formatRows(task.rowsWritten)}
-              {task.rowsTotal !== null ? (
-                <span className="text-slate-500"> / {formatRows(task.rowsTotal)}</span>
-              ) : null}
-              {task.rowsUncommitted > 0 ? (
-                <span
-                  className="block text-xs text-amber-800"
-                  data-testid="task-uncommitted"
-                  title="Sent in one transaction that commits when the table is loaded"
-                >
-                  + {formatRows(task.rowsUncommitted)} uncommitted
-                </span>
-              ) : null}
-            </td>
-            <td
-              className={`px-2 py-1 text-right tabular-nums ${task.rowsRejected > 0 ? 'text-red-700' : ''}`}
-            >
-              {formatRows(task.rowsRejected)}
-            </td>
-            <td className="px-2 py-1 tabular-nums">
-              {formatClock(task.startTime)} → {formatClock(task.endTime)}
-            </td>
-            <td className="px-2 py-1 text-right tabular-nums">
-              {formatDuration(
-                task.duration ??
-                  (task.status === 'running' && props.now !== null
-                    ? secondsBetween(task.startTime, null, props.now)
-                    : null),
-              )}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </CountsTable>
   );
 }
 

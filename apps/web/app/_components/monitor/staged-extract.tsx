@@ -1,7 +1,14 @@
+import { type CountsColumn, CountsTable, cellClass } from './counts-table.tsx';
 import type { StageView } from './execution-types.ts';
 import { formatRows } from './monitor-format.ts';
 
 type Extract = NonNullable<StageView['extract']>;
+
+const COLUMNS: readonly CountsColumn[] = [
+  { key: 'table', header: 'Table' },
+  { key: 'staged', header: 'Rows staged', numeric: true },
+  { key: 'ranges', header: 'Key ranges done', numeric: true },
+];
 
 /**
  * The extract of a staged execution, under its extract stage: per table, the rows copied into the
@@ -9,34 +16,19 @@ type Extract = NonNullable<StageView['extract']>;
  */
 export function StagedExtract(props: { extract: Extract; mappingLabel: (mappingId: string) => string }) {
   return (
-    <table className="min-w-full text-left text-xs" aria-label="Extract into the staging database">
-      <thead className="text-slate-600">
-        <tr>
-          <th scope="col" className="px-2 py-1">
-            Table
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            Rows staged
-          </th>
-          <th scope="col" className="px-2 py-1 text-right">
-            Key ranges done
-          </th>
+    <CountsTable label="Extract into the staging database" columns={COLUMNS} bodyClassName="tabular-nums">
+      {props.extract.map((e) => (
+        <tr key={e.mappingId} data-mapping={e.mappingId}>
+          <td className={cellClass()}>{props.mappingLabel(e.mappingId)}</td>
+          <td className={cellClass(true)} data-staged={e.rowsStaged}>
+            {formatRows(e.rowsStaged)} of {e.rowsTotalIsEstimate ? 'about ' : ''}
+            {formatRows(e.rowsTotal)}
+          </td>
+          <td className={cellClass(true)}>
+            {e.tasksDone}/{e.tasks}
+          </td>
         </tr>
-      </thead>
-      <tbody className="tabular-nums">
-        {props.extract.map((e) => (
-          <tr key={e.mappingId} data-mapping={e.mappingId}>
-            <td className="px-2 py-1">{props.mappingLabel(e.mappingId)}</td>
-            <td className="px-2 py-1 text-right" data-staged={e.rowsStaged}>
-              {formatRows(e.rowsStaged)} of {e.rowsTotalIsEstimate ? 'about ' : ''}
-              {formatRows(e.rowsTotal)}
-            </td>
-            <td className="px-2 py-1 text-right">
-              {e.tasksDone}/{e.tasks}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </CountsTable>
   );
 }

@@ -1,8 +1,25 @@
 'use client';
 
-import { describedBy, Field, inputClass } from '../../../../_components/ui.tsx';
+import { NumberField, SelectField } from '../../../../_components/form-fields.tsx';
 import { CheckOption } from './check-option.tsx';
 import { ERROR_POLICIES, type PipelineDraft, VALIDATIONS } from './pipeline-draft.ts';
+
+const LOG_LEVELS: readonly { value: PipelineDraft['logLevel']; label: string }[] = [
+  { value: 'debug', label: 'debug' },
+  { value: 'info', label: 'info' },
+  { value: 'warning', label: 'warning' },
+  { value: 'error', label: 'error' },
+];
+
+const FOREIGN_KEY_CHECKS: readonly { value: PipelineDraft['foreignKeyCheck']; label: string }[] = [
+  { value: 'after_load', label: 'checked once after the load' },
+  { value: 'per_row', label: 'checked row by row' },
+];
+
+const EXTRACT_ARCHIVES: readonly { value: PipelineDraft['extractArchive']; label: string }[] = [
+  { value: 'none', label: 'no archive' },
+  { value: 'csv_gz', label: 'gzip CSV' },
+];
 
 /** What every section of the pipeline step gets: the draft, its errors, a setter and the id maker. */
 export interface PipelineSectionProps {
@@ -20,88 +37,50 @@ export function ThroughputSection({ draft, errors, set, f }: PipelineSectionProp
       <h2 id={f('throughput')} className="text-lg font-semibold md:col-span-2">
         Throughput
       </h2>
-      <Field
+      <NumberField
         id={f('batch')}
         label="Batch size (rows)"
         error={errors.batchSize}
         hint="100 to 10,000. Each batch commits with its checkpoint."
-      >
-        <input
-          id={f('batch')}
-          type="number"
-          min={100}
-          max={10000}
-          step={100}
-          className={inputClass(Boolean(errors.batchSize))}
-          value={draft.batchSize}
-          aria-invalid={Boolean(errors.batchSize)}
-          aria-describedby={describedBy(f('batch'), errors.batchSize, true)}
-          onChange={(e) => set('batchSize', e.target.value)}
-        />
-      </Field>
-      <Field
+        min={100}
+        max={10000}
+        step={100}
+        value={draft.batchSize}
+        onChange={(v) => set('batchSize', v)}
+      />
+      <NumberField
         id={f('parallelism')}
         label="Parallelism (tasks at once)"
         error={errors.parallelism}
         hint="1 to 16. Large tables split into this many key ranges."
-      >
-        <input
-          id={f('parallelism')}
-          type="number"
-          min={1}
-          max={16}
-          className={inputClass(Boolean(errors.parallelism))}
-          value={draft.parallelism}
-          aria-invalid={Boolean(errors.parallelism)}
-          aria-describedby={describedBy(f('parallelism'), errors.parallelism, true)}
-          onChange={(e) => set('parallelism', e.target.value)}
-        />
-      </Field>
-      <Field id={f('log')} label="Log level">
-        <select
-          id={f('log')}
-          className={inputClass()}
-          value={draft.logLevel}
-          onChange={(e) => set('logLevel', e.target.value as PipelineDraft['logLevel'])}
-        >
-          <option value="debug">debug</option>
-          <option value="info">info</option>
-          <option value="warning">warning</option>
-          <option value="error">error</option>
-        </select>
-      </Field>
-      <Field
+        min={1}
+        max={16}
+        value={draft.parallelism}
+        onChange={(v) => set('parallelism', v)}
+      />
+      <SelectField
+        id={f('log')}
+        label="Log level"
+        value={draft.logLevel}
+        options={LOG_LEVELS}
+        onChange={(v) => set('logLevel', v)}
+      />
+      <SelectField
         id={f('fk')}
         label="Foreign keys of empty target tables"
         hint="After the load: dropped while loading, added back and checked in one pass (PostgreSQL)."
-      >
-        <select
-          id={f('fk')}
-          className={inputClass()}
-          value={draft.foreignKeyCheck}
-          aria-describedby={describedBy(f('fk'), undefined, true)}
-          onChange={(e) => set('foreignKeyCheck', e.target.value as PipelineDraft['foreignKeyCheck'])}
-        >
-          <option value="after_load">checked once after the load</option>
-          <option value="per_row">checked row by row</option>
-        </select>
-      </Field>
-      <Field
+        value={draft.foreignKeyCheck}
+        options={FOREIGN_KEY_CHECKS}
+        onChange={(v) => set('foreignKeyCheck', v)}
+      />
+      <SelectField
         id={f('archive')}
         label="Archive extracted rows"
         hint="Every row each table reads, kept as gzip CSV with the execution's artefacts (row counts and checksums in a manifest), for audit and replay."
-      >
-        <select
-          id={f('archive')}
-          className={inputClass()}
-          value={draft.extractArchive}
-          aria-describedby={describedBy(f('archive'), undefined, true)}
-          onChange={(e) => set('extractArchive', e.target.value as PipelineDraft['extractArchive'])}
-        >
-          <option value="none">no archive</option>
-          <option value="csv_gz">gzip CSV</option>
-        </select>
-      </Field>
+        value={draft.extractArchive}
+        options={EXTRACT_ARCHIVES}
+        onChange={(v) => set('extractArchive', v)}
+      />
       <CheckOption
         id={f('create')}
         className="flex items-start gap-2 pt-6"

@@ -1,6 +1,7 @@
 'use client';
 
-import { describedBy, Field, inputClass, Notice } from '../../../../_components/ui.tsx';
+import { NumberField, SelectField } from '../../../../_components/form-fields.tsx';
+import { Notice } from '../../../../_components/ui.tsx';
 import {
   KEEP_STAGING,
   type KeepStagingDraft,
@@ -8,6 +9,11 @@ import {
   type PipelineDraft,
 } from './pipeline-draft.ts';
 import type { PipelineSectionProps } from './pipeline-sections.tsx';
+
+const STAGING_MODES: readonly { value: PipelineDraft['staging']; label: string }[] = [
+  { value: 'direct', label: 'direct: source to target' },
+  { value: 'database', label: 'through the staging database' },
+];
 
 /**
  * `pipeline.staging` and `keepStaging`: offered only when the server has a staging database
@@ -37,57 +43,34 @@ export function StagingSection({
       <h2 id={f('staging')} className="text-lg font-semibold md:col-span-2">
         Staging
       </h2>
-      <Field
+      <SelectField
         id={f('staging-mode')}
         label="Extract through staging"
         hint="Through the staging database: one source snapshot, cleansed in SQL, loads and retries that never read the source again."
-      >
-        <select
-          id={f('staging-mode')}
-          className={inputClass()}
-          value={draft.staging}
-          aria-describedby={describedBy(f('staging-mode'), undefined, true)}
-          onChange={(e) => set('staging', e.target.value as PipelineDraft['staging'])}
-        >
-          <option value="direct">direct: source to target</option>
-          <option value="database">through the staging database</option>
-        </select>
-      </Field>
+        value={draft.staging}
+        options={STAGING_MODES}
+        onChange={(v) => set('staging', v)}
+      />
       {draft.staging === 'database' ? (
         <div className="grid grid-cols-[1fr_7rem] gap-2">
-          <Field
+          <SelectField
             id={f('keep-staging')}
             label="A completed run's staged rows"
             hint="Failed and paused runs keep theirs for a retry, up to the server's limit (7 days unless set)."
-          >
-            <select
-              id={f('keep-staging')}
-              className={inputClass()}
-              value={keep.kind}
-              aria-describedby={describedBy(f('keep-staging'), undefined, true)}
-              onChange={(e) => setKeep({ kind: e.target.value as KeepStagingDraft['kind'] })}
-            >
-              {KEEP_STAGING.map((k) => (
-                <option key={k.value} value={k.value}>
-                  {k.label}
-                </option>
-              ))}
-            </select>
-          </Field>
+            value={keep.kind}
+            options={KEEP_STAGING}
+            onChange={(kind) => setKeep({ kind })}
+          />
           {keep.kind === 'report' ? null : (
-            <Field id={f('keep-amount')} label={keep.kind === 'hours' ? 'Hours' : 'Runs'} error={keepError}>
-              <input
-                id={f('keep-amount')}
-                type="number"
-                min={1}
-                max={keep.kind === 'hours' ? 8760 : 100}
-                className={inputClass(Boolean(keepError))}
-                value={keep.amount}
-                aria-invalid={Boolean(keepError)}
-                aria-describedby={describedBy(f('keep-amount'), keepError, false)}
-                onChange={(e) => setKeep({ amount: e.target.value })}
-              />
-            </Field>
+            <NumberField
+              id={f('keep-amount')}
+              label={keep.kind === 'hours' ? 'Hours' : 'Runs'}
+              error={keepError}
+              min={1}
+              max={keep.kind === 'hours' ? 8760 : 100}
+              value={keep.amount}
+              onChange={(amount) => setKeep({ amount })}
+            />
           )}
         </div>
       ) : null}
