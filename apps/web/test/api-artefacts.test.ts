@@ -116,6 +116,24 @@ for (const [kind, open] of kinds) {
       assert.equal(rejects.headers.get('content-type'), 'application/gzip');
     });
 
+    it('extracted rows download with the run permission only: a viewer sees their names and is told why not', async () => {
+      const context = await getServiceContext();
+      const archived = await endedExecution(world.store, context.artefacts!);
+      await context.artefacts!.put(`${archived}/extracts/manifest.json`, '{"parts":[]}');
+      const listed = JSON.parse((await get(artefactsRoute.GET, archived)).text);
+      assert.ok(listed.data.artefacts.some((a: { name: string }) => a.name === 'extracts/manifest.json'));
+      const refused = await get(artefactsRoute.GET, archived, '?name=extracts%2Fmanifest.json');
+      assert.equal(refused.status, 403, refused.text);
+      assert.match(
+        JSON.parse(refused.text).error.message,
+        /viewer role may not download .*need the run permission/,
+      );
+      const operatorKey = await apiKeyFor(world.store, 'operator');
+      const allowed = await get(artefactsRoute.GET, archived, '?name=extracts%2Fmanifest.json', operatorKey);
+      assert.equal(allowed.status, 200, allowed.text);
+      assert.equal(allowed.text, '{"parts":[]}');
+    });
+
     it('the report route reads the run’s own report through the store, never the path in its summary', async () => {
       const reply = await get(reportRoute.GET as Handler, executionId, '?format=json');
       assert.equal(reply.status, 200, reply.text);

@@ -11,6 +11,8 @@ import {
   storeFailureInWords,
 } from '@databridge/engine';
 import { type Execution, getExecution } from '@databridge/store';
+import type { Actor } from '../auth/actor.ts';
+import { can } from '../auth/permissions.ts';
 import type { ServiceContext } from '../context.ts';
 import { ServiceError } from './service-error.ts';
 import { notFound } from './service-failures.ts';
@@ -35,6 +37,25 @@ export interface ExecutionArtefacts {
   /** Why the artefacts are not (all) in the store, when an upload failed; else null. */
   readonly pending: string | null;
   readonly artefacts: readonly ArtefactView[];
+}
+
+/**
+ * An execution's extract archive (`extracts/…`, pipeline.extractArchive) holds every source row it
+ * read: downloading it needs the `run` permission, as previewing source rows does. Its names and
+ * sizes stay in the list every role reads; a viewer is told why the download is refused.
+ */
+export function checkArtefactDownload(actor: Pick<Actor, 'role'>, executionId: string, name: string): void {
+  if (!name.startsWith('extracts/') || can(actor.role, 'run')) return;
+  try {
+    artefactKey(executionId, name);
+  } catch {
+    // A name that leaves the execution is refused as bad input by the read, whoever asks.
+    return;
+  }
+  throw new ServiceError(
+    'forbidden',
+    `the ${actor.role} role may not download a run's extracted rows (${name}): they hold every source row it read, so they need the run permission, as preview does; ask an admin for the operator role`,
+  );
 }
 
 /** The store the routes read: the context's, or the reports folder itself (the embedded default). */

@@ -1,5 +1,10 @@
 import { Readable } from 'node:stream';
-import { artefactDownloadUrl, listExecutionArtefacts, readExecutionArtefact } from '@databridge/queue';
+import {
+  artefactDownloadUrl,
+  checkArtefactDownload,
+  listExecutionArtefacts,
+  readExecutionArtefact,
+} from '@databridge/queue';
 import { z } from 'zod';
 import { route } from '../../../../../lib/api.ts';
 import { ExecutionId } from '../../../../../lib/execution-route.ts';
@@ -17,6 +22,7 @@ export const GET = route<{ id: string }>('read', async (call) => {
   const id = call.id(ExecutionId);
   const { name } = Query.parse(call.query());
   if (name === undefined) return { data: await listExecutionArtefacts(call.context, id) };
+  checkArtefactDownload(call.actor!, id, name);
   // A presigned URL (SAP_OBJECT_STORE_PRESIGN_SECONDS): the browser fetches the bytes from the store.
   const url = await artefactDownloadUrl(call.context, id, name);
   if (url)
