@@ -3,8 +3,8 @@ import { after, before, test } from 'node:test';
 import pg from 'pg';
 import { connectorOf } from '../src/connectors/registry.ts';
 import { type ConvertTarget, compileConverter } from '../src/convert/convert-value.ts';
-import type { DialectName, NormalisedType } from '../src/schema/model.ts';
-import { candidatesSql, jsonParsesSql } from '../src/staging/cleanse-types.ts';
+import type { ColumnInfo, DialectName, NormalisedType } from '../src/schema/model.ts';
+import { candidatesSql, fitsByDeclaration, jsonParsesSql } from '../src/staging/cleanse-types.ts';
 import { encodeStagedRow } from '../src/staging/staged-rows.ts';
 import { typeFitsSql } from '../src/staging/type-fits-sql.ts';
 import type { Value } from '../src/values.ts';
@@ -289,3 +289,40 @@ for (const c of cases) {
     });
   });
 }
+
+test('a column its source declaration bounds within the target is not tested row by row, unless read from SQLite or limited in bytes or labels', () => {
+  const column = (type: NormalisedType, nativeType: string, extra: Partial<ColumnInfo> = {}): ColumnInfo => ({
+    name: 'c',
+    nativeType,
+    type,
+    nullable: true,
+    defaultValue: null,
+    autoIncrement: false,
+    ordinal: 1,
+    ...extra,
+  });
+  const postgres = connectorOf('postgres').valueLimits;
+  const mysql = connectorOf('mysql').valueLimits;
+  const fits = (from: ColumnInfo, to: ColumnInfo, source: DialectName = 'mysql', limits = postgres) =>
+    fitsByDeclaration(from, to, source, limits);
+  const int = column('int32', 'int');
+  const bigint = column('int64', 'bigint');
+  const money = column('decimal', 'decimal(12,2)', { precision: 12, scale: 2 });
+  const name = column('string', 'varchar(40)', { length: 40 });
+  // Every value fits whatever it is: nothing to test.
+  assert.equal(fits(int, bigint), true);
+  assert.equal(fits(money, column('decimal', 'numeric(14,2)', { precision: 14, scale: 2 })), true);
+  assert.equal(fits(name, column('text', 'text')), true);
+  assert.equal(fits(name, column('string', 'character varying(40)', { length: 40 })), true);
+  // Some values may not fit: each row is tested.
+  assert.equal(fits(bigint, column('int32', 'integer')), false);
+  assert.equal(fits(money, column('decimal', 'numeric(12,1)', { precision: 12, scale: 1 })), false);
+  assert.equal(fits(name, column('string', 'character varying(12)', { length: 12 })), false);
+  // SQLite keeps any value in any column; MySQL counts TEXT in bytes; an enum takes its labels only.
+  assert.equal(fits(int, bigint, 'sqlite'), false);
+  assert.equal(fits(name, column('text', 'text'), 'postgres', mysql), false);
+  assert.equal(fits(name, column('string', "enum('a','b')", { length: 1 }), 'postgres', mysql), false);
+  // Not a matter of size: a MySQL TINYINT(1) may hold 7, a DATETIME a zero date.
+  assert.equal(fits(column('boolean', 'tinyint(1)'), column('boolean', 'boolean')), false);
+  assert.equal(fits(column('timestamp', 'datetime'), column('timestamp', 'timestamp')), false);
+});

@@ -22,6 +22,12 @@ export interface ConnectorDescriptor {
   readonly valueLimits: ValueLimits;
   readonly sql: SqlLexicon;
   readonly names: NamingRules;
+  /**
+   * Whether every stored value is of its column's declared type and size (a server database), so a
+   * value read from a column that fits its target by declaration needs no test; SQLite stores any
+   * value in any column.
+   */
+  readonly declaredTypesHold: boolean;
   /** How a table or column the target does not have yet is named: snake_case, or as in the source. */
   readonly newNames: 'snake_case' | 'as_is';
   /**

@@ -43,6 +43,7 @@ export const mysqlConnector = {
       return undefined;
     },
   },
+  declaredTypesHold: true,
   newNames: 'as_is',
   classifyError: classifyMysql2Error,
 } as const satisfies ConnectorDescriptor;

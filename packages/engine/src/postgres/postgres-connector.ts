@@ -36,6 +36,7 @@ export const postgresConnector = {
   // PostgreSQL cuts longer names to 63 bytes.
   names: { maxLength: 63, unit: 'bytes', foldsUnquoted: true, refuse: () => undefined },
   // Unquoted names fold to lower case in PostgreSQL: new names are snake_case so nobody has to quote.
+  declaredTypesHold: true,
   newNames: 'snake_case',
   classifyError: classifyPgError,
 } as const satisfies ConnectorDescriptor;

@@ -32,6 +32,7 @@ export const sqliteConnector = {
     refuse: (part, what) =>
       /^sqlite_/i.test(part) ? `SQLite keeps ${what} names starting with sqlite_ for itself` : undefined,
   },
+  declaredTypesHold: false,
   newNames: 'as_is',
   classifyError: (error) => (isSqliteError(error) ? classify(error, error.message) : undefined),
 } as const satisfies ConnectorDescriptor;
