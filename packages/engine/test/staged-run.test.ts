@@ -134,3 +134,66 @@ for (const sourceDialect of ['postgres', 'mysql', 'sqlite'] as const) {
     assert.deepEqual(snapshotWarnings, []);
   });
 }
+
+/** The target's customers and notes as the assertions compare them, in the target's own SQL. */
+async function loadedRows(target: TestDatabase, dialect: TestDialect) {
+  const hex = dialect === 'postgres' ? "encode(photo, 'hex')" : 'hex(photo)';
+  const concat =
+    dialect === 'mysql'
+      ? `group_concat(${hex} ORDER BY id SEPARATOR '')`
+      : dialect === 'sqlite'
+        ? `(SELECT group_concat(h, '') FROM (SELECT ${hex} AS h FROM customers ORDER BY id))`
+        : `string_agg(${hex}, '' ORDER BY id)`;
+  const [row] = (await rawExec(
+    target,
+    dialect,
+    `SELECT count(*) AS n, sum(id) AS ids, sum(amount) AS amounts, count(amount) AS amounted, ${concat} AS photos FROM customers`,
+  )) as { n: unknown; ids: unknown; amounts: unknown; amounted: unknown; photos: unknown }[];
+  const [notes] = (await rawExec(target, dialect, 'SELECT count(*) AS n FROM notes')) as { n: unknown }[];
+  return {
+    customers: Number(row!.n),
+    ids: Number(row!.ids),
+    amounts: Math.round(Number(row!.amounts) * 100) / 100,
+    amounted: Number(row!.amounted),
+    photos: String(row!.photos).toLowerCase(),
+    notes: Number(notes!.n),
+  };
+}
+
+for (const targetDialect of ['mysql', 'sqlite'] as const) {
+  for (const sourceDialect of ['postgres', 'mysql', 'sqlite'] as const) {
+    test(`staged run from ${sourceDialect} into ${targetDialect}: every row arrives through the staging database, which is dropped after`, async () => {
+      const [source, target, stagingDb] = await Promise.all([
+        fresh(sourceDialect),
+        fresh(targetDialect),
+        fresh('postgres'),
+      ]);
+      const staging = stagingDatabase(stagingDb.url, 'STAGING_DATABASE_URL');
+      await fillSource(source, sourceDialect);
+      const text = specText(source, target);
+      const { spec, lineOf } = parseSpec(text, 'spec.yaml', {});
+      const dir = mkdtempSync(join(tmpdir(), 'databridge-staged-'));
+      const summary = await runMigration({
+        spec,
+        lineOf,
+        specHash: createHash('sha256').update(text).digest('hex'),
+        state: { file: join(dir, 'state.sqlite') },
+        reportsDir: join(dir, 'reports'),
+        staging,
+      });
+      assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
+      const amounted = Array.from({ length: 3000 }, (_, i) => i + 1).filter((id) => id % 7 !== 0);
+      assert.deepEqual(await loadedRows(target, targetDialect), {
+        customers: 3000,
+        ids: (3000 * 3001) / 2,
+        amounts: amounted.reduce((n, id) => n + id + 0.25, 0),
+        amounted: amounted.length,
+        photos: Array.from({ length: 3000 }, (_, i) => (i + 1).toString(16).padStart(4, '0')).join(''),
+        notes: 120,
+      });
+      // The counts compared the target with staging, and staging with the source.
+      for (const v of summary.validation) assert.deepEqual(v.problems, [], v.table);
+      assert.deepEqual(await listStagingSchemas(staging), [], 'a completed run drops its staging schema');
+    });
+  }
+}
