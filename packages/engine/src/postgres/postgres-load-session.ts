@@ -84,7 +84,7 @@ export class PostgresLoadSession implements LoadSession {
       target.table,
       target.columns.map((c) => c.name),
       source,
-      `Loading into ${qualifiedName(target.table)}`,
+      undefined,
       'binary',
     );
   }

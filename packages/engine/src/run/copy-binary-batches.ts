@@ -46,9 +46,13 @@ export class CopyBinaryBatches {
   async *#batch(): AsyncGenerator<Buffer> {
     yield await this.#readHeader();
     let rows = 0;
-    let lastRowAt = -1;
     let buffer = this.#pending;
     let at = 0;
+    // Where the batch's last complete row lies (two variables, not an object per row): a buffer is
+    // never written once read, so the row is decoded from it at the end even after later bytes went
+    // into a new buffer.
+    let lastBuffer: Buffer | undefined;
+    let lastAt = 0;
     while (!this.#ended && rows < this.size) {
       const end = rowEnd(buffer, at);
       if (end === 'trailer') {
@@ -59,20 +63,17 @@ export class CopyBinaryBatches {
         // The row goes on in the next chunk: send the whole rows, keep the start of this one.
         const read = await this.#chunks.next();
         if (read.done) throw new Error('the binary COPY stream ended in the middle of a row');
-        if (at > 0) {
-          if (lastRowAt >= 0) this.#lastFields = fieldsAt(buffer, lastRowAt);
-          yield buffer.subarray(0, at);
-        }
+        if (at > 0) yield buffer.subarray(0, at);
         buffer = Buffer.concat([buffer.subarray(at), read.value]);
         at = 0;
-        lastRowAt = -1;
         continue;
       }
-      lastRowAt = at;
+      lastBuffer = buffer;
+      lastAt = at;
       at = end;
       rows += 1;
     }
-    if (lastRowAt >= 0) this.#lastFields = fieldsAt(buffer, lastRowAt);
+    if (lastBuffer) this.#lastFields = fieldsAt(lastBuffer, lastAt);
     if (at > 0) yield buffer.subarray(0, at);
     // Copied: the rest waits for the next batch, after this batch's bytes have gone to the target.
     this.#pending = Buffer.from(buffer.subarray(at));
