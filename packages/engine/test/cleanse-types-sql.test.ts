@@ -8,6 +8,7 @@ import { candidatesSql, fitsByDeclaration, jsonParsesSql } from '../src/staging/
 import { encodeStagedRow } from '../src/staging/staged-rows.ts';
 import { typeFitsSql } from '../src/staging/type-fits-sql.ts';
 import type { Value } from '../src/values.ts';
+import { column as columnOf } from './support/builders.ts';
 import { freshDatabase, type TestDatabase } from './support/databases.ts';
 
 /**
@@ -291,16 +292,8 @@ for (const c of cases) {
 }
 
 test('a column its source declaration bounds within the target is not tested row by row, unless read from SQLite or limited in bytes or labels', () => {
-  const column = (type: NormalisedType, nativeType: string, extra: Partial<ColumnInfo> = {}): ColumnInfo => ({
-    name: 'c',
-    nativeType,
-    type,
-    nullable: true,
-    defaultValue: null,
-    autoIncrement: false,
-    ordinal: 1,
-    ...extra,
-  });
+  const column = (type: NormalisedType, nativeType: string, extra: Partial<ColumnInfo> = {}) =>
+    columnOf('c', type, { nativeType, ...extra });
   const postgres = connectorOf('postgres').valueLimits;
   const mysql = connectorOf('mysql').valueLimits;
   const fits = (from: ColumnInfo, to: ColumnInfo, source: DialectName = 'mysql', limits = postgres) =>

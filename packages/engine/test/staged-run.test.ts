@@ -9,6 +9,7 @@ import { parseSpec } from '../src/spec/load-spec.ts';
 import { stagingDatabase } from '../src/staging/staging-config.ts';
 import { listStagingSchemas } from '../src/staging/staging-schemas.ts';
 import { freshDatabase, rawExec, type TestDatabase, type TestDialect } from './support/databases.ts';
+import { runSpec } from './support/run-spec.ts';
 
 const databases: TestDatabase[] = [];
 after(async () => {
@@ -170,17 +171,7 @@ for (const targetDialect of ['mysql', 'sqlite'] as const) {
       ]);
       const staging = stagingDatabase(stagingDb.url, 'STAGING_DATABASE_URL');
       await fillSource(source, sourceDialect);
-      const text = specText(source, target);
-      const { spec, lineOf } = parseSpec(text, 'spec.yaml', {});
-      const dir = mkdtempSync(join(tmpdir(), 'databridge-staged-'));
-      const summary = await runMigration({
-        spec,
-        lineOf,
-        specHash: createHash('sha256').update(text).digest('hex'),
-        state: { file: join(dir, 'state.sqlite') },
-        reportsDir: join(dir, 'reports'),
-        staging,
-      });
+      const summary = await runSpec(specText(source, target), {}, { staging });
       assert.equal(summary.status, 'completed', JSON.stringify(summary.error));
       const amounted = Array.from({ length: 3000 }, (_, i) => i + 1).filter((id) => id % 7 !== 0);
       assert.deepEqual(await loadedRows(target, targetDialect), {
