@@ -20,7 +20,9 @@ const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' } as const;
 const VIEWER = { name: 'Vic Viewer', email: 'vic@example.com', password: 'a-long-viewer-password' };
 
 /** A table's header and body rows, as the texts of their cells. */
-function tableRows(table: Locator): Promise<string[][]> {
+/** A table's cells as text, once the monitor has drawn it (it fetches the stages after the status). */
+async function tableRows(table: Locator): Promise<string[][]> {
+  await table.waitFor();
   return table
     .locator('tr')
     .evaluateAll((rows) =>
@@ -155,6 +157,7 @@ describe('staging in the wizard and on the admin page, in Chromium', {
       await waitForStatus(page, 'completed', 90_000);
       // Step 6 shows the extract's and the cleanse's own counts: all 3,000 rows staged and loaded.
       const extract = page.getByRole('table', { name: 'Extract into the staging database' });
+      await extract.getByRole('cell', { name: '3,000 of 3,000' }).waitFor();
       assert.deepEqual(await tableRows(extract), [
         ['Table', 'Rows staged', 'Key ranges done'],
         ['reading → reading', '3,000 of 3,000', '1/1'],
@@ -224,6 +227,8 @@ describe('staging in the wizard and on the admin page, in Chromium', {
     'a viewer gets neither the admin page nor the drop: the schema stays',
     { timeout: 90_000 },
     named('viewer', async () => {
+      // Wherever the test before stopped, the admin adds the viewer on the admin page.
+      await page.goto(`${base}/admin`);
       const users = page.getByRole('region', { name: 'Users' });
       await page.getByLabel('Name', { exact: true }).fill(VIEWER.name);
       await page.getByLabel('Email', { exact: true }).fill(VIEWER.email);
