@@ -75,6 +75,15 @@ export interface Dialect {
 }
 
 /** One column of a SELECT: a source column, or a SQL expression evaluated by the source database. */
+/**
+ * How `checksumInDatabase` hashes a row: by its text (`row_text`, any version), or each value by its
+ * type's own hash function (`values`, when `hashesValues` says both servers can): the same rows give
+ * the same digest only when both sides use the same form.
+ */
+export type InDatabaseHash =
+  | { readonly form: 'row_text' }
+  | { readonly form: 'values'; readonly nativeTypes: readonly string[] };
+
 export type SelectItem = { readonly column: string } | { readonly expression: string };
 
 export interface KeyRange {
@@ -126,10 +135,15 @@ export interface Reader {
   copyOutBinary?(request: ReadRequest): Readable;
   /**
    * Only where the database can: an order-independent checksum of the request's rows computed by the
-   * server itself over each row's text form. Comparable only between two databases of the same kind
-   * whose columns have the very same native types (then the text forms are identical).
+   * server itself, over each row's text form or its values' hashes (`hash`). Comparable only between
+   * two databases of the same kind whose columns have the very same native types, hashed in the same form.
    */
-  checksumInDatabase?(request: ReadRequest): Promise<{ rows: number; digest: string }>;
+  checksumInDatabase?(request: ReadRequest, hash?: InDatabaseHash): Promise<{ rows: number; digest: string }>;
+  /**
+   * Only where `checksumInDatabase` can: true when the server can hash each value of columns of these
+   * native types by the type's own hash function instead of printing the row (`InDatabaseHash`).
+   */
+  hashesValues?(nativeTypes: readonly string[]): Promise<boolean>;
   /**
    * Only where the database can: the checksum DataBridge computes in its PostgreSQL mode (run/checksum.ts),
    * summed by the server over each row's canonical text, so it compares with rows DataBridge read

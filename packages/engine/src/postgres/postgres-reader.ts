@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
-import type { Reader, ReadRequest } from '../connectors/connection.ts';
+import type { InDatabaseHash, Reader, ReadRequest } from '../connectors/connection.ts';
 import { buildKeysetSelect, type SelectStatement } from '../connectors/keyset-select.ts';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
 import { DataBridgeError } from '../errors.ts';
@@ -13,6 +13,11 @@ import { mapPgErrors, toDataBridgeError } from './postgres-errors.ts';
 import { literal } from './postgres-select.ts';
 
 const CURSOR = 'databridge_read';
+
+/** `format_type` names whose values `hashesValues` hashes one by one (see there). */
+const VALUE_HASHED =
+  /^(smallint|integer|bigint|boolean|text|bytea|date|uuid|jsonb|numeric(\(\d+(,\d+)?\))?|character varying(\(\d+\))?|character(\(\d+\))?|time(\(\d\))? without time zone|timestamp(\(\d\))? with(out)? time zone)$/;
+const TEXT_TYPE = /^(text|character varying|character)\b/;
 
 function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) {
@@ -98,9 +103,49 @@ export class PostgresReader implements Reader {
    * 2.5 times faster than md5 here: 0.94 s against 2.31 s over 2M rows) and summed as numeric (no
    * overflow), plus the count.
    */
-  checksumInDatabase(request: ReadRequest): Promise<{ rows: number; digest: string }> {
-    return this.#sumHashes(request.table, buildKeysetSelect(this.dialect, request), 'r::text');
+  checksumInDatabase(
+    request: ReadRequest,
+    hash: InDatabaseHash = { form: 'row_text' },
+  ): Promise<{ rows: number; digest: string }> {
+    if (hash.form === 'row_text')
+      return this.#sumHashes(
+        request.table,
+        buildKeysetSelect(this.dialect, request),
+        'hashtextextended(r::text, 0)',
+      );
+    // Text hashes under its collation, which may be nondeterministic (case-insensitive ICU): under "C"
+    // every byte counts, as in the row's text.
+    const select = request.select.map((item, i) =>
+      'column' in item && TEXT_TYPE.test(hash.nativeTypes[i] ?? '')
+        ? { expression: `${this.dialect.quoteIdentifier(item.column)} COLLATE "C"` }
+        : item,
+    );
+    const statement = buildKeysetSelect(this.dialect, { ...request, select });
+    // hash_record_extended combines the values' hashes linearly (h * 31 + next): summed over rows, that
+    // is a sum per column, blind to values swapped between rows. Hashing it again mixes the row.
+    return this.#sumHashes(request.table, statement, 'hashint8extended(hash_record_extended(r, 0), 0)');
   }
+
+  /**
+   * PostgreSQL 14 added hash_record_extended: each value hashed by its type's extended hash function
+   * (those hash partitioning relies on, stable across versions) and combined in column order, without
+   * printing the row: 1.1-1.45 s against 2.7-3.0 s for the text form over the benchmark's 2M orders.
+   * Only types whose hash tells apart every value their text tells apart qualify: not floats (-0 and
+   * 0 hash alike), intervals ('1 day' and '24 hours'), enums (the hash is of the label's OID, which
+   * differs between databases), nor types without a hash function (json, geometric types).
+   */
+  async hashesValues(nativeTypes: readonly string[]): Promise<boolean> {
+    if (!nativeTypes.every((t) => VALUE_HASHED.test(t))) return false;
+    this.#versionNum ??= this.pool
+      .query<{ v: string }>("SELECT current_setting('server_version_num') AS v")
+      .then(
+        (r) => Number(r.rows[0]?.v ?? 0),
+        () => 0,
+      );
+    return (await this.#versionNum) >= 140000;
+  }
+
+  #versionNum: Promise<number> | undefined;
 
   /**
    * The checksum run/checksum.ts computes in PostgreSQL mode, summed by the server: each row's
@@ -120,19 +165,17 @@ export class PostgresReader implements Reader {
       ...rest,
       select: [{ expression: `${canonicalRowSql(this.dialect, columns)} AS t` }],
     });
-    return this.#sumHashes(request.table, select, 'r.t');
+    return this.#sumHashes(request.table, select, 'hashtextextended(r.t, 0)');
   }
 
-  /** The row count and the exact sum of `hashtextextended(<rowText>, 0)` over the rows `r` of `select`. */
+  /** The row count and the exact sum of `rowHash` (a bigint) over the rows `r` of `select`. */
   async #sumHashes(
     table: TableRef,
     select: SelectStatement,
-    rowText: string,
+    rowHash: string,
   ): Promise<{ rows: number; digest: string }> {
     // sum(bigint) is exact (a numeric result) and adds in 128-bit integers, faster than numeric adds.
-    const sql =
-      `SELECT count(*)::text, coalesce(sum(hashtextextended(${rowText}, 0)), 0)::text ` +
-      `FROM (${select.sql}) r`;
+    const sql = `SELECT count(*)::text, coalesce(sum(${rowHash}), 0)::text FROM (${select.sql}) r`;
     const result = await mapPgErrors(`Checksumming ${qualifiedName(table)}`, () =>
       this.pool.query<Row>({ text: sql, values: select.params, rowMode: 'array' }),
     );

@@ -1,4 +1,4 @@
-import type { Connection, ReadRequest } from '../connectors/connection.ts';
+import type { Connection, InDatabaseHash, ReadRequest } from '../connectors/connection.ts';
 import type { PlannedMapping } from '../plan/plan-types.ts';
 import type { ColumnInfo } from '../schema/model.ts';
 import { RowChecksum } from './checksum.ts';
@@ -148,9 +148,10 @@ async function compareChecksums(
   const method = checksumMethod(m, source, target);
   if (method === 'in_database') {
     // Same kind of database, same native types: both servers checksum their own rows, nothing moves.
+    const hash = await inDatabaseHash(m, source, target);
     const [s, t] = await Promise.all([
-      source.reader.checksumInDatabase!(sourceRequest),
-      target.reader.checksumInDatabase!(targetRequest),
+      source.reader.checksumInDatabase!(sourceRequest, hash),
+      target.reader.checksumInDatabase!(targetRequest, hash),
     ]);
     const matches = s.rows === t.rows && s.digest === t.digest;
     return {
@@ -183,6 +184,20 @@ async function compareChecksums(
     checksum: { source: s.digest(), target: t.digest(), matches: s.digest() === t.digest() },
     targetRows: t.rows,
   };
+}
+
+/** Values hashed one by one when both servers can, else each row's text: both sides the same form. */
+async function inDatabaseHash(
+  m: PlannedMapping,
+  source: Connection,
+  target: Connection,
+): Promise<InDatabaseHash> {
+  const nativeTypes = m.columns.map((c) => c.target.nativeType);
+  const [sourceCan, targetCan] = await Promise.all([
+    source.reader.hashesValues?.(nativeTypes) ?? false,
+    target.reader.hashesValues?.(nativeTypes) ?? false,
+  ]);
+  return sourceCan && targetCan ? { form: 'values', nativeTypes } : { form: 'row_text' };
 }
 
 /** Reads every row of `request` into `sum`. */
