@@ -109,7 +109,7 @@ describe('PostgreSQL to PostgreSQL: each server checksums its own rows', () => {
   test('an untouched copy checksums equal', async () => {
     const { source, target } = await sourceAndTarget();
     const summary = await runSpec(specWithPostHook(source, target, undefined));
-    assert.equal(summary.status, 'completed', summary.error?.message);
+    assert.equal(summary.status, 'completed', summary.error?.message ?? '');
     const checksum = summary.validation[0]!.checksum;
     assert.ok('matches' in checksum && checksum.matches, JSON.stringify(checksum));
   });
@@ -167,7 +167,7 @@ describe('PostgreSQL to PostgreSQL: each server checksums its own rows', () => {
       `INSERT INTO item SELECT i, i / 3.0, 'ok' FROM generate_series(1, 50) i`,
     );
     const clean = await runSpec(specWithPostHook(source, target, undefined, SCORED));
-    assert.equal(clean.status, 'completed', clean.error?.message);
+    assert.equal(clean.status, 'completed', clean.error?.message ?? '');
     await rawExec(target, 'postgres', 'TRUNCATE item');
     const tampered = await runSpec(
       specWithPostHook(source, target, `UPDATE item SET feeling = 'happy' WHERE id = 3`, SCORED),

@@ -1,12 +1,12 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import type { InDatabaseHash, Reader, ReadRequest } from '../connectors/connection.ts';
 import { buildKeysetSelect, type SelectStatement } from '../connectors/keyset-select.ts';
 import { DEFAULT_STALL_TIMEOUT_MS } from '../connectors/stall-guard.ts';
 import { DataBridgeError } from '../errors.ts';
 import { type NormalisedType, qualifiedName, type TableRef } from '../schema/model.ts';
 import type { Row, Value } from '../values.ts';
+import { copyOutQuery } from './copy-out-stream.ts';
 import { CANONICAL_IN_SQL, canonicalRowSql } from './postgres-checksum.ts';
 import type { PostgresDialect } from './postgres-dialect.ts';
 import { mapPgErrors, toDataBridgeError } from './postgres-errors.ts';
@@ -197,7 +197,9 @@ export class PostgresReader implements Reader {
    * from a pooled connection that is released when the stream ends, fails or is destroyed.
    */
   copyOut(sql: string, format: 'text' | 'binary' = 'text'): Readable {
-    const out = new PassThrough();
+    // Object mode: the COPY's buffers (whole rows each) go on as they are, never joined into new ones;
+    // four of them (one socket read each, up to 64 kB) wait at most.
+    const out = new PassThrough({ objectMode: true, highWaterMark: 4 });
     this.pool.connect().then(
       (client) => {
         let released = false;
@@ -206,7 +208,7 @@ export class PostgresReader implements Reader {
           released = true;
         };
         const options = format === 'binary' ? ' (FORMAT binary)' : '';
-        const source = client.query(copyTo(`COPY (${sql}) TO STDOUT${options}`));
+        const source = client.query(copyOutQuery(`COPY (${sql}) TO STDOUT${options}`));
         source.on('end', () => release());
         source.on('error', (error) => {
           release(error);

@@ -64,7 +64,8 @@ export class CopyBinaryBatches {
         const read = await this.#chunks.next();
         if (read.done) throw new Error('the binary COPY stream ended in the middle of a row');
         if (at > 0) yield buffer.subarray(0, at);
-        buffer = Buffer.concat([buffer.subarray(at), read.value]);
+        // Row-aligned chunks (copy-out-stream.ts sends whole rows) are taken as they are, not copied.
+        buffer = at < buffer.length ? Buffer.concat([buffer.subarray(at), read.value]) : read.value;
         at = 0;
         continue;
       }
