@@ -224,6 +224,23 @@ describe('sqlite connector, as a user sees it', () => {
     assert.deepEqual(next, [[4], [2]]);
   });
 
+  test('a streamed int64 is a number up to 2^53 - 1 and its exact digits beyond, either sign', async () => {
+    const target = table('edges', [column('id', 'int64', { nullable: false }), column('n', 'int64')], ['id']);
+    await conn.query(conn.dialect.createTable(target, target));
+    const values = ['9007199254740991', '9007199254740992', '-9007199254740991', '-9007199254740992'];
+    await load(conn, target, [...values.map((v, i) => [i + 1, v] as Row), [5, 'not a number'], [6, null]]);
+    const streamed: Row[] = [];
+    for await (const rows of conn.reader.stream(
+      { table: main('edges'), select: [{ column: 'id' }, { column: 'n' }], orderBy: ['id'] },
+      2,
+    ))
+      streamed.push(...rows);
+    assert.deepEqual(
+      streamed.map((r) => r[1]),
+      [9007199254740991, '9007199254740992', -9007199254740991, '-9007199254740992', 'not a number', null],
+    );
+  });
+
   test('a value SQLite would store altered is a bad_value naming the column, not a silent change', async () => {
     const target = table(
       'money',

@@ -2,7 +2,8 @@ import type { Value } from '../values.ts';
 import { normaliseDeclaredType } from './sqlite-types.ts';
 
 /**
- * Turns what better-sqlite3 returns (with `safeIntegers` on: null, bigint, number, string, Buffer)
+ * Turns what better-sqlite3 returns (null, bigint or number, number, string, Buffer; an integer comes
+ * as a bigint with `safeIntegers` on, else as a number, or as its digits when beyond 2^53)
  * into the canonical value of the column's declared type (values.ts). SQLite is dynamically typed,
  * so a value whose storage class does not fit the declared type passes through as stored, for a
  * later stage to reject: nothing is coerced silently.
@@ -58,7 +59,7 @@ export function valueReaderFor(declaredType: string | null): ValueReader {
   const { type, scale } = normaliseDeclaredType(declaredType ?? '');
   switch (type) {
     case 'boolean':
-      return (v) => (v === 1n ? true : v === 0n ? false : storedValue(v));
+      return (v) => (v === 1n || v === 1 ? true : v === 0n || v === 0 ? false : storedValue(v));
     case 'decimal':
       return (v) => {
         if (typeof v === 'number' && Number.isFinite(v)) return padScale(plainNumber(v), scale);
