@@ -18,6 +18,10 @@ export async function planRun(options: SessionOptions, source: Connection, targe
     lineOf: options.lineOf ?? (() => 'spec'),
   });
   await checkSourceQueries(built, source);
-  const measured = await measureTypeWarnings(await checkKeyConflicts(built, source, target), source);
+  const measured = await measureTypeWarnings(
+    await checkKeyConflicts(built, source, target),
+    source,
+    'before_load',
+  );
   return withSchemaWarnings(measured, target.dialect);
 }

@@ -39,6 +39,8 @@ export interface ReportInput {
  */
 export async function reportRun(session: RunSession, input: ReportInput): Promise<RunSummary> {
   const { plan } = session;
+  // The warnings of the scans that ran beside the load belong in this report.
+  await session.settleMeasuring().catch(() => {});
   if (input.final && input.outcome !== 'completed') {
     // A run that stopped before its load finished still owes the target its foreign keys.
     await session.restoreDeferredForeignKeys({ strict: false, skipUnchecked: true }).catch((error: unknown) =>

@@ -1,8 +1,9 @@
 import { join, resolve } from 'node:path';
 import type { Checkpoint, Connection } from '../connectors/connection.ts';
 import { openConnection } from '../connectors/open.ts';
-import { DataBridgeError } from '../errors.ts';
-import type { MigrationPlan, PlannedMapping } from '../plan/plan-types.ts';
+import { DataBridgeError, messageOf } from '../errors.ts';
+import { measureDuringLoad } from '../plan/measure-type-warnings.ts';
+import type { MigrationPlan, PlannedMapping, PlanWarning } from '../plan/plan-types.ts';
 import { schemaDdl } from '../plan/schema-ddl.ts';
 import { checkDirect } from '../staging/check-direct.ts';
 import { checkStageable } from '../staging/check-stageable.ts';
@@ -56,6 +57,8 @@ export class RunSession {
   private closing: Promise<void> | undefined;
   /** Loader threads (undefined: none asked for yet; null: none to be had). */
   private threads: TaskThreads | null | undefined;
+  /** The source scans a new plan left to run beside the load (measure-type-warnings.ts). */
+  private measuring: Promise<PlanWarning[]> | undefined;
 
   private constructor(
     readonly options: SessionOptions,
@@ -110,7 +113,7 @@ export class RunSession {
         : await withSyncWindows(await planRun(options, source, target), options, source, target);
       if (!staging) {
         checkDirect(plan);
-        return new RunSession(options, plan, source, target);
+        return new RunSession(options, plan, source, target).measuringBeside(!record?.plan);
       }
       checkStageable(plan);
       stagingConnection = await openConnection(staging.url, {
@@ -118,7 +121,10 @@ export class RunSession {
       });
       const schema = stagingSchemaName(options.runId);
       await recordStagedRunning(stagingConnection, options.spec, options.runId, schema);
-      return new RunSession(options, plan, source, target, { connection: stagingConnection, schema });
+      return new RunSession(options, plan, source, target, {
+        connection: stagingConnection,
+        schema,
+      }).measuringBeside(!record?.plan);
     } catch (error) {
       await Promise.allSettled([source.close(), target.close(), stagingConnection?.close()]);
       throw error;
@@ -245,6 +251,32 @@ export class RunSession {
     return this.threads ?? undefined;
   }
 
+  /** For a plan made now: starts the scans that word warnings ahead of the load, beside it. */
+  private measuringBeside(newPlan: boolean): this {
+    if (newPlan)
+      this.measuring = measureDuringLoad(this.plan, this.source).catch((error: unknown) => {
+        this.log.warning('the zero dates and booleans of the source could not be counted ahead', {
+          error: messageOf(error),
+        });
+        return [];
+      });
+    return this;
+  }
+
+  /**
+   * Waits for the scans begun beside the load and keeps their warnings with the run's (once): before
+   * validation and the report in the process that planned, and before it closes the source.
+   */
+  async settleMeasuring(): Promise<void> {
+    const pending = this.measuring;
+    this.measuring = undefined;
+    const warnings = pending ? await pending : [];
+    if (warnings.length === 0) return;
+    const { state } = this.options;
+    const earlier = (await state.notes(this.runId)).warnings;
+    await state.saveNotes(this.runId, { warnings: [...earlier, ...warnings] });
+  }
+
   /**
    * Closes both databases; after an abort, first ends whatever still runs on them (nothing, usually).
    * Closing again waits for the first close.
@@ -253,6 +285,7 @@ export class RunSession {
     this.closing ??= (async () => {
       clearTimeout(this.endingInFlight);
       if (this.signal.aborted) await this.endInFlight();
+      await this.settleMeasuring().catch(() => {});
       await Promise.allSettled([
         this.threads?.close(),
         this.source.close(),

@@ -148,6 +148,10 @@ export async function advanceExecution(
       if (step.kind === 'load') {
         const reached = step.stageIds[0]!;
         if (stages.get(reached) !== 'running') await stage(reached, 'running');
+        // The tasks may run on other workers, and the report in another process than the one that
+        // planned: the plan's scans (zero dates, TINYINT(1) values) are kept with the run before any
+        // task is handed out. In one process (run-migration.ts) they run beside the load.
+        await session.settleMeasuring();
         return {
           kind: 'tasks',
           stageIds: step.stageIds,
