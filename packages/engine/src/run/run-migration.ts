@@ -14,6 +14,7 @@ import type { RunLogEntry } from './run-log.ts';
 import { type ExtractResult, RunSession } from './run-session.ts';
 import type { RunStateStore, TaskRecord } from './run-state.ts';
 import type { RunOutcome, RunSummary } from './run-summary.ts';
+import { validateTableEarly } from './session-validate.ts';
 import { nextStep, stagesOf, type WalkState, type WalkStep } from './stage-walk.ts';
 import { runPool } from './task-pool.ts';
 import { markStage, runStageWork, walkState } from './walk-steps.ts';
@@ -116,6 +117,10 @@ async function checkResumable(state: RunStateStore, options: RunOptions): Promis
   }
 }
 
+function tableOf(m: { target: { schema: string; name: string } }): string {
+  return `${m.target.schema}.${m.target.name}`;
+}
+
 function newRunId(): string {
   const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `${stamp}-${randomBytes(2).toString('hex')}`;
@@ -127,6 +132,8 @@ function newRunId(): string {
  */
 class LocalRun {
   private readonly progress: RunProgress;
+  /** Tasks not yet done by target table (`schema.table`), from the first load step on. */
+  private openTasksByTable: Map<string, number> | undefined;
   private readonly startedAt = new Date();
 
   constructor(
@@ -230,6 +237,13 @@ class LocalRun {
    */
   private async load(step: Extract<WalkStep, { kind: 'load' }>, state: WalkState): Promise<void> {
     if (this.status(step.stageIds[0]!) !== 'running') this.setStage(step.stageIds[0]!, 'running');
+    if (!this.openTasksByTable) {
+      this.openTasksByTable = new Map();
+      for (const t of state.openTasks) {
+        const table = tableOf(this.session.mapping(t.mappingId));
+        this.openTasksByTable.set(table, (this.openTasksByTable.get(table) ?? 0) + 1);
+      }
+    }
     const all = await this.session.options.state.tasks(this.session.runId);
     const tasks = step.taskIds.map((id) => all.find((t) => t.id === id)!);
     // Tables of these stages with nothing left to load (all done before a resume) complete now.
@@ -278,6 +292,20 @@ class LocalRun {
     }
     remaining.set(task.mappingId, remaining.get(task.mappingId)! - 1);
     if (remaining.get(task.mappingId) === 0) this.finishTable(task.mappingId, 'completed');
+    this.taskDone(tableOf(this.session.mapping(task.mappingId)));
+  }
+
+  /** With a table's last task committed, its counts and checksums may start while others load. */
+  private taskDone(table: string): void {
+    const open = (this.openTasksByTable?.get(table) ?? 0) - 1;
+    this.openTasksByTable?.set(table, open);
+    if (open !== 0) return;
+    const early = validateTableEarly(this.session, table);
+    if (!early) return;
+    // Awaited by the validate stage, which validates the table itself should this fail; a run that
+    // ends before then leaves the promise unread.
+    early.catch(() => {});
+    this.session.earlyValidations.set(table, early);
   }
 
   private async stage<T>(id: StageId, work: () => Promise<T>): Promise<T> {

@@ -34,6 +34,7 @@ import { rejectedByMapping } from './session-rejected.ts';
 import { validateStage } from './session-validate.ts';
 import { withSyncWindows } from './sync-stage.ts';
 import { TaskThreads } from './threads/task-threads.ts';
+import type { TableValidation } from './validate.ts';
 
 export type { ExtractResult } from './session-extract.ts';
 export type { TaskHandlers } from './session-load-task.ts';
@@ -57,6 +58,8 @@ export class RunSession {
   private closing: Promise<void> | undefined;
   /** Loader threads (undefined: none asked for yet; null: none to be had). */
   private threads: TaskThreads | null | undefined;
+  /** Target tables counted and checksummed as soon as their load ended, by `schema.table`. */
+  readonly earlyValidations = new Map<string, Promise<TableValidation>>();
   /** The source scans a new plan left to run beside the load (measure-type-warnings.ts). */
   private measuring: Promise<PlanWarning[]> | undefined;
 

@@ -31,6 +31,11 @@ export interface ValidateOptions {
   readonly sourceSums?: Readonly<Record<string, { rows: number; digest: string }>>;
   /** Tables validated at the same time (the run's parallelism); one after another when omitted. */
   readonly concurrency?: number;
+  /**
+   * Tables already validated while others loaded (session-validate.ts `validateTableEarly`), by
+   * `schema.table`; one whose early run failed is validated again here.
+   */
+  readonly early?: ReadonlyMap<string, Promise<TableValidation>>;
   readonly signal: AbortSignal;
 }
 
@@ -58,7 +63,9 @@ export async function validateTables(
     entries.map((entry, index) => ({ entry, index })),
     options.concurrency ?? 1,
     async ({ entry: [table, group], index }) => {
-      results[index] = await validateGroup(table, group, source, target, options);
+      const again = () => validateGroup(table, group, source, target, options);
+      const early = options.early?.get(table);
+      results[index] = await (early ? early.catch(again) : again());
     },
     () => {},
   );
