@@ -108,7 +108,7 @@ export function validateTableEarly(session: RunSession, table: string): Promise<
     return undefined;
   return validateOptions(session).then(async (options) => {
     const [result] = await validateTables(group, session.source, session.target, options);
-    session.log.info(`${table} validated as soon as its load ended, while other tables loaded`, {
+    session.log.info(`${table} validated as soon as its load ended`, {
       rows: result!.targetRows,
     });
     return result!;
