@@ -63,6 +63,9 @@ export function pathTable(p: PathSummary): string {
   return [table(header, rows), ...(problems.length > 0 ? ['', ...problems] : [])].join('\n');
 }
 
+/** The first PostgreSQL target, against pipes that check the foreign key row by row. */
+const AS_FIRST_SPECIFIED = 0.85;
+
 function targetRows(r: BenchResult): string[][] {
   const out: string[][] = [];
   for (const p of r.paths) {
@@ -74,6 +77,22 @@ function targetRows(r: BenchResult): string[][] {
       `${p.path.title}: DataBridge ≥ ${p.path.target.ratio}× ${p.path.target.against} (rows/s)`,
       measured,
       verdict(p.pass),
+    ]);
+  }
+  for (const p of r.paths) {
+    const off = p.path.checksumOffTarget;
+    const line = off && p.contenders.find((c) => c.id === off.contenderId);
+    if (!off || !line) continue;
+    const q =
+      line.rowsPerSecond && p.bestBaseline?.rowsPerSecond
+        ? line.rowsPerSecond / p.bestBaseline.rowsPerSecond
+        : null;
+    out.push([
+      `${p.path.title}, checksum off: DataBridge ≥ ${off.ratio}× ${p.path.target.against} (rows/s)`,
+      q === null
+        ? 'no valid result'
+        : `${ratio(q)} (${rate(line.rowsPerSecond)} vs ${rate(p.bestBaseline?.rowsPerSecond)} rows/s, ${p.bestBaseline?.label})`,
+      verdict(q === null ? null : q >= off.ratio),
     ]);
   }
   for (const p of r.paths) {
@@ -94,9 +113,9 @@ function targetRows(r: BenchResult): string[][] {
     // the load. The row above holds DataBridge to the pipe that does the same; this one, to the letter.
     const q = pg.headline.rowsPerSecond / rowByRow.rowsPerSecond;
     out.push([
-      `${pg.path.title}, as first specified: DataBridge ≥ ${pg.path.target.ratio}× the faster of the text and binary pipes (foreign key checked row by row)`,
+      `${pg.path.title}, as first specified: DataBridge ≥ ${AS_FIRST_SPECIFIED}× the faster of the text and binary pipes (foreign key checked row by row)`,
       `${ratio(q)} (${rate(pg.headline.rowsPerSecond)} vs ${rate(rowByRow.rowsPerSecond)} rows/s, ${rowByRow.label})`,
-      verdict(q >= pg.path.target.ratio),
+      verdict(q >= AS_FIRST_SPECIFIED),
     ]);
   }
   for (const p of r.paths) {
