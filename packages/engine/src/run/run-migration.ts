@@ -302,8 +302,8 @@ class LocalRun {
     if (open !== 0) return;
     const early = validateTableEarly(this.session, table);
     if (!early) return;
-    // Awaited by the validate stage, which validates the table itself should this fail; a run that
-    // ends before then leaves the promise unread.
+    // Awaited by the validate stage, which fails with its error, if any; a run that ends before
+    // then leaves the promise unread.
     early.catch(() => {});
     this.session.earlyValidations.set(table, early);
   }

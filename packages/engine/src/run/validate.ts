@@ -33,7 +33,8 @@ export interface ValidateOptions {
   readonly concurrency?: number;
   /**
    * Tables already validated while others loaded (session-validate.ts `validateTableEarly`), by
-   * `schema.table`; one whose early run failed is validated again here.
+   * `schema.table`. One whose early run failed fails the stage with that error, as it would have here
+   * (a terminated session is `transient`, and a resume validates the table again).
    */
   readonly early?: ReadonlyMap<string, Promise<TableValidation>>;
   readonly signal: AbortSignal;
@@ -63,9 +64,8 @@ export async function validateTables(
     entries.map((entry, index) => ({ entry, index })),
     options.concurrency ?? 1,
     async ({ entry: [table, group], index }) => {
-      const again = () => validateGroup(table, group, source, target, options);
-      const early = options.early?.get(table);
-      results[index] = await (early ? early.catch(again) : again());
+      results[index] = await (options.early?.get(table) ??
+        validateGroup(table, group, source, target, options));
     },
     () => {},
   );
