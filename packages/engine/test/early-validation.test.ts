@@ -1,15 +1,10 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import type { RunLogEntry } from '../src/run/run-log.ts';
-import { runMigration } from '../src/run/run-migration.ts';
 import type { RunSummary } from '../src/run/run-summary.ts';
-import { parseSpec } from '../src/spec/load-spec.ts';
 import { freshPostgres, rawExec, type TestDatabase } from './support/databases.ts';
+import { runSpec } from './support/run-spec.ts';
 
 // A table whose last task has committed is counted and checksummed while the other tables still load,
 // when nothing after the load can change it; the validate stage then takes that result. A table that a
@@ -63,16 +58,7 @@ mappings:
 }
 
 function run(text: string, onLog: (entry: RunLogEntry) => void): Promise<RunSummary> {
-  const dir = mkdtempSync(join(tmpdir(), 'databridge-early-'));
-  const loaded = parseSpec(text, 'spec.yaml', {});
-  return runMigration({
-    spec: loaded.spec,
-    lineOf: loaded.lineOf,
-    specHash: createHash('sha256').update(text).digest('hex'),
-    state: { file: join(dir, 'state.sqlite') },
-    reportsDir: join(dir, 'reports'),
-    onLog,
-  });
+  return runSpec(text, {}, { onLog });
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {

@@ -74,7 +74,6 @@ export interface Dialect {
   addForeignKeys(table: TableInfo, target: TableRef): string[];
 }
 
-/** One column of a SELECT: a source column, or a SQL expression evaluated by the source database. */
 /**
  * How `checksumInDatabase` hashes a row: by its text (`row_text`, any version), or each value by its
  * type's own hash function (`values`, when `hashesValues` says both servers can): the same rows give
@@ -84,6 +83,7 @@ export type InDatabaseHash =
   | { readonly form: 'row_text' }
   | { readonly form: 'values'; readonly nativeTypes: readonly string[] };
 
+/** One column of a SELECT: a source column, or a SQL expression evaluated by the source database. */
 export type SelectItem = { readonly column: string } | { readonly expression: string };
 
 export interface KeyRange {

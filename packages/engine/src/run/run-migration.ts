@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ArtefactStore } from '../artefacts/artefact-store.ts';
 import { DataBridgeError, isDataBridgeError, messageOf } from '../errors.ts';
 import { type MigrationPlan, STAGES, type StageId } from '../plan/plan-types.ts';
+import { qualifiedName } from '../schema/model.ts';
 import type { MigrationSpec } from '../spec/spec-schema.ts';
 import { SqliteRunState } from '../sqlite/sqlite-run-state.ts';
 import { cleanseRemoved } from '../staging/cleanse-counts.ts';
@@ -115,10 +116,6 @@ async function checkResumable(state: RunStateStore, options: RunOptions): Promis
   if (previous.status === 'completed') {
     throw new DataBridgeError('bad_spec', `run ${id} already completed; there is nothing to resume`);
   }
-}
-
-function tableOf(m: { target: { schema: string; name: string } }): string {
-  return `${m.target.schema}.${m.target.name}`;
 }
 
 function newRunId(): string {
@@ -240,7 +237,7 @@ class LocalRun {
     if (!this.openTasksByTable) {
       this.openTasksByTable = new Map();
       for (const t of state.openTasks) {
-        const table = tableOf(this.session.mapping(t.mappingId));
+        const table = qualifiedName(this.session.mapping(t.mappingId).target);
         this.openTasksByTable.set(table, (this.openTasksByTable.get(table) ?? 0) + 1);
       }
     }
@@ -292,7 +289,7 @@ class LocalRun {
     }
     remaining.set(task.mappingId, remaining.get(task.mappingId)! - 1);
     if (remaining.get(task.mappingId) === 0) this.finishTable(task.mappingId, 'completed');
-    this.taskDone(tableOf(this.session.mapping(task.mappingId)));
+    this.taskDone(qualifiedName(this.session.mapping(task.mappingId).target));
   }
 
   /** With a table's last task committed, its counts and checksums may start while others load. */

@@ -1,4 +1,5 @@
 import { DataBridgeError } from '../errors.ts';
+import { qualifiedName } from '../schema/model.ts';
 import { foreignKeyProblems } from './check-foreign-keys.ts';
 import { RowChecksum, type ServerSumState } from './checksum.ts';
 import type { RunSession } from './run-session.ts';
@@ -94,7 +95,7 @@ async function validateOptions(session: RunSession): Promise<ValidateOptions> {
  */
 export function validateTableEarly(session: RunSession, table: string): Promise<TableValidation> | undefined {
   const { settings, plan } = session;
-  const group = plan.mappings.filter((m) => `${m.target.schema}.${m.target.name}` === table);
+  const group = plan.mappings.filter((m) => qualifiedName(m.target) === table);
   const orphansPossible = settings.errorPolicy !== 'fail_fast' && group.some((m) => m.createTarget);
   if (
     group.length === 0 ||

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArtefactStore } from '../../src/artefacts/artefact-store.ts';
+import type { RunLogEntry } from '../../src/run/run-log.ts';
 import { PAUSED, runMigration } from '../../src/run/run-migration.ts';
 import type { RunSummary } from '../../src/run/run-summary.ts';
 import { parseSpec } from '../../src/spec/load-spec.ts';
@@ -20,6 +21,7 @@ export async function runSpec(
     artefacts?: ArtefactStore;
     extractPartRows?: number;
     staging?: StagingDatabase;
+    onLog?: (entry: RunLogEntry) => void;
   } = {},
 ): Promise<RunSummary> {
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'databridge-run-'));
@@ -35,6 +37,7 @@ export async function runSpec(
     ...(options.artefacts ? { artefacts: options.artefacts } : {}),
     ...(options.extractPartRows ? { extractPartRows: options.extractPartRows } : {}),
     ...(options.staging ? { staging: options.staging } : {}),
+    ...(options.onLog ? { onLog: options.onLog } : {}),
   });
 }
 
